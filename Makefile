@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Each sets itself up from nothing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app exhibit
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format bench translations install install-test clean
+
+run: install translations
+	$(FLASK) init-db
+	$(FLASK) demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/python bench/plan_check.py
+
+$(BIN)/python:
+	@$(PYTHON) exhibit/syscheck.py
+	$(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install python3-venv)"; \
+	  exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(VENV)/.installed
+$(VENV)/.installed: $(BIN)/python setup.cfg
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: $(BIN)/python setup.cfg
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	@touch $@ $(VENV)/.installed
+
+translations: install
+	$(BIN)/pybabel -q compile -d exhibit/translations
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,115 @@
+"""exhibit: floor plans, booth reservations, catalogue and printed maps for an exhibition."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from exhibit import config as config_module
+from exhibit.errors import ConfigurationError
+from exhibit.resources import resource_dir
+
+
+def create_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Build the application: configuration → extensions → blueprints → CLI.
+
+    ``config`` is a mapping or a class of settings that override the defaults and the
+    ``EXHIBIT_*`` environment (tests pass ``TestConfig`` plus a database URL).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        instance_relative_config=True,
+        instance_path=os.environ.get("EXHIBIT_INSTANCE_PATH") or None,
+    )
+    app.config.from_object(config_module.Config)
+    app.config.update(config_module.from_environment(os.environ))
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif config:
+        app.config.update(config)
+
+    _finish_config(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.default_database_url(
+            app.instance_path
+        )
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        make_url(uri).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise ConfigurationError(
+            f"EXHIBIT_DATABASE_URL is not a usable database URL ({exc}); "
+            "expected e.g. sqlite:///path/exhibit.sqlite3 or postgresql+psycopg://user@host/db"
+        ) from None
+    if uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    if app.debug:
+        app.config["SESSION_COOKIE_SECURE"] = False
+
+
+def _init_extensions(app: Flask) -> None:
+    from flask_babel import Babel
+    from flask_migrate import Migrate
+
+    from exhibit.db import configure_sqlite, db
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    Migrate(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    Babel(app, locale_selector=_select_locale)
+    _import_models()
+
+
+def _import_models() -> None:
+    """Import every model module so the metadata (and Alembic) sees all tables."""
+    from exhibit import audit  # noqa: F401
+    from exhibit.accounts import models as _accounts  # noqa: F401
+    from exhibit.booking import models as _booking  # noqa: F401
+    from exhibit.catalogue import models as _catalogue  # noqa: F401
+    from exhibit.floorplan import models as _floorplan  # noqa: F401
+
+
+def _select_locale() -> str:
+    from flask import current_app, request, session
+
+    languages = current_app.config["LANGUAGES"]
+    # Russian first: English only when the visitor chose it (the choice is remembered).
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from exhibit import site
+    from exhibit.catalogue.views import bp as catalogue_bp
+
+    app.register_blueprint(catalogue_bp)
+    site.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from exhibit.cli import register
+
+    register(app)

@@ -1,0 +1,23 @@
+"""Catalogue vocabulary and pure rules (no Flask, no database)."""
+
+from __future__ import annotations
+
+EXHIBITOR_KINDS = ("municipality", "region", "company", "university", "federal-body")
+STAGES = ("idea", "pilot", "operation", "scaled")
+
+#: Size classes of towns by population: (code, lower bound inclusive), smallest first.
+SIZE_CLASSES = ("small", "medium", "large", "big", "largest")
+_SIZE_BOUNDS = ((1_000_000, "largest"), (250_000, "big"), (100_000, "large"), (50_000, "medium"))
+
+
+def size_class(population: int | None) -> str | None:
+    """Size class of a town (PRODUCT.md §3): small < 50k, medium 50–100k, large 100–250k,
+    big 250k–1M, largest > 1M. ``None`` when the population is unknown."""
+    if population is None:
+        return None
+    if population < 0:
+        raise ValueError("population cannot be negative")
+    for bound, name in _SIZE_BOUNDS:
+        if population >= bound:
+            return name
+    return "small"

@@ -1,0 +1,105 @@
+"""The database: declarative base, geometry column type, engine set-up.
+
+SQLite gets ``PRAGMA foreign_keys=ON``, a busy timeout and WAL on every connection, and
+writing transactions start with ``BEGIN IMMEDIATE`` (see :func:`begin_write`): SQLite's
+``SELECT … FOR UPDATE`` does nothing, so the write lock is taken up front instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+from flask_sqlalchemy import SQLAlchemy
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.types import LargeBinary, TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+#: Execution option that marks a connection's transaction as writing.
+WRITE_OPTION = "exhibit_write"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class Geometry(TypeDecorator[BaseGeometry]):
+    """A Shapely geometry stored as WKB; read back as a Shapely geometry.
+
+    WKB keeps full double precision and works the same on SQLite and PostgreSQL
+    (``BLOB`` / ``bytea``) without PostGIS.
+    """
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: BaseGeometry | None, dialect: Any) -> bytes | None:
+        if value is None:
+            return None
+        if not isinstance(value, BaseGeometry):
+            raise TypeError(f"expected a Shapely geometry, got {type(value).__name__}")
+        return shapely.to_wkb(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Any) -> BaseGeometry | None:
+        if value is None:
+            return None
+        return shapely.from_wkb(bytes(value))
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Install the SQLite connection and transaction hooks on ``engine``."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def begin_write(session: Session | scoped_session[Session]) -> None:
+    """Make the session's next transaction a writing one.
+
+    On SQLite this starts it with ``BEGIN IMMEDIATE`` so two writers queue on the lock
+    (with the busy timeout) instead of failing when a read lock is upgraded. A read-only
+    transaction already open is ended first; pending changes there are a programming error.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.info.get(WRITE_OPTION) and session.in_transaction():
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() called with unflushed changes in a read transaction")
+        session.commit()
+    session.info[WRITE_OPTION] = True
+    session.connection(execution_options={WRITE_OPTION: True})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write_flag(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITE_OPTION, None)

@@ -1,0 +1,195 @@
+"""The demo exhibition «Города России — 2025»: plan, exhibitors, solutions, reservations.
+
+Deterministic (a fixed random seed), so every machine shows the same demo.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from shapely import STRtree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exhibit import audit
+from exhibit.booking.models import Reservation
+from exhibit.catalogue.models import Exhibitor, Solution
+from exhibit.catalogue.services import read_data_file
+from exhibit.floorplan.formats import load_plan
+from exhibit.floorplan.models import Booth, Exhibition
+from exhibit.floorplan.plan import Plan
+from exhibit.floorplan.services import import_plan
+from exhibit.resources import resource_dir
+from exhibit.timeutil import utcnow
+
+DEMO_SLUG = "goroda-rossii-2025"
+DEMO_PLAN = "goroda-rossii-2025.geojson"
+#: Exhibitors whose registration the organisers have not approved yet.
+PENDING_APPROVAL = 3
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    exhibition: Exhibition
+    message: str
+
+
+def load_demo(session: Session) -> DemoResult:
+    """Load the demo exhibition unless it is there already (then nothing changes)."""
+    existing = session.scalar(select(Exhibition).where(Exhibition.slug == DEMO_SLUG))
+    if existing is not None:
+        return DemoResult(False, existing, f"Демо-выставка «{DEMO_SLUG}» уже загружена.")
+
+    exhibition = Exhibition(
+        slug=DEMO_SLUG,
+        title="Города России — 2025",
+        title_en="Russian Cities 2025",
+        venue="МВЦ «Екатеринбург-ЭКСПО», павильон 1",
+        city="Екатеринбург",
+        starts_on=date(2025, 11, 27),
+        ends_on=date(2025, 11, 28),
+        currency="RUB",
+        base_rate=Decimal("12000"),
+        hold_hours=72,
+        max_booths_per_exhibitor=3,
+        max_area_per_exhibitor=Decimal("108"),
+        min_aisle_m=Decimal("3.00"),
+        is_demo=True,
+    )
+    session.add(exhibition)
+    session.flush()
+
+    plan = load_plan(resource_dir("floorplans") / DEMO_PLAN)
+    hall = import_plan(
+        session, exhibition, plan.name or "Павильон 1", plan, source_name=DEMO_PLAN
+    ).hall
+    exhibitors = _add_exhibitors(session, exhibition)
+    counts = _add_reservations(session, plan, hall.booths, exhibitors)
+    audit.record(
+        session,
+        "demo.loaded",
+        "exhibition",
+        exhibition.id,
+        after={"booths": len(hall.booths), "exhibitors": len(exhibitors), **counts},
+    )
+    message = (
+        f"Демо-выставка «{exhibition.title}» загружена: {len(hall.booths)} стендов, "
+        f"{len(exhibitors)} экспонентов, {sum(counts.values())} бронирований."
+    )
+    return DemoResult(True, exhibition, message)
+
+
+def _add_exhibitors(session: Session, exhibition: Exhibition) -> list[Exhibitor]:
+    rows = read_data_file("demo_exhibitors.json")["exhibitors"]
+    exhibitors = []
+    for index, row in enumerate(rows):
+        exhibitor = Exhibitor(
+            exhibition_id=exhibition.id,
+            name=row["name"],
+            short_name=row.get("short_name"),
+            kind=row["kind"],
+            region_code=row.get("region"),
+            municipality=row.get("municipality"),
+            population=row.get("population"),
+            description=row.get("description", ""),
+            website=row.get("website"),
+            contacts=row.get("contacts") or {},
+            # The last few wait for an organiser's approval, as real registrations do.
+            approved=index < len(rows) - PENDING_APPROVAL,
+            application=row.get("application"),
+            solutions=[
+                Solution(
+                    title=s["title"],
+                    summary=s.get("summary", ""),
+                    description=s.get("description", ""),
+                    track_code=s["track"],
+                    tags=s.get("tags", []),
+                    stage=s["stage"],
+                    results=s.get("results", ""),
+                    size_classes=s.get("size_classes", []),
+                )
+                for s in row["solutions"]
+            ],
+        )
+        session.add(exhibitor)
+        exhibitors.append(exhibitor)
+    session.flush()
+    return exhibitors
+
+
+def _booth_tracks(plan: Plan, booths: list[Booth]) -> dict[str, str | None]:
+    """The track of the zone each booth stands in (by its centre point)."""
+    zones = [z for z in plan.zones if z.track]
+    tree = STRtree([z.geometry for z in zones])
+    tracks: dict[str, str | None] = {}
+    for booth in booths:
+        point = booth.polygon.representative_point()
+        hits = tree.query(point, predicate="intersects")
+        tracks[booth.number] = zones[int(hits[0])].track if len(hits) else None
+    return tracks
+
+
+def _add_reservations(
+    session: Session, plan: Plan, booths: list[Booth], exhibitors: list[Exhibitor]
+) -> dict[str, int]:
+    """Give exhibitors who chose their booth a booth in their track's zone, in every state."""
+    rng = random.Random(2025)
+    now = utcnow()
+    tracks = _booth_tracks(plan, booths)
+    free = {track: [] for track in set(tracks.values())}
+    for booth in booths:
+        free[tracks[booth.number]].append(booth)
+    for pool in free.values():
+        rng.shuffle(pool)
+
+    # The order of states cycles so that every state occurs; most are confirmed.
+    cycle = ["confirmed", "confirmed", "requested", "confirmed", "held", "confirmed"]
+    finished = ["declined", "cancelled", "expired"]
+    counts: dict[str, int] = {}
+    choosers = [e for e in exhibitors if e.approved and not e.application]
+    for index, exhibitor in enumerate(choosers):
+        track = exhibitor.solutions[0].track_code
+        pool = free.get(track) or free.get(None) or []
+        if not pool:
+            continue
+        booth = pool.pop()
+        status = cycle[index % len(cycle)]
+        if index < len(finished):
+            # An earlier, finished reservation of the same booth by this exhibitor.
+            _reserve(session, booth, exhibitor, finished[index], now - timedelta(days=20 + index))
+            counts[finished[index]] = counts.get(finished[index], 0) + 1
+        _reserve(session, booth, exhibitor, status, now - timedelta(days=rng.randint(1, 30)))
+        counts[status] = counts.get(status, 0) + 1
+
+    # A few booths are not for sale: the organisers keep them for the press and the café.
+    for reason, pool_key in (("Пресс-центр", None), ("Кофе-брейк", None)):
+        pool = free.get(pool_key) or next(p for p in free.values() if p)
+        booth = pool.pop()
+        booth.blocked = True
+        booth.blocked_reason = reason
+        counts["blocked"] = counts.get("blocked", 0) + 1
+    session.flush()
+    return counts
+
+
+def _reserve(session: Session, booth: Booth, exhibitor: Exhibitor, status: str, when) -> None:
+    expires = None
+    if status in ("requested", "held"):
+        expires = utcnow() + timedelta(hours=48)
+    elif status == "expired":
+        expires = when + timedelta(hours=72)
+    session.add(
+        Reservation(
+            booth_id=booth.id,
+            exhibitor_id=exhibitor.id,
+            status=status,
+            created_at=when,
+            expires_at=expires,
+            decided_at=when + timedelta(days=1) if status not in ("requested", "held") else None,
+        )
+    )
+    session.flush()

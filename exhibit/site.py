@@ -1,0 +1,74 @@
+"""Site-wide web glue: error pages, the language switch, template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import format_date, format_decimal, get_locale
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from exhibit.errors import DomainError
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.jinja_env.filters["area"] = format_area
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.globals.update(
+        format_date=format_date, format_decimal=format_decimal, current_locale=current_locale
+    )
+
+
+def current_locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def set_language(code: str) -> Response:
+    """Remember the visitor's language and go back where they were."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.referrer or url_for("catalogue.index")
+    if not target.startswith(request.host_url):
+        target = url_for("catalogue.index")
+    return redirect(target)
+
+
+def format_area(value: Any) -> str:
+    """Square metres as people write them: «21,5 м²», «9 м²»."""
+    return f"{format_decimal(value, format='#,##0.#')} м²"
+
+
+def format_money(value: Any, currency: str = "RUB") -> str:
+    sign = "₽" if currency == "RUB" else currency
+    return f"{format_decimal(value, format='#,##0')} {sign}"
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _domain_error(error: DomainError) -> tuple[Any, int]:
+    if _wants_json():
+        return jsonify(error.to_dict()), error.status
+    return render_template(
+        "errors/error.html", status=error.status, message=error.message
+    ), error.status
+
+
+def _http_error(error: HTTPException) -> Any:
+    """Every HTTP error, and (as a 500) any unexpected exception: never a stack trace."""
+    status = error.code or 500
+    if _wants_json():
+        body = {
+            "error": {
+                "code": error.name.lower().replace(" ", "_"),
+                "message": error.description,
+                "details": None,
+            }
+        }
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=None), status

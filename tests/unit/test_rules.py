@@ -1,0 +1,75 @@
+"""Pure rules: size classes, booth status and prices."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from exhibit.booking.rules import booth_price, booth_status
+from exhibit.catalogue.rules import size_class
+
+
+@pytest.mark.parametrize(
+    ("population", "expected"),
+    [
+        (None, None),
+        (0, "small"),
+        (36_000, "small"),
+        (49_999, "small"),
+        (50_000, "medium"),
+        (99_999, "medium"),
+        (100_000, "large"),
+        (249_999, "large"),
+        (250_000, "big"),
+        (999_999, "big"),
+        (1_000_000, "largest"),
+        (1_539_371, "largest"),
+    ],
+)
+def test_size_class_bounds(population, expected):
+    assert size_class(population) == expected
+
+
+def test_size_class_refuses_negative_population():
+    with pytest.raises(ValueError, match="negative"):
+        size_class(-1)
+
+
+NOW = datetime(2025, 11, 1, 12, 0)
+
+
+@pytest.mark.parametrize(
+    ("blocked", "active", "expires", "expected"),
+    [
+        (False, None, None, "available"),
+        (True, None, None, "blocked"),
+        (True, "confirmed", None, "blocked"),
+        (False, "confirmed", None, "confirmed"),
+        (False, "requested", NOW + timedelta(hours=1), "requested"),
+        (False, "requested", NOW - timedelta(seconds=1), "available"),
+        (False, "held", NOW, "available"),
+        (False, "held", NOW + timedelta(days=1), "held"),
+        # A confirmed reservation never lapses, whatever its old hold said.
+        (False, "confirmed", NOW - timedelta(days=3), "confirmed"),
+    ],
+)
+def test_booth_status(blocked, active, expires, expected):
+    assert booth_status(blocked, active, expires, NOW) == expected
+
+
+MULTIPLIERS = {"linear": 1.0, "corner": 1.1, "peninsula": 1.15, "island": 1.25}
+
+
+def test_price_is_area_times_rate_times_kind_multiplier():
+    assert booth_price(Decimal("9"), "linear", Decimal("12000"), MULTIPLIERS) == Decimal("108000")
+    assert booth_price(Decimal("18"), "corner", Decimal("12000"), MULTIPLIERS) == Decimal("237600")
+    assert booth_price(36.0, "island", Decimal("12000"), MULTIPLIERS) == Decimal("540000")
+
+
+def test_price_rounds_to_whole_roubles_and_unknown_kind_is_plain():
+    assert booth_price(Decimal("9.37"), "odd", Decimal("1000.55"), MULTIPLIERS) == Decimal("9375")
+
+
+def test_price_override_wins():
+    price = booth_price(Decimal("9"), "island", Decimal("12000"), MULTIPLIERS, Decimal("1"))
+    assert price == Decimal("1")
