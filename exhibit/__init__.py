@@ -70,7 +70,9 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import Babel
     from flask_migrate import Migrate
 
+    from exhibit.accounts.decorators import load_session_user
     from exhibit.db import configure_sqlite, db
+    from exhibit.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
@@ -78,6 +80,10 @@ def _init_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
     Migrate(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     Babel(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    csrf.init_app(app)
+    limiter.init_app(app)
     _import_models()
 
 
@@ -103,8 +109,16 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from exhibit import site
+    from exhibit.accounts.views import bp as accounts_bp
+    from exhibit.api.views import bp as api_bp
+    from exhibit.booking.views import bp as booking_bp
     from exhibit.catalogue.views import bp as catalogue_bp
+    from exhibit.extensions import csrf
 
+    csrf.exempt(api_bp)  # bearer tokens only, never cookies: see exhibit/api/views.py
+    app.register_blueprint(api_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(booking_bp)
     app.register_blueprint(catalogue_bp)
     site.init_app(app)
 

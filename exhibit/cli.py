@@ -8,10 +8,14 @@ from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from exhibit.catalogue.models import Exhibitor
 from exhibit.db import begin_write, db
+from exhibit.errors import DomainError
+from exhibit.floorplan.models import Exhibition
 
 
 def database_command(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,18 +64,96 @@ def demo_command() -> None:
 
     if db.session.query(Track).count() == 0:
         raise click.ClickException("run `flask --app exhibit init-db` first")
-    begin_write(db.session)
-    result = load_demo(db.session)
-    db.session.commit()
+    try:
+        begin_write(db.session)
+        result = load_demo(db.session)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.message}: {error.details}") from None
     click.echo(result.message)
+
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["organiser", "exhibitor"]), required=True)
+@click.option("--exhibitor", "exhibitor_name", help="Exhibitor the account represents.")
+@click.option("--exhibition", "slug", help="Exhibition of that exhibitor (default: the newest).")
+@click.option("--password", help="The password; a random one is made and printed when not given.")
+@database_command
+def users_create_command(
+    email: str, role: str, exhibitor_name: str | None, slug: str | None, password: str | None
+) -> None:
+    """Create an account (an organiser, or a user of an exhibitor)."""
+    from exhibit.accounts.services import create_user
+
+    try:
+        begin_write(db.session)
+        exhibitor = _find_exhibitor(exhibitor_name, slug) if exhibitor_name else None
+        user, made_password = create_user(
+            db.session, email, role, password=password, exhibitor=exhibitor
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    click.echo(f"Создан пользователь {user.email} ({role}).")
+    if password is None:
+        click.echo(f"Пароль: {made_password}")
+
+
+def _find_exhibitor(name: str, slug: str | None) -> Exhibitor:
+    query = select(Exhibitor).join(Exhibition, Exhibition.id == Exhibitor.exhibition_id)
+    if slug:
+        query = query.where(Exhibition.slug == slug)
+    matches = db.session.scalars(
+        query.where(func.lower(Exhibitor.name) == name.strip().lower()).order_by(
+            Exhibition.starts_on.desc()
+        )
+    ).all()
+    if not matches:
+        raise DomainError(f"Экспонент «{name}» не найден")
+    return matches[0]
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for.")
+@database_command
+def users_token_command(email: str, label: str) -> None:
+    """Print a new API token for the user (only its hash is stored)."""
+    from exhibit.accounts.services import get_user_by_email, issue_token
+
+    begin_write(db.session)
+    user = get_user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"Пользователь {email} не найден")
+    token = issue_token(db.session, user, label)
+    db.session.commit()
+    click.echo(token)
+
+
+@click.command("sweep-holds")
+@database_command
+def sweep_holds_command() -> None:
+    """Expire requests and holds past their time, offering the booths to the waitlists."""
+    from exhibit.booking.services import expire_lapsed
+
+    begin_write(db.session)
+    expired = expire_lapsed(db.session)
+    db.session.commit()
+    click.echo(f"Истекло удержаний: {expired}.")
 
 
 def register(app: Flask) -> None:
     """Add the project's commands to ``app.cli``."""
-    app.cli.add_command(init_db_command)
-    app.cli.add_command(demo_command)
-    try:
-        from exhibit.floorplan.cli import plan_cli
-    except ImportError:  # the plan engine's commands arrive with the engine
-        return
-    app.cli.add_command(plan_cli)
+    from exhibit.floorplan.cli import plan_cli
+    from exhibit.plan_commands import export_command, import_command
+
+    plan_cli.add_command(import_command)
+    plan_cli.add_command(export_command)
+    for command in (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli):
+        app.cli.add_command(command)

@@ -24,12 +24,18 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Yekaterinburg"
     LANGUAGES = ("ru", "en")
     DEMO_SLUG = "goroda-rossii-2025"
+    #: Flask-Limiter storage; set a shared one (``redis://…``) when running several workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 
 
 class TestConfig(Config):
     TESTING = True
     SESSION_COOKIE_SECURE = False
     SECRET_KEY = "test-secret-key-not-for-production"
+    RATELIMIT_ENABLED = False
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:

@@ -10,18 +10,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from shapely import STRtree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
 from exhibit.booking.models import Reservation
+from exhibit.booking.plans import import_plan
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.catalogue.services import read_data_file
 from exhibit.floorplan.formats import load_plan
 from exhibit.floorplan.models import Booth, Exhibition
-from exhibit.floorplan.plan import Plan
-from exhibit.floorplan.services import import_plan
 from exhibit.resources import resource_dir
 from exhibit.timeutil import utcnow
 
@@ -68,7 +66,7 @@ def load_demo(session: Session) -> DemoResult:
         session, exhibition, plan.name or "Павильон 1", plan, source_name=DEMO_PLAN
     ).hall
     exhibitors = _add_exhibitors(session, exhibition)
-    counts = _add_reservations(session, plan, hall.booths, exhibitors)
+    counts = _add_reservations(session, hall.booths, exhibitors)
     audit.record(
         session,
         "demo.loaded",
@@ -121,28 +119,15 @@ def _add_exhibitors(session: Session, exhibition: Exhibition) -> list[Exhibitor]
     return exhibitors
 
 
-def _booth_tracks(plan: Plan, booths: list[Booth]) -> dict[str, str | None]:
-    """The track of the zone each booth stands in (by its centre point)."""
-    zones = [z for z in plan.zones if z.track]
-    tree = STRtree([z.geometry for z in zones])
-    tracks: dict[str, str | None] = {}
-    for booth in booths:
-        point = booth.polygon.representative_point()
-        hits = tree.query(point, predicate="intersects")
-        tracks[booth.number] = zones[int(hits[0])].track if len(hits) else None
-    return tracks
-
-
 def _add_reservations(
-    session: Session, plan: Plan, booths: list[Booth], exhibitors: list[Exhibitor]
+    session: Session, booths: list[Booth], exhibitors: list[Exhibitor]
 ) -> dict[str, int]:
     """Give exhibitors who chose their booth a booth in their track's zone, in every state."""
     rng = random.Random(2025)
     now = utcnow()
-    tracks = _booth_tracks(plan, booths)
-    free = {track: [] for track in set(tracks.values())}
+    free: dict[str | None, list[Booth]] = {}
     for booth in booths:
-        free[tracks[booth.number]].append(booth)
+        free.setdefault(booth.zone_track, []).append(booth)
     for pool in free.values():
         rng.shuffle(pool)
 

@@ -5,22 +5,43 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from exhibit.errors import DomainError
+from exhibit.maps.svg import inward_point, label_point, label_size
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.context_processor(_default_exhibition)
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals.update(
-        format_date=format_date, format_decimal=format_decimal, current_locale=current_locale
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+        current_locale=current_locale,
+        inward_point=inward_point,
+        label_point=label_point,
+        label_size=label_size,
     )
+
+
+def _default_exhibition() -> dict[str, Any]:
+    """Pages that are not about one exhibition still show the newest one in the header."""
+    from sqlalchemy import select
+
+    from exhibit.db import db
+    from exhibit.floorplan.models import Exhibition
+
+    return {
+        "exhibition": db.session.scalar(select(Exhibition).order_by(Exhibition.starts_on.desc()))
+    }
 
 
 def current_locale() -> str:

@@ -7,6 +7,7 @@ demo loaded); each test gets a copy of a template, so tests never see each other
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import shutil
@@ -22,6 +23,21 @@ from exhibit.config import TestConfig
 from tests.pgcluster import PostgresCluster, PostgresUnavailable, find_pg_bin
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id with minimal cost in tests: the same code path, a hundredth of the time."""
+    from argon2 import PasswordHasher
+
+    from exhibit.accounts import services
+
+    original = services._hasher
+    services._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    services._hasher = original
+
+
 _counter = itertools.count()
 
 
@@ -108,14 +124,37 @@ class TemplateDatabases:
         return self.url(name)
 
 
-def make_app(database_url: str, instance_path: Path) -> Flask:
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as on a real server.
+
+    Tests keep an app context open for their own database work; without this, requests
+    would reuse it and share ``g`` and the database session with the test (and each other).
+
+    The test's own session is committed around each request, as another user's would be:
+    the request sees what the test wrote, and the test then sees what the request did.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[override]
+        from exhibit.db import db
+
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.commit()
+
+
+def make_app(database_url: str, instance_path: Path, **overrides: object) -> Flask:
     config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     config["SQLALCHEMY_DATABASE_URI"] = database_url
+    config.update(overrides)
     os.environ["EXHIBIT_INSTANCE_PATH"] = str(instance_path)
     try:
-        return create_app(config)
+        app = create_app(config)
     finally:
         del os.environ["EXHIBIT_INSTANCE_PATH"]
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

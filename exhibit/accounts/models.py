@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,7 +15,7 @@ from exhibit.timeutil import utcnow
 ROLES = ("organiser", "exhibitor")
 
 
-class User(Base):
+class User(UserMixin, Base):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +36,18 @@ class User(Base):
     )
 
     __table_args__ = (CheckConstraint("role IN ('organiser', 'exhibitor')", name="role_known"),)
+
+    def get_id(self) -> str:
+        """The session's user id carries the session version: a bump ends old sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive users cannot sign in
+        return self.active
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == "organiser"
 
 
 class ApiToken(Base):

@@ -59,3 +59,34 @@ class Reservation(Base):
 
     def __repr__(self) -> str:
         return f"<Reservation {self.id} booth={self.booth_id} {self.status}>"
+
+
+class WaitlistEntry(Base):
+    """An exhibitor queueing for a booth someone else has; offered the booth when it frees."""
+
+    __tablename__ = "waitlist_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booth.id", ondelete="CASCADE"))
+    exhibitor_id: Mapped[int] = mapped_column(ForeignKey("exhibitor.id", ondelete="CASCADE"))
+    #: waiting → offered (a hold was made for them) | withdrawn
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    offered_reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reservation.id", ondelete="SET NULL")
+    )
+
+    booth: Mapped[Booth] = relationship()
+    exhibitor: Mapped[Exhibitor] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('waiting', 'offered', 'withdrawn')", name="status_known"),
+        Index(
+            "uq_waitlist_entry_waiting",
+            "booth_id",
+            "exhibitor_id",
+            unique=True,
+            sqlite_where=text("status = 'waiting'"),
+            postgresql_where=text("status = 'waiting'"),
+        ),
+    )

@@ -1,15 +1,135 @@
-"""Booking services: reservations and booth status."""
+"""Booking services: requests, holds, confirmations, blocks, waitlists; never a double booking.
+
+The guard against two winners is twofold: a partial unique index in the database (one
+active reservation per booth) and, in :func:`request_booth` and friends, a write lock taken
+before the booth's availability is read (``BEGIN IMMEDIATE`` on SQLite, ``SELECT … FOR
+UPDATE`` on the booth row on PostgreSQL). Every change writes an audit event whose ``after``
+is the full new state of the record, so that replaying the log gives the current state.
+"""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
 
-from exhibit.booking.models import Reservation
-from exhibit.floorplan.models import Booth
+from exhibit import audit
+from exhibit.accounts.models import User
+from exhibit.booking.models import Reservation, WaitlistEntry
+from exhibit.booking.rules import ACTIVE_STATUSES, booth_price, booth_status
+from exhibit.catalogue.models import Exhibitor
+from exhibit.db import begin_write
+from exhibit.errors import BoothUnavailable, Conflict, Forbidden, NotFound
+from exhibit.floorplan.models import Booth, Exhibition, Hall
+from exhibit.timeutil import utcnow
+
+
+class LimitExceeded(Conflict):
+    code = "limit_exceeded"
+
+
+@dataclass
+class BoothState:
+    """A booth as people see it now: status, price and who has it."""
+
+    booth: Booth
+    status: str
+    reservation: Reservation | None
+    price: Decimal
+
+    @property
+    def exhibitor(self) -> Exhibitor | None:
+        return self.reservation.exhibitor if self.reservation else None
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def price_of(booth: Booth, exhibition: Exhibition) -> Decimal:
+    return booth_price(
+        booth.area_m2,
+        booth.kind,
+        exhibition.base_rate,
+        exhibition.kind_multipliers or {},
+        booth.price_override,
+    )
+
+
+def _active_by_booth(session: Session, booth_ids: Iterable[int]) -> dict[int, Reservation]:
+    ids = list(booth_ids)
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Reservation)
+        .where(Reservation.booth_id.in_(ids), Reservation.status.in_(ACTIVE_STATUSES))
+        .options(selectinload(Reservation.exhibitor))
+    )
+    return {r.booth_id: r for r in rows}
+
+
+def booth_states(session: Session, hall: Hall) -> list[BoothState]:
+    """Every current booth of the hall with its status; a lapsed hold counts as available."""
+    now = utcnow()
+    booths = [b for b in hall.current_booths]
+    active = _active_by_booth(session, (b.id for b in booths))
+    states = []
+    for booth in sorted(booths, key=lambda b: _number_key(b.number)):
+        reservation = active.get(booth.id)
+        status = booth_status(
+            booth.blocked,
+            reservation.status if reservation else None,
+            reservation.expires_at if reservation else None,
+            now,
+        )
+        if status in ("available", "blocked") and reservation is not None and not booth.blocked:
+            reservation = None  # lapsed: not shown as anyone's
+        states.append(BoothState(booth, status, reservation, price_of(booth, hall.exhibition)))
+    return states
+
+
+def _number_key(number: str) -> tuple[str, int, str]:
+    letters = number.rstrip("0123456789")
+    digits = number[len(letters) :]
+    return (letters, int(digits) if digits else 0, number)
+
+
+def get_booth(
+    session: Session, exhibition: Exhibition, number: str, *, lock: bool = False
+) -> Booth:
+    query = select(Booth).where(
+        Booth.exhibition_id == exhibition.id, Booth.number == number, Booth.retired.is_(False)
+    )
+    if lock:
+        query = query.with_for_update()
+    booth = session.scalar(query)
+    if booth is None:
+        raise NotFound(f"Стенда {number} нет на плане выставки")
+    return booth
+
+
+def get_reservation(session: Session, reservation_id: int) -> Reservation:
+    reservation = session.get(Reservation, reservation_id)
+    if reservation is None:
+        raise NotFound(f"Бронирование {reservation_id} не найдено")
+    return reservation
+
+
+def reservations_of(session: Session, exhibitor: Exhibitor) -> list[Reservation]:
+    return list(
+        session.scalars(
+            select(Reservation)
+            .where(Reservation.exhibitor_id == exhibitor.id)
+            .order_by(Reservation.created_at.desc(), Reservation.id.desc())
+        )
+    )
 
 
 def confirmed_booths(session: Session, exhibitor_ids: Iterable[int]) -> dict[int, list[Booth]]:
@@ -27,3 +147,431 @@ def confirmed_booths(session: Session, exhibitor_ids: Iterable[int]) -> dict[int
     for exhibitor_id, booth in rows:
         result[exhibitor_id].append(booth)
     return result
+
+
+# --- state for the audit trail ----------------------------------------------------------
+
+
+def reservation_state(reservation: Reservation) -> dict[str, Any]:
+    return {
+        "booth_id": reservation.booth_id,
+        "exhibitor_id": reservation.exhibitor_id,
+        "status": reservation.status,
+        "expires_at": reservation.expires_at.isoformat() if reservation.expires_at else None,
+    }
+
+
+def booth_block_state(booth: Booth) -> dict[str, Any]:
+    return {"blocked": booth.blocked, "reason": booth.blocked_reason}
+
+
+def _record(
+    session: Session,
+    action: str,
+    reservation: Reservation,
+    before: dict[str, Any] | None,
+    user: User | None,
+) -> None:
+    session.flush()
+    audit.record(
+        session,
+        action,
+        "reservation",
+        reservation.id,
+        before=before,
+        after=reservation_state(reservation),
+        user_id=user.id if user else None,
+    )
+
+
+# --- expiry and the waitlist ------------------------------------------------------------
+
+
+def expire_lapsed(session: Session, booth_ids: Iterable[int] | None = None) -> int:
+    """Mark requests and holds past their expiry as expired, and offer the booths on.
+
+    Called before availability is decided (no background daemon is needed) and by the
+    ``sweep-holds`` command. Returns how many reservations expired.
+    """
+    now = utcnow()
+    query = select(Reservation).where(
+        Reservation.status.in_(("requested", "held")), Reservation.expires_at <= now
+    )
+    if booth_ids is not None:
+        query = query.where(Reservation.booth_id.in_(list(booth_ids)))
+    lapsed = list(session.scalars(query))
+    for reservation in lapsed:
+        before = reservation_state(reservation)
+        reservation.status = "expired"
+        reservation.decided_at = now
+        _record(session, "reservation.expired", reservation, before, None)
+    for reservation in lapsed:
+        _offer_to_waitlist(session, reservation.booth)
+    return len(lapsed)
+
+
+def _offer_to_waitlist(session: Session, booth: Booth) -> Reservation | None:
+    """Give a freed booth to the first exhibitor waiting for it (a hold for the hold time)."""
+    if booth.blocked or _active_by_booth(session, [booth.id]):
+        return None
+    exhibition = booth.hall.exhibition
+    entries = session.scalars(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.booth_id == booth.id, WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    )
+    for entry in entries:
+        exhibitor = entry.exhibitor
+        if not exhibitor.approved:
+            continue
+        try:
+            _check_limits(session, exhibition, exhibitor, booth)
+        except LimitExceeded:
+            continue
+        reservation = Reservation(
+            booth_id=booth.id,
+            exhibitor_id=exhibitor.id,
+            status="requested",
+            expires_at=utcnow() + timedelta(hours=exhibition.hold_hours),
+            note="waitlist",
+        )
+        session.add(reservation)
+        session.flush()
+        entry.status = "offered"
+        entry.offered_reservation_id = reservation.id
+        _record(session, "reservation.offered", reservation, None, None)
+        return reservation
+    return None
+
+
+# --- exhibitors -------------------------------------------------------------------------
+
+
+def _check_limits(
+    session: Session, exhibition: Exhibition, exhibitor: Exhibitor, booth: Booth
+) -> None:
+    now = utcnow()
+    held = [
+        r
+        for r in session.scalars(
+            select(Reservation)
+            .join(Booth, Booth.id == Reservation.booth_id)
+            .where(
+                Reservation.exhibitor_id == exhibitor.id,
+                Reservation.status.in_(ACTIVE_STATUSES),
+                Booth.exhibition_id == exhibition.id,
+            )
+        )
+        if r.status == "confirmed" or r.expires_at is None or r.expires_at > now
+    ]
+    limit = exhibition.max_booths_per_exhibitor
+    if limit is not None and len(held) + 1 > limit:
+        raise LimitExceeded(
+            f"Превышен лимит: не больше {limit} стендов на экспонента "
+            f"(у «{exhibitor.name}» уже {len(held)})",
+            details={"limit": "booths", "max": limit, "current": len(held)},
+        )
+    max_area = exhibition.max_area_per_exhibitor
+    area = sum((r.booth.area_m2 for r in held), Decimal(0)) + booth.area_m2
+    if max_area is not None and area > max_area:
+        raise LimitExceeded(
+            f"Превышен лимит площади: не больше {max_area} м² на экспонента "
+            f"(с этим стендом было бы {area} м²)",
+            details={"limit": "area", "max": str(max_area), "would_be": str(area)},
+        )
+
+
+def _lock_booth(
+    session: Session, exhibition: Exhibition, number: str, *, guard: bool = True
+) -> Booth:
+    """Take the write lock and the booth row, then settle lapsed holds on it."""
+    if guard:
+        begin_write(session)
+    booth = get_booth(session, exhibition, number, lock=guard)
+    expire_lapsed(session, [booth.id])
+    return booth
+
+
+def _insert_reservation(session: Session, reservation: Reservation, number: str) -> None:
+    session.add(reservation)
+    try:
+        session.flush()
+    except IntegrityError:
+        # The database's guard caught a race the lock did not (or the lock was skipped).
+        session.rollback()
+        raise BoothUnavailable(f"Стенд {number} уже занят") from None
+
+
+def request_booth(
+    session: Session,
+    exhibition: Exhibition,
+    number: str,
+    exhibitor: Exhibitor,
+    user: User | None,
+    *,
+    guard: bool = True,
+    race_window: float = 0.0,
+) -> Reservation:
+    """An approved exhibitor asks for an available booth; it is held for the hold time.
+
+    ``guard=False`` and ``race_window`` exist for the concurrency test only: they skip the
+    lock and widen the gap between the check and the insert, to prove the test sees races.
+    """
+    if exhibitor.exhibition_id != exhibition.id:
+        raise Forbidden("Экспонент не участвует в этой выставке")
+    if not exhibitor.approved:
+        raise Forbidden("Организаторы ещё не одобрили заявку экспонента: бронировать рано")
+    booth = _lock_booth(session, exhibition, number, guard=guard)
+    if booth.blocked:
+        raise BoothUnavailable(f"Стенд {number} не продаётся")
+    if _active_by_booth(session, [booth.id]):
+        raise BoothUnavailable(f"Стенд {number} уже занят или удерживается")
+    _check_limits(session, exhibition, exhibitor, booth)
+    if race_window:
+        time.sleep(race_window)
+    reservation = Reservation(
+        booth_id=booth.id,
+        exhibitor_id=exhibitor.id,
+        status="requested",
+        expires_at=utcnow() + timedelta(hours=exhibition.hold_hours),
+        created_by_id=user.id if user else None,
+    )
+    _insert_reservation(session, reservation, number)
+    _withdraw_waiting(session, booth, exhibitor)
+    _record(session, "reservation.requested", reservation, None, user)
+    return reservation
+
+
+def join_waitlist(
+    session: Session, exhibition: Exhibition, number: str, exhibitor: Exhibitor, user: User
+) -> WaitlistEntry:
+    """Queue for a booth that is taken; the first in line is offered it when it frees."""
+    if not exhibitor.approved:
+        raise Forbidden("Организаторы ещё не одобрили заявку экспонента")
+    booth = _lock_booth(session, exhibition, number)
+    active = _active_by_booth(session, [booth.id]).get(booth.id)
+    if active is None and not booth.blocked:
+        raise Conflict(f"Стенд {number} свободен: его можно забронировать сразу")
+    if active is not None and active.exhibitor_id == exhibitor.id:
+        raise Conflict(f"Стенд {number} уже ваш")
+    existing = session.scalar(
+        select(WaitlistEntry).where(
+            WaitlistEntry.booth_id == booth.id,
+            WaitlistEntry.exhibitor_id == exhibitor.id,
+            WaitlistEntry.status == "waiting",
+        )
+    )
+    if existing is not None:
+        return existing
+    entry = WaitlistEntry(booth_id=booth.id, exhibitor_id=exhibitor.id)
+    session.add(entry)
+    session.flush()
+    audit.record(
+        session, "waitlist.joined", "waitlist_entry", entry.id,
+        after={"booth_id": booth.id, "exhibitor_id": exhibitor.id, "status": "waiting"},
+        user_id=user.id,
+    )  # fmt: skip
+    return entry
+
+
+def leave_waitlist(session: Session, entry_id: int, exhibitor: Exhibitor, user: User) -> None:
+    begin_write(session)
+    entry = session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.exhibitor_id != exhibitor.id:
+        raise NotFound("Запись в листе ожидания не найдена")
+    if entry.status == "waiting":
+        entry.status = "withdrawn"
+        audit.record(
+            session, "waitlist.left", "waitlist_entry", entry.id,
+            before={"status": "waiting"}, after={"status": "withdrawn"}, user_id=user.id,
+        )  # fmt: skip
+
+
+def _withdraw_waiting(session: Session, booth: Booth, exhibitor: Exhibitor) -> None:
+    for entry in session.scalars(
+        select(WaitlistEntry).where(
+            WaitlistEntry.booth_id == booth.id,
+            WaitlistEntry.exhibitor_id == exhibitor.id,
+            WaitlistEntry.status == "waiting",
+        )
+    ):
+        entry.status = "withdrawn"
+
+
+def waitlist_of(session: Session, exhibitor: Exhibitor) -> list[WaitlistEntry]:
+    return list(
+        session.scalars(
+            select(WaitlistEntry)
+            .where(WaitlistEntry.exhibitor_id == exhibitor.id, WaitlistEntry.status != "withdrawn")
+            .order_by(WaitlistEntry.created_at.desc())
+        )
+    )
+
+
+# --- organisers -------------------------------------------------------------------------
+
+
+def _organiser(user: User | None) -> User:
+    if user is None or not user.is_organiser:
+        raise Forbidden("Это могут только организаторы")
+    return user
+
+
+def _locked_reservation(session: Session, reservation_id: int) -> Reservation:
+    begin_write(session)
+    reservation = session.scalar(
+        select(Reservation).where(Reservation.id == reservation_id).with_for_update()
+    )
+    if reservation is None:
+        raise NotFound(f"Бронирование {reservation_id} не найдено")
+    expire_lapsed(session, [reservation.booth_id])
+    return reservation
+
+
+def confirm_reservation(session: Session, reservation_id: int, user: User | None) -> Reservation:
+    organiser = _organiser(user)
+    reservation = _locked_reservation(session, reservation_id)
+    if reservation.status == "confirmed":
+        return reservation
+    if reservation.status not in ("requested", "held"):
+        raise Conflict(
+            f"Бронирование {reservation_id} нельзя подтвердить: оно «{reservation.status}»"
+        )
+    before = reservation_state(reservation)
+    reservation.status = "confirmed"
+    reservation.expires_at = None
+    reservation.decided_at = utcnow()
+    reservation.decided_by_id = organiser.id
+    _record(session, "reservation.confirmed", reservation, before, organiser)
+    return reservation
+
+
+def decline_reservation(session: Session, reservation_id: int, user: User | None) -> Reservation:
+    organiser = _organiser(user)
+    reservation = _locked_reservation(session, reservation_id)
+    if reservation.status not in ("requested", "held"):
+        raise Conflict(
+            f"Бронирование {reservation_id} нельзя отклонить: оно «{reservation.status}»"
+        )
+    return _finish(session, reservation, "declined", organiser)
+
+
+def cancel_reservation(session: Session, reservation_id: int, user: User | None) -> Reservation:
+    """The exhibitor cancels their own reservation, or an organiser cancels any."""
+    reservation = _locked_reservation(session, reservation_id)
+    if user is None:
+        raise Forbidden("Нужно войти")
+    if not user.is_organiser and user.exhibitor_id != reservation.exhibitor_id:
+        # Someone else's reservation: as if it did not exist.
+        raise NotFound(f"Бронирование {reservation_id} не найдено")
+    if reservation.status not in ACTIVE_STATUSES:
+        raise Conflict(f"Бронирование {reservation_id} уже завершено («{reservation.status}»)")
+    return _finish(session, reservation, "cancelled", user)
+
+
+def _finish(session: Session, reservation: Reservation, status: str, user: User) -> Reservation:
+    before = reservation_state(reservation)
+    reservation.status = status
+    reservation.decided_at = utcnow()
+    reservation.decided_by_id = user.id
+    _record(session, f"reservation.{status}", reservation, before, user)
+    _offer_to_waitlist(session, reservation.booth)
+    return reservation
+
+
+def hold_booth(
+    session: Session,
+    exhibition: Exhibition,
+    number: str,
+    exhibitor: Exhibitor,
+    user: User | None,
+    *,
+    hours: int | None = None,
+) -> Reservation:
+    """An organiser holds an available booth for a named exhibitor."""
+    organiser = _organiser(user)
+    if exhibitor.exhibition_id != exhibition.id:
+        raise NotFound("Экспонент не найден в этой выставке")
+    booth = _lock_booth(session, exhibition, number)
+    if booth.blocked:
+        raise BoothUnavailable(f"Стенд {number} заблокирован; сначала снимите блокировку")
+    if _active_by_booth(session, [booth.id]):
+        raise BoothUnavailable(f"Стенд {number} уже занят или удерживается")
+    _check_limits(session, exhibition, exhibitor, booth)
+    reservation = Reservation(
+        booth_id=booth.id,
+        exhibitor_id=exhibitor.id,
+        status="held",
+        expires_at=utcnow() + timedelta(hours=hours or exhibition.hold_hours),
+        created_by_id=organiser.id,
+    )
+    _insert_reservation(session, reservation, number)
+    _record(session, "reservation.held", reservation, None, organiser)
+    return reservation
+
+
+def block_booth(
+    session: Session, exhibition: Exhibition, number: str, user: User | None, reason: str = ""
+) -> Booth:
+    """Take a booth off sale. A booth someone has must be freed first."""
+    organiser = _organiser(user)
+    booth = _lock_booth(session, exhibition, number)
+    if booth.blocked:
+        return booth
+    if _active_by_booth(session, [booth.id]):
+        raise Conflict(f"Стенд {number} забронирован: сначала отмените бронирование")
+    before = booth_block_state(booth)
+    booth.blocked = True
+    booth.blocked_reason = reason.strip()[:200] or None
+    audit.record(
+        session, "booth.blocked", "booth", booth.id,
+        before=before, after=booth_block_state(booth), user_id=organiser.id,
+    )  # fmt: skip
+    return booth
+
+
+def unblock_booth(
+    session: Session, exhibition: Exhibition, number: str, user: User | None
+) -> Booth:
+    organiser = _organiser(user)
+    booth = _lock_booth(session, exhibition, number)
+    if not booth.blocked:
+        return booth
+    before = booth_block_state(booth)
+    booth.blocked = False
+    booth.blocked_reason = None
+    audit.record(
+        session, "booth.unblocked", "booth", booth.id,
+        before=before, after=booth_block_state(booth), user_id=organiser.id,
+    )  # fmt: skip
+    _offer_to_waitlist(session, booth)
+    return booth
+
+
+def move_reservation(
+    session: Session, reservation_id: int, target_number: str, user: User | None
+) -> Reservation:
+    """Move an active reservation to another available booth of the same exhibition."""
+    organiser = _organiser(user)
+    reservation = _locked_reservation(session, reservation_id)
+    if reservation.status not in ACTIVE_STATUSES:
+        raise Conflict(f"Бронирование {reservation_id} завершено; переносить нечего")
+    exhibition = reservation.booth.hall.exhibition
+    source = reservation.booth
+    target = get_booth(session, exhibition, target_number, lock=True)
+    expire_lapsed(session, [target.id])
+    if target.id == source.id:
+        return reservation
+    if target.blocked or _active_by_booth(session, [target.id]):
+        raise BoothUnavailable(f"Стенд {target_number} не свободен")
+    before = reservation_state(reservation)
+    reservation.booth_id = target.id
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise BoothUnavailable(f"Стенд {target_number} не свободен") from None
+    session.refresh(reservation)
+    _record(session, "reservation.moved", reservation, before, organiser)
+    _offer_to_waitlist(session, source)
+    return reservation

@@ -121,6 +121,8 @@ class Booth(Base):
     area_m2: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     open_sides: Mapped[int]
     kind: Mapped[str] = mapped_column(String(20))
+    #: The track of the zone the booth stands in (from the plan's zones), if any.
+    zone_track: Mapped[str | None] = mapped_column(ForeignKey("track.code"))
     #: Set by an organiser to replace the computed price.
     price_override: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     #: Not for sale (an organiser's decision), independent of reservations.

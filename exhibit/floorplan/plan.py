@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from shapely.geometry.base import BaseGeometry
 from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
 
 #: ``properties.kind`` values of a plan feature (PRODUCT.md §4).
 FEATURE_KINDS = ("hall", "booth", "obstacle", "zone", "entrance", "exit")

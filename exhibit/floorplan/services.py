@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exhibit import audit
-from exhibit.booking.models import Reservation
-from exhibit.booking.rules import ACTIVE_STATUSES
-from exhibit.errors import Conflict, NotFound, PlanInvalid
-from exhibit.floorplan.formats.geojson import to_geojson
-from exhibit.floorplan.geometry import BoothFacts
-from exhibit.floorplan.models import Booth, Exhibition, Hall, PlanVersion
-from exhibit.floorplan.plan import Plan, PlanBooth
+from exhibit.errors import NotFound
+from exhibit.floorplan.formats.geojson import from_geojson
+from exhibit.floorplan.models import Exhibition, Hall
+from exhibit.floorplan.plan import Plan
 from exhibit.floorplan.validate import ValidationReport, validate_plan
-from exhibit.timeutil import utcnow
-
-#: Two outlines are "the same booth" when they differ by less than this (m²).
-SAME_SHAPE_TOLERANCE_M2 = 0.01
 
 
 def get_exhibition(session: Session, slug: str) -> Exhibition:
@@ -46,230 +35,6 @@ def check_plan(exhibition: Exhibition, plan: Plan) -> ValidationReport:
     return validate_plan(plan, min_aisle=float(exhibition.min_aisle_m))
 
 
-@dataclass
-class ImportResult:
-    hall: Hall
-    version: int
-    added: list[str] = field(default_factory=list)
-    reshaped: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)
-    moved: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def created(self) -> bool:
-        return self.version == 1
-
-
-def import_plan(
-    session: Session,
-    exhibition: Exhibition,
-    hall_name: str,
-    plan: Plan,
-    *,
-    moves: Mapping[str, str] | None = None,
-    source_name: str | None = None,
-    user_id: int | None = None,
-) -> ImportResult:
-    """Load a plan as a new hall, or as the next version of an existing hall.
-
-    A plan with validation errors is refused (:class:`PlanInvalid`, with the report). A new
-    version may not drop or reshape a booth that has an active reservation: that is refused
-    (:class:`Conflict`, with the affected reservations) unless ``moves`` maps the old booth
-    number to a booth of the new plan, where the reservation then goes. Nothing changes
-    when anything is refused.
-    """
-    report = check_plan(exhibition, plan)
-    if not report.valid:
-        raise PlanInvalid(
-            f"План зала «{hall_name}» содержит ошибки ({len(report.errors)}); он не загружен",
-            details=report.to_dict()["errors"],
-        )
-    facts = {f.number: f for f in report.booths}
-    drawn = {b.number: b for b in plan.booths}
-    hall = session.scalar(
-        select(Hall).where(Hall.exhibition_id == exhibition.id, Hall.name == hall_name)
-    )
-    if hall is None:
-        hall = Hall(exhibition=exhibition, name=hall_name, outline=plan.hall, plan_version=0)
-        session.add(hall)
-        session.flush()
-    _refuse_numbers_used_in_other_halls(session, exhibition, hall, drawn)
-
-    existing = {b.number: b for b in hall.booths}
-    current = {n: b for n, b in existing.items() if not b.retired}
-    active = _active_reservations(session, [b.id for b in current.values()])
-    moves = dict(moves or {})
-    result = ImportResult(hall=hall, version=hall.plan_version + 1)
-
-    affected = []
-    for number, booth in current.items():
-        new = drawn.get(number)
-        reshaped = new is not None and not _same_shape(booth.polygon, new.polygon)
-        if new is not None and not reshaped:
-            continue
-        for reservation in active.get(booth.id, []):
-            target = moves.get(number)
-            if target is None or target not in drawn:
-                affected.append(_affected(reservation, number, "reshaped" if new else "dropped"))
-    if unknown := sorted(set(moves) - set(current)):
-        raise Conflict(f"Нет стендов с номерами: {', '.join(unknown)}", details=unknown)
-    _refuse_bad_move_targets(moves, drawn, current, active)
-    if affected:
-        raise Conflict(
-            "Новая версия плана убирает или меняет стенды с действующими бронированиями; "
-            "укажите, куда перенести эти бронирования",
-            details=affected,
-        )
-
-    for number, new in drawn.items():
-        booth = existing.get(number)
-        booth_facts_ = facts[number]
-        if booth is None:
-            booth = Booth(exhibition_id=exhibition.id, number=number)
-            hall.booths.append(booth)
-            result.added.append(number)
-        elif booth.retired:
-            booth.retired = False
-            result.added.append(number)
-        elif not _same_shape(booth.polygon, new.polygon):
-            result.reshaped.append(number)
-        _apply_facts(booth, new, booth_facts_)
-    session.flush()
-    by_number = {b.number: b for b in hall.booths}
-    for number, booth in current.items():
-        if number not in drawn:
-            booth.retired = True
-            result.retired.append(number)
-        if number in moves and (number not in drawn or number in result.reshaped):
-            target = by_number[moves[number]]
-            for reservation in active.get(booth.id, []):
-                reservation.booth_id = target.id
-                result.moved[reservation.id] = target.number
-                audit.record(
-                    session,
-                    "reservation.moved",
-                    "reservation",
-                    reservation.id,
-                    before={"booth": number},
-                    after={"booth": target.number, "reason": "plan version"},
-                    user_id=user_id,
-                )
-
-    hall.outline = plan.hall
-    hall.plan_version = result.version
-    hall.versions.append(
-        PlanVersion(
-            number=result.version,
-            document=to_geojson(plan),
-            source_name=source_name,
-            created_by_id=user_id,
-        )
-    )
-    session.flush()
-    audit.record(
-        session,
-        "plan.imported",
-        "hall",
-        hall.id,
-        before=None if result.created else {"version": result.version - 1},
-        after={
-            "name": hall_name,
-            "version": result.version,
-            "booths": len(drawn),
-            "added": len(result.added),
-            "reshaped": result.reshaped,
-            "retired": result.retired,
-            "source": source_name,
-        },
-        user_id=user_id,
-    )
-    return result
-
-
-def _refuse_bad_move_targets(
-    moves: Mapping[str, str],
-    drawn: Mapping[str, PlanBooth],
-    current: Mapping[str, Booth],
-    active: Mapping[int, list[Reservation]],
-) -> None:
-    """Every move must go to a booth of the new plan that will be free."""
-    problems = []
-    targets = list(moves.values())
-    for source, target in moves.items():
-        if target not in drawn:
-            problems.append(f"{source} → {target}: такого стенда нет в новом плане")
-        elif targets.count(target) > 1:
-            problems.append(f"{source} → {target}: на этот стенд переносится несколько броней")
-        elif target in current and active.get(current[target].id) and target not in moves:
-            problems.append(f"{source} → {target}: стенд уже забронирован")
-    if problems:
-        raise Conflict("Перенос бронирований невозможен: " + "; ".join(problems), details=problems)
-
-
-def _refuse_numbers_used_in_other_halls(
-    session: Session, exhibition: Exhibition, hall: Hall, drawn: Mapping[str, PlanBooth]
-) -> None:
-    clashes = session.scalars(
-        select(Booth.number).where(
-            Booth.exhibition_id == exhibition.id,
-            Booth.hall_id != hall.id,
-            Booth.number.in_(list(drawn)),
-        )
-    ).all()
-    if clashes:
-        raise Conflict(
-            "Номера стендов должны быть уникальны в выставке; в других залах уже есть: "
-            + ", ".join(sorted(clashes)),
-            details=sorted(clashes),
-        )
-
-
-def _active_reservations(session: Session, booth_ids: list[int]) -> dict[int, list[Reservation]]:
-    """Active reservations by booth; lapsed holds are marked expired on the way."""
-    now = utcnow()
-    found: dict[int, list[Reservation]] = {}
-    if not booth_ids:
-        return found
-    rows = session.scalars(
-        select(Reservation).where(
-            Reservation.booth_id.in_(booth_ids), Reservation.status.in_(ACTIVE_STATUSES)
-        )
-    )
-    for reservation in rows:
-        if (
-            reservation.status != "confirmed"
-            and reservation.expires_at is not None
-            and reservation.expires_at <= now
-        ):
-            reservation.status = "expired"
-            continue
-        found.setdefault(reservation.booth_id, []).append(reservation)
-    return found
-
-
-def _affected(reservation: Reservation, number: str, reason: str) -> dict[str, Any]:
-    return {
-        "reservation": reservation.id,
-        "booth": number,
-        "exhibitor": reservation.exhibitor.name,
-        "status": reservation.status,
-        "reason": reason,
-    }
-
-
-def _same_shape(old: Any, new: Any) -> bool:
-    return old.symmetric_difference(new).area < SAME_SHAPE_TOLERANCE_M2
-
-
-def _apply_facts(booth: Booth, drawn: PlanBooth, facts: BoothFacts) -> None:
-    price = drawn.properties.get("price")
-    booth.polygon = drawn.polygon
-    booth.area_m2 = Decimal(str(round(facts.area_m2, 2)))
-    booth.open_sides = facts.open_sides
-    booth.kind = facts.kind
-    booth.price_override = None if price is None else Decimal(str(price))
-
-
 def plan_document(hall: Hall) -> dict[str, Any]:
     """The GeoJSON document of the hall's current plan version."""
     current = hall.current_plan
@@ -278,3 +43,6 @@ def plan_document(hall: Hall) -> dict[str, Any]:
     return current.document
 
 
+def hall_plan(hall: Hall) -> Plan:
+    """The hall's current plan (obstacles, zones, doors) as plain values."""
+    return from_geojson(plan_document(hall))

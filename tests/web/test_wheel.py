@@ -49,7 +49,7 @@ def test_non_editable_install_serves_pages(tmp_path):
         runner = app.test_cli_runner()
         for command in ("init-db", "demo"):
             result = runner.invoke(args=[command])
-            assert result.exit_code == 0, result.output
+            assert result.exit_code == 0, (result.output, repr(result.exception))
         client = app.test_client()
         page = client.get("/goroda-rossii-2025/", headers={{"Accept-Language": "ru"}})
         assert page.status_code == 200, page.status_code

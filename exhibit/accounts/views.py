@@ -1,0 +1,142 @@
+"""Sign in and out, self-registration, the account page (password, API tokens)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from exhibit.accounts import forms, services
+from exhibit.accounts.models import ApiToken
+from exhibit.db import begin_write, db
+from exhibit.errors import DomainError
+from exhibit.extensions import limiter
+from exhibit.floorplan.services import get_exhibition
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    # Only paths on this site: never an absolute URL to elsewhere.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _field_error(form, error: DomainError) -> None:
+    field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
+    if field and hasattr(form, field):
+        getattr(form, field).errors = [*getattr(form, field).errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login() -> Response | str:
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        begin_write(db.session)
+        user = services.authenticate(db.session, form.email.data, form.password.data)
+        db.session.commit()
+        if user is None:
+            form.password.errors = [_("Неверная почта или пароль")]
+        else:
+            session.clear()
+            login_user(user)
+            return redirect(_safe_next(url_for("booking.dashboard")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        begin_write(db.session)
+        services.end_sessions(db.session, current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+    return redirect(url_for("catalogue.index"))
+
+
+@bp.route("/<slug>/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register(slug: str) -> Response | str:
+    exhibition = get_exhibition(db.session, slug)
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            begin_write(db.session)
+            user = services.register_exhibitor(
+                db.session,
+                exhibition,
+                email=form.email.data,
+                password=form.password.data,
+                organisation=form.organisation.data,
+                kind=form.kind.data,
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            session.clear()
+            login_user(user)
+            flash(_("Заявка принята: после одобрения организаторами можно бронировать."), "success")
+            return redirect(url_for("booking.dashboard"))
+    return render_template("accounts/register.html", form=form, exhibition=exhibition)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> Response | str:
+    password_form = forms.PasswordForm(prefix="pw")
+    token_form = forms.TokenForm(prefix="tok")
+    new_token = None
+    if request.method == "POST" and "pw-password" in request.form and password_form.validate():
+        try:
+            begin_write(db.session)
+            services.change_password(
+                db.session,
+                current_user,
+                password_form.current_password.data,
+                password_form.password.data,
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(password_form, error)
+        else:
+            login_user(current_user)  # this session goes on with the new version
+            flash(_("Пароль изменён; другие сеансы завершены."), "success")
+            return redirect(url_for("accounts.account"))
+    elif request.method == "POST" and "tok-label" in request.form and token_form.validate():
+        begin_write(db.session)
+        new_token = services.issue_token(db.session, current_user, token_form.label.data or "")
+        db.session.commit()
+    tokens = db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template(
+        "accounts/account.html",
+        password_form=password_form,
+        token_form=token_form,
+        tokens=tokens,
+        new_token=new_token,
+        revoke_form=forms.ConfirmForm(),
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    if forms.ConfirmForm().validate_on_submit():
+        begin_write(db.session)
+        services.revoke_token(db.session, current_user, token_id)
+        db.session.commit()
+        flash(_("Токен отозван."), "success")
+    return redirect(url_for("accounts.account"))

@@ -1,0 +1,1 @@
+"""Booking: reservations, holds, waitlists, assignment."""

@@ -1,0 +1,1473 @@
+"""Automatic booth assignment: which free booth each "any booth" applicant gets, and why.
+
+Pure code (standard library, NumPy, SciPy, Shapely): plain dataclasses in, plain dataclasses
+out; the service layer turns database rows into :class:`FreeBooth`, :class:`TrackZone` and
+:class:`Application` and applies the result in one transaction.
+
+Model
+-----
+Each applicant ``i`` gets one *column* ``c``: a single free booth, or — only when no single
+free booth is large enough for it — a *merged group* of 2–3 free booths that share walls
+(shared edge > 0.5 m, found with an STRtree on outlines snapped to 1 mm) and whose union is
+one simple polygon (a ``Polygon`` without holes). No booth is used twice. Booths the caller
+does not pass (confirmed reservations, organiser holds, blocked booths) are never touched;
+exhibitors that already hold such booths can be passed as ``placed`` so that partners are
+drawn to them and competitors kept away from them.
+
+Cost (smaller is better; one "point" ≈ one missed kind wish)
+------------------------------------------------------------
+With ``r`` the requested area, ``A`` the column's area (sum of its booths), ``τ`` the area
+tolerance, and distances in metres between booth outlines or centroids:
+
+* **zone** — outside the track's zone: ``w.zone + w.zone_per_10m · d_zone / 10`` where
+  ``d_zone`` is the distance from the column's outline to the zone polygon (0 when touching);
+  0 in the zone. A booth is in a zone when its ``zone_track`` says so or, without one, when
+  its centroid lies in the zone polygon; a merged group is in the zone when all its booths
+  are. A track with no zone in this hall costs nothing here (and raises a warning).
+* **area** — ``w.area · |A − r| / r``. A column with ``A < r·(1 − τ)`` is not allowed.
+* **kind** — ``w.kind`` when the applicant wished for a kind and the column is of another
+  kind (exact match; a merged group takes the "most open" kind of its booths, since merging
+  never closes an open side).
+* **partners** — ``w.partner_per_10m · d / 10`` per partner pair, ``d`` the distance between
+  the two columns' centroids (a pair counts once; each side carries half of it in the
+  per-exhibitor breakdown; a partner in ``placed`` counts fully to the applicant).
+* **access** — for applicants who need step-free access: ``w.access_per_10m · e / 10``, ``e``
+  the booth's distance to the nearest entrance (a group: its nearest booth).
+* **stability** — for applicants holding ``current_booths`` from an earlier run:
+  ``w.move · (1 − |C ∩ K| / |C ∪ K|)`` (Jaccard distance between the column's booths ``C``
+  and the current ones ``K``): keeping them costs nothing, moving costs ``w.move``, so a
+  re-run after a few changes moves as few exhibitors as possible.
+* **competitors** — a hard rule: two competitors never get columns that touch or are closer
+  than ``competitor_gap`` (2 m; or the caller's ``adjacency``). When capacity leaves no other
+  way the rule gives (the pair stays, counted in ``Quality.competitor_adjacencies``) and the
+  objective is charged ``HARD_PENALTY`` per pair, so it is never traded for anything else.
+
+Who is left out (infeasible demand)
+-----------------------------------
+Applications are served in the order given (the order of application — the caller sorts
+them): earlier applications are placed first. An applicant with no allowed column at all is
+left out («нет свободного стенда площадью от …»). The others are admitted in order while the
+admitted set still fits (Hall's condition, exact for single booths because "area ≥
+threshold" sets are nested; a merged group counts as two booths); the rest are left out
+(«… заняты участниками с более ранней заявкой»). Whoever still cannot be placed during the
+solve (a rare clash of merged groups) falls to an "unplaced" column costing
+``UNPLACED_PENALTY`` (larger for earlier applications, so later ones drop first).
+
+Algorithm
+---------
+1. Cost matrices for admitted applicants × columns (NumPy, vectorised); single-booth
+   applicants and group applicants form two independent assignment problems, coupled only
+   by shared booths and the pairwise terms.
+2. ``scipy.optimize.linear_sum_assignment`` (exact, ~40 ms at 1,500 × 2,000): groups first
+   (larger pieces are harder to fit; overlapping groups are resolved greedily in application
+   order and re-solved), then single booths on what the groups left.
+3. Competitors adjacent: the later applicant of each violating pair gets ``HARD_PENALTY`` on
+   every column next to the other's; re-solve until no new violation appears.
+4. Partners (pairwise, so not a linear assignment): majorisation by a common centre. For a
+   cluster of partners (connected by partner links) with centre ``z`` (mean of their current
+   centroids), ``d(a, b) ≤ d(a, z) + d(z, b)``, so ``Σ_i deg_i · d(c_i, z)`` is a linear upper
+   bound of the cluster's partner cost; steps 2–3 minimise it, ``z`` moves to the new
+   centroids, and this repeats while the true objective improves (best solution kept).
+5. Local search with the true objective (relocations to free booths and swaps between
+   single-booth holders near partners or near a violation).
+6. If a competitor adjacency is still left and the problem is small, ``scipy.optimize.milp``
+   solves the linear part exactly with the hard rule as constraints (each booth once,
+   ``x_ic + Σ_{d next to c} x_jd ≤ 1``), followed by step 5 again.
+
+Lower bound and gap
+-------------------
+A relaxation of the same problem: groups never clash with single booths or each other,
+competitors are ignored, and each partner pair is charged only its floor
+``max(nn(c_i), nn(c_j)) ≥ (nn(c_i) + nn(c_j)) / 2``, where ``nn(c)`` is the distance from
+``c``'s centroid to the nearest other column's. That is a linear assignment, solved exactly.
+``optimality_gap = (objective − bound) / max(|bound|, 1)`` (objective as defined above, with
+the hard and unplaced penalties if any were paid).
+
+Determinism: booths are sorted by number, zones by track, applicants keep the given order;
+no randomness, and nothing iterates over a hash-ordered set of strings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import shapely
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+from scipy.sparse import coo_matrix
+from scipy.spatial import cKDTree
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+
+#: Booth kinds by openness (number of open sides 0–1, 2, 3, 4).
+BOOTH_KINDS = ("linear", "corner", "peninsula", "island")
+KIND_NAMES = {
+    "linear": "линейный",
+    "corner": "угловой",
+    "peninsula": "полуостровной",
+    "island": "островной",
+}
+#: Cost charged per competitor pair left adjacent (only when capacity leaves no other way).
+HARD_PENALTY = 1e4
+#: Cost of an admitted applicant that could not be placed (plus up to as much again for
+#: earlier applications, so that later ones drop first).
+UNPLACED_PENALTY = 1e6
+#: Area comparisons tolerate drawing noise (m²).
+AREA_EPS = 0.01
+#: Snapping grid for geometry comparisons (1 mm): real drawings carry ~1e-6 noise.
+GRID = 0.001
+#: Booths merge only along a shared wall longer than this (m).
+MIN_SHARED_WALL = 0.5
+#: "Next to a partner" in the explanations (m between centroids).
+NEAR_PARTNER = 15.0
+#: MILP repair is tried only up to this many variables.
+MILP_MAX_VARS = 20_000
+
+TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
+
+
+class AssignmentInputError(ValueError):
+    """Bad input: nothing is assigned. ``exhibitor`` is None for a problem with the hall.
+
+    ``problems`` lists every problem found as ``(exhibitor, message)``; the exception's own
+    message is the first of them.
+    """
+
+    def __init__(
+        self,
+        exhibitor: str | None,
+        message: str,
+        problems: list[tuple[str | None, str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.exhibitor = exhibitor
+        self.message = message
+        self.problems = problems or [(exhibitor, message)]
+
+
+@dataclass(frozen=True)
+class FreeBooth:
+    """A booth that may be given away: not confirmed, not held, not blocked."""
+
+    number: str
+    polygon: Polygon
+    area_m2: float
+    kind: str  # one of BOOTH_KINDS
+    zone_track: str | None = None  # the track zone it lies in, if the caller knows
+    distance_to_entrance: float = 0.0  # metres, to the nearest entrance
+
+
+@dataclass(frozen=True)
+class TrackZone:
+    """The part of the hall reserved for a track (several zones of one track are merged)."""
+
+    track: str
+    polygon: BaseGeometry
+
+
+@dataclass(frozen=True)
+class Application:
+    """An exhibitor's request for "a booth, any"."""
+
+    exhibitor: str  # unique name
+    requested_area: float | None
+    track: str
+    wish_kind: str | None = None
+    partners: Sequence[str] = ()
+    competitors: Sequence[str] = ()
+    step_free: bool = False
+    current_booths: Sequence[str] = ()  # held from a previous run: kept when possible
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the cost terms (see the module docstring for the formulas).
+
+    Defaults rank the wishes: staying in the track's zone first (10 + 1 per 10 m), then
+    keeping a booth from an earlier run (6), the area (4 per 100 % off, so 25 % off = 1), the
+    kind wish (1.5), and distances to partners and, for step-free access, to the entrance
+    (1 per 10 m).
+    """
+
+    zone: float = 10.0
+    zone_per_10m: float = 1.0
+    area: float = 4.0
+    kind: float = 1.5
+    partner_per_10m: float = 1.0
+    access_per_10m: float = 1.0
+    move: float = 6.0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One applicant's booth(s), the cost by term, and why in plain Russian."""
+
+    exhibitor: str
+    booths: list[str]
+    cost: dict[str, float]
+    reasons: list[str]
+    total: float
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """An applicant left without a booth, and why."""
+
+    exhibitor: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Figures to judge an assignment by.
+
+    Area differences are relative (``|area − request| / request``); the partner distance is
+    in metres between centroids, over partner pairs that are both placed. ``in_zone_share``
+    counts placed applicants whose track has a zone in the hall; None when there are none.
+    """
+
+    placed_share: float
+    in_zone_share: float | None
+    mean_area_diff: float | None
+    worst_area_diff: float | None
+    competitor_adjacencies: int
+    mean_partner_distance: float | None
+    optimality_gap: float
+    lower_bound: float
+    objective: float
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """The preview: assignments in application order, who is left out, quality, warnings."""
+
+    assignments: list[Assignment]
+    unplaced: list[Unplaced]
+    quality: Quality
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``assign --json``: assignments, unplaced, quality."""
+        q = self.quality
+        return {
+            "assignments": [
+                {
+                    "exhibitor": a.exhibitor,
+                    "booths": list(a.booths),
+                    "cost": {k: round(v, 4) for k, v in a.cost.items()},
+                }
+                for a in self.assignments
+            ],
+            "unplaced": [{"exhibitor": u.exhibitor, "reason": u.reason} for u in self.unplaced],
+            "quality": {
+                "placed_share": _round(q.placed_share),
+                "in_zone_share": _round(q.in_zone_share),
+                "mean_area_diff": _round(q.mean_area_diff),
+                "worst_area_diff": _round(q.worst_area_diff),
+                "competitor_adjacencies": q.competitor_adjacencies,
+                "mean_partner_distance": _round(q.mean_partner_distance),
+                "optimality_gap": _round(q.optimality_gap),
+                "lower_bound": _round(q.lower_bound),
+                "objective": _round(q.objective),
+            },
+        }
+
+
+def _round(x: float | None, digits: int = 4) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def assign(
+    applications: Sequence[Application],
+    booths: Sequence[FreeBooth],
+    zones: Sequence[TrackZone],
+    *,
+    weights: Weights = Weights(),
+    area_tolerance: float = 0.1,
+    adjacency: Mapping[str, Collection[str]] | None = None,
+    competitor_gap: float = 2.0,
+    known_tracks: Collection[str] | None = None,
+    placed: Mapping[str, BaseGeometry] | None = None,
+    method: Literal["optimal", "greedy"] = "optimal",
+) -> AssignmentResult:
+    """Assign free booths to applications, minimising the documented cost.
+
+    ``applications`` are in priority order (earlier applications are placed first when
+    booths run short). ``adjacency`` maps a booth number to the booths that count as its
+    neighbours for the competitor rule (default: outlines closer than ``competitor_gap``
+    metres). ``known_tracks``, when given, makes an unknown track an input error.
+    ``placed`` maps exhibitors that already hold booths (confirmed, held) to their booths'
+    geometry: partners and competitors may name them. ``method="greedy"`` is the
+    first-come-first-served baseline (each applicant in turn takes its cheapest free
+    column), reported with the same figures.
+
+    Raises :class:`AssignmentInputError` on bad input (nothing is assigned).
+    """
+    if not 0 <= area_tolerance < 1:
+        raise ValueError("area_tolerance must be in [0, 1)")
+    if competitor_gap < 0:
+        raise ValueError("competitor_gap must be ≥ 0")
+    placed = dict(placed or {})
+    _validate(applications, booths, zones, known_tracks, placed)
+    problem = _Problem(
+        list(applications),
+        booths,
+        zones,
+        weights,
+        area_tolerance,
+        adjacency,
+        competitor_gap,
+        placed,
+    )
+    return problem.run(method)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _validate(
+    applications: Sequence[Application],
+    booths: Sequence[FreeBooth],
+    zones: Sequence[TrackZone],
+    known_tracks: Collection[str] | None,
+    placed: Mapping[str, BaseGeometry],
+) -> None:
+    problems: list[tuple[str | None, str]] = []
+    names = [a.exhibitor for a in applications]
+    everyone = set(names) | set(placed)
+    seen: set[str] = set()
+    for app in applications:
+        who = app.exhibitor
+        pre = f"Участник «{who}»: "
+        if not who or not who.strip():
+            problems.append((who, "У заявки не указан участник"))
+            continue
+        if who in seen:
+            problems.append((who, pre + "заявка указана дважды"))
+        seen.add(who)
+        if who in placed:
+            problems.append(
+                (who, pre + "уже занимает стенд и не может подать заявку «любой стенд»")
+            )
+        area = app.requested_area
+        if area is None or (isinstance(area, float) and math.isnan(area)):
+            problems.append((who, pre + "не указана запрошенная площадь стенда"))
+        elif area <= 0:
+            problems.append(
+                (
+                    who,
+                    pre + f"запрошенная площадь должна быть больше нуля (указано {_num(area)} м²)",
+                )
+            )
+        if not app.track:
+            problems.append((who, pre + "не указано направление"))
+        elif known_tracks is not None and app.track not in known_tracks:
+            problems.append((who, pre + f"неизвестное направление «{app.track}»"))
+        if app.wish_kind is not None and app.wish_kind not in BOOTH_KINDS:
+            allowed = ", ".join(f"{k} ({KIND_NAMES[k]})" for k in BOOTH_KINDS)
+            problems.append(
+                (who, pre + f"неизвестный тип стенда «{app.wish_kind}» (допустимы: {allowed})")
+            )
+        both = sorted(set(app.partners) & set(app.competitors))
+        for other in both:
+            problems.append((who, pre + f"«{other}» указан и партнёром, и конкурентом"))
+        for role, others in (("партнёр", app.partners), ("конкурент", app.competitors)):
+            for other in others:
+                if other == who:
+                    problems.append((who, pre + f"указан сам себе как {role}"))
+                elif other not in everyone:
+                    problems.append(
+                        (who, pre + f"{role} «{other}» не найден среди заявок и участников")
+                    )
+    numbers: set[str] = set()
+    for booth in booths:
+        pre = f"Стенд «{booth.number}»: "
+        if booth.number in numbers:
+            problems.append((None, pre + "номер повторяется"))
+        numbers.add(booth.number)
+        if booth.kind not in BOOTH_KINDS:
+            problems.append((None, pre + f"неизвестный тип «{booth.kind}»"))
+        if not booth.area_m2 > 0:
+            problems.append((None, pre + "площадь должна быть больше нуля"))
+        if booth.polygon is None or booth.polygon.is_empty or not booth.polygon.is_valid:
+            problems.append((None, pre + "контур пуст или некорректен"))
+    has_zones = any(not z.polygon.is_empty for z in zones) or any(b.zone_track for b in booths)
+    if applications and not has_zones:
+        problems.append(
+            (
+                None,
+                "В зале не размечены зоны направлений: автоматическое размещение не может "
+                "учесть направления участников. Разметьте зоны на плане зала.",
+            )
+        )
+    if problems:
+        exhibitor, message = problems[0]
+        raise AssignmentInputError(exhibitor, message, problems)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _natural_key(number: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", number))
+
+
+def _num(x: float) -> str:
+    """A number the Russian way: 16,2 rather than 16.2; whole numbers without decimals."""
+    text = f"{x:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "−")
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _shared_wall_lengths(polys: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Length of wall shared by ``polys[left[k]]`` and ``polys[right[k]]``, vectorised.
+
+    Every pair of exterior edges is tested for being collinear (within 5 mm, snapped input)
+    and the overlap of their projections is summed per pair: no overlay operations, which
+    cost ~80 µs a pair in GEOS.
+    """
+    out = np.zeros(left.size)
+    if left.size == 0:
+        return out
+    coords, owner = shapely.get_coordinates(shapely.get_exterior_ring(polys), return_index=True)
+    same = owner[:-1] == owner[1:]
+    start_pt, end_pt, edge_owner = coords[:-1][same], coords[1:][same], owner[:-1][same]
+    counts = np.bincount(edge_owner, minlength=len(polys))
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    na, nb = counts[left], counts[right]
+    combos = na * nb
+    pair = np.repeat(np.arange(left.size), combos)
+    local = np.arange(combos.sum()) - np.repeat(np.cumsum(combos) - combos, combos)
+    ea = first[left[pair]] + local // nb[pair]
+    eb = first[right[pair]] + local % nb[pair]
+    a0, a1, b0, b1 = start_pt[ea], end_pt[ea], start_pt[eb], end_pt[eb]
+    u = a1 - a0
+    length = np.hypot(u[:, 0], u[:, 1])
+    u = u / np.maximum(length, 1e-12)[:, None]
+
+    def across(p: np.ndarray) -> np.ndarray:  # distance of p from the line of edge a
+        d = p - a0
+        return np.abs(u[:, 0] * d[:, 1] - u[:, 1] * d[:, 0])
+
+    def along(p: np.ndarray) -> np.ndarray:
+        d = p - a0
+        return u[:, 0] * d[:, 0] + u[:, 1] * d[:, 1]
+
+    tol = 5 * GRID
+    on_line = (across(b0) <= tol) & (across(b1) <= tol)
+    t0, t1 = along(b0), along(b1)
+    overlap = np.minimum(length, np.maximum(t0, t1)) - np.maximum(0.0, np.minimum(t0, t1))
+    overlap = np.where(on_line, np.maximum(overlap, 0.0), 0.0)
+    return np.bincount(pair, weights=overlap, minlength=left.size)
+
+
+def _lsa(cost: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
+    """Exact assignment of every row to a column or to "unplaced" (-1).
+
+    Each row may fall to an unplaced column at ``unplaced[row]``, so the problem is always
+    feasible; forbidden cells are ``inf``.
+    """
+    rows, cols = cost.shape
+    out = np.full(rows, -1, dtype=np.int64)
+    if rows == 0:
+        return out
+    full = np.hstack([cost, np.broadcast_to(unplaced[:, None], (rows, rows))])
+    r, c = linear_sum_assignment(full)
+    c = np.where(c < cols, c, -1)
+    out[r] = c
+    return out
+
+
+# --------------------------------------------------------------------------- the problem
+
+
+class _Problem:
+    """Everything derived from the input once: columns, cost matrices, relations."""
+
+    def __init__(
+        self,
+        apps: list[Application],
+        booths: Sequence[FreeBooth],
+        zones: Sequence[TrackZone],
+        weights: Weights,
+        tolerance: float,
+        adjacency: Mapping[str, Collection[str]] | None,
+        competitor_gap: float,
+        placed: dict[str, BaseGeometry],
+    ) -> None:
+        self.apps = apps
+        self.w = weights
+        self.tol = tolerance
+        self.warnings: list[str] = []
+        self.n = len(apps)
+        self.index = {a.exhibitor: i for i, a in enumerate(apps)}
+        self.booths = sorted(booths, key=lambda b: _natural_key(b.number))
+        self.m = len(self.booths)
+        self.booth_index = {b.number: k for k, b in enumerate(self.booths)}
+        self.req = np.array([float(a.requested_area) for a in apps], dtype=float)  # type: ignore[arg-type]
+        self.threshold = self.req * (1 - tolerance) - AREA_EPS
+        self._prepare_booths(adjacency, competitor_gap)
+        self._prepare_zones(zones)
+        self._prepare_relations(placed, competitor_gap)
+        self._admit()
+        self._prepare_columns()
+        self._prepare_rows()
+
+    # ---- booths and their neighbours
+
+    def _prepare_booths(
+        self, adjacency: Mapping[str, Collection[str]] | None, competitor_gap: float
+    ) -> None:
+        m = self.m
+        polys = np.array([b.polygon for b in self.booths], dtype=object)
+        self.polys = polys
+        self.snapped = shapely.set_precision(polys, GRID) if m else polys
+        self.area = np.array([b.area_m2 for b in self.booths], dtype=float)
+        self.rank = np.array([BOOTH_KINDS.index(b.kind) for b in self.booths], dtype=np.int64)
+        self.entrance = np.array([b.distance_to_entrance for b in self.booths], dtype=float)
+        cents = shapely.centroid(polys) if m else np.empty(0, dtype=object)
+        self.booth_xy = shapely.get_coordinates(cents).reshape(m, 2) if m else np.zeros((0, 2))
+        self.tree = shapely.STRtree(self.snapped) if m else None
+        # Competitor neighbours: booths closer than the gap (touching included), or the caller's.
+        near: list[set[int]] = [set() for _ in range(m)]
+        if adjacency is not None:
+            for number, others in adjacency.items():
+                a = self.booth_index.get(number)
+                if a is None:
+                    continue
+                for other in others:
+                    b = self.booth_index.get(other)
+                    if b is not None and b != a:
+                        near[a].add(b)
+                        near[b].add(a)
+        elif m:
+            left, right = self.tree.query(
+                self.snapped, predicate="dwithin", distance=competitor_gap
+            )
+            for a, b in zip(left.tolist(), right.tolist(), strict=True):
+                if a != b:
+                    near[a].add(b)
+        self.near = [frozenset(s) for s in near]
+        # Merge neighbours: a shared wall longer than MIN_SHARED_WALL; `touch` keeps every
+        # pair that touches at all (needed for the simple-union test of triples).
+        merge: list[list[int]] = [[] for _ in range(m)]
+        self.touch: set[tuple[int, int]] = set()
+        if m:
+            left, right = self.tree.query(self.snapped, predicate="dwithin", distance=10 * GRID)
+            keep = left < right
+            left, right = left[keep], right[keep]
+            self.touch = set(zip(left.tolist(), right.tolist(), strict=True))
+            shared = _shared_wall_lengths(self.snapped, left, right)
+            for a, b in zip(
+                left[shared > MIN_SHARED_WALL].tolist(),
+                right[shared > MIN_SHARED_WALL].tolist(),
+                strict=True,
+            ):
+                merge[a].append(b)
+                merge[b].append(a)
+        self.merge = [sorted(x) for x in merge]
+        if m:
+            hull = shapely.area(shapely.convex_hull(self.snapped))
+            real = shapely.area(self.snapped)
+            self.convex = np.abs(hull - real) <= 1e-6 * np.maximum(real, 1.0)
+            x0, y0, x1, y1 = shapely.bounds(self.snapped).T
+            self.axis_box = np.abs((x1 - x0) * (y1 - y0) - real) <= 1e-6 * np.maximum(real, 1.0)
+        else:
+            self.convex = self.axis_box = np.zeros(0, dtype=bool)
+
+    # ---- zones
+
+    def _prepare_zones(self, zones: Sequence[TrackZone]) -> None:
+        tracks = sorted(
+            {z.track for z in zones if not z.polygon.is_empty}
+            | {b.zone_track for b in self.booths if b.zone_track}
+        )
+        self.tracks = tracks
+        self.track_index = {t: k for k, t in enumerate(tracks)}
+        geoms: list[BaseGeometry | None] = []
+        for t in tracks:
+            parts = [z.polygon for z in zones if z.track == t and not z.polygon.is_empty]
+            geoms.append(shapely.union_all(parts) if parts else None)
+        self.zone_geoms = geoms
+        m, nt = self.m, len(tracks)
+        in_zone = np.zeros((m, nt), dtype=bool)
+        dist = np.zeros((m, nt), dtype=float)
+        cents = shapely.points(self.booth_xy) if m else np.empty(0, dtype=object)
+        for t, geom in enumerate(geoms):
+            if geom is not None and m:
+                in_zone[:, t] = shapely.intersects(geom, cents)
+                dist[:, t] = shapely.distance(self.polys, geom)
+        for k, booth in enumerate(self.booths):
+            if booth.zone_track:
+                in_zone[k, :] = False
+                in_zone[k, self.track_index[booth.zone_track]] = True
+        dist[in_zone] = 0.0
+        self.booth_in_zone = in_zone
+        self.booth_zone_dist = dist
+        self.app_track = np.array([self.track_index.get(a.track, -1) for a in self.apps])
+        missing = sorted({a.track for a in self.apps if a.track not in self.track_index})
+        for t in missing:
+            self.warnings.append(
+                f"Зона направления «{t}» в зале не размечена: участники этого направления "
+                "размещены без учёта зоны."
+            )
+
+    # ---- partners, competitors, exhibitors placed earlier
+
+    def _prepare_relations(self, placed: dict[str, BaseGeometry], competitor_gap: float) -> None:
+        n = self.n
+        partners: list[set[int]] = [set() for _ in range(n)]
+        comps: list[set[int]] = [set() for _ in range(n)]
+        self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n)]
+        self.fixed_comp_booths = np.zeros((n, self.m), dtype=bool)
+        self.fixed_comp_names: list[list[str]] = [[] for _ in range(n)]
+        fixed_xy = {
+            name: np.array(shapely.get_coordinates(shapely.centroid(geom))[0])
+            for name, geom in sorted(placed.items())
+        }
+        for i, app in enumerate(self.apps):
+            for other in sorted(set(app.partners)):
+                j = self.index.get(other)
+                if j is not None:
+                    partners[i].add(j)
+                    partners[j].add(i)
+                else:
+                    self.fixed_partners[i].append((other, fixed_xy[other]))
+            for other in sorted(set(app.competitors)):
+                j = self.index.get(other)
+                if j is not None:
+                    comps[i].add(j)
+                    comps[j].add(i)
+                elif self.m:
+                    hits = self.tree.query(
+                        placed[other], predicate="dwithin", distance=competitor_gap
+                    )
+                    self.fixed_comp_booths[i, hits] = True
+                    self.fixed_comp_names[i].append(other)
+        # A pair named partner by one side and competitor by the other: the rule wins.
+        for i in range(n):
+            partners[i] -= comps[i]
+        self.partners = [sorted(s) for s in partners]
+        self.comps = [sorted(s) for s in comps]
+        self.partner_pairs = sorted({(min(i, j), max(i, j)) for i in range(n) for j in partners[i]})
+        self.comp_pairs = sorted({(min(i, j), max(i, j)) for i in range(n) for j in comps[i]})
+
+    # ---- who gets in
+
+    def _admit(self) -> None:
+        """Decide, in application order, who can be placed at all (see module docstring)."""
+        n, m = self.n, self.m
+        max_single = float(self.area.max()) if m else 0.0
+        self.is_big = self.threshold > max_single  # needs merged booths
+        self.reason: dict[int, str] = {}
+        self.admitted = np.zeros(n, dtype=bool)
+        singles = np.sort(self.area)
+        thresholds = np.unique(self.threshold[~self.is_big]) if n else np.zeros(0)
+        # cap[k]: booths with area ≥ thresholds[k]; need[k]: admitted applicants needing that.
+        cap = m - np.searchsorted(singles, thresholds, side="left") if m else np.zeros(0, int)
+        need = np.zeros(len(thresholds), dtype=np.int64)
+        used = 0
+        self.groups: list[tuple[int, ...]] = []
+        if self.is_big.any():
+            self.groups = self._enumerate_groups(float(self.threshold[self.is_big].min()))
+        group_areas = np.array([self.area[list(g)].sum() for g in self.groups])
+        for i in range(n):
+            low = _num(self.req[i] * (1 - self.tol))
+            if self.is_big[i]:
+                fits = bool(group_areas.size and (group_areas >= self.threshold[i]).any())
+                if not fits:
+                    self.reason[i] = (
+                        f"нет свободного стенда площадью от {low} м², и соседние свободные стенды "
+                        "не складываются в такую площадь"
+                    )
+                elif used + 2 > m:
+                    self.reason[i] = _taken(low)
+                else:
+                    self.admitted[i] = True
+                    used += 2
+                continue
+            q = int(np.searchsorted(thresholds, self.threshold[i]))
+            if np.any(need[: q + 1] + 1 > cap[: q + 1]) or used + 1 > m:
+                self.reason[i] = _taken(low)
+            else:
+                self.admitted[i] = True
+                need[: q + 1] += 1
+                used += 1
+
+    def _enumerate_groups(self, min_area: float) -> list[tuple[int, ...]]:
+        """Sets of 2–3 booths joined by shared walls, large enough for some big request."""
+        pairs = {(a, b) for a in range(self.m) for b in self.merge[a] if a < b}
+        triples: set[tuple[int, ...]] = set()
+        for a, b in pairs:
+            for c in (*self.merge[a], *self.merge[b]):
+                if c != a and c != b:
+                    triples.add(tuple(sorted((a, b, c))))
+        candidates = sorted(pairs) + sorted(triples)
+        candidates = [g for g in candidates if self.area[list(g)].sum() >= min_area]
+        if not candidates:
+            return []
+        # One simple polygon? By the nerve theorem a union of convex sets is hole-free when
+        # their intersection pattern has no cycle, or every three of them share a point:
+        # for 2–3 convex booths that only fails for a triple touching pairwise without a
+        # common point, which axis-parallel boxes cannot do (Helly). Anything else (concave
+        # or rotated booths in a pairwise-touching triple) gets an exact overlay check.
+        keep: list[tuple[int, ...]] = []
+        exact: list[tuple[int, ...]] = []
+        for g in candidates:
+            convex = all(self.convex[list(g)])
+            if len(g) == 2 and convex:
+                keep.append(g)
+            elif len(g) == 3 and convex:
+                a, b, c = g
+                cycle = (a, b) in self.touch and (b, c) in self.touch and (a, c) in self.touch
+                if not cycle or all(self.axis_box[list(g)]):
+                    keep.append(g)
+                else:
+                    exact.append(g)
+            else:
+                exact.append(g)
+        for g in exact:
+            union = shapely.union_all(self.snapped[list(g)], grid_size=GRID)
+            if union.geom_type == "Polygon" and not union.interiors:
+                keep.append(g)
+        return sorted(keep, key=lambda g: (len(g), g))
+
+    # ---- columns: single booths then merged groups
+
+    def _prepare_columns(self) -> None:
+        m = self.m
+        members = [(k,) for k in range(m)] + list(self.groups)
+        self.members = members
+        self.K = len(members)
+        pad = np.full((self.K, 3), -1, dtype=np.int64)
+        for c, mem in enumerate(members):
+            pad[c, : len(mem)] = mem
+        self.pad = pad
+        valid = pad >= 0
+        safe = np.where(valid, pad, 0)
+        self.col_size = valid.sum(axis=1)
+        self.col_area = np.where(valid, self.area[safe], 0).sum(axis=1)
+        self.col_rank = np.where(valid, self.rank[safe], -1).max(axis=1)
+        self.col_entrance = np.where(valid, self.entrance[safe], np.inf).min(axis=1)
+        w_area = np.where(valid, self.area[safe], 0)
+        self.col_xy = (self.booth_xy[safe] * w_area[..., None]).sum(axis=1) / np.maximum(
+            self.col_area, 1e-9
+        )[:, None]
+        nt = len(self.tracks)
+        in_zone = np.ones((self.K, nt), dtype=bool)
+        dist = np.full((self.K, nt), np.inf)
+        for k in range(3):
+            ok = valid[:, k]
+            in_zone[ok] &= self.booth_in_zone[safe[ok, k]]
+            dist[ok] = np.minimum(dist[ok], self.booth_zone_dist[safe[ok, k]])
+        if self.K:
+            dist[in_zone] = 0.0
+        self.col_in_zone = in_zone
+        self.col_zone_dist = dist
+        w = self.w
+        self.zone_cost = np.where(in_zone, 0.0, w.zone + w.zone_per_10m * dist / 10.0)
+        # Competitor neighbourhood of a column: booths near any member, members excluded.
+        col_near: list[frozenset[int]] = []
+        for mem in members:
+            s: set[int] = set()
+            for b in mem:
+                s |= self.near[b]
+            col_near.append(frozenset(s.difference(mem)))
+        self.col_near = col_near
+        booth_cols: list[list[int]] = [[k] for k in range(m)]
+        for c in range(m, self.K):
+            for b in members[c]:
+                booth_cols[b].append(c)
+        self.booth_cols = booth_cols
+        # Floor of the partner distance: centroid to the nearest disjoint column.
+        self.nn = np.zeros(self.K)
+        if self.K > 1:
+            tree = cKDTree(self.col_xy)
+            k = min(self.K, 12)
+            dists, idx = tree.query(self.col_xy, k=k)
+            for c in range(self.K):
+                mine = set(members[c])
+                for d, o in zip(dists[c].tolist(), idx[c].tolist(), strict=True):
+                    if o != c and not mine.intersection(members[o]):
+                        self.nn[c] = d
+                        break
+        self.booth_kdtree = cKDTree(self.booth_xy) if m else None
+
+    # ---- rows: the two assignment problems
+
+    def _prepare_rows(self) -> None:
+        n = self.n
+        rows_s = [i for i in range(n) if self.admitted[i] and not self.is_big[i]]
+        rows_b = [i for i in range(n) if self.admitted[i] and self.is_big[i]]
+        self.rows_s = np.array(rows_s, dtype=np.int64)
+        self.rows_b = np.array(rows_b, dtype=np.int64)
+        self.srow = {int(i): k for k, i in enumerate(self.rows_s)}
+        self.grow = {int(i): k for k, i in enumerate(self.rows_b)}
+        self.cols_s = np.arange(self.m)
+        self.cols_b = np.arange(self.m, self.K)
+        self.current = np.zeros((n, self.m), dtype=bool)
+        self.current_size = np.zeros(n, dtype=np.int64)
+        for i, app in enumerate(self.apps):
+            for number in app.current_booths:
+                k = self.booth_index.get(number)
+                if k is not None:
+                    self.current[i, k] = True
+            self.current_size[i] = self.current[i].sum()
+        self.wish = np.array(
+            [BOOTH_KINDS.index(a.wish_kind) if a.wish_kind else -1 for a in self.apps],
+            dtype=np.int64,
+        )
+        self.step = np.array([bool(a.step_free) for a in self.apps], dtype=bool)
+        slots = max((len(f) for f in self.fixed_partners), default=0)
+        self.fixed_xy = np.full((n, slots, 2), np.nan)
+        for i, fixed in enumerate(self.fixed_partners):
+            for k, (_name, point) in enumerate(fixed):
+                self.fixed_xy[i, k] = point
+        self.unplaced_cost = UNPLACED_PENALTY * (1 + (n - np.arange(n)) / max(n, 1))
+        # Base (exact linear) cost; groups only for those who need them, singles only for others.
+        self.S = self._linear(self.rows_s[:, None], self.cols_s[None, :])
+        self.G = self._linear(self.rows_b[:, None], self.cols_b[None, :])
+        self.mobile_deg = np.array([len(p) for p in self.partners], dtype=float)
+        self.scarcity = np.zeros(self.cols_b.size)
+        self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
+
+    def _terms(self, r: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
+        """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting)."""
+        w = self.w
+        shape = np.broadcast_shapes(np.shape(r), np.shape(c))
+        req = self.req[r]
+        track = self.app_track[r]
+        zone = np.where(track >= 0, self.zone_cost[c, np.maximum(track, 0)], 0.0)
+        area = w.area * np.abs(self.col_area[c] - req) / req
+        wish = self.wish[r]
+        kind = w.kind * ((wish >= 0) & (self.col_rank[c] != wish))
+        access = np.where(self.step[r], w.access_per_10m * self.col_entrance[c] / 10.0, 0.0)
+        stability = np.zeros(shape)
+        if self.current_size.any():  # Jaccard distance to the booths held before
+            inter = np.zeros(shape, dtype=np.int64)
+            for k in range(3):
+                b = self.pad[c, k]
+                inter = inter + ((b >= 0) & self.current[r, np.maximum(b, 0)])
+            cur = self.current_size[r]
+            union = self.col_size[c] + cur - inter
+            stability = np.where(cur > 0, w.move * (1 - inter / np.maximum(union, 1)), 0.0)
+        competitors = np.zeros(shape)
+        if self.fixed_comp_booths.any():  # next to a competitor placed earlier
+            near = np.zeros(shape, dtype=bool)
+            for k in range(3):
+                b = self.pad[c, k]
+                near = near | ((b >= 0) & self.fixed_comp_booths[r, np.maximum(b, 0)])
+            competitors = HARD_PENALTY * near
+        partners = np.zeros(shape)
+        xy = self.col_xy[c]
+        for k in range(self.fixed_xy.shape[1]):  # one pass per partner slot, not per row
+            point = self.fixed_xy[r, k]
+            d = np.hypot(xy[..., 0] - point[..., 0], xy[..., 1] - point[..., 1])
+            partners = partners + np.nan_to_num(d, nan=0.0)
+        partners = w.partner_per_10m * partners / 10.0
+        terms = {
+            "zone": zone,
+            "area": area,
+            "kind": kind,
+            "partners": partners,
+            "competitors": competitors,
+            "access": access,
+            "stability": stability,
+        }
+        return {k: np.broadcast_to(v, shape).astype(float) for k, v in terms.items()}
+
+    def _linear(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        if np.size(r) == 0 or np.size(c) == 0:
+            return np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
+        terms = self._terms(r, c)
+        total = sum(terms.values())
+        allowed = self.col_area[c] >= self.threshold[r]
+        return np.where(allowed, total, np.inf)
+
+    def lin(self, i: int, c: int) -> float:
+        """Linear cost of applicant ``i`` in column ``c`` (from the base matrices)."""
+        if self.is_big[i]:
+            return float(self.G[self.grow[i], c - self.m])
+        return float(self.S[self.srow[i], c])
+
+    # ---- solving
+
+    def run(self, method: str) -> AssignmentResult:
+        bound = self._lower_bound()
+        col = self._greedy() if method == "greedy" else self._optimise()
+        return self._result(col, bound)
+
+    def _partner_floor(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return (
+            self.w.partner_per_10m
+            / 10.0
+            * 0.5
+            * self.mobile_deg[rows][:, None]
+            * self.nn[cols][None, :]
+        )
+
+    def _lower_bound(self) -> float:
+        """Exact optimum of the relaxation described in the module docstring."""
+        total = 0.0
+        for rows, cols, base in (
+            (self.rows_s, self.cols_s, self.S),
+            (self.rows_b, self.cols_b, self.G),
+        ):
+            if rows.size == 0:
+                continue
+            cost = base + self._partner_floor(rows, cols)
+            col = _lsa(cost, self.unplaced_cost[rows])
+            for k, c in enumerate(col.tolist()):
+                total += cost[k, c] if c >= 0 else self.unplaced_cost[rows[k]]
+        return float(total)
+
+    def _solve_linear(
+        self,
+        extra_s: np.ndarray | None,
+        extra_g: np.ndarray | None,
+        forbid: dict[tuple[int, int], float],
+    ) -> np.ndarray:
+        """Groups first, then single booths on what the groups left.
+
+        Groups are solved before single booths because they are the harder fit; when that
+        leaves a single-booth applicant with nothing, the booths it could have used are
+        priced up for groups (``self.scarcity``, kept for later solves) and both re-solved.
+        """
+        for _ in range(8):
+            col, used = self._solve_groups(extra_g, forbid)
+            if self.rows_s.size:
+                cost = self.S.copy() if extra_s is None else self.S + extra_s
+                for (i, c), pen in forbid.items():
+                    if not self.is_big[i]:
+                        cost[self.srow[i], c] += pen
+                if used:
+                    cost[:, sorted(used)] = np.inf
+                chosen = _lsa(cost, self.unplaced_cost[self.rows_s])
+                col[self.rows_s] = chosen
+                dropped = self.rows_s[chosen < 0]
+            else:
+                dropped = self.rows_s
+            if dropped.size == 0 or not used or self.rows_b.size == 0:
+                break
+            # Booths the dropped applicants could use become dearer inside groups.
+            scarce = (self.area >= self.threshold[dropped].min()).astype(float)
+            before = self.scarcity.copy()
+            per_group = np.where(self.pad[self.cols_b] >= 0, scarce[self.pad[self.cols_b]], 0)
+            self.scarcity = np.maximum(
+                self.scarcity * 4, per_group.sum(axis=1) * self.w.zone * 2.5
+            ) * (per_group.sum(axis=1) > 0)
+            self.scarcity = np.minimum(np.maximum(self.scarcity, before), HARD_PENALTY)
+            if np.array_equal(before, self.scarcity):
+                break
+        return col
+
+    def _solve_groups(
+        self, extra_g: np.ndarray | None, forbid: dict[tuple[int, int], float]
+    ) -> tuple[np.ndarray, set[int]]:
+        """Merged groups for the applicants who need them; clashes go to the later one."""
+        col = np.full(self.n, -1, dtype=np.int64)
+        used: set[int] = set()
+        if self.rows_b.size == 0:
+            return col, used
+        cost = self.G + self.scarcity[None, :]
+        if extra_g is not None:
+            cost += extra_g
+        for (i, c), pen in forbid.items():
+            if self.is_big[i]:
+                cost[self.grow[i], c - self.m] += pen
+        for _ in range(len(self.rows_b) + 1):
+            chosen = _lsa(cost, self.unplaced_cost[self.rows_b])
+            used = set()
+            clashing = []
+            for k, c in enumerate(chosen.tolist()):
+                if c < 0:
+                    continue
+                mem = self.members[self.m + c]
+                if used.intersection(mem):
+                    clashing.append(k)
+                else:
+                    used.update(mem)
+            if not clashing:
+                break
+            # A later applicant whose group overlaps an earlier one's may not use any group
+            # touching the booths kept so far; re-solve.
+            taken = sorted({x - self.m for b in used for x in self.booth_cols[b] if x >= self.m})
+            for k in clashing:
+                cost[k, taken] = np.inf
+        for k, c in enumerate(chosen.tolist()):
+            col[self.rows_b[k]] = self.m + c if c >= 0 else -1
+        return col, used
+
+    def _cols_next_to(self, c: int, big: bool) -> list[int]:
+        """Columns of the given family adjacent to column ``c`` (for a competitor)."""
+        near = sorted(self.col_near[c])
+        if not big:
+            return near
+        out: set[int] = set()
+        for b in near:
+            out.update(x for x in self.booth_cols[b] if x >= self.m)
+        return sorted(out)
+
+    def _violations(self, col: np.ndarray) -> list[tuple[int, int]]:
+        """Adjacent competitor pairs among applicants (fixed ones are in the linear cost)."""
+        owner = self._owners(col)
+        out = []
+        for i, j in self.comp_pairs:
+            if col[i] >= 0 and col[j] >= 0 and any(owner[b] == j for b in self.col_near[col[i]]):
+                out.append((i, j))
+        return out
+
+    def _owners(self, col: np.ndarray) -> np.ndarray:
+        owner = np.full(self.m, -1, dtype=np.int64)
+        for i, c in enumerate(col.tolist()):
+            if c >= 0:
+                owner[list(self.members[c])] = i
+        return owner
+
+    def _solve_with_rules(
+        self, extra_s: np.ndarray | None, extra_g: np.ndarray | None, forbid: dict
+    ) -> np.ndarray:
+        """Linear solve, then re-solve while new competitor adjacencies turn up."""
+        col = self._solve_linear(extra_s, extra_g, forbid)
+        for _ in range(30):
+            new = False
+            for i, j in self._violations(col):
+                # The later application moves: earlier applications keep their choice.
+                for c in self._cols_next_to(int(col[i]), bool(self.is_big[j])):
+                    if (j, c) not in forbid:
+                        forbid[(j, c)] = HARD_PENALTY
+                        new = True
+            if not new:
+                break
+            col = self._solve_linear(extra_s, extra_g, forbid)
+        return col
+
+    def objective(self, col: np.ndarray) -> float:
+        """True objective: linear costs, partner pairs, hard and unplaced penalties."""
+        total = 0.0
+        for i in range(self.n):
+            if not self.admitted[i]:
+                continue
+            total += self.lin(i, int(col[i])) if col[i] >= 0 else self.unplaced_cost[i]
+        total += self._pairs_cost(col)
+        return total
+
+    def _pairs_cost(self, col: np.ndarray) -> float:
+        total = 0.0
+        wp = self.w.partner_per_10m / 10.0
+        for i, j in self.partner_pairs:
+            if col[i] >= 0 and col[j] >= 0:
+                total += wp * float(np.hypot(*(self.col_xy[col[i]] - self.col_xy[col[j]])))
+        total += HARD_PENALTY * len(self._violations(col))
+        return total
+
+    def _surrogate(self, col: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Linear upper bound of the partner cost around each cluster's current centre."""
+        if not self.partner_pairs:
+            return None, None
+        uf = _UnionFind(self.n)
+        for i, j in self.partner_pairs:
+            uf.union(i, j)
+        sums: dict[int, list] = {}
+        for i in range(self.n):
+            if col[i] >= 0 and self.partners[i]:
+                s = sums.setdefault(uf.find(i), [np.zeros(2), 0])
+                s[0] = s[0] + self.col_xy[col[i]]
+                s[1] += 1
+        centre = np.full((self.n, 2), np.nan)
+        for i in range(self.n):
+            s = sums.get(uf.find(i))
+            if s is not None and self.partners[i]:
+                centre[i] = s[0] / s[1]
+        wp = self.w.partner_per_10m / 10.0
+        out = []
+        for rows, cols in ((self.rows_s, self.cols_s), (self.rows_b, self.cols_b)):
+            if rows.size == 0:
+                out.append(None)
+                continue
+            z = centre[rows]
+            has = ~np.isnan(z[:, 0])
+            extra = np.zeros((rows.size, cols.size))
+            if has.any():
+                xy = self.col_xy[cols]
+                d = np.hypot(xy[None, :, 0] - z[has, 0, None], xy[None, :, 1] - z[has, 1, None])
+                extra[has] = wp * self.mobile_deg[rows[has]][:, None] * d
+            out.append(extra)
+        return out[0], out[1]
+
+    def _optimise(self) -> np.ndarray:
+        forbid: dict[tuple[int, int], float] = {}
+        floor_s = self._partner_floor(self.rows_s, self.cols_s) if self.partner_pairs else None
+        floor_g = self._partner_floor(self.rows_b, self.cols_b) if self.partner_pairs else None
+        col = self._solve_with_rules(floor_s, floor_g, forbid)
+        best, best_obj = col, self.objective(col)
+        for _ in range(8 if self.partner_pairs else 0):
+            extra_s, extra_g = self._surrogate(best)
+            col = self._solve_with_rules(extra_s, extra_g, forbid)
+            obj = self.objective(col)
+            if obj < best_obj - 1e-9:
+                best, best_obj = col, obj
+            else:
+                break
+        best = self._local_search(best)
+        if self._violations(best):
+            repaired = self._milp_repair(best)
+            if repaired is not None:
+                best = self._local_search(repaired)
+        return best
+
+    # ---- local search
+
+    def _local_cost(self, xs: Sequence[int], pos: Mapping[int, int], col: np.ndarray) -> float:
+        def at(a: int) -> int:
+            return pos.get(a, int(col[a]))
+
+        total = 0.0
+        wp = self.w.partner_per_10m / 10.0
+        seen: set[tuple[int, int]] = set()
+        for x in xs:
+            cx = at(x)
+            total += self.lin(x, cx)
+            for p in self.partners[x]:
+                key = (min(x, p), max(x, p))
+                cp = at(p)
+                if key in seen or cp < 0:
+                    continue
+                seen.add(key)
+                (ax, ay), (bx, by) = self.xy_list[cx], self.xy_list[cp]
+                total += wp * math.hypot(ax - bx, ay - by)
+            for q in self.comps[x]:
+                key = (-min(x, q) - 1, max(x, q))
+                cq = at(q)
+                if key in seen or cq < 0:
+                    continue
+                seen.add(key)
+                near = self.col_near[cx]
+                if any(b in near for b in self.members[cq]):
+                    total += HARD_PENALTY
+        return total
+
+    def _local_search(self, col: np.ndarray, passes: int = 8) -> np.ndarray:
+        """Relocations and swaps of single-booth holders, true objective, first-best."""
+        col = col.copy()
+        if self.m == 0 or (not self.partner_pairs and not self.comp_pairs):
+            return col
+        owner = self._owners(col)
+        cheapest: dict[int, list[int]] = {}
+        for _ in range(passes):
+            improved = False
+            troubled = {x for pair in self._violations(col) for x in pair}
+            for i in range(self.n):
+                c0 = int(col[i])
+                if c0 < 0 or self.is_big[i] or not (self.partners[i] or i in troubled):
+                    continue
+                cands: set[int] = set()
+                for p in self.partners[i]:
+                    if col[p] >= 0:
+                        _, idx = self.booth_kdtree.query(self.col_xy[col[p]], k=min(self.m, 10))
+                        cands.update(np.atleast_1d(idx).tolist())
+                if i in troubled:
+                    if i not in cheapest:
+                        row = self.S[self.srow[i]]
+                        cheapest[i] = np.argsort(row, kind="stable")[: min(self.m, 40)].tolist()
+                    cands.update(cheapest[i])
+                best_delta, best_move = -1e-9, None
+                for c in sorted(cands):
+                    if c == c0 or not np.isfinite(self.S[self.srow[i], c]):
+                        continue
+                    k = int(owner[c])
+                    if k < 0:
+                        delta = self._local_cost([i], {i: c}, col) - self._local_cost([i], {}, col)
+                    elif self.is_big[k] or not np.isfinite(self.S[self.srow[k], c0]):
+                        continue
+                    else:
+                        delta = self._local_cost([i, k], {i: c, k: c0}, col) - self._local_cost(
+                            [i, k], {}, col
+                        )
+                    if delta < best_delta:
+                        best_delta, best_move = delta, (c, k)
+                if best_move is not None:
+                    c, k = best_move
+                    col[i] = c
+                    owner[c0] = -1
+                    owner[c] = i
+                    if k >= 0:
+                        col[k] = c0
+                        owner[c0] = k
+                    improved = True
+            if not improved:
+                break
+        return col
+
+    # ---- exact repair for small problems
+
+    def _milp_repair(self, col: np.ndarray) -> np.ndarray | None:
+        """Exact linear part with the hard rule as constraints; None if too big or infeasible."""
+        rows = [i for i in range(self.n) if col[i] >= 0]
+        var_r, var_c = [], []
+        for i in rows:
+            if self.is_big[i]:
+                line = self.G[self.grow[i]]
+                cs = np.flatnonzero(np.isfinite(line)) + self.m
+            else:
+                cs = np.flatnonzero(np.isfinite(self.S[self.srow[i]]))
+            var_r.extend([i] * len(cs))
+            var_c.extend(cs.tolist())
+        nv = len(var_r)
+        if nv == 0 or nv > MILP_MAX_VARS:
+            return None
+        extra_s, extra_g = self._surrogate(col)
+        cost = np.empty(nv)
+        for v, (i, c) in enumerate(zip(var_r, var_c, strict=True)):
+            cost[v] = self.lin(i, c)
+            if self.is_big[i] and extra_g is not None:
+                cost[v] += extra_g[self.grow[i], c - self.m]
+            elif not self.is_big[i] and extra_s is not None:
+                cost[v] += extra_s[self.srow[i], c]
+        by_row: dict[int, list[int]] = {}
+        for v, i in enumerate(var_r):
+            by_row.setdefault(i, []).append(v)
+        ri, ci, lo, hi = [], [], [], []
+        k = 0
+        for i in rows:  # each placed applicant keeps exactly one column
+            for v in by_row[i]:
+                ri.append(k)
+                ci.append(v)
+            lo.append(1)
+            hi.append(1)
+            k += 1
+        by_booth: dict[int, list[int]] = {}
+        for v, c in enumerate(var_c):
+            for b in self.members[c]:
+                by_booth.setdefault(b, []).append(v)
+        for b in sorted(by_booth):  # each booth once
+            for v in by_booth[b]:
+                ri.append(k)
+                ci.append(v)
+            lo.append(0)
+            hi.append(1)
+            k += 1
+        var_at = {(i, c): v for v, (i, c) in enumerate(zip(var_r, var_c, strict=True))}
+        for i, j in self.comp_pairs:  # x_ic + Σ_{d next to c} x_jd ≤ 1
+            if col[i] < 0 or col[j] < 0:
+                continue
+            for v in by_row[i]:
+                c = var_c[v]
+                others = [
+                    var_at[(j, d)]
+                    for d in self._cols_next_to(c, bool(self.is_big[j]))
+                    if (j, d) in var_at
+                ]
+                if not others:
+                    continue
+                ri.extend([k] * (len(others) + 1))
+                ci.extend([v, *others])
+                lo.append(0)
+                hi.append(1)
+                k += 1
+        a = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(k, nv)).tocsr()
+        res = milp(
+            cost,
+            constraints=LinearConstraint(a, np.array(lo, float), np.array(hi, float)),
+            integrality=np.ones(nv),
+            bounds=Bounds(0, 1),
+            options={"time_limit": 10.0},
+        )
+        if res.x is None:
+            return None
+        out = np.full(self.n, -1, dtype=np.int64)
+        for v in np.flatnonzero(res.x > 0.5).tolist():
+            out[var_r[v]] = var_c[v]
+        return out
+
+    # ---- the greedy baseline
+
+    def _greedy(self) -> np.ndarray:
+        """First come, first served: each admitted applicant takes its cheapest free column."""
+        col = np.full(self.n, -1, dtype=np.int64)
+        taken = np.zeros(self.m, dtype=bool)
+        wp = self.w.partner_per_10m / 10.0
+        for i in range(self.n):
+            if not self.admitted[i]:
+                continue
+            big = bool(self.is_big[i])
+            cols = self.cols_b if big else self.cols_s
+            row = (self.G[self.grow[i]] if big else self.S[self.srow[i]]).copy()
+            if cols.size == 0:
+                continue
+            busy = np.any(
+                np.where(self.pad[cols] >= 0, taken[np.maximum(self.pad[cols], 0)], False), axis=1
+            )
+            row[busy] = np.inf
+            xy = self.col_xy[cols]
+            for p in self.partners[i]:
+                if col[p] >= 0:
+                    row += wp * np.hypot(*(xy - self.col_xy[col[p]]).T)
+            for q in self.comps[i]:
+                if col[q] >= 0:
+                    nxt = np.array(self._cols_next_to(int(col[q]), big), dtype=np.int64)
+                    if nxt.size:
+                        row[nxt - (self.m if big else 0)] += HARD_PENALTY
+            k = int(np.argmin(row))
+            if np.isfinite(row[k]):
+                col[i] = cols[k]
+                taken[list(self.members[cols[k]])] = True
+        return col
+
+    # ---- the result
+
+    def _result(self, col: np.ndarray, bound: float) -> AssignmentResult:
+        objective = self.objective(col)
+        owner = self._owners(col)
+        wp = self.w.partner_per_10m / 10.0
+        assignments: list[Assignment] = []
+        unplaced: list[Unplaced] = []
+        viol = self._violations(col)
+        viol_of: dict[int, list[int]] = {}
+        for i, j in viol:
+            viol_of.setdefault(i, []).append(j)
+            viol_of.setdefault(j, []).append(i)
+        area_diffs: list[float] = []
+        in_zone = zone_known = 0
+        partner_d: list[float] = []
+        fixed_viol = 0
+        placed_rows = np.flatnonzero(col >= 0)
+        all_terms = self._terms(placed_rows, col[placed_rows])  # one vectorised call
+        term_row = {int(i): k for k, i in enumerate(placed_rows)}
+        for i, app in enumerate(self.apps):
+            c = int(col[i])
+            if c < 0:
+                reason = self.reason.get(i) or _taken(_num(self.req[i] * (1 - self.tol)))
+                unplaced.append(Unplaced(app.exhibitor, reason))
+                continue
+            terms = {k: float(v[term_row[i]]) for k, v in all_terms.items()}
+            pair_cost = 0.0
+            for p in self.partners[i]:
+                if col[p] >= 0:
+                    d = float(np.hypot(*(self.col_xy[c] - self.col_xy[col[p]])))
+                    pair_cost += 0.5 * wp * d
+                    if i < p:
+                        partner_d.append(d)
+            for _name, point in self.fixed_partners[i]:
+                partner_d.append(float(np.hypot(*(self.col_xy[c] - point))))
+            terms["partners"] += pair_cost
+            fixed_viol += bool(terms["competitors"])  # so far only the fixed competitors
+            terms["competitors"] += 0.5 * HARD_PENALTY * len(viol_of.get(i, []))
+            cost = {k: terms[k] for k in TERMS}
+            area_diffs.append(abs(self.col_area[c] - self.req[i]) / self.req[i])
+            t = self.app_track[i]
+            if t >= 0:
+                zone_known += 1
+                in_zone += bool(self.col_in_zone[c, t])
+            numbers = [self.booths[b].number for b in self.members[c]]
+            assignments.append(
+                Assignment(
+                    exhibitor=app.exhibitor,
+                    booths=numbers,
+                    cost=cost,
+                    reasons=self._explain(i, c, col, owner, viol_of.get(i, [])),
+                    total=float(sum(cost.values())),
+                )
+            )
+        placed = len(assignments)
+        quality = Quality(
+            placed_share=placed / self.n if self.n else 1.0,
+            in_zone_share=in_zone / zone_known if zone_known else None,
+            mean_area_diff=float(np.mean(area_diffs)) if area_diffs else None,
+            worst_area_diff=float(np.max(area_diffs)) if area_diffs else None,
+            competitor_adjacencies=len(viol) + fixed_viol,
+            mean_partner_distance=float(np.mean(partner_d)) if partner_d else None,
+            optimality_gap=max(0.0, (objective - bound) / max(abs(bound), 1.0)),
+            lower_bound=bound,
+            objective=objective,
+        )
+        return AssignmentResult(assignments, unplaced, quality, list(self.warnings))
+
+    def _explain(
+        self, i: int, c: int, col: np.ndarray, owner: np.ndarray, rivals: list[int]
+    ) -> list[str]:
+        app = self.apps[i]
+        out: list[str] = []
+        t = self.app_track[i]
+        if t < 0:
+            out.append(f"зона направления «{app.track}» в зале не размечена")
+        elif self.col_in_zone[c, t]:
+            out.append(f"в зоне направления «{app.track}»")
+        else:
+            d = self.col_zone_dist[c, t]
+            out.append(
+                f"вне зоны направления «{app.track}» ({_num(d)} м от неё): "
+                "в зоне не нашлось подходящего свободного стенда"
+            )
+        mem = self.members[c]
+        if len(mem) > 1:
+            numbers = " + ".join(self.booths[b].number for b in mem)
+            out.append(
+                f"объединены соседние стенды {numbers}: ни один свободный стенд не вмещает "
+                f"{_num(self.req[i])} м²"
+            )
+        out.append(f"площадь {_num(self.col_area[c])} м² при запросе {_num(self.req[i])} м²")
+        if app.wish_kind:
+            got = BOOTH_KINDS[self.col_rank[c]]
+            if got == app.wish_kind:
+                out.append(f"{KIND_NAMES[got]}, как просили")
+            else:
+                out.append(f"просили {KIND_NAMES[app.wish_kind]}, достался {KIND_NAMES[got]}")
+        for p in self.partners[i]:
+            name = self.apps[p].exhibitor
+            if col[p] < 0:
+                out.append(f"партнёр {name} не размещён")
+                continue
+            d = float(np.hypot(*(self.col_xy[c] - self.col_xy[col[p]])))
+            out.append(_partner_reason(name, d))
+        for name, point in self.fixed_partners[i]:
+            out.append(_partner_reason(name, float(np.hypot(*(self.col_xy[c] - point)))))
+        if rivals:
+            names = ", ".join(self.apps[j].exhibitor for j in rivals)
+            out.append(f"рядом с конкурентом {names}: другого свободного места не хватило")
+        elif self.comps[i] or self.fixed_comp_names[i]:
+            out.append("не соседствует с конкурентами")
+        if app.step_free:
+            out.append(f"до входа {_num(self.col_entrance[c])} м (нужен доступ без ступеней)")
+        if self.current_size[i]:
+            kept = [self.booths[b].number for b in mem if self.current[i, b]]
+            before = [self.booths[b].number for b in np.flatnonzero(self.current[i]).tolist()]
+            if len(kept) == len(before) == len(mem):
+                out.append("остаётся на прежнем стенде")
+            elif kept:
+                out.append(f"частично на прежнем месте ({', '.join(kept)})")
+            else:
+                out.append(f"перенесён с прежнего стенда {', '.join(before)}")
+        return out
+
+
+def _taken(low: str) -> str:
+    return f"свободные стенды площадью от {low} м² заняты участниками с более ранней заявкой"
+
+
+def _partner_reason(name: str, d: float) -> str:
+    if d <= NEAR_PARTNER:
+        return f"рядом с партнёром {name} ({_num(round(d))} м)"
+    return f"партнёр {name} в {_num(round(d))} м: ближе свободных подходящих стендов не нашлось"

@@ -1,0 +1,84 @@
+"""The organisers' dashboard: occupancy, revenue, what needs a decision."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exhibit.booking.models import Reservation
+from exhibit.booking.services import BoothState, booth_states
+from exhibit.catalogue.models import Exhibitor, Track
+from exhibit.floorplan.models import Exhibition
+from exhibit.timeutil import utcnow
+
+#: Holds that lapse within this time are listed as "expiring".
+EXPIRING_WITHIN = timedelta(hours=24)
+
+
+@dataclass
+class Tally:
+    booths: int = 0
+    area: Decimal = Decimal(0)
+    revenue: Decimal = Decimal(0)
+
+    def add(self, state: BoothState) -> None:
+        self.booths += 1
+        self.area += state.booth.area_m2
+        self.revenue += state.price
+
+
+@dataclass
+class Summary:
+    by_status: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    total: Tally = field(default_factory=Tally)
+    confirmed_by_track: list[tuple[Track | None, Tally]] = field(default_factory=list)
+    confirmed_by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    pending: list[Reservation] = field(default_factory=list)
+    expiring: list[Reservation] = field(default_factory=list)
+    awaiting_approval: list[Exhibitor] = field(default_factory=list)
+
+    @property
+    def sold_share(self) -> float:
+        sold = self.by_status["confirmed"].area
+        return float(sold / self.total.area) if self.total.area else 0.0
+
+
+def summary(session: Session, exhibition: Exhibition) -> Summary:
+    result = Summary()
+    by_track: dict[str | None, Tally] = defaultdict(Tally)
+    now = utcnow()
+    for hall in exhibition.halls:
+        for state in booth_states(session, hall):
+            result.total.add(state)
+            result.by_status[state.status].add(state)
+            if state.status == "confirmed":
+                by_track[state.booth.zone_track].add(state)
+                result.confirmed_by_kind[state.booth.kind].add(state)
+            elif state.status in ("requested", "held") and state.reservation is not None:
+                result.pending.append(state.reservation)
+                if (
+                    state.reservation.expires_at
+                    and state.reservation.expires_at - now <= EXPIRING_WITHIN
+                ):
+                    result.expiring.append(state.reservation)
+    tracks = {t.code: t for t in session.scalars(select(Track).order_by(Track.position))}
+    result.confirmed_by_track = [
+        (tracks[code], by_track[code]) for code in tracks if code in by_track
+    ]
+    if None in by_track:
+        result.confirmed_by_track.append((None, by_track[None]))
+    result.pending.sort(key=lambda r: r.created_at)
+    result.expiring.sort(key=lambda r: r.expires_at)
+    result.awaiting_approval = list(
+        session.scalars(
+            select(Exhibitor)
+            .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.approved.is_(False))
+            .order_by(Exhibitor.created_at)
+        )
+    )
+    return result

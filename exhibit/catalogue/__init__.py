@@ -1,0 +1,1 @@
+"""Catalogue: regions, tracks, exhibitors, solutions and their public pages."""

@@ -1,0 +1,339 @@
+"""The native plan format: a GeoJSON FeatureCollection in metres (floorplans/README.md).
+
+``from_geojson`` checks the document against ``floorplans/plan.schema.json`` and then the
+rules a schema cannot say (exactly one hall, finite coordinates in a sane range), and raises
+:class:`PlanFormatError` with one human sentence naming the feature and the field.
+Geometric validity (self-intersections, overlaps, …) is *not* checked here: that is
+``validate_plan``'s job, so that a broken drawing still loads and gets a full report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import sysconfig
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import shapely
+from shapely.geometry import Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from ..errors import PlanFormatError
+from ..plan import FEATURE_KINDS, Plan, PlanBooth, PlanFeature
+
+#: Largest coordinate accepted, in metres: anything beyond 100 km is a unit mistake.
+MAX_COORDINATE = 100_000.0
+#: Most features in one plan (a hall of 10,000 booths is already a very big show).
+MAX_FEATURES = 200_000
+
+_KIND_RU = {
+    "hall": "зал",
+    "booth": "стенд",
+    "obstacle": "препятствие",
+    "zone": "зона",
+    "entrance": "вход",
+    "exit": "выход",
+}
+_TYPE_RU = {
+    "string": "строка",
+    "number": "число",
+    "integer": "целое число",
+    "object": "объект",
+    "array": "массив",
+    "boolean": "логическое значение",
+    "null": "null",
+}
+
+
+def schema_path() -> Path:
+    """Where ``plan.schema.json`` lives: ``floorplans/`` beside the package.
+
+    An installed (non-editable) wheel carries it under ``<prefix>/share/exhibit/floorplans``.
+    """
+    candidates = [
+        Path(__file__).resolve().parents[3] / "floorplans" / "plan.schema.json",
+        Path(sysconfig.get_path("data")) / "share" / "exhibit" / "floorplans" / "plan.schema.json",
+        Path(sys.prefix) / "share" / "exhibit" / "floorplans" / "plan.schema.json",
+    ]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("floorplans/plan.schema.json not found")
+
+
+@lru_cache(maxsize=1)
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan format, loaded once."""
+    return json.loads(schema_path().read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(plan_schema())
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "логическое значение"
+    if isinstance(value, (int, float)):
+        return "число"
+    if isinstance(value, str):
+        return "строка"
+    if isinstance(value, list):
+        return "массив"
+    if isinstance(value, dict):
+        return "объект"
+    return type(value).__name__
+
+
+def _where(path: list[Any], data: Any) -> tuple[str, int | None, str | None]:
+    """Human description of a JSON path: ``features[3] (стенд A12), поле properties.number``."""
+    feature: int | None = None
+    if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
+        feature = path[1]
+        rest = path[2:]
+        label = f"объект features[{feature}]"
+        try:
+            props = data["features"][feature]["properties"]
+            kind = props.get("kind")
+            if kind in _KIND_RU:
+                label += f" ({_KIND_RU[kind]}"
+                number = props.get("number")
+                label += f" {number})" if isinstance(number, str) and number else ")"
+        except (KeyError, IndexError, TypeError, AttributeError):
+            pass
+    else:
+        rest = path
+        label = "план"
+    field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in rest).replace(".[", "[")
+    return label, feature, field or None
+
+
+def _schema_message(error: jsonschema.ValidationError, data: Any) -> PlanFormatError:
+    label, feature, field = _where(list(error.absolute_path), data)
+    value = error.instance
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        names = " или ".join(_TYPE_RU.get(t, t) for t in expected)
+        reason = f"ожидается {names}, а не {_json_type(value)}"
+    elif error.validator == "required":
+        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        reason = f"нет обязательного поля «{missing[0] if missing else error.validator_value}»"
+    elif error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        reason = (
+            f"недопустимое значение {json.dumps(value, ensure_ascii=False)}; допустимы: {allowed}"
+        )
+    elif error.validator == "const":
+        reason = f"должно быть {json.dumps(error.validator_value, ensure_ascii=False)}"
+    elif error.validator in ("minItems", "maxItems"):
+        reason = "неверное число элементов (у многоугольника в кольце не меньше 4 точек)"
+    elif error.validator == "oneOf":
+        reason = "геометрия не того типа (ожидается LineString, Point или Polygon)"
+    else:
+        reason = error.message
+    where = f"{label}, поле {field}" if field else label
+    return PlanFormatError(f"Ошибка в плане: {where}: {reason}.", feature=feature, field=field)
+
+
+def _check_schema(data: Any) -> None:
+    validator = _validator()
+    # Kinds are checked first: a wrong kind would otherwise surface as an obscure if/then error.
+    for index, feature in enumerate(data.get("features") or []):
+        if not isinstance(feature, dict):
+            continue
+        props = feature.get("properties")
+        if isinstance(props, dict) and "kind" in props and props["kind"] not in FEATURE_KINDS:
+            allowed = ", ".join(FEATURE_KINDS)
+            raise PlanFormatError(
+                f"Ошибка в плане: объект features[{index}], поле properties.kind: неизвестный вид "
+                f"{json.dumps(props['kind'], ensure_ascii=False)}; допустимы: {allowed}.",
+                feature=index,
+                field="properties.kind",
+            )
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        raise _schema_message(error, data)
+
+
+def _geometry(feature: dict[str, Any], index: int) -> BaseGeometry:
+    try:
+        geom = shape(feature["geometry"])
+    except (ValueError, TypeError, KeyError, IndexError, shapely.errors.ShapelyError) as exc:
+        raise PlanFormatError(
+            f"Ошибка в плане: объект features[{index}], поле geometry: не удаётся построить "
+            f"геометрию ({exc}).",
+            feature=index,
+            field="geometry",
+        ) from None
+    coords = shapely.get_coordinates(geom)
+    if coords.size and not (
+        math.isfinite(float(coords.min())) and math.isfinite(float(coords.max()))
+    ):
+        raise PlanFormatError(
+            f"Ошибка в плане: объект features[{index}]: координаты не конечные числа.",
+            feature=index,
+            field="geometry.coordinates",
+        )
+    if coords.size and float(abs(coords).max()) > MAX_COORDINATE:
+        raise PlanFormatError(
+            f"Ошибка в плане: объект features[{index}]: координата больше {MAX_COORDINATE:.0f} м "
+            "— план должен быть в метрах.",
+            feature=index,
+            field="geometry.coordinates",
+        )
+    if geom.has_z:
+        geom = shapely.force_2d(geom)
+    return geom
+
+
+def from_geojson(data: Any) -> Plan:
+    """Build a :class:`Plan` from a parsed GeoJSON document (a ``dict``).
+
+    Raises :class:`PlanFormatError` when the document does not follow the plan format.
+    """
+    if not isinstance(data, dict):
+        raise PlanFormatError(
+            f"Ошибка в плане: ожидается объект GeoJSON FeatureCollection, а не {_json_type(data)}."
+        )
+    features = data.get("features")
+    if isinstance(features, list) and len(features) > MAX_FEATURES:
+        raise PlanFormatError(
+            f"Слишком много объектов в плане: {len(features)} (предел {MAX_FEATURES})."
+        )
+    _check_schema(data)
+
+    halls = [i for i, f in enumerate(features) if f["properties"]["kind"] == "hall"]
+    if not halls:
+        raise PlanFormatError('В плане нет зала: нужен один объект с properties.kind = "hall".')
+    if len(halls) > 1:
+        listed = ", ".join(f"features[{i}]" for i in halls[:5])
+        raise PlanFormatError(
+            f"В плане несколько залов ({len(halls)}: {listed}); в одном файле должен быть "
+            "ровно один зал.",
+            feature=halls[1],
+            field="properties.kind",
+        )
+
+    top = dict(data.get("properties") or {})
+    plan = Plan(hall=Polygon(), properties=top, name=top.get("name"))
+    for index, feature in enumerate(features):
+        props = dict(feature["properties"])
+        kind = props.pop("kind")
+        geom = _geometry(feature, index)
+        if kind == "hall":
+            plan.hall = geom
+            if props.get("name"):
+                plan.name = props["name"]
+        elif kind == "booth":
+            number = props.pop("number", None)
+            number = number.strip() or None if isinstance(number, str) else None
+            plan.booths.append(PlanBooth(number=number, polygon=geom, properties=props))
+        else:
+            name = props.pop("name", None)
+            item = PlanFeature(kind=kind, geometry=geom, name=name, properties=props)
+            {
+                "obstacle": plan.obstacles,
+                "zone": plan.zones,
+                "entrance": plan.entrances,
+                "exit": plan.exits,
+            }[kind].append(item)
+    return plan
+
+
+def parse_geojson(raw: bytes | str) -> Plan:
+    """Parse the text of a GeoJSON plan file (``bytes`` are decoded as UTF-8)."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PlanFormatError(
+                f"Файл плана не в кодировке UTF-8 (байт {exc.start}): ожидается GeoJSON."
+            ) from None
+
+    def _no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    try:
+        data = json.loads(raw, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(raw.rstrip()):
+            raise PlanFormatError(
+                f"Файл плана обрывается (строка {exc.lineno}, столбец {exc.colno}): "
+                "JSON не закончен — файл обрезан?"
+            ) from None
+        raise PlanFormatError(
+            f"Файл плана не является корректным JSON: строка {exc.lineno}, "
+            f"столбец {exc.colno}: {exc.msg}."
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise PlanFormatError(f"Файл плана не является корректным JSON: {exc}.") from None
+    return from_geojson(data)
+
+
+def _round(value: Any, digits: int) -> Any:
+    if isinstance(value, float):
+        return round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, (list, tuple)):
+        return [_round(v, digits) for v in value]
+    return value
+
+
+def geometry_to_geojson(geom: BaseGeometry, digits: int = 3) -> dict[str, Any]:
+    """A GeoJSON geometry dict with coordinates rounded to millimetres; polygon rings are
+    oriented as RFC 7946 asks (exterior counter-clockwise, holes clockwise)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        geom = shapely.orient_polygons(geom)
+    out = dict(mapping(geom))
+    out["coordinates"] = _round(out["coordinates"], digits)
+    return out
+
+
+def _feature(geom: BaseGeometry, props: dict[str, Any], digits: int) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry_to_geojson(geom, digits), "properties": props}
+
+
+def to_geojson(plan: Plan, *, digits: int = 3) -> dict[str, Any]:
+    """The plan as a GeoJSON FeatureCollection dict (coordinates rounded to ``digits``)."""
+    top: dict[str, Any] = dict(plan.properties)
+    if plan.name:
+        top["name"] = plan.name
+    top["units"] = "m"
+    features: list[dict[str, Any]] = []
+    hall_props: dict[str, Any] = {"kind": "hall"}
+    if plan.name:
+        hall_props["name"] = plan.name
+    features.append(_feature(plan.hall, hall_props, digits))
+    for kind, items in (
+        ("obstacle", plan.obstacles),
+        ("zone", plan.zones),
+        ("entrance", plan.entrances),
+        ("exit", plan.exits),
+    ):
+        for item in items:
+            props: dict[str, Any] = {"kind": kind}
+            if item.name is not None:
+                props["name"] = item.name
+            props.update({k: v for k, v in item.properties.items() if k not in ("kind", "name")})
+            features.append(_feature(item.geometry, props, digits))
+    for booth in plan.booths:
+        props = {"kind": "booth", "number": booth.number}
+        props.update({k: v for k, v in booth.properties.items() if k not in ("kind", "number")})
+        features.append(_feature(booth.polygon, props, digits))
+    return {"type": "FeatureCollection", "properties": top, "features": features}
+
+
+def dumps_geojson(plan: Plan, *, digits: int = 3) -> str:
+    """The plan as GeoJSON text: UTF-8 friendly (Cyrillic kept), one feature per line."""
+    doc = to_geojson(plan, digits=digits)
+    head = {k: v for k, v in doc.items() if k != "features"}
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in doc["features"]]
+    text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+    return text + ',\n "features": [\n' + ",\n".join(lines) + "\n ]\n}\n"

@@ -1,0 +1,674 @@
+"""Plan validation: every rule of PRODUCT.md §4 with a stable rule name, the booth and the place.
+
+Rules (``Issue.rule``), errors unless marked:
+
+- ``invalid-polygon`` — a self-intersecting or degenerate outline (hall, booth, obstacle,
+  zone); the location is where GEOS finds the problem. Invalid booths skip the other rules.
+- ``missing-number``, ``duplicate-number``.
+- ``booth-outside-hall`` — more than 0.01 m² of the booth lies outside the hall.
+- ``booth-over-obstacle`` — a booth covers more than 0.01 m² of an obstacle.
+- ``booth-overlap`` — two booths share more than 0.01 m² (shared walls are fine).
+- ``aisle-too-narrow`` — a passage narrower than ``min_aisle`` between two parts of the
+  aisle network. Free floor = hall − booths − obstacles; its morphological opening by
+  ``min_aisle``/2 (mitre joins, so right-angled corners survive) keeps what a person of that
+  width can pass; a piece the opening loses that touches the kept floor in two or more
+  places is a bottleneck. A free-standing column (an obstacle at most 1.5 m across) counts
+  as part of the lost piece it stands in, so a narrow gap behind a column in a niche, or
+  beside a column next to a wide passage, is not reported; a column that leaves less than
+  the minimum on both sides is. A narrow dead end is not an aisle, and a gap under
+  ``MIN_PASSAGE`` (0.9 m) is not a passage.
+- ``no-entrance``; ``entrance-blocked`` — no aisle of the minimum width reaches the entrance.
+- ``booth-unreachable`` — no open side of the booth faces the kept floor connected to an
+  entrance.
+- ``exit-blocked`` — a booth or obstacle on the exit or within ``exit_clearance`` in front
+  of it.
+- warnings: ``no-exit``, ``exit-off-wall``, ``entrance-off-wall``, ``exit-unreachable``,
+  ``zone-outside-hall``.
+
+Messages are in Russian (the UI's first language) and name the booth and the rule.
+Everything runs vectorised with STRtrees; no loops over pairs of booths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from .geometry import (
+    GRID,
+    PROBE,
+    SIDES,
+    BoothFacts,
+    edge_table,
+    kind_from_open_sides,
+    open_sides_of,
+)
+from .plan import Plan
+
+#: Areas below this (m²) are rounding noise, not overlaps.
+AREA_TOLERANCE = 0.01
+#: The opening is made this much narrower than half the aisle so that an aisle of exactly
+#: the minimum width passes (metres).
+WIDTH_TOLERANCE = 0.005
+#: Gaps narrower than this (metres) are not passages (nobody walks through 0.6 m beside a
+#: column), so they are not reported as narrow aisles.
+MIN_PASSAGE = 0.9
+#: Obstacles at most this big across (metres) are columns: they are walked round.
+COLUMN_SIZE = 1.5
+#: An entrance or exit further than this from the hall's wall is "off the wall" (metres).
+WALL_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding: a stable rule name, the booth it concerns (or ``None``), a message and
+    where it is (``(x, y)`` in metres, or ``None``)."""
+
+    rule: str
+    booth: str | None
+    message: str
+    location: tuple[float, float] | None = None
+    #: Other booths concerned (the second booth of an overlap, the booths round a narrow aisle).
+    related: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The §10 item: ``{"rule", "booth", "message", "location": [x, y] | null}``."""
+        loc = None if self.location is None else [self.location[0], self.location[1]]
+        return {"rule": self.rule, "booth": self.booth, "message": self.message, "location": loc}
+
+
+@dataclass
+class ValidationReport:
+    """The result of :func:`validate_plan`."""
+
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    booths: list[BoothFacts] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """No errors (warnings are allowed): the plan may be published."""
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the JSON of ``plan check --json`` (PRODUCT.md §10)."""
+        return {
+            "valid": self.valid,
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+            "booths": [f.to_dict() for f in self.booths],
+        }
+
+    def rules(self) -> set[str]:
+        """The rule names of all errors (handy in tests)."""
+        return {i.rule for i in self.errors}
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    """A number the Russian way: decimal comma, trailing zeros dropped (``1,5``, ``3``)."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return (text if text not in ("-0", "") else "0").replace(".", ",")
+
+
+def _loc(geom: BaseGeometry | None) -> tuple[float, float] | None:
+    if geom is None or geom.is_empty:
+        return None
+    p = geom if isinstance(geom, Point) else geom.representative_point()
+    return (round(p.x, 2), round(p.y, 2))
+
+
+_POINT_RE = re.compile(r"\[\s*(-?[\d.eE+-]+)\s+(-?[\d.eE+-]+)")
+
+
+def _problem_location(geom: BaseGeometry) -> tuple[float, float] | None:
+    """Where GEOS says a geometry is invalid (``Self-intersection[5 5]``)."""
+    reason = shapely.is_valid_reason(geom) or ""
+    m = _POINT_RE.search(reason)
+    if m:
+        try:
+            return (round(float(m.group(1)), 2), round(float(m.group(2)), 2))
+        except ValueError:
+            pass
+    return _loc(geom.envelope) if not geom.is_empty else None
+
+
+def _reason_ru(geom: BaseGeometry) -> str:
+    reason = (shapely.is_valid_reason(geom) or "").lower()
+    if "self-intersection" in reason or "ring self" in reason:
+        return "контур самопересекается"
+    if "too few points" in reason:
+        return "в контуре слишком мало точек"
+    if "hole" in reason:
+        return "дыра в контуре лежит неправильно"
+    if "nested" in reason:
+        return "вложенные контуры"
+    return "неправильный контур"
+
+
+def _largest_polygon(geom: BaseGeometry) -> Polygon:
+    if isinstance(geom, Polygon):
+        return geom
+    polys = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon)]
+    if not polys:
+        parts = shapely.get_parts(geom)
+        polys = [g for g in parts if isinstance(g, Polygon)]
+    return max(polys, key=lambda g: g.area) if polys else Polygon()
+
+
+def _label(number: str | None, index: int) -> str:
+    return f"стенд {number}" if number else f"стенд без номера №{index + 1}"
+
+
+def _Label(number: str | None, index: int) -> str:
+    text = _label(number, index)
+    return text[0].upper() + text[1:]
+
+
+class _Check:
+    """State shared by the rules of one run."""
+
+    def __init__(self, plan: Plan, min_aisle: float, exit_clearance: float):
+        self.plan = plan
+        self.min_aisle = min_aisle
+        self.exit_clearance = exit_clearance
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.numbers = [b.number for b in plan.booths]
+
+    def error(self, rule: str, booth: str | None, message: str, location=None, related=()):
+        self.errors.append(Issue(rule, booth, message, location, tuple(related)))
+
+    def warn(self, rule: str, booth: str | None, message: str, location=None, related=()):
+        self.warnings.append(Issue(rule, booth, message, location, tuple(related)))
+
+
+def _prepare_hall(check: _Check) -> Polygon:
+    hall = check.plan.hall
+    if hall is None or hall.is_empty:
+        check.error("no-hall", None, "В плане нет контура зала.")
+        return Polygon()
+    if not hall.is_valid:
+        check.error(
+            "invalid-polygon",
+            None,
+            f"Контур зала неправильный: {_reason_ru(hall)}.",
+            _problem_location(hall),
+        )
+        hall = _largest_polygon(shapely.make_valid(hall))
+    return shapely.set_precision(hall, GRID)
+
+
+def _prepare_booths(check: _Check) -> tuple[np.ndarray, np.ndarray]:
+    """Snapped booth polygons and a mask of the usable (valid, non-empty) ones."""
+    raw = np.asarray([b.polygon for b in check.plan.booths], dtype=object)
+    n = len(raw)
+    ok = np.zeros(n, bool)
+    polys = np.empty(n, dtype=object)
+    if n == 0:
+        return polys, ok
+    is_poly = np.array([isinstance(g, Polygon) for g in raw])
+    valid = is_poly & shapely.is_valid(raw)
+    polys[:] = Polygon()
+    if valid.any():
+        polys[valid] = shapely.set_precision(raw[valid], GRID)
+    ok = valid & ~shapely.is_empty(polys) & (shapely.area(np.where(valid, polys, None)) > 0)
+    for i in np.flatnonzero(~ok):
+        number = check.numbers[i]
+        geom = raw[i]
+        if not is_poly[i]:
+            why = "это не многоугольник"
+            where = _loc(geom)
+        elif not valid[i]:
+            why = _reason_ru(geom)
+            where = _problem_location(geom)
+        else:
+            why = "контур вырожден (нулевая площадь)"
+            where = _loc(geom.envelope)
+        check.error("invalid-polygon", number, f"{_Label(number, i)}: {why}.", where)
+    return polys, ok
+
+
+def _prepare_features(check: _Check, items, what: str) -> list[BaseGeometry]:
+    """Snapped geometries of obstacles or zones, aligned with ``items`` (empty stays empty)."""
+    out = []
+    for k, item in enumerate(items):
+        geom = item.geometry
+        if geom is None or geom.is_empty:
+            out.append(Polygon())
+            continue
+        if not geom.is_valid:
+            name = f"«{item.name}»" if item.name else f"№{k + 1}"
+            check.error(
+                "invalid-polygon",
+                None,
+                f"{what} {name}: {_reason_ru(geom)}.",
+                _problem_location(geom),
+            )
+            geom = shapely.make_valid(geom)
+        out.append(shapely.set_precision(geom, GRID))
+    return out
+
+
+def _is_column(geom: BaseGeometry) -> bool:
+    """A free-standing column: a small obstacle (at most ``COLUMN_SIZE`` across)."""
+    if geom.is_empty:
+        return False
+    minx, miny, maxx, maxy = geom.bounds
+    return max(maxx - minx, maxy - miny) <= COLUMN_SIZE
+
+
+def _check_numbers(check: _Check, ok: np.ndarray, centroids: np.ndarray) -> None:
+    seen: dict[str, int] = {}
+    for i, number in enumerate(check.numbers):
+        where = (round(float(centroids[i, 0]), 2), round(float(centroids[i, 1]), 2))
+        if not number:
+            check.error("missing-number", None, f"У стенда №{i + 1} в плане нет номера.", where)
+            continue
+        if number in seen:
+            check.error(
+                "duplicate-number",
+                number,
+                f"Номер {number} повторяется: так уже назван другой стенд.",
+                where,
+                related=(number,),
+            )
+        else:
+            seen[number] = i
+
+
+def _check_outside(check: _Check, polys: np.ndarray, idx: np.ndarray, hall: Polygon) -> None:
+    if hall.is_empty or not len(idx):
+        return
+    shapely.prepare(hall)
+    inside = shapely.covers(hall, polys[idx])
+    out_idx = idx[~inside]
+    if not len(out_idx):
+        return
+    outside = shapely.difference(polys[out_idx], hall)
+    areas = shapely.area(outside)
+    for i, part, area in zip(out_idx, outside, areas, strict=True):
+        if area > AREA_TOLERANCE:
+            number = check.numbers[i]
+            check.error(
+                "booth-outside-hall",
+                number,
+                f"{_Label(number, i)} выходит за стены зала на {fmt(area)} м².",
+                _loc(part),
+            )
+
+
+def _check_obstacles(check, polys, idx, obstacles, names) -> None:
+    if not obstacles or not len(idx):
+        return
+    obst = np.asarray(obstacles, dtype=object)
+    tree = shapely.STRtree(obst)
+    pairs = tree.query(polys[idx], predicate="intersects")
+    if not pairs.shape[1]:
+        return
+    inter = shapely.intersection(polys[idx[pairs[0]]], obst[pairs[1]])
+    areas = shapely.area(inter)
+    for (b, o), part, area in zip(pairs.T, inter, areas, strict=True):
+        if area > AREA_TOLERANCE:
+            i = idx[b]
+            number = check.numbers[i]
+            check.error(
+                "booth-over-obstacle",
+                number,
+                f"{_Label(number, i)} стоит на препятствии {names[o]} ({fmt(area)} м²).",
+                _loc(part),
+            )
+
+
+def _check_overlaps(check: _Check, polys: np.ndarray, idx: np.ndarray) -> bool:
+    """Booth pairs whose interiors share more than 0.01 m²; returns whether any overlap."""
+    if len(idx) < 2:
+        return False
+    sub = polys[idx]
+    tree = shapely.STRtree(sub)
+    pairs = tree.query(sub, predicate="intersects")
+    pairs = pairs[:, pairs[0] < pairs[1]]
+    if not pairs.shape[1]:
+        return False
+    # `intersects` is true for booths that merely share a wall: keep interiors that meet.
+    inner = shapely.relate_pattern(sub[pairs[0]], sub[pairs[1]], "T********")
+    pairs = pairs[:, inner]
+    if not pairs.shape[1]:
+        return False
+    inter = shapely.intersection(sub[pairs[0]], sub[pairs[1]])
+    areas = shapely.area(inter)
+    found = False
+    for (a, b), part, area in zip(pairs.T, inter, areas, strict=True):
+        if area > AREA_TOLERANCE:
+            found = True
+            na, nb = check.numbers[idx[a]], check.numbers[idx[b]]
+            check.error(
+                "booth-overlap",
+                na,
+                f"{_Label(na, idx[a])} пересекается со стендом "
+                f"{nb or 'без номера'} на {fmt(area)} м².",
+                _loc(part),
+                related=(nb,) if nb else (),
+            )
+    return found
+
+
+def _union(geoms: np.ndarray, disjoint: bool) -> BaseGeometry:
+    """Union of booths and obstacles: the fast coverage union when they form a clean
+    coverage (no overlaps, matching vertices), otherwise the general one."""
+    if not len(geoms):
+        return Polygon()
+    if disjoint:
+        try:
+            merged = shapely.coverage_union_all(geoms)
+            if merged.is_valid and abs(merged.area - float(shapely.area(geoms).sum())) < 1e-3:
+                return merged
+        except shapely.errors.GEOSException:
+            pass
+    return shapely.union_all(geoms)
+
+
+def _free_and_opened(check, hall, blocked: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry]:
+    free = shapely.difference(hall, blocked) if not blocked.is_empty else hall
+    r = check.min_aisle / 2 - WIDTH_TOLERANCE
+    if r <= 0:
+        return free, free
+    eroded = shapely.buffer(free, -r, join_style="mitre", mitre_limit=2.0)
+    opened = shapely.buffer(eroded, r, join_style="mitre", mitre_limit=2.0)
+    # Dilation may bulge past the original near acute corners: clip back to the free floor.
+    opened = shapely.intersection(opened, free)
+    return free, opened
+
+
+def _check_aisles(
+    check: _Check,
+    free: BaseGeometry,
+    opened: BaseGeometry,
+    polys: np.ndarray,
+    idx: np.ndarray,
+    obstacles: list[BaseGeometry],
+    hall: Polygon,
+) -> None:
+    lost = shapely.difference(free, opened)
+    if lost.is_empty:
+        return
+    # Drop the slivers the width tolerance leaves along walls of exactly minimum-width aisles.
+    lost = shapely.buffer(shapely.buffer(lost, -0.02, join_style="mitre"), 0.02, join_style="mitre")
+    booth_tree = shapely.STRtree(polys[idx]) if len(idx) else None
+    obst = np.asarray(obstacles, dtype=object)
+    is_col = np.array([_is_column(g) for g in obst], bool)
+    # A column is walked round: it joins the lost pieces it touches instead of walling them.
+    cols = obst[is_col] if len(obst) else obst
+    if len(cols):
+        touching = shapely.STRtree(cols).query(lost, predicate="intersects")
+        if len(touching):
+            lost = shapely.union_all([lost, *cols[touching]])
+    pieces = [p for p in shapely.get_parts(lost) if p.area > 0.05]
+    if not pieces:
+        return
+    col_tree = shapely.STRtree(cols) if len(cols) else None
+    walls_arr = obst[~is_col] if len(obst) else obst
+    wall_tree = shapely.STRtree(walls_arr) if len(walls_arr) else None
+    hall_edge = hall.boundary
+    for piece in pieces:
+        near_booths = booth_tree.query(piece, predicate="intersects") if booth_tree else []
+        near_walls = wall_tree.query(piece, predicate="intersects") if wall_tree else []
+        columns = list(cols[col_tree.query(piece, predicate="covers")]) if col_tree else []
+        walls = [polys[idx[j]] for j in near_booths] + [walls_arr[j] for j in near_walls]
+        walls.append(hall_edge.intersection(piece.buffer(0.01)))
+        solid = shapely.union_all(walls).buffer(0.002)
+        contact = piece.boundary.difference(solid)
+        contacts = [g for g in shapely.get_parts(shapely.line_merge(contact)) if g.length > 0.05]
+        if len(contacts) < 2:
+            continue  # a niche or a dead end, not a passage
+        near_obst = list(near_walls) + columns
+        if columns:
+            piece = piece.difference(shapely.union_all(columns))
+        width, centre = _clear_width(piece, shapely.union_all([*walls, *columns]))
+        if width < MIN_PASSAGE:
+            continue
+        names = _facing(check, polys, idx, near_booths, centre)
+        if columns and names:
+            between = f"между колонной и стендом {names[0]}"
+        elif len(names) >= 2:
+            between = f"между стендами {names[0]} и {names[1]}"
+        elif names:
+            between = f"у стенда {names[0]}"
+        else:
+            between = "у препятствия" if len(near_obst) else "у стены"
+        check.error(
+            "aisle-too-narrow",
+            names[0] if names else None,
+            f"Проход {between} шириной {fmt(width, 1)} м — меньше минимальных "
+            f"{fmt(check.min_aisle, 1)} м.",
+            _loc(centre),
+            related=tuple(names[1:]),
+        )
+
+
+def _facing(check: _Check, polys, idx, near, centre: Point) -> list[str]:
+    """The booths on the two sides of a narrow place: the nearest one, then the nearest
+    that does not touch it (across the aisle), then the rest."""
+    order = sorted(near, key=lambda j: polys[idx[j]].distance(centre))
+    if len(order) > 1:
+        first = polys[idx[order[0]]]
+        across = next((j for j in order[1:] if not polys[idx[j]].intersects(first)), None)
+        if across is not None:
+            order.remove(across)
+            order.insert(1, across)
+    names = [check.numbers[idx[j]] for j in order]
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def _clear_width(piece: BaseGeometry, solids: BaseGeometry) -> tuple[float, Point]:
+    """The clear width of a narrow place: twice the largest distance from a point of the
+    piece to the nearest wall, booth or column (sampled on a grid), and where that is."""
+    minx, miny, maxx, maxy = piece.bounds
+    step = max(0.05, (piece.area / 2000) ** 0.5)
+    xs, ys = np.meshgrid(np.arange(minx, maxx, step) + step / 2, np.arange(miny, maxy, step) + step / 2)
+    xs, ys = xs.ravel(), ys.ravel()
+    inside = shapely.contains_xy(piece, xs, ys)
+    centre = shapely.get_point(shapely.maximum_inscribed_circle(piece, 0.01), 0)
+    pts = np.concatenate([shapely.points(xs[inside], ys[inside]), [centre]])
+    dist = shapely.distance(solids, pts)
+    best = int(np.argmax(dist))
+    return 2 * float(dist[best]), pts[best]
+
+
+def _door_zone(geom: BaseGeometry, depth: float, hall: Polygon) -> BaseGeometry:
+    """The space in front of a door: ``depth`` m into the hall from the door."""
+    if depth <= 0:
+        return Polygon()
+    if isinstance(geom, LineString):
+        zone = geom.buffer(depth, cap_style="flat")
+    elif isinstance(geom, Point):
+        zone = geom.buffer(max(depth, 0.9))
+    else:
+        zone = geom.buffer(depth, join_style="mitre")
+    return zone.intersection(hall)
+
+
+def _feature_name(item, k: int, what: str) -> str:
+    return f"{what} «{item.name}»" if item.name else f"{what} №{k + 1}"
+
+
+def _check_doors(
+    check: _Check,
+    hall: Polygon,
+    polys: np.ndarray,
+    idx: np.ndarray,
+    obstacles: list[BaseGeometry],
+    opened: BaseGeometry,
+    table,
+) -> None:
+    plan = check.plan
+    hall_edge = hall.boundary
+    booth_tree = shapely.STRtree(polys[idx]) if len(idx) else None
+    obst = np.asarray(obstacles, dtype=object)
+    obst_tree = shapely.STRtree(obst) if len(obst) else None
+
+    parts = np.asarray(shapely.get_parts(opened), dtype=object) if not opened.is_empty else []
+    part_tree = shapely.STRtree(parts) if len(parts) else None
+    reach_ids: set[int] = set()
+
+    # Entrances.
+    if not plan.entrances:
+        check.error("no-entrance", None, "В плане нет ни одного входа в зал.")
+    for k, ent in enumerate(plan.entrances):
+        geom = shapely.set_precision(ent.geometry, GRID)
+        name = _feature_name(ent, k, "Вход")
+        if not hall.is_empty and geom.distance(hall_edge) > WALL_TOLERANCE:
+            check.warn("entrance-off-wall", None, f"{name} не на стене зала.", _loc(geom))
+        touching = part_tree.query(geom.buffer(0.05), predicate="intersects") if part_tree else []
+        if not len(touching):
+            check.error(
+                "entrance-blocked",
+                None,
+                f"{name} перекрыт: от него нет прохода шириной {fmt(check.min_aisle, 1)} м.",
+                _loc(geom),
+            )
+        reach_ids.update(int(t) for t in touching)
+
+    reach = shapely.union_all(parts[sorted(reach_ids)]) if reach_ids else Polygon()
+
+    # Booths reachable: a point just outside an open edge lies in the reachable floor.
+    if plan.entrances and len(idx):
+        reachable = np.zeros(len(plan.booths), bool)
+        if not reach.is_empty and len(table.booth):
+            shapely.prepare(reach)
+            sel = table.is_open
+            pts = table.sample_points((0.1, 0.3, 0.5, 0.7, 0.9), PROBE / 2)[sel].reshape(-1, 2)
+            hit = shapely.contains_xy(reach, pts[:, 0], pts[:, 1]).reshape(-1, 5).any(axis=1)
+            reachable[table.booth[sel][hit]] = True
+        for i in idx:
+            if not reachable[i]:
+                number = check.numbers[i]
+                check.error(
+                    "booth-unreachable",
+                    number,
+                    f"К стенду {number or 'без номера'} нельзя пройти от входа по проходам "
+                    f"шириной не меньше {fmt(check.min_aisle, 1)} м.",
+                    _loc(polys[i]),
+                )
+
+    # Exits.
+    if not plan.exits:
+        check.warn("no-exit", None, "В плане нет ни одного эвакуационного выхода.")
+    for k, ex in enumerate(plan.exits):
+        geom = shapely.set_precision(ex.geometry, GRID)
+        name = _feature_name(ex, k, "Выход")
+        if not hall.is_empty and geom.distance(hall_edge) > WALL_TOLERANCE:
+            check.warn("exit-off-wall", None, f"{name} не на стене зала.", _loc(geom))
+        zone = _door_zone(geom, check.exit_clearance, hall)
+        probe = zone if not zone.is_empty else geom.buffer(0.05)
+        hits = booth_tree.query(probe, predicate="intersects") if booth_tree else []
+        for j in hits:
+            i = idx[j]
+            part = polys[i].intersection(probe)
+            on_door = polys[i].intersection(geom).length > 0.01 if zone.is_empty else False
+            if part.area > AREA_TOLERANCE or on_door:
+                number = check.numbers[i]
+                check.error(
+                    "exit-blocked",
+                    number,
+                    f"{_Label(number, i)} загораживает {name[0].lower() + name[1:]}: перед "
+                    f"выходом нужно {fmt(check.exit_clearance, 1)} м свободного места.",
+                    _loc(part if not part.is_empty else geom),
+                )
+        obst_hits = obst_tree.query(probe, predicate="intersects") if obst_tree else []
+        for j in obst_hits:
+            part = obst[j].intersection(probe)
+            if part.area > AREA_TOLERANCE:
+                check.error(
+                    "exit-blocked",
+                    None,
+                    f"Препятствие загораживает {name[0].lower() + name[1:]}: перед выходом нужно "
+                    f"{fmt(check.exit_clearance, 1)} м свободного места.",
+                    _loc(part),
+                )
+        if plan.entrances and not reach.is_empty and geom.distance(reach) > 0.05:
+            check.warn(
+                "exit-unreachable",
+                None,
+                f"К выходу {name[6:] if name.startswith('Выход ') else name} не ведёт проход "
+                f"шириной {fmt(check.min_aisle, 1)} м от входа.",
+                _loc(geom),
+            )
+
+
+def _check_zones(check: _Check, hall: Polygon) -> None:
+    for k, zone in enumerate(check.plan.zones):
+        geom = zone.geometry
+        if hall.is_empty or geom is None or geom.is_empty or not geom.is_valid:
+            continue
+        if geom.difference(hall).area > AREA_TOLERANCE:
+            name = _feature_name(zone, k, "Зона")
+            check.warn("zone-outside-hall", None, f"{name} выходит за стены зала.", _loc(geom))
+
+
+def validate_plan(
+    plan: Plan, *, min_aisle: float = 3.0, exit_clearance: float = 2.0
+) -> ValidationReport:
+    """Check a plan against every rule of the module docstring.
+
+    ``min_aisle`` is the exhibition's minimum aisle width and ``exit_clearance`` the clear
+    depth needed in front of an emergency exit (metres).
+    """
+    check = _Check(plan, min_aisle, exit_clearance)
+    hall = _prepare_hall(check)
+    polys, ok = _prepare_booths(check)
+    idx = np.flatnonzero(ok)
+    obstacles = _prepare_features(check, plan.obstacles, "Препятствие")
+    obstacle_names = [
+        f"«{o.name}»" if o.name else f"№{k + 1}" for k, o in enumerate(plan.obstacles)
+    ]
+    _prepare_features(check, plan.zones, "Зона")
+    solid_obstacles = [g for g in obstacles if g.area > 0]
+
+    n = len(plan.booths)
+    centroids = np.zeros((n, 2))
+    if len(idx):
+        centroids[idx] = shapely.get_coordinates(shapely.centroid(polys[idx]))
+    _check_numbers(check, ok, centroids)
+    _check_outside(check, polys, idx, hall)
+    _check_obstacles(check, polys, idx, obstacles, obstacle_names)
+    overlapping = _check_overlaps(check, polys, idx)
+
+    # Booth facts (open sides) — also what reachability is judged by.
+    table = edge_table(polys[idx], solid_obstacles, hall)
+    table.booth = idx[table.booth] if len(table.booth) else table.booth
+    counts, matrix = open_sides_of(table, n)
+    areas = np.zeros(n)
+    if ok.any():
+        areas[ok] = shapely.area(polys[ok])
+    facts = []
+    for i, booth in enumerate(plan.booths):
+        c = int(counts[i])
+        sides = tuple(s for s in ("N", "E", "S", "W") if matrix[i, SIDES.index(s)])
+        facts.append(
+            BoothFacts(booth.number, round(float(areas[i]), 2), c, kind_from_open_sides(c), sides)
+        )
+
+    if not hall.is_empty:
+        solids = np.concatenate([polys[idx], np.asarray(solid_obstacles, dtype=object)])
+        over_obstacle = any(e.rule == "booth-over-obstacle" for e in check.errors)
+        blocked = _union(solids, disjoint=not overlapping and not over_obstacle)
+        free, opened = _free_and_opened(check, hall, blocked)
+        _check_aisles(check, free, opened, polys, idx, solid_obstacles, hall)
+        _check_doors(check, hall, polys, idx, solid_obstacles, opened, table)
+        _check_zones(check, hall)
+    return ValidationReport(errors=check.errors, warnings=check.warnings, booths=facts)
+
+
+def multipolygon_parts(geom: BaseGeometry) -> list[Polygon]:
+    """The polygons of a (Multi)Polygon or collection (a small helper for callers)."""
+    if isinstance(geom, Polygon):
+        return [geom]
+    if isinstance(geom, MultiPolygon):
+        return list(geom.geoms)
+    return [g for g in shapely.get_parts(geom) if isinstance(g, Polygon)]

@@ -1,0 +1,1 @@
+"""Drawing halls: SVG geometry helpers (pure), PDFs and routes."""

@@ -1,0 +1,91 @@
+"""Geometry for SVG drawings of a hall (pure: Shapely only).
+
+SVG's y axis points down; plans are in metres with y up. Everything here converts plan
+coordinates to drawing coordinates with ``y' = height − y``, so north stays up. The markup
+itself is written by Jinja2 templates (autoescaped), never by concatenating user text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The drawing's frame: the hall's bounds plus a margin, in metres."""
+
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
+
+    @classmethod
+    def around(cls, geometry: BaseGeometry, margin: float = 1.0) -> Frame:
+        minx, miny, maxx, maxy = geometry.bounds
+        return cls(minx - margin, miny - margin, maxx + margin, maxy + margin)
+
+    @property
+    def width(self) -> float:
+        return self.maxx - self.minx
+
+    @property
+    def height(self) -> float:
+        return self.maxy - self.miny
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width:.3f} {self.height:.3f}"
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """Drawing coordinates of a plan point."""
+        return (round(x - self.minx, 3), round(self.maxy - y, 3))
+
+    def path(self, geometry: BaseGeometry) -> str:
+        """SVG path data for a polygon (with holes), multipolygon or line."""
+        parts: list[str] = []
+        for part in getattr(geometry, "geoms", [geometry]):
+            if isinstance(part, Polygon):
+                for ring in (part.exterior, *part.interiors):
+                    parts.append(self._ring(ring.coords, closed=True))
+            else:
+                parts.append(self._ring(part.coords, closed=False))
+        return " ".join(parts)
+
+    def _ring(self, coords, *, closed: bool) -> str:
+        points = [self.point(x, y) for x, y, *_ in coords]
+        if closed and len(points) > 1 and points[0] == points[-1]:
+            points = points[:-1]
+        head, *tail = points
+        text = f"M{head[0]:g} {head[1]:g}" + "".join(f"L{x:g} {y:g}" for x, y in tail)
+        return text + ("Z" if closed else "")
+
+
+def label_point(polygon: Polygon) -> tuple[float, float]:
+    """Where a label sits inside a polygon: the pole of inaccessibility (polylabel)."""
+    point = polylabel(polygon, tolerance=0.05) if polygon.area > 0 else polygon.centroid
+    return (point.x, point.y)
+
+
+def label_size(polygon: Polygon) -> float:
+    """A font size (metres) that fits a short label inside the polygon."""
+    inner = polygon.buffer(-0.2)
+    if inner.is_empty:
+        inner = polygon
+    minx, miny, maxx, maxy = inner.bounds
+    return round(max(0.3, min(1.0, (maxx - minx) / 4, (maxy - miny) / 2.5)), 2)
+
+
+def inward_point(geometry: BaseGeometry, area: Polygon, distance: float) -> tuple[float, float]:
+    """A point ``distance`` metres from ``geometry`` towards the inside of ``area``.
+
+    Used to place a door's label inside the hall, where the drawing has room for it.
+    """
+    door = geometry.centroid
+    centre = area.centroid
+    dx, dy = centre.x - door.x, centre.y - door.y
+    length = (dx * dx + dy * dy) ** 0.5 or 1.0
+    return (door.x + dx / length * distance, door.y + dy / length * distance)

@@ -1,0 +1,1 @@
+"""Catalogue search: pure text processing (``text``) and the database index (``index``)."""
