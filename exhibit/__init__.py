@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit import site
     from exhibit.accounts.views import bp as accounts_bp
     from exhibit.api.views import bp as api_bp
+    from exhibit.booking.plan_views import bp as plans_bp
     from exhibit.booking.views import bp as booking_bp
     from exhibit.catalogue.views import bp as catalogue_bp
     from exhibit.extensions import csrf
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(plans_bp)
     app.register_blueprint(catalogue_bp)
     site.init_app(app)
 

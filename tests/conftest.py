@@ -135,13 +135,18 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):  # type: ignore[override]
+        from flask import has_app_context
+
         from exhibit.db import db
 
-        db.session.commit()
+        outer = has_app_context()
+        if outer:
+            db.session.commit()
         try:
             return contextvars.Context().run(super().open, *args, **kwargs)
         finally:
-            db.session.commit()
+            if outer:
+                db.session.commit()
 
 
 def make_app(database_url: str, instance_path: Path, **overrides: object) -> Flask:

@@ -1,4 +1,6 @@
-"""API views: parse → service → serialise. Errors are ``{"error": {code, message, details}}``.
+"""API views: parse → service → serialise; the services take their own write locks.
+
+Errors are ``{"error": {code, message, details}}``.
 
 Authentication is a bearer token only (never the session cookie), so the API needs no CSRF
 token and a page on another site cannot act with a visitor's cookies.
@@ -8,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from exhibit.accounts.decorators import api_user, token_required
 from exhibit.booking import services
 from exhibit.booking.models import Reservation
-from exhibit.db import begin_write, db
+from exhibit.booking.views import guard_options
+from exhibit.db import db
 from exhibit.errors import Forbidden
 from exhibit.floorplan.models import Exhibition
 from exhibit.floorplan.services import get_exhibition
@@ -68,12 +71,6 @@ def booths(slug: str) -> Response:
     return jsonify({"type": "FeatureCollection", "features": features})
 
 
-def _guard_switch() -> dict[str, Any]:
-    if current_app.testing and current_app.config.get("TEST_DISABLE_BOOKING_GUARD"):
-        return {"guard": False, "race_window": 0.05}
-    return {}
-
-
 @bp.post("/exhibitions/<slug>/booths/<number>/reservations")
 @token_required
 def request_booth(slug: str, number: str) -> tuple[Response, int]:
@@ -81,9 +78,8 @@ def request_booth(slug: str, number: str) -> tuple[Response, int]:
     if user.exhibitor is None:
         raise Forbidden("Бронировать может только экспонент")
     exhibition = get_exhibition(db.session, slug)
-    begin_write(db.session)
     reservation = services.request_booth(
-        db.session, exhibition, number, user.exhibitor, user, **_guard_switch()
+        db.session, exhibition, number, user.exhibitor, user, **guard_options()
     )
     db.session.commit()
     return jsonify(reservation_json(reservation)), 201
@@ -92,7 +88,6 @@ def request_booth(slug: str, number: str) -> tuple[Response, int]:
 @bp.post("/reservations/<int:reservation_id>/confirm")
 @token_required
 def confirm(reservation_id: int) -> Response:
-    begin_write(db.session)
     reservation = services.confirm_reservation(db.session, reservation_id, api_user())
     db.session.commit()
     return jsonify(reservation_json(reservation))
@@ -101,7 +96,6 @@ def confirm(reservation_id: int) -> Response:
 @bp.post("/reservations/<int:reservation_id>/cancel")
 @token_required
 def cancel(reservation_id: int) -> Response:
-    begin_write(db.session)
     reservation = services.cancel_reservation(db.session, reservation_id, api_user())
     db.session.commit()
     return jsonify(reservation_json(reservation))

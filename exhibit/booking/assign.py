@@ -124,8 +124,12 @@ GRID = 0.001
 MIN_SHARED_WALL = 0.5
 #: "Next to a partner" in the explanations (m between centroids).
 NEAR_PARTNER = 15.0
-#: MILP repair is tried only up to this many variables.
-MILP_MAX_VARS = 20_000
+#: The exact MILP solves problems up to this many applicant × column pairs, and bounds
+#: problems up to MILP_MAX_VARS (one call, ~0.3 s at 20,000).
+MILP_SOLVE_VARS = 8_000
+MILP_MAX_VARS = 40_000
+#: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
+MILP_NODE_LIMIT = 1000
 
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
 
@@ -677,44 +681,51 @@ class _Problem:
     # ---- who gets in
 
     def _admit(self) -> None:
-        """Decide, in application order, who can be placed at all (see module docstring)."""
+        """Decide, in application order, who can be placed at all (see module docstring).
+
+        Capacity is checked per area threshold ``T`` (Hall's condition; exact for single
+        booths because "area ≥ threshold" sets are nested): the admitted applicants needing
+        booths of area ≥ ``T`` must not outnumber them. A group applicant counts, for each
+        ``T``, the fewest booths of area ≥ ``T`` that any group large enough for it uses (so
+        a 36 m² request that can merge 9 + 9 + 18 reserves one 18 m² booth, not two).
+        """
         n, m = self.n, self.m
         max_single = float(self.area.max()) if m else 0.0
         self.is_big = self.threshold > max_single  # needs merged booths
         self.reason: dict[int, str] = {}
         self.admitted = np.zeros(n, dtype=bool)
-        singles = np.sort(self.area)
-        thresholds = np.unique(self.threshold[~self.is_big]) if n else np.zeros(0)
-        # cap[k]: booths with area ≥ thresholds[k]; need[k]: admitted applicants needing that.
-        cap = m - np.searchsorted(singles, thresholds, side="left") if m else np.zeros(0, int)
-        need = np.zeros(len(thresholds), dtype=np.int64)
-        used = 0
         self.groups: list[tuple[int, ...]] = []
         if self.is_big.any():
             self.groups = self._enumerate_groups(float(self.threshold[self.is_big].min()))
+        # thresholds[0] = -1 stands for "any booth": the total count.
+        thresholds = np.unique(np.concatenate([[-1.0], self.threshold[~self.is_big]]))
+        cap = m - np.searchsorted(np.sort(self.area), thresholds, side="left")
+        need = np.zeros(len(thresholds), dtype=np.int64)
         group_areas = np.array([self.area[list(g)].sum() for g in self.groups])
+        if self.groups:
+            member_area = np.full((len(self.groups), 3), -np.inf)
+            for k, g in enumerate(self.groups):
+                member_area[k, : len(g)] = self.area[list(g)]
+            # per_group[g, k]: booths of area ≥ thresholds[k] in group g
+            per_group = (member_area[:, :, None] >= thresholds[None, None, :]).sum(axis=1)
         for i in range(n):
             low = _num(self.req[i] * (1 - self.tol))
             if self.is_big[i]:
-                fits = bool(group_areas.size and (group_areas >= self.threshold[i]).any())
-                if not fits:
+                fits = group_areas >= self.threshold[i] if self.groups else np.zeros(0, bool)
+                if not fits.any():
                     self.reason[i] = (
                         f"нет свободного стенда площадью от {low} м², и соседние свободные стенды "
                         "не складываются в такую площадь"
                     )
-                elif used + 2 > m:
-                    self.reason[i] = _taken(low)
-                else:
-                    self.admitted[i] = True
-                    used += 2
-                continue
-            q = int(np.searchsorted(thresholds, self.threshold[i]))
-            if np.any(need[: q + 1] + 1 > cap[: q + 1]) or used + 1 > m:
+                    continue
+                add = per_group[fits].min(axis=0)
+            else:
+                add = (thresholds <= self.threshold[i]).astype(np.int64)
+            if np.any(need + add > cap):
                 self.reason[i] = _taken(low)
             else:
                 self.admitted[i] = True
-                need[: q + 1] += 1
-                used += 1
+                need += add
 
     def _enumerate_groups(self, min_area: float) -> list[tuple[int, ...]]:
         """Sets of 2–3 booths joined by shared walls, large enough for some big request."""
@@ -801,19 +812,35 @@ class _Problem:
             for b in members[c]:
                 booth_cols[b].append(c)
         self.booth_cols = booth_cols
-        # Floor of the partner distance: centroid to the nearest disjoint column.
-        self.nn = np.zeros(self.K)
-        if self.K > 1:
-            tree = cKDTree(self.col_xy)
-            k = min(self.K, 12)
-            dists, idx = tree.query(self.col_xy, k=k)
-            for c in range(self.K):
-                mine = set(members[c])
-                for d, o in zip(dists[c].tolist(), idx[c].tolist(), strict=True):
-                    if o != c and not mine.intersection(members[o]):
-                        self.nn[c] = d
-                        break
         self.booth_kdtree = cKDTree(self.booth_xy) if m else None
+
+    def _nearest_disjoint(self, targets: np.ndarray) -> np.ndarray:
+        """Distance from each column's centroid to the nearest of the ``targets`` columns that
+        shares no booth with it (0 when there is none: a safe floor)."""
+        out = np.zeros(self.K)
+        if targets.size == 0 or self.K < 2:
+            return out
+        tree = cKDTree(self.col_xy[targets])
+        todo = np.arange(self.K)
+        k = 4
+        while todo.size:
+            kk = min(k, targets.size)
+            dists, idx = tree.query(self.col_xy[todo], k=kk)
+            dists, idx = dists.reshape(todo.size, kk), idx.reshape(todo.size, kk)
+            left = []
+            for row, c in enumerate(todo.tolist()):
+                mine = set(self.members[c])
+                for d, o in zip(dists[row].tolist(), targets[idx[row]].tolist(), strict=True):
+                    if o != c and not mine.intersection(self.members[o]):
+                        out[c] = d
+                        break
+                else:
+                    left.append(c)
+            if kk == targets.size:
+                break
+            todo = np.array(left, dtype=np.int64)
+            k *= 4
+        return out
 
     # ---- rows: the two assignment problems
 
@@ -849,9 +876,42 @@ class _Problem:
         # Base (exact linear) cost; groups only for those who need them, singles only for others.
         self.S = self._linear(self.rows_s[:, None], self.cols_s[None, :])
         self.G = self._linear(self.rows_b[:, None], self.cols_b[None, :])
-        self.mobile_deg = np.array([len(p) for p in self.partners], dtype=float)
-        self.scarcity = np.zeros(self.cols_b.size)
+        self.mobile_deg = np.array(
+            [sum(bool(self.admitted[j]) for j in p) for p in self.partners], dtype=float
+        )
+        self._prepare_partner_floor()
+        allowed = np.isfinite(self.S).sum() + np.isfinite(self.G).sum()
+        self.small = bool(allowed <= MILP_SOLVE_VARS)
+        self.scarcity = np.zeros(self.cols_b.size)  # extra cost of groups: Σ booth_price
+        self.booth_price = np.zeros(self.m)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
+
+    def _prepare_partner_floor(self) -> None:
+        """Least centroid distance from each column to any column a partner may take.
+
+        A partner ``j`` may only take columns of its family (single booths or groups) with
+        area ≥ its threshold, so the floor is per class (family, threshold): ``nn[k, c]``.
+        ``deg[i, k]`` counts ``i``'s admitted partners of class ``k``.
+        """
+        classes: dict[tuple[bool, float], int] = {}
+        self.partner_deg = np.zeros((self.n, 0))
+        keys = []
+        for i in range(self.n):
+            for j in self.partners[i]:
+                if self.admitted[j]:
+                    key = (bool(self.is_big[j]), float(self.threshold[j]))
+                    if key not in classes:
+                        classes[key] = len(classes)
+                    keys.append((i, classes[key]))
+        deg = np.zeros((self.n, len(classes)))
+        for i, k in keys:
+            deg[i, k] += 1
+        nn = np.zeros((len(classes), self.K))
+        for (big, threshold), k in classes.items():
+            family = self.cols_b if big else self.cols_s
+            nn[k] = self._nearest_disjoint(family[self.col_area[family] >= threshold])
+        self.partner_deg = deg
+        self.partner_nn = nn
 
     def _terms(self, r: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
         """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting)."""
@@ -915,26 +975,44 @@ class _Problem:
     # ---- solving
 
     def run(self, method: str) -> AssignmentResult:
-        bound = self._lower_bound()
         col = self._greedy() if method == "greedy" else self._optimise()
-        return self._result(col, bound)
+        # Admitted applicants that found no place after all (groups took the booths they
+        # needed) join the unplaced; objective and bound then both concern exactly the
+        # applicants placed, so neither carries the unplaced penalty.
+        dropped = np.flatnonzero(self.admitted & (col < 0)).tolist()
+        for i in dropped:
+            self.admitted[i] = False
+            self.reason[i] = _taken(_num(self.req[i] * (1 - self.tol)))
+        if dropped:
+            self._prepare_partner_floor()
+        return self._result(col, self._lower_bound())
 
     def _partner_floor(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        return (
-            self.w.partner_per_10m
-            / 10.0
-            * 0.5
-            * self.mobile_deg[rows][:, None]
-            * self.nn[cols][None, :]
-        )
+        """Each partner pair's least possible distance, split between the two sides."""
+        half = self.w.partner_per_10m / 10.0 * 0.5
+        return half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
 
     def _lower_bound(self) -> float:
-        """Exact optimum of the relaxation described in the module docstring."""
+        """The better of two valid bounds (see the module docstring)."""
+        bound = self._relaxation_bound()
+        rows = np.flatnonzero(self.admitted).tolist()
+        if rows and (self.partner_pairs or self.comp_pairs or self.rows_b.size):
+            fs = self._partner_floor(self.rows_s, self.cols_s)
+            fg = self._partner_floor(self.rows_b, self.cols_b)
+            _, exact = self._milp(rows, fs, fg, competitors=True)
+            if exact is not None:
+                bound = max(bound, exact)
+        return bound
+
+    def _relaxation_bound(self) -> float:
+        """Exact optimum of the decomposed linear relaxation (module docstring)."""
         total = 0.0
         for rows, cols, base in (
             (self.rows_s, self.cols_s, self.S),
             (self.rows_b, self.cols_b, self.G),
         ):
+            keep = self.admitted[rows]
+            rows, base = rows[keep], base[keep]
             if rows.size == 0:
                 continue
             cost = base + self._partner_floor(rows, cols)
@@ -971,16 +1049,17 @@ class _Problem:
                 dropped = self.rows_s
             if dropped.size == 0 or not used or self.rows_b.size == 0:
                 break
-            # Booths the dropped applicants could use become dearer inside groups.
-            scarce = (self.area >= self.threshold[dropped].min()).astype(float)
-            before = self.scarcity.copy()
-            per_group = np.where(self.pad[self.cols_b] >= 0, scarce[self.pad[self.cols_b]], 0)
-            self.scarcity = np.maximum(
-                self.scarcity * 4, per_group.sum(axis=1) * self.w.zone * 2.5
-            ) * (per_group.sum(axis=1) > 0)
-            self.scarcity = np.minimum(np.maximum(self.scarcity, before), HARD_PENALTY)
-            if np.array_equal(before, self.scarcity):
+            # Booths the dropped applicants could use become dearer inside groups: a price
+            # per booth, growing ×4 a round (from 2.5 × the zone weight) up to HARD_PENALTY.
+            scarce = self.area >= self.threshold[dropped].min()
+            before = self.booth_price.copy()
+            self.booth_price[scarce] = np.minimum(
+                np.maximum(self.booth_price[scarce] * 4, 2.5 * self.w.zone), HARD_PENALTY
+            )
+            if np.array_equal(before, self.booth_price):
                 break
+            pad = self.pad[self.cols_b]
+            self.scarcity = np.where(pad >= 0, self.booth_price[np.maximum(pad, 0)], 0).sum(1)
         return col
 
     def _solve_groups(
@@ -1049,7 +1128,25 @@ class _Problem:
     def _solve_with_rules(
         self, extra_s: np.ndarray | None, extra_g: np.ndarray | None, forbid: dict
     ) -> np.ndarray:
-        """Linear solve, then re-solve while new competitor adjacencies turn up."""
+        """Linear solve, then re-solve while new competitor adjacencies turn up.
+
+        Small problems go to the exact MILP first (competitors as constraints); the
+        heuristic re-solving is for large ones, or when capacity makes the rule infeasible.
+        """
+        if self.small:
+            rows = np.flatnonzero(self.admitted).tolist()
+            col, _ = self._milp(rows, extra_s, extra_g, competitors=True)
+            if col is not None and (col[rows] >= 0).all():
+                return col
+            # Placing people beats the rule: if the rule would leave someone out, fall back
+            # to the heuristic, which keeps them and reports the adjacency.
+            loose, _ = self._milp(rows, extra_s, extra_g, competitors=False)
+            if (
+                col is not None
+                and loose is not None
+                and (loose[rows] < 0).sum() >= (col[rows] < 0).sum()
+            ):
+                return col
         col = self._solve_linear(extra_s, extra_g, forbid)
         for _ in range(30):
             new = False
@@ -1093,9 +1190,11 @@ class _Problem:
         sums: dict[int, list] = {}
         for i in range(self.n):
             if col[i] >= 0 and self.partners[i]:
+                # Members needing step-free access anchor the cluster: the others come to them.
+                wt = 1.0 + 1e3 * self.step[i]
                 s = sums.setdefault(uf.find(i), [np.zeros(2), 0])
-                s[0] = s[0] + self.col_xy[col[i]]
-                s[1] += 1
+                s[0] = s[0] + wt * self.col_xy[col[i]]
+                s[1] += wt
         centre = np.full((self.n, 2), np.nan)
         for i in range(self.n):
             s = sums.get(uf.find(i))
@@ -1133,7 +1232,8 @@ class _Problem:
                 break
         best = self._local_search(best)
         if self._violations(best):
-            repaired = self._milp_repair(best)
+            rows = np.flatnonzero(best >= 0).tolist()
+            repaired, _ = self._milp(rows, *self._surrogate(best), competitors=True)
             if repaired is not None:
                 best = self._local_search(repaired)
         return best
@@ -1223,38 +1323,52 @@ class _Problem:
 
     # ---- exact repair for small problems
 
-    def _milp_repair(self, col: np.ndarray) -> np.ndarray | None:
-        """Exact linear part with the hard rule as constraints; None if too big or infeasible."""
-        rows = [i for i in range(self.n) if col[i] >= 0]
+    def _milp(
+        self,
+        rows: Sequence[int],
+        extra_s: np.ndarray | None,
+        extra_g: np.ndarray | None,
+        competitors: bool,
+    ) -> tuple[np.ndarray | None, float | None]:
+        """Exact linear problem by ``scipy.optimize.milp`` (HiGHS), for small instances.
+
+        Each of ``rows`` gets exactly one column or stays unplaced (``unplaced_cost``), each
+        booth is used at most once, and with
+        ``competitors`` the hard rule holds (``x_ic + Σ_{d next to c} x_jd ≤ 1``). Cost: the
+        linear cost plus ``extra_*``. Returns the solution (None if too big or infeasible)
+        and HiGHS's proven lower bound. A node limit, not a time limit, keeps it
+        deterministic.
+        """
         var_r, var_c = [], []
         for i in rows:
             if self.is_big[i]:
-                line = self.G[self.grow[i]]
-                cs = np.flatnonzero(np.isfinite(line)) + self.m
+                cs = np.flatnonzero(np.isfinite(self.G[self.grow[i]])) + self.m
             else:
                 cs = np.flatnonzero(np.isfinite(self.S[self.srow[i]]))
             var_r.extend([i] * len(cs))
             var_c.extend(cs.tolist())
         nv = len(var_r)
         if nv == 0 or nv > MILP_MAX_VARS:
-            return None
-        extra_s, extra_g = self._surrogate(col)
+            return None, None
+        vr, vc = np.array(var_r), np.array(var_c)
         cost = np.empty(nv)
-        for v, (i, c) in enumerate(zip(var_r, var_c, strict=True)):
-            cost[v] = self.lin(i, c)
-            if self.is_big[i] and extra_g is not None:
-                cost[v] += extra_g[self.grow[i], c - self.m]
-            elif not self.is_big[i] and extra_s is not None:
-                cost[v] += extra_s[self.srow[i], c]
+        big = self.is_big[vr]
+        s_rows = np.array([self.srow.get(i, 0) for i in var_r])
+        g_rows = np.array([self.grow.get(i, 0) for i in var_r])
+        cost[~big] = self.S[s_rows[~big], vc[~big]]
+        cost[big] = self.G[g_rows[big], vc[big] - self.m]
+        if extra_s is not None:
+            cost[~big] += extra_s[s_rows[~big], vc[~big]]
+        if extra_g is not None:
+            cost[big] += extra_g[g_rows[big], vc[big] - self.m]
         by_row: dict[int, list[int]] = {}
         for v, i in enumerate(var_r):
             by_row.setdefault(i, []).append(v)
         ri, ci, lo, hi = [], [], [], []
         k = 0
-        for i in rows:  # each placed applicant keeps exactly one column
-            for v in by_row[i]:
-                ri.append(k)
-                ci.append(v)
+        for i in rows:  # each applicant exactly one column
+            ri.extend([k] * len(by_row[i]))
+            ci.extend(by_row[i])
             lo.append(1)
             hi.append(1)
             k += 1
@@ -1262,45 +1376,51 @@ class _Problem:
         for v, c in enumerate(var_c):
             for b in self.members[c]:
                 by_booth.setdefault(b, []).append(v)
-        for b in sorted(by_booth):  # each booth once
-            for v in by_booth[b]:
-                ri.append(k)
-                ci.append(v)
+        for b in sorted(by_booth):  # each booth at most once
+            ri.extend([k] * len(by_booth[b]))
+            ci.extend(by_booth[b])
             lo.append(0)
             hi.append(1)
             k += 1
-        var_at = {(i, c): v for v, (i, c) in enumerate(zip(var_r, var_c, strict=True))}
-        for i, j in self.comp_pairs:  # x_ic + Σ_{d next to c} x_jd ≤ 1
-            if col[i] < 0 or col[j] < 0:
-                continue
-            for v in by_row[i]:
-                c = var_c[v]
-                others = [
-                    var_at[(j, d)]
-                    for d in self._cols_next_to(c, bool(self.is_big[j]))
-                    if (j, d) in var_at
-                ]
-                if not others:
+        if competitors:
+            inside = set(rows)
+            var_at = {(i, c): v for v, (i, c) in enumerate(zip(var_r, var_c, strict=True))}
+            for i, j in self.comp_pairs:
+                if i not in inside or j not in inside:
                     continue
-                ri.extend([k] * (len(others) + 1))
-                ci.extend([v, *others])
-                lo.append(0)
-                hi.append(1)
-                k += 1
-        a = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(k, nv)).tocsr()
+                for v in by_row[i]:
+                    others = [
+                        var_at[(j, d)]
+                        for d in self._cols_next_to(var_c[v], bool(self.is_big[j]))
+                        if (j, d) in var_at
+                    ]
+                    if others:
+                        ri.extend([k] * (len(others) + 1))
+                        ci.extend([v, *others])
+                        lo.append(0)
+                        hi.append(1)
+                        k += 1
+        # One "unplaced" slack per applicant keeps the model feasible.
+        ri.extend(range(len(rows)))
+        ci.extend(range(nv, nv + len(rows)))
+        cost = np.concatenate([cost, self.unplaced_cost[np.asarray(rows, dtype=np.int64)]])
+        a = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(k, nv + len(rows))).tocsr()
         res = milp(
             cost,
             constraints=LinearConstraint(a, np.array(lo, float), np.array(hi, float)),
-            integrality=np.ones(nv),
+            integrality=np.ones(nv + len(rows)),
             bounds=Bounds(0, 1),
-            options={"time_limit": 10.0},
+            options={"node_limit": MILP_NODE_LIMIT},
         )
+        bound = getattr(res, "mip_dual_bound", None)
+        if res.status == 0:
+            bound = res.fun if bound is None else bound
         if res.x is None:
-            return None
+            return None, (float(bound) if bound is not None and res.status != 2 else None)
         out = np.full(self.n, -1, dtype=np.int64)
-        for v in np.flatnonzero(res.x > 0.5).tolist():
+        for v in np.flatnonzero(res.x[:nv] > 0.5).tolist():
             out[var_r[v]] = var_c[v]
-        return out
+        return out, (float(bound) if bound is not None else None)
 
     # ---- the greedy baseline
 

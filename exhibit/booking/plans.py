@@ -18,12 +18,14 @@ from exhibit import audit
 from exhibit.booking.models import Reservation
 from exhibit.booking.rules import ACTIVE_STATUSES
 from exhibit.booking.services import reservation_state
-from exhibit.errors import Conflict, PlanInvalid
-from exhibit.floorplan.formats.geojson import to_geojson
+from exhibit.db import begin_write
+from exhibit.errors import Conflict, DomainError, NotFound, PlanInvalid
+from exhibit.floorplan.formats.geojson import from_geojson, to_geojson
 from exhibit.floorplan.geometry import BoothFacts
-from exhibit.floorplan.models import Booth, Exhibition, Hall, PlanVersion
+from exhibit.floorplan.layout import layout_hall
+from exhibit.floorplan.models import Booth, Exhibition, Hall, PlanDraft, PlanVersion
 from exhibit.floorplan.plan import Plan, PlanBooth
-from exhibit.floorplan.services import check_plan
+from exhibit.floorplan.services import check_plan, hall_plan
 from exhibit.floorplan.zones import zone_tracks
 from exhibit.timeutil import utcnow
 
@@ -256,3 +258,102 @@ def _apply_facts(booth: Booth, drawn: PlanBooth, facts: BoothFacts) -> None:
     booth.open_sides = facts.open_sides
     booth.kind = facts.kind
     booth.price_override = None if price is None else Decimal(str(price))
+
+
+# --- drafts: upload or lay out, look at the report, then publish --------------------------
+
+
+def create_draft(
+    session: Session,
+    exhibition: Exhibition,
+    hall_name: str,
+    plan: Plan,
+    *,
+    source_name: str | None = None,
+    origin: str = "upload",
+    note: str | None = None,
+    user_id: int | None = None,
+) -> PlanDraft:
+    """Store a plan with its validation report, to be looked at and published (or not)."""
+    hall_name = hall_name.strip()
+    if not hall_name:
+        raise DomainError("Укажите название зала", details={"field": "hall_name"})
+    begin_write(session)
+    report = check_plan(exhibition, plan)
+    draft = PlanDraft(
+        exhibition_id=exhibition.id,
+        hall_name=hall_name[:100],
+        document=to_geojson(plan),
+        report=report.to_dict(),
+        source_name=source_name,
+        origin=origin,
+        note=note,
+        created_by_id=user_id,
+    )
+    session.add(draft)
+    session.flush()
+    audit.record(
+        session, "plan.drafted", "plan_draft", draft.id,
+        after={"hall": draft.hall_name, "valid": report.valid, "errors": len(report.errors),
+               "source": source_name, "origin": origin},
+        user_id=user_id,
+    )  # fmt: skip
+    return draft
+
+
+def get_draft(session: Session, exhibition: Exhibition, draft_id: int) -> PlanDraft:
+    draft = session.get(PlanDraft, draft_id)
+    if draft is None or draft.exhibition_id != exhibition.id:
+        raise NotFound(f"Черновик плана {draft_id} не найден")
+    return draft
+
+
+def publish_draft(
+    session: Session,
+    exhibition: Exhibition,
+    draft_id: int,
+    *,
+    moves: Mapping[str, str] | None = None,
+    user_id: int | None = None,
+) -> ImportResult:
+    """Publish a valid draft as the hall's next plan version (see :func:`import_plan`)."""
+    begin_write(session)
+    draft = get_draft(session, exhibition, draft_id)
+    if draft.published_version is not None:
+        raise Conflict(f"Этот черновик уже опубликован как версия {draft.published_version}")
+    result = import_plan(
+        session,
+        exhibition,
+        draft.hall_name,
+        from_geojson(draft.document),
+        moves=moves,
+        source_name=draft.source_name,
+        user_id=user_id,
+    )
+    draft.published_version = result.version
+    return result
+
+
+def layout_draft(
+    session: Session,
+    exhibition: Exhibition,
+    hall: Hall,
+    *,
+    module: tuple[float, float],
+    aisle: float,
+    user_id: int | None = None,
+) -> PlanDraft:
+    """Fill the hall's current outline with booths (automatic layout) as a draft."""
+    base = hall_plan(hall)
+    try:
+        result = layout_hall(base, module=module, aisle=aisle)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from None
+    note = (
+        f"Раскладка {module[0]:g}×{module[1]:g} м, проходы {aisle:g} м: "
+        f"{result.booth_count} стендов, продаваемая площадь {result.sellable_ratio:.0%}"
+    )
+    return create_draft(
+        session, exhibition, hall.name, result.plan,
+        source_name=None, origin="layout", note=note, user_id=user_id,
+    )  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +17,7 @@ from exhibit.booking import dashboard as dashboard_service
 from exhibit.booking import services
 from exhibit.booking.forms import BlockForm, HoldForm, MoveForm
 from exhibit.catalogue.models import Exhibitor
-from exhibit.db import begin_write, db
+from exhibit.db import db
 from exhibit.errors import DomainError, NotFound
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.services import get_exhibition, hall_plan
@@ -36,8 +38,7 @@ def _act(action, success: str, back: str) -> Response:
         flash(_("Форма устарела или пришла без защитного токена; попробуйте ещё раз."), "error")
         return redirect(back)
     try:
-        begin_write(db.session)
-        action()
+        action()  # the service takes the write lock it needs
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -121,10 +122,14 @@ def booth(slug: str, number: str) -> str:
     )
 
 
-def _guard_switch() -> dict:
-    """The concurrency test's switch: only honoured while testing."""
+def guard_options() -> dict[str, Any]:
+    """The concurrency test's switch (``TEST_DISABLE_BOOKING_GUARD``): only while testing.
+
+    It skips the booking lock and widens the gap between check and insert, so that the
+    test can show it would notice a race; a production app never honours it.
+    """
     if current_app.testing and current_app.config.get("TEST_DISABLE_BOOKING_GUARD"):
-        return {"guard": False, "race_window": 0.05}
+        return {"guard": False, "race_window": 0.3}
     return {}
 
 
@@ -134,7 +139,7 @@ def request_booth(slug: str, number: str) -> Response:
     exhibition = get_exhibition(db.session, slug)
     return _act(
         lambda: services.request_booth(
-            db.session, exhibition, number, current_user.exhibitor, current_user, **_guard_switch()
+            db.session, exhibition, number, current_user.exhibitor, current_user, **guard_options()
         ),
         _("Стенд %(number)s удерживается за вами; организаторы подтвердят бронь.", number=number),
         url_for("booking.booth", slug=slug, number=number),

@@ -109,6 +109,33 @@ class PlanVersion(Base):
     __table_args__ = (UniqueConstraint("hall_id", "number"),)
 
 
+class PlanDraft(Base):
+    """An uploaded or laid-out plan waiting to be checked and published as a hall version.
+
+    Kept (with its validation report) so that an organiser can look at the errors drawn on
+    the plan, fix the file and upload again; publishing turns it into a :class:`PlanVersion`.
+    """
+
+    __tablename__ = "plan_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibition_id: Mapped[int] = mapped_column(ForeignKey("exhibition.id", ondelete="CASCADE"))
+    hall_name: Mapped[str] = mapped_column(String(100))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    #: "upload" or "layout" (made by the automatic layout), with its figures in ``note``.
+    origin: Mapped[str] = mapped_column(String(20), default="upload")
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    published_version: Mapped[int | None]
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.report.get("valid"))
+
+
 class Booth(Base):
     __tablename__ = "booth"
 

@@ -39,10 +39,10 @@ Typos, layout and transliteration
   ``max_distance=2`` allows two edits for words of 9 letters or more. Candidates come from the
   index's own vocabulary (its stored terms), so a correction always finds something.
 * Wrong keyboard layout (:func:`fix_layout`, ЙЦУКЕН ↔ QWERTY, PC layout).
-* Latin transliteration (:func:`transliterate_to_cyrillic`) covers GOST 7.79-B, BGN/PCGN, the
-  passport (ICAO) style and the loose spellings people type (``Nizhny``, ``Nizhniy``); it
-  returns a handful of candidates, ordered by likelihood, because Latin spellings lose ь, й
-  and the е/э difference.
+* Latin transliteration (:func:`transliterate_to_cyrillic`) reads BGN/PCGN, the passport
+  (ICAO) style, the letters of GOST 7.79-B (j, x, cz, shh; its apostrophes are dropped) and the
+  loose spellings people type (``Nizhny``, ``Nizhniy``); it returns a handful of candidates,
+  likeliest first, because Latin spellings lose ь, й and the difference of е/э, ы/ий.
 
 Without a vocabulary :func:`query_terms` cannot check a guess, so it adds layout and
 transliteration guesses only for Latin words that are not common English words (and a layout
@@ -79,6 +79,7 @@ __all__ = [
     "Term",
     "TypoIndex",
     "Variant",
+    "VariantKind",
     "booth_number_candidates",
     "edit_distance",
     "fix_layout",
@@ -258,7 +259,8 @@ def fix_layout(text: str) -> str | None:
 
     Each whitespace-separated chunk is turned the way its letters point: mostly Latin →
     Cyrillic (``ghbdtn`` → ``привет``, ``,kfujecnhjqcndj`` → ``благоустройство``: the keys
-    ``,.;'[]``` carry б ю ж э х ъ ё), mostly Cyrillic → Latin (``руддщ`` → ``hello``).
+    , . ; ' [ ] and the backtick carry б ю ж э х ъ ё), mostly Cyrillic → Latin (``руддщ`` →
+    ``hello``).
     Chunks without letters stay as they are. None when the text has no letter that could
     have been mistyped. A real comma or full stop right after a Latin word becomes б / ю —
     the keys are the same, so that cannot be told apart.
@@ -336,7 +338,7 @@ _SIMPLE = dict(zip("abdfgikmnoprstuvz", "абдфгикмнопрстувз", st
 # After these Cyrillic letters Russian spells и, not ы (уральский, not уральскый).
 _HUSHING = set("кгхжшчщ")
 _SOFTENABLE = set("нртмсзд")
-_DIGRAPHS = {"zh": "ж", "kh": "х", "ch": "ч", "sh": "ш", "ph": "ф", "ck": "к", "tz": "ц"}
+_DIGRAPHS = {"zh": "ж", "kh": "х", "ch": "ч", "sh": "ш", "ph": "ф", "ck": "к", "tz": "ц", "cz": "ц"}
 _SEGMENT_LIMIT = 64  # a guard for absurd words: candidates grow with the number of choices
 
 
@@ -353,6 +355,8 @@ def _latin_segments(word: str) -> list[tuple[str, ...]]:
         options: tuple[str, ...]
         if rest.startswith("shch"):
             options, size = ("щ",), 4
+        elif rest.startswith("shh"):
+            options, size = ("щ",), 3  # GOST 7.79-B
         elif rest.startswith("sch"):
             options, size = ("щ", "сч"), 3
         elif rest[:2] in _DIGRAPHS:
@@ -409,8 +413,10 @@ def _latin_segments(word: str) -> list[tuple[str, ...]]:
             else:
                 options = ("л",)
             size = 1
-        elif rest[0] in "xwqh":
-            options, size = ({"x": "кс", "w": "в", "q": "к", "h": "х"}[rest[0]],), 1
+        elif rest[0] == "x":
+            options, size = ("кс", "х"), 1  # English x; GOST 7.79-B х
+        elif rest[0] in "wqh":
+            options, size = ({"w": "в", "q": "к", "h": "х"}[rest[0]],), 1
         else:
             options, size = (_SIMPLE.get(rest[0], rest[0]),), 1
         segments.append(options)
@@ -842,7 +848,7 @@ def query_terms(query: str, vocabulary: TypoIndex | None = None) -> QueryPlan:
         fixed = fix_layout(chunk)
         fixed_tokens = tokenise(fixed) if fixed else []
         if len(fixed_tokens) == 1 < len(tokens) and _looks_russian(fixed_tokens[0]):
-            # b.l;tn: the keys of ю and ж cut the Latin word, its Russian reading is one word.
+            # ,.l;tn (бюджет): the keys of б, ю and ж cut the Latin word; its reading is one.
             tokens = ["".join(tokens)[:MAX_WORD_CHARS]]
         paired = fixed_tokens if len(fixed_tokens) == len(tokens) else [None] * len(tokens)
         for token, layout_token in zip(tokens, paired, strict=True):

@@ -175,6 +175,22 @@ def upgrade():
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.create_index('ix_audit_event_entity', ['entity', 'entity_id'], unique=False)
 
+    op.create_table('plan_draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exhibition_id', sa.Integer(), nullable=False),
+    sa.Column('hall_name', sa.String(length=100), nullable=False),
+    sa.Column('document', sa.JSON(), nullable=False),
+    sa.Column('report', sa.JSON(), nullable=False),
+    sa.Column('source_name', sa.String(length=255), nullable=True),
+    sa.Column('origin', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_version', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_plan_draft_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['exhibition_id'], ['exhibition.id'], name=op.f('fk_plan_draft_exhibition_id_exhibition'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_draft'))
+    )
     op.create_table('plan_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('hall_id', sa.Integer(), nullable=False),
@@ -242,6 +258,7 @@ def downgrade():
 
     op.drop_table('reservation')
     op.drop_table('plan_version')
+    op.drop_table('plan_draft')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_event_entity')
 

@@ -1,0 +1,247 @@
+"""Every route × every role: who may see and do what (HTML pages and the API).
+
+The matrix must name every route of the app: a new route without a row fails the test.
+Each case runs on a fresh copy of the same small world; a refused action must change
+nothing (a fingerprint of the data is compared before and after).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from exhibit.accounts.models import ApiToken, User
+from exhibit.accounts.services import issue_token
+from exhibit.audit import AuditEvent
+from exhibit.booking import services
+from exhibit.booking.models import Reservation, WaitlistEntry
+from exhibit.booking.plans import create_draft
+from exhibit.catalogue.models import Exhibitor, Solution
+from exhibit.db import db
+from exhibit.floorplan.models import Booth, Hall
+from exhibit.floorplan.services import hall_plan
+from tests.conftest import make_app
+from tests.factories import PASSWORD, make_exhibition, make_exhibitor, make_user
+
+ROLES = ("anonymous", "exhibitor_a", "exhibitor_b", "organiser")
+CHANGE, SAME = True, False
+
+# endpoint: (method, url template, {role: (status, changes data?)})
+ALL_200 = {role: (200, SAME) for role in ROLES}
+ALL_302 = {role: (302, SAME) for role in ROLES}
+
+
+def signed_in(anonymous, a, b, organiser):
+    return {"anonymous": anonymous, "exhibitor_a": a, "exhibitor_b": b, "organiser": organiser}
+
+
+MATRIX = {
+    "catalogue.index": ("GET", "/", ALL_302),
+    "catalogue.home": ("GET", "/{slug}/", ALL_200),
+    "catalogue.exhibitors": ("GET", "/{slug}/exhibitors/", ALL_200),
+    "catalogue.exhibitor": ("GET", "/{slug}/exhibitors/{a_id}", ALL_200),
+    "catalogue.solution": ("GET", "/{slug}/solutions/{solution_id}", ALL_200),
+    "set_language": ("GET", "/lang/en", ALL_302),
+    "accounts.login": ("GET", "/login", ALL_200),
+    "accounts.register": ("GET", "/{slug}/register", ALL_200),
+    "accounts.logout": ("POST", "/logout", signed_in(
+        (302, SAME), (302, CHANGE), (302, CHANGE), (302, CHANGE))),
+    "accounts.account": ("GET", "/account", signed_in(
+        (302, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "accounts.revoke_token": ("POST", "/account/tokens/{a_token_id}/revoke", signed_in(
+        (302, SAME), (302, CHANGE), (404, SAME), (404, SAME))),
+    "booking.dashboard": ("GET", "/dashboard", ALL_302),
+    "booking.plan": ("GET", "/{slug}/plan", ALL_200),
+    "booking.booth": ("GET", "/{slug}/booths/A3", ALL_200),
+    "booking.request_booth": ("POST", "/{slug}/booths/A3/request", signed_in(
+        (302, SAME), (302, CHANGE), (302, CHANGE), (403, SAME))),
+    "booking.join_waitlist": ("POST", "/{slug}/booths/A1/waitlist", signed_in(
+        (302, SAME), (302, SAME), (302, CHANGE), (403, SAME))),
+    "booking.leave_waitlist": ("POST", "/waitlist/{a_entry_id}/leave", signed_in(
+        (302, SAME), (302, CHANGE), (302, SAME), (403, SAME))),
+    "booking.block": ("POST", "/{slug}/booths/A3/block", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "booking.unblock": ("POST", "/{slug}/booths/A6/unblock", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "booking.hold": ("POST", "/{slug}/booths/A3/hold?exhibitor_id={b_id}", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "booking.confirm": ("POST", "/reservations/{a_reservation_id}/confirm", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "booking.decline": ("POST", "/reservations/{a_reservation_id}/decline", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "booking.cancel": ("POST", "/reservations/{a_reservation_id}/cancel", signed_in(
+        (302, SAME), (302, CHANGE), (302, SAME), (302, CHANGE))),
+    "booking.move": ("POST", "/reservations/{a_reservation_id}/move?target=A4", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "booking.mine": ("GET", "/{slug}/my", signed_in(
+        (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
+    "booking.organiser": ("GET", "/{slug}/organiser", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "booking.approve": ("POST", "/{slug}/exhibitors/{pending_id}/approve", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "plans.index": ("GET", "/{slug}/plans", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "plans.upload": ("POST", "/{slug}/plans/upload", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (422, SAME))),
+    "plans.draft": ("GET", "/{slug}/plans/drafts/{draft_id}", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "plans.publish": ("POST", "/{slug}/plans/drafts/{draft_id}/publish", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "plans.layout": ("POST", "/{slug}/halls/Зал 1/layout?module=3x3&aisle=3", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "plans.export": ("GET", "/{slug}/halls/Зал 1/plan.svg", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "api.exhibitions": ("GET", "/api/v1/exhibitions", ALL_200),
+    "api.booths": ("GET", "/api/v1/exhibitions/{slug}/booths", ALL_200),
+    "api.request_booth": ("POST", "/api/v1/exhibitions/{slug}/booths/A3/reservations", signed_in(
+        (401, SAME), (201, CHANGE), (201, CHANGE), (403, SAME))),
+    "api.confirm": ("POST", "/api/v1/reservations/{a_reservation_id}/confirm", signed_in(
+        (401, SAME), (403, SAME), (403, SAME), (200, CHANGE))),
+    "api.cancel": ("POST", "/api/v1/reservations/{a_reservation_id}/cancel", signed_in(
+        (401, SAME), (200, CHANGE), (404, SAME), (200, CHANGE))),
+}  # fmt: skip
+
+
+class World:
+    """A small exhibition saved once as an SQLite file; every case starts from a copy."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.path = workdir / "matrix.sqlite3"
+        self.template = workdir / "matrix-template.sqlite3"
+        self.app = make_app(f"sqlite:///{self.path}", workdir)
+        with self.app.app_context():
+            result = self.app.test_cli_runner().invoke(args=["init-db"])
+            assert result.exit_code == 0, result.output
+            self.ids = self._build()
+            self.clients = {role: self._sign_in(role) for role in ROLES}
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        shutil.copyfile(self.path, self.template)
+
+    def _build(self) -> dict:
+        exhibition = make_exhibition(slug="matrix")
+        a = make_exhibitor(exhibition, "Ирбит")
+        b = make_exhibitor(exhibition, "Тагил")
+        pending = make_exhibitor(exhibition, "Шадринск", approved=False)
+        user_a = make_user("a@example.ru", exhibitor=a)
+        user_b = make_user("b@example.ru", exhibitor=b)
+        organiser = make_user("org@example.ru", "organiser")
+        solution = Solution(exhibitor_id=a.id, title="Сквер", track_code="living", stage="idea")
+        db.session.add(solution)
+        reservation = services.request_booth(db.session, exhibition, "A1", a, user_a)
+        services.request_booth(db.session, exhibition, "A2", b, user_b)
+        entry = services.join_waitlist(db.session, exhibition, "A2", a, user_a)
+        services.block_booth(db.session, exhibition, "A6", organiser, "Пресс-центр")
+        hall = db.session.scalar(select(Hall))
+        draft = create_draft(db.session, exhibition, hall.name, hall_plan(hall))
+        tokens = {
+            "exhibitor_a": issue_token(db.session, user_a),
+            "exhibitor_b": issue_token(db.session, user_b),
+            "organiser": issue_token(db.session, organiser),
+        }
+        db.session.commit()
+        a_token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user_a.id))
+        self.tokens = tokens
+        return {
+            "slug": "matrix", "a_id": a.id, "b_id": b.id, "pending_id": pending.id,
+            "solution_id": solution.id, "a_reservation_id": reservation.id,
+            "a_entry_id": entry.id, "a_token_id": a_token_id, "draft_id": draft.id,
+        }  # fmt: skip
+
+    def _sign_in(self, role: str) -> tuple[str | None, str]:
+        """The role's session cookie and CSRF token, to replay in every case."""
+        client = self.app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        if role != "anonymous":
+            email = {"exhibitor_a": "a", "exhibitor_b": "b", "organiser": "org"}[role]
+            response = client.post(
+                "/login", data={"email": f"{email}@example.ru", "password": PASSWORD,
+                                "csrf_token": token},
+            )  # fmt: skip
+            assert response.status_code == 302, role
+            page = client.get("/account").get_data(as_text=True)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        cookie = client.get_cookie("session")
+        return (cookie.value if cookie else None, token)
+
+    def reset(self) -> None:
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.template, self.path)
+
+    def fingerprint(self) -> tuple:
+        with self.app.app_context():
+            state = (
+                tuple(db.session.execute(select(Reservation.booth_id, Reservation.exhibitor_id,
+                                                Reservation.status).order_by(Reservation.id))),
+                tuple(db.session.scalars(select(Booth.blocked).order_by(Booth.id))),
+                tuple(db.session.scalars(select(Exhibitor.approved).order_by(Exhibitor.id))),
+                tuple(db.session.execute(select(WaitlistEntry.status).order_by(WaitlistEntry.id))),
+                tuple(db.session.execute(select(ApiToken.revoked_at).order_by(ApiToken.id))),
+                tuple(db.session.scalars(select(User.session_version).order_by(User.id))),
+                db.session.scalar(select(db.func.count()).select_from(AuditEvent)),
+                tuple(db.session.scalars(select(Hall.plan_version).order_by(Hall.id))),
+            )  # fmt: skip
+            db.session.remove()
+            return state
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> World:
+    return World(tmp_path_factory.mktemp("matrix"))
+
+
+def test_the_matrix_names_every_route(world):
+    endpoints = {rule.endpoint for rule in world.app.url_map.iter_rules()} - {"static"}
+    assert endpoints - MATRIX.keys() == set(), "routes without a row in the access matrix"
+    assert MATRIX.keys() - endpoints == set(), "rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_access(world, endpoint):
+    method, template, expected = MATRIX[endpoint]
+    url = template.format(**world.ids)
+    path, _, query = url.partition("?")
+    form = dict(pair.split("=") for pair in query.split("&")) if query else {}
+    failures = []
+    for role in ROLES:
+        world.reset()
+        before = world.fingerprint()
+        client = world.app.test_client()
+        cookie, csrf = world.clients[role]
+        if cookie:
+            client.set_cookie("session", cookie)
+        headers = {}
+        if path.startswith("/api/") and role in world.tokens:
+            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+        if method == "GET":
+            response = client.get(path, headers=headers)
+        else:
+            response = client.post(path, data={**form, "csrf_token": csrf}, headers=headers)
+        changed = world.fingerprint() != before
+        status, may_change = expected[role]
+        if response.status_code != status or changed != may_change:
+            failures.append(
+                f"{role}: {method} {url} gave {response.status_code}, changed={changed}; "
+                f"expected {status}, changed={may_change}"
+            )
+    assert failures == []
+
+
+def test_the_api_ignores_session_cookies(world):
+    """A signed-in browser cannot be made to call the API: only bearer tokens count."""
+    world.reset()
+    client = world.app.test_client()
+    client.set_cookie("session", world.clients["exhibitor_a"][0])
+    url = "/api/v1/exhibitions/matrix/booths/A3/reservations"
+    assert client.post(url).status_code == 401
