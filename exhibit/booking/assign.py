@@ -127,7 +127,7 @@ NEAR_PARTNER = 15.0
 #: The exact MILP solves problems up to this many applicant × column pairs, and bounds
 #: problems up to MILP_MAX_VARS (one call, ~0.3 s at 20,000).
 MILP_SOLVE_VARS = 8_000
-MILP_MAX_VARS = 40_000
+MILP_MAX_VARS = 25_000
 #: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
 MILP_NODE_LIMIT = 1000
 
@@ -995,11 +995,8 @@ class _Problem:
     def _lower_bound(self) -> float:
         """The better of two valid bounds (see the module docstring)."""
         bound = self._relaxation_bound()
-        rows = np.flatnonzero(self.admitted).tolist()
-        if rows and (self.partner_pairs or self.comp_pairs or self.rows_b.size):
-            fs = self._partner_floor(self.rows_s, self.cols_s)
-            fg = self._partner_floor(self.rows_b, self.cols_b)
-            _, exact = self._milp(rows, fs, fg, competitors=True)
+        if self.partner_pairs or self.comp_pairs or self.rows_b.size:
+            _, exact = self._exact()
             if exact is not None:
                 bound = max(bound, exact)
         return bound
@@ -1234,9 +1231,47 @@ class _Problem:
         if self._violations(best):
             rows = np.flatnonzero(best >= 0).tolist()
             repaired, _ = self._milp(rows, *self._surrogate(best), competitors=True)
-            if repaired is not None:
+            if repaired is not None and (repaired[rows] >= 0).all():
                 best = self._local_search(repaired)
+        # Where the exact MILP is affordable its solution (partner floors in place of the
+        # pairwise term) is polished too, and the better one kept; its bound is reused.
+        exact, _ = self._exact()
+        if exact is not None:
+            exact = self._local_search(exact)
+            if self._rank(exact) < self._rank(best):
+                best = exact
         return best
+
+    def _rank(self, col: np.ndarray) -> tuple[int, float]:
+        """Fewer admitted applicants left out first, then the objective."""
+        return int((self.admitted & (col < 0)).sum()), self.objective(col)
+
+    def _exact(self) -> tuple[np.ndarray | None, float | None]:
+        """MILP of the linear problem with partner floors (cached per admitted set).
+
+        The solution honours the competitor rule unless that would leave someone out; the
+        bound is a valid lower bound of the true objective in either case.
+        """
+        rows = np.flatnonzero(self.admitted).tolist()
+        key = tuple(rows)
+        if getattr(self, "_exact_cache", (None,))[0] == key:
+            return self._exact_cache[1], self._exact_cache[2]
+        col = bound = None
+        allowed = sum(
+            np.isfinite(self.S[self.srow[i]]).sum()
+            if not self.is_big[i]
+            else np.isfinite(self.G[self.grow[i]]).sum()
+            for i in rows
+        )
+        if rows and allowed <= MILP_MAX_VARS:
+            fs = self._partner_floor(self.rows_s, self.cols_s)
+            fg = self._partner_floor(self.rows_b, self.cols_b)
+            col, bound = self._milp(rows, fs, fg, competitors=bool(self.comp_pairs))
+            if col is None or (col[rows] < 0).any():
+                # The rule cannot hold for everyone: bound the problem without it.
+                col, bound = self._milp(rows, fs, fg, competitors=False)
+        self._exact_cache = (key, col, bound)
+        return col, bound
 
     # ---- local search
 

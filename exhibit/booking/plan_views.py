@@ -167,6 +167,61 @@ def layout(slug: str, hall_name: str) -> Response:
     return redirect(url_for("plans.draft", slug=slug, draft_id=item.id))
 
 
+def _draft_action(slug: str, hall_name: str, make) -> Response:
+    """Run an edit that produces a draft; show the draft, or say why it can't be made."""
+    exhibition = get_exhibition(db.session, slug)
+    hall = get_hall(db.session, exhibition, hall_name)
+    try:
+        if not ConfirmForm().validate_on_submit():
+            raise DomainError(_("Форма устарела; попробуйте ещё раз."))
+        item = make(exhibition, hall)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(request.referrer or url_for("plans.index", slug=slug))
+    return redirect(url_for("plans.draft", slug=slug, draft_id=item.id))
+
+
+@bp.post("/<slug>/halls/<hall_name>/booths/<number>/split")
+@organiser_required
+def split(slug: str, hall_name: str, number: str) -> Response:
+    return _draft_action(
+        slug,
+        hall_name,
+        lambda exhibition, hall: plans.split_booth_draft(
+            db.session, exhibition, hall, number, user_id=current_user.id
+        ),
+    )
+
+
+@bp.post("/<slug>/halls/<hall_name>/booths/<number>/merge")
+@organiser_required
+def merge(slug: str, hall_name: str, number: str) -> Response:
+    others = request.form.get("with", "").replace(",", " ").split()
+    # The organiser chooses the surviving number: this booth's, or (empty) the first other's.
+    keep = request.form.get("keep", number).strip() or (others[0] if others else number)
+    return _draft_action(
+        slug,
+        hall_name,
+        lambda exhibition, hall: plans.merge_booths_draft(
+            db.session, exhibition, hall, [number, *others], keep, user_id=current_user.id
+        ),
+    )
+
+
+@bp.post("/<slug>/halls/<hall_name>/renumber")
+@organiser_required
+def renumber(slug: str, hall_name: str) -> Response:
+    return _draft_action(
+        slug,
+        hall_name,
+        lambda exhibition, hall: plans.renumber_draft(
+            db.session, exhibition, hall, user_id=current_user.id
+        ),
+    )
+
+
 EXPORTS = {"geojson": "application/geo+json", "svg": "image/svg+xml", "dxf": "application/dxf"}
 
 

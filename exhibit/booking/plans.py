@@ -7,7 +7,7 @@ made on the old one (imports run floorplan ← booking, never the other way).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from exhibit.floorplan.formats.geojson import from_geojson, to_geojson
 from exhibit.floorplan.geometry import BoothFacts
 from exhibit.floorplan.layout import layout_hall
 from exhibit.floorplan.models import Booth, Exhibition, Hall, PlanDraft, PlanVersion
+from exhibit.floorplan.numbering import merge_booths, number_booths, split_booth
 from exhibit.floorplan.plan import Plan, PlanBooth
 from exhibit.floorplan.services import check_plan, hall_plan
 from exhibit.floorplan.zones import zone_tracks
@@ -357,3 +358,79 @@ def layout_draft(
         session, exhibition, hall.name, result.plan,
         source_name=None, origin="layout", note=note, user_id=user_id,
     )  # fmt: skip
+
+
+def _edited_draft(
+    session: Session, exhibition: Exhibition, hall: Hall, plan: Plan, note: str, user_id: int | None
+) -> PlanDraft:
+    return create_draft(
+        session, exhibition, hall.name, plan, origin="edit", note=note, user_id=user_id
+    )
+
+
+def _booth_index(plan: Plan, number: str) -> int:
+    for index, booth in enumerate(plan.booths):
+        if booth.number == number:
+            return index
+    raise NotFound(f"Стенда {number} нет на текущем плане")
+
+
+def split_booth_draft(
+    session: Session, exhibition: Exhibition, hall: Hall, number: str, user_id: int | None = None
+) -> PlanDraft:
+    """A draft with the booth cut in two equal halves: ``A5`` keeps its number, ``A5b`` is new.
+
+    Publishing it goes through the usual guard: a reserved booth needs an explicit move.
+    """
+    plan = hall_plan(hall)
+    index = _booth_index(plan, number)
+    original = plan.booths[index]
+    try:
+        first, second = split_booth(original.polygon, 2)
+    except ValueError as exc:
+        raise DomainError(f"Стенд {number} нельзя разделить: {exc}") from None
+    new_number = f"{number}b"
+    if any(b.number == new_number for b in plan.booths):
+        raise Conflict(f"Номер {new_number} уже занят; перенумеруйте зал или выберите другой стенд")
+    booths = list(plan.booths)
+    booths[index] = PlanBooth(number, first, dict(original.properties))
+    booths.insert(index + 1, PlanBooth(new_number, second, dict(original.properties)))
+    note = f"Стенд {number} разделён на {number} и {new_number}"
+    return _edited_draft(session, exhibition, hall, replace(plan, booths=booths), note, user_id)
+
+
+def merge_booths_draft(
+    session: Session,
+    exhibition: Exhibition,
+    hall: Hall,
+    numbers: list[str],
+    keep: str,
+    user_id: int | None = None,
+) -> PlanDraft:
+    """A draft with adjacent booths merged into one; ``keep`` is the number that survives."""
+    numbers = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
+    if len(numbers) < 2:
+        raise DomainError("Для объединения нужны хотя бы два стенда")
+    if keep not in numbers:
+        raise DomainError(f"Номер {keep} должен быть одним из объединяемых стендов")
+    plan = hall_plan(hall)
+    indices = [_booth_index(plan, n) for n in numbers]
+    try:
+        merged = merge_booths([plan.booths[i].polygon for i in indices])
+    except ValueError as exc:
+        raise DomainError(f"Стенды {', '.join(numbers)} нельзя объединить: {exc}") from None
+    kept = plan.booths[_booth_index(plan, keep)]
+    booths = [b for i, b in enumerate(plan.booths) if i not in indices]
+    booths.insert(min(indices), PlanBooth(keep, merged, dict(kept.properties)))
+    note = f"Стенды {', '.join(numbers)} объединены в {keep}"
+    return _edited_draft(session, exhibition, hall, replace(plan, booths=booths), note, user_id)
+
+
+def renumber_draft(
+    session: Session, exhibition: Exhibition, hall: Hall, user_id: int | None = None
+) -> PlanDraft:
+    """A draft with every booth renumbered in walking order from the main entrance."""
+    plan = number_booths(hall_plan(hall))
+    return _edited_draft(
+        session, exhibition, hall, plan, "Стенды перенумерованы по ходу от главного входа", user_id
+    )

@@ -95,6 +95,12 @@ MATRIX = {
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "plans.export": ("GET", "/{slug}/halls/Зал 1/plan.svg", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "plans.split": ("POST", "/{slug}/halls/Зал 1/booths/A3/split", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "plans.merge": ("POST", "/{slug}/halls/Зал 1/booths/A3/merge?with=A4&keep=A3", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "plans.renumber": ("POST", "/{slug}/halls/Зал 1/renumber", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "api.exhibitions": ("GET", "/api/v1/exhibitions", ALL_200),
     "api.booths": ("GET", "/api/v1/exhibitions/{slug}/booths", ALL_200),
     "api.request_booth": ("POST", "/api/v1/exhibitions/{slug}/booths/A3/reservations", signed_in(

@@ -13,11 +13,13 @@ from exhibit.floorplan.models import Hall, PlanDraft
 from tests.factories import make_exhibition, make_user
 from tests.web.test_accounts import csrf_token, login
 
+HALL = [[[0, 0], [40, 0], [40, 20], [0, 20], [0, 0]]]
+
 
 def plan_file(booths: list[list[float]]) -> bytes:
     features = [
         {"type": "Feature", "properties": {"kind": "hall"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [40, 0], [40, 20], [0, 20], [0, 0]]]}},
+         "geometry": {"type": "Polygon", "coordinates": HALL}},
         {"type": "Feature", "properties": {"kind": "entrance", "main": True},
          "geometry": {"type": "LineString", "coordinates": [[18, 0], [22, 0]]}},
         {"type": "Feature", "properties": {"kind": "exit"},
@@ -107,3 +109,51 @@ def test_export(organiser, fmt):
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
     assert {"geojson": '"FeatureCollection"', "svg": "<svg", "dxf": "SECTION"}[fmt] in body
+
+
+def publish(client, token, response) -> int:
+    draft_id = int(re.search(r"/drafts/(\d+)", response.headers["Location"]).group(1))
+    client.post(f"/plans/plans/drafts/{draft_id}/publish", data={"csrf_token": token})
+    return draft_id
+
+
+def current_booths(app) -> dict[str, float]:
+    db = app.extensions["sqlalchemy"]
+    db.session.expire_all()
+    hall = db.session.scalar(select(Hall).where(Hall.name == "Зал 1"))
+    return {b.number: round(float(b.area_m2), 2) for b in hall.current_booths}
+
+
+def test_split_then_merge_back_keeping_the_chosen_number(organiser, app):
+    _, client, token = organiser
+    response = client.post("/plans/halls/Зал 1/booths/A2/split", data={"csrf_token": token})
+    assert response.status_code == 302 and "/drafts/" in response.headers["Location"]
+    publish(client, token, response)
+    booths = current_booths(app)
+    assert booths["A2"] == booths["A2b"] == 4.5
+
+    response = client.post(
+        "/plans/halls/Зал 1/booths/A2/merge",
+        data={"csrf_token": token, "with": "A2b", "keep": ""},
+    )
+    publish(client, token, response)
+    booths = current_booths(app)
+    assert "A2" not in booths and booths["A2b"] == 9.0
+
+
+def test_merging_booths_that_do_not_touch_is_refused(organiser, app):
+    _, client, token = organiser
+    response = client.post(
+        "/plans/halls/Зал 1/booths/A1/merge",
+        data={"csrf_token": token, "with": "A4", "keep": "A1"},
+        headers={"Referer": "/plans/booths/A1"},
+    )
+    assert response.status_code == 302 and "/drafts/" not in response.headers["Location"]
+    assert "A4" in current_booths(app)
+
+
+def test_renumber_draft(organiser):
+    _, client, token = organiser
+    response = client.post("/plans/halls/Зал 1/renumber", data={"csrf_token": token})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "перенумерованы" in page and "Ошибок нет" in page
