@@ -9,10 +9,11 @@ from typing import Any
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from exhibit.catalogue.models import Exhibitor
+from exhibit.catalogue.rules import name_key
 from exhibit.db import begin_write, db
 from exhibit.errors import DomainError
 from exhibit.floorplan.models import Exhibition
@@ -109,11 +110,12 @@ def _find_exhibitor(name: str, slug: str | None) -> Exhibitor:
     query = select(Exhibitor).join(Exhibition, Exhibition.id == Exhibitor.exhibition_id)
     if slug:
         query = query.where(Exhibition.slug == slug)
-    matches = db.session.scalars(
-        query.where(func.lower(Exhibitor.name) == name.strip().lower()).order_by(
-            Exhibition.starts_on.desc()
-        )
-    ).all()
+    wanted = name_key(name)
+    matches = [
+        e
+        for e in db.session.scalars(query.order_by(Exhibition.starts_on.desc()))
+        if name_key(e.name) == wanted
+    ]
     if not matches:
         raise DomainError(f"Экспонент «{name}» не найден")
     return matches[0]

@@ -8,12 +8,14 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
 from exhibit.accounts.models import ROLES, ApiToken, User
 from exhibit.catalogue.models import Exhibitor
+from exhibit.catalogue.rules import name_key
+from exhibit.db import begin_write
 from exhibit.errors import Conflict, DomainError, NotFound
 from exhibit.floorplan.models import Exhibition
 from exhibit.timeutil import utcnow
@@ -51,7 +53,8 @@ def set_password(user: User, password: str) -> None:
 
 
 def get_user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    # Addresses are stored lower-cased (normalise_email), so a plain comparison is enough.
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def create_user(
@@ -100,13 +103,8 @@ def register_exhibitor(
     organisation = organisation.strip()
     if not organisation:
         raise DomainError("Укажите название организации", details={"field": "organisation"})
-    taken = session.scalar(
-        select(Exhibitor.id).where(
-            Exhibitor.exhibition_id == exhibition.id,
-            func.lower(Exhibitor.name) == organisation.lower(),
-        )
-    )
-    if taken:
+    names = session.scalars(select(Exhibitor.name).where(Exhibitor.exhibition_id == exhibition.id))
+    if name_key(organisation) in {name_key(n) for n in names}:
         raise Conflict(
             "Организация с таким названием уже зарегистрирована; попросите её представителя "
             "или организаторов добавить вас",
@@ -154,6 +152,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 
 def approve_exhibitor(session: Session, exhibitor: Exhibitor, by_user: User) -> None:
+    begin_write(session)
     if exhibitor.approved:
         return
     exhibitor.approved = True

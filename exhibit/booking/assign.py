@@ -993,13 +993,63 @@ class _Problem:
         return half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
 
     def _lower_bound(self) -> float:
-        """The better of two valid bounds (see the module docstring)."""
-        bound = self._relaxation_bound()
+        """The best of the valid bounds (see the module docstring)."""
+        bound = max(self._relaxation_bound(), self._split_bound())
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
             if exact is not None:
                 bound = max(bound, exact)
         return bound
+
+    def _split_bound(self) -> float:
+        """Relaxation that keeps "each booth once" between groups and single booths.
+
+        Each group applicant ``i`` becomes ``k_i`` sub-applicants (``k_i`` = the fewest
+        booths of any group large enough for it) who each take one booth ``b`` at
+        ``h_i(b) = min over i's groups g ∋ b of cost(i, g) / |g|``; sub-applicant ``j`` may only
+        take booths at least as large as the ``j``-th largest booth every such group has
+        (a 36 m² request that must merge 9 + 9 + 18 or 18 + 18 takes one booth ≥ 18 m²). Any
+        real group ``g`` costs ≥ the sum of ``h_i`` over ``k_i`` of its booths, and every
+        booth is still used once: one linear assignment, a valid bound that sees groups eat
+        the booths single-booth applicants need.
+        """
+        rows_s = self.rows_s[self.admitted[self.rows_s]]
+        rows_b = self.rows_b[self.admitted[self.rows_b]]
+        if rows_b.size == 0 or self.m == 0:
+            return -np.inf
+        cost_s = self.S[[self.srow[i] for i in rows_s.tolist()]] + self._partner_floor(
+            rows_s, self.cols_s
+        )
+        cost_g = self.G[[self.grow[i] for i in rows_b.tolist()]] + self._partner_floor(
+            rows_b, self.cols_b
+        )
+        pad = self.pad[self.cols_b]
+        sizes = self.col_size[self.cols_b]
+        areas = np.sort(np.unique(self.area))[::-1]
+        member_area = np.where(pad >= 0, self.area[np.maximum(pad, 0)], -np.inf)
+        lines, penalties = [cost_s], [self.unplaced_cost[rows_s]]
+        for k, i in enumerate(rows_b.tolist()):
+            ok = np.isfinite(cost_g[k])
+            if not ok.any():
+                continue
+            h = np.full(self.m, np.inf)
+            share = cost_g[k, ok] / sizes[ok]
+            for slot in range(3):
+                b = pad[ok, slot]
+                np.minimum.at(h, b[b >= 0], share[b >= 0])
+            # need[a]: booths of area ≥ areas[a] that every allowed group has
+            need = (member_area[ok][:, :, None] >= areas[None, None, :]).sum(axis=1).min(axis=0)
+            k_i = int(sizes[ok].min())
+            for j in range(k_i):
+                at_least = areas[np.argmax(need > j)] if (need > j).any() else -np.inf
+                lines.append(np.where(self.area >= at_least, h, np.inf)[None, :])
+                penalties.append(np.array([self.unplaced_cost[i] / k_i]))
+        cost = np.vstack(lines)
+        unplaced = np.concatenate(penalties)
+        col = _lsa(cost, unplaced)
+        rows = np.arange(cost.shape[0])
+        placed = col >= 0
+        return float(cost[rows[placed], col[placed]].sum() + unplaced[~placed].sum())
 
     def _relaxation_bound(self) -> float:
         """Exact optimum of the decomposed linear relaxation (module docstring)."""
@@ -1028,8 +1078,12 @@ class _Problem:
 
         Groups are solved before single booths because they are the harder fit; when that
         leaves a single-booth applicant with nothing, the booths it could have used are
-        priced up for groups (``self.scarcity``, kept for later solves) and both re-solved.
+        priced up for groups (``self.booth_price``, kept for later solves while it helps) and
+        both re-solved; the round leaving the fewest applicants out wins.
         """
+        best: tuple[int, np.ndarray] | None = None
+        start_price = best_price = self.booth_price.copy()
+        first_drops = None
         for _ in range(8):
             col, used = self._solve_groups(extra_g, forbid)
             if self.rows_s.size:
@@ -1041,23 +1095,33 @@ class _Problem:
                     cost[:, sorted(used)] = np.inf
                 chosen = _lsa(cost, self.unplaced_cost[self.rows_s])
                 col[self.rows_s] = chosen
-                dropped = self.rows_s[chosen < 0]
-            else:
-                dropped = self.rows_s
-            if dropped.size == 0 or not used or self.rows_b.size == 0:
+            dropped = np.flatnonzero(self.admitted & (col < 0))
+            if first_drops is None:
+                first_drops = dropped.size
+            if best is None or dropped.size < best[0]:
+                best = (dropped.size, col)
+                best_price = self.booth_price.copy()
+            singles_dropped = dropped[~self.is_big[dropped]]
+            if singles_dropped.size == 0 or not used:
                 break
             # Booths the dropped applicants could use become dearer inside groups: a price
             # per booth, growing ×4 a round (from 2.5 × the zone weight) up to HARD_PENALTY.
-            scarce = self.area >= self.threshold[dropped].min()
+            scarce = self.area >= self.threshold[singles_dropped].min()
             before = self.booth_price.copy()
             self.booth_price[scarce] = np.minimum(
                 np.maximum(self.booth_price[scarce] * 4, 2.5 * self.w.zone), HARD_PENALTY
             )
             if np.array_equal(before, self.booth_price):
                 break
-            pad = self.pad[self.cols_b]
-            self.scarcity = np.where(pad >= 0, self.booth_price[np.maximum(pad, 0)], 0).sum(1)
-        return col
+            self._price_groups()
+        # Keep prices only as far as they helped (fewer applicants left out).
+        self.booth_price = best_price if best[0] < first_drops else start_price
+        self._price_groups()
+        return best[1]
+
+    def _price_groups(self) -> None:
+        pad = self.pad[self.cols_b]
+        self.scarcity = np.where(pad >= 0, self.booth_price[np.maximum(pad, 0)], 0.0).sum(axis=1)
 
     def _solve_groups(
         self, extra_g: np.ndarray | None, forbid: dict[tuple[int, int], float]

@@ -99,7 +99,8 @@ def plan(slug: str) -> str:
 def booth(slug: str, number: str) -> str:
     exhibition = get_exhibition(db.session, slug)
     booth = services.get_booth(db.session, exhibition, number)
-    (state,) = [s for s in services.booth_states(db.session, booth.hall) if s.booth.id == booth.id]
+    states = services.booth_states(db.session, booth.hall)
+    (state,) = [s for s in states if s.booth.id == booth.id]
     hold_form = None
     if current_user.is_authenticated and current_user.is_organiser:
         hold_form = HoldForm()
@@ -115,6 +116,12 @@ def booth(slug: str, number: str) -> str:
         "booking/booth.html",
         exhibition=exhibition,
         state=state,
+        # A plan excerpt: the booth and about ten metres round it.
+        hall=booth.hall,
+        states=states,
+        plan=hall_plan(booth.hall),
+        frame=Frame.around(booth.polygon, margin=10),
+        own={booth.number},
         form=ConfirmForm(),
         block_form=BlockForm(),
         hold_form=hold_form,

@@ -21,3 +21,18 @@ def size_class(population: int | None) -> str | None:
         if population >= bound:
             return name
     return "small"
+
+
+def name_key(name: str) -> str:
+    """A name as people compare them: case, ё/е and spacing do not matter.
+
+    Done in Python because SQLite's ``lower()`` folds only ASCII letters.
+    """
+    return " ".join(name.casefold().replace("ё", "е").split())
+
+
+def russian_sort_key(text: str) -> tuple[str, str]:
+    """Sort key for the Russian alphabet: ё right after е, case ignored, then exact text."""
+    folded = text.casefold()
+    # Map ё between е and ж: е = U+0435, ж = U+0436; "е\uffff" sorts after every "е…".
+    return (folded.replace("ё", "е\U0010ffff"), text)

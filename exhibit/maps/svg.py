@@ -65,9 +65,16 @@ class Frame:
 
 
 def label_point(polygon: Polygon) -> tuple[float, float]:
-    """Where a label sits inside a polygon: the pole of inaccessibility (polylabel)."""
-    point = polylabel(polygon, tolerance=0.05) if polygon.area > 0 else polygon.centroid
-    return (point.x, point.y)
+    """Where a label sits inside a polygon: its centre when that has as much room as the
+    pole of inaccessibility (rectangles), else the pole (L shapes and other odd outlines)."""
+    centre = polygon.centroid
+    if polygon.area <= 0:
+        return (centre.x, centre.y)
+    pole = polylabel(polygon, tolerance=0.05)
+    room = polygon.exterior.distance(pole)
+    if polygon.contains(centre) and polygon.exterior.distance(centre) >= 0.9 * room:
+        return (centre.x, centre.y)
+    return (pole.x, pole.y)
 
 
 def label_size(polygon: Polygon) -> float:

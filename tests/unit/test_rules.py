@@ -73,3 +73,19 @@ def test_price_rounds_to_whole_roubles_and_unknown_kind_is_plain():
 def test_price_override_wins():
     price = booth_price(Decimal("9"), "island", Decimal("12000"), MULTIPLIERS, Decimal("1"))
     assert price == Decimal("1")
+
+
+def test_names_compare_without_case_yo_or_spacing():
+    from exhibit.catalogue.rules import name_key
+
+    assert name_key("Администрация  ЁЛКИНО") == name_key("администрация елкино")
+    assert name_key("Ирбит") != name_key("Ирбитский район")
+
+
+def test_russian_alphabetical_order_puts_yo_after_ye():
+    from exhibit.catalogue.rules import russian_sort_key
+
+    names = ["Ёлкино", "Жуковский", "Екатеринбург", "абакан", "Яр", "Еманжелинск"]
+    assert sorted(names, key=russian_sort_key) == [
+        "абакан", "Екатеринбург", "Еманжелинск", "Ёлкино", "Жуковский", "Яр",
+    ]  # fmt: skip
