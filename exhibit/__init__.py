@@ -94,6 +94,8 @@ def _import_models() -> None:
     from exhibit.booking import models as _booking  # noqa: F401
     from exhibit.catalogue import models as _catalogue  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
+    from exhibit.search import index as _search_index  # noqa: F401  (keeps the index current)
+    from exhibit.search import models as _search  # noqa: F401
 
 
 def _select_locale() -> str:
@@ -113,15 +115,19 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.api.views import bp as api_bp
     from exhibit.booking.plan_views import bp as plans_bp
     from exhibit.booking.views import bp as booking_bp
+    from exhibit.catalogue.profile import bp as profile_bp
     from exhibit.catalogue.views import bp as catalogue_bp
     from exhibit.extensions import csrf
+    from exhibit.search.views import bp as search_bp
 
     csrf.exempt(api_bp)  # bearer tokens only, never cookies: see exhibit/api/views.py
     app.register_blueprint(api_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(profile_bp)
     site.init_app(app)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from exhibit.catalogue.models import Exhibitor
@@ -49,11 +49,40 @@ def init_db_command() -> None:
     upgrade()
     begin_write(db.session)
     added = load_reference_data(db.session)
+    indexed = _index_if_incomplete()
     db.session.commit()
     click.echo(
         f"Схема базы данных актуальна; добавлено направлений: {added['tracks']}, "
         f"регионов: {added['regions']}."
     )
+    if indexed:
+        click.echo(f"Поисковый индекс построен заново: {indexed} документов.")
+
+
+def _index_if_incomplete() -> int:
+    """Build the search index when it lacks documents (a database from before the index)."""
+    from exhibit.catalogue.models import Solution
+    from exhibit.search.index import reindex
+    from exhibit.search.models import SearchDocument
+
+    def count(model: type) -> int:
+        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+    if count(SearchDocument) == count(Exhibitor) + count(Solution):
+        return 0
+    return reindex(db.session)
+
+
+@click.command("search-reindex")
+@database_command
+def search_reindex_command() -> None:
+    """Rebuild the search index of every exhibition."""
+    from exhibit.search.index import reindex
+
+    begin_write(db.session)
+    written = reindex(db.session)
+    db.session.commit()
+    click.echo(f"Поисковый индекс построен заново: {written} документов.")
 
 
 @click.command("demo")
@@ -157,5 +186,7 @@ def register(app: Flask) -> None:
 
     plan_cli.add_command(import_command)
     plan_cli.add_command(export_command)
-    for command in (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli):
+    commands = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
+                search_reindex_command)  # fmt: skip
+    for command in commands:
         app.cli.add_command(command)

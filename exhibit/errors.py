@@ -22,6 +22,13 @@ class DomainError(Exception):
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
 
+class InvalidParameter(DomainError):
+    """A request parameter that is not understood (unknown filter, not a number…)."""
+
+    status = 400
+    code = "bad_request"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.context_processor(_default_exhibition)
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["money"] = format_money

@@ -97,7 +97,7 @@ from typing import Any, Literal
 
 import numpy as np
 import shapely
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
 from scipy.sparse import coo_matrix
 from scipy.spatial import cKDTree
 from shapely.geometry import Polygon
@@ -995,11 +995,98 @@ class _Problem:
     def _lower_bound(self) -> float:
         """The best of the valid bounds (see the module docstring)."""
         bound = max(self._relaxation_bound(), self._split_bound())
+        lp = self._lp()
+        if lp is not None:
+            bound = max(bound, lp[0])
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
             if exact is not None:
                 bound = max(bound, exact)
         return bound
+
+    def _lp(self) -> tuple[float, np.ndarray] | None:
+        """:meth:`_coupled_lp`, cached per admitted set."""
+        key = tuple(np.flatnonzero(self.admitted).tolist())
+        if getattr(self, "_lp_cache", (None,))[0] != key:
+            self._lp_cache = (key, self._coupled_lp())
+        return self._lp_cache[1]
+
+    def _coupled_lp(self) -> tuple[float, np.ndarray] | None:
+        """LP relaxation of the linear problem with "each booth once" across groups and
+        single booths, by column generation; returns (lower bound, booth duals) or None.
+
+        Variables: applicant × column (single booths or groups; linear cost plus partner
+        floors) and one "unplaced" slack per applicant; constraints: each applicant exactly
+        once, each booth at most once. The master starts from the 12 cheapest columns of
+        each applicant; columns with a negative reduced cost ``c − u_r − Σ_b v_b`` (HiGHS's
+        duals) join until there are none (the LP optimum) or 15 rounds have passed, when
+        ``z_master + Σ_r min(0, min_c rc)`` (Farley) is still a valid bound. Only needed
+        when groups exist: without them the decomposed assignment is this LP, and exact.
+        """
+        rows = np.concatenate([self.rows_s, self.rows_b])
+        rows = rows[self.admitted[rows]]
+        if self.rows_b.size == 0 or rows.size == 0 or self.m == 0:
+            return None
+        ns = int(self.admitted[self.rows_s].sum())
+        rs, rb = rows[:ns], rows[ns:]
+        cs = self.S[[self.srow[i] for i in rs.tolist()]] + self._partner_floor(rs, self.cols_s)
+        cg = self.G[[self.grow[i] for i in rb.tolist()]] + self._partner_floor(rb, self.cols_b)
+        chosen: list[set[int]] = []
+        for k in range(rows.size):  # global column ids: groups are ≥ m
+            line, offset = (cs[k], 0) if k < ns else (cg[k - ns], self.m)
+            top = np.argsort(line, kind="stable")[:12]
+            chosen.append({int(c) + offset for c in top if np.isfinite(line[c])})
+        pad_b = self.pad[self.cols_b]
+        slack = self.unplaced_cost[rows]
+        bound, duals = -np.inf, np.zeros(self.m)
+        for _ in range(15):
+            var_r = np.concatenate([np.full(len(h), k) for k, h in enumerate(chosen)])
+            var_c = np.concatenate([np.array(sorted(h), dtype=np.int64) for h in chosen])
+            var_r, nv = var_r.astype(np.int64), var_c.size
+            single = var_c < self.m
+            cost = np.empty(nv)
+            cost[single] = cs[var_r[single], var_c[single]]
+            cost[~single] = cg[var_r[~single] - ns, var_c[~single] - self.m]
+            a_eq = coo_matrix(
+                (
+                    np.ones(nv + rows.size),
+                    (np.r_[var_r, np.arange(rows.size)], np.arange(nv + rows.size)),
+                ),
+                shape=(rows.size, nv + rows.size),
+            )
+            mem = self.pad[var_c]
+            ok = mem >= 0
+            a_ub = coo_matrix(
+                (np.ones(ok.sum()), (mem[ok], np.nonzero(ok)[0])), shape=(self.m, nv + rows.size)
+            )
+            res = linprog(
+                np.r_[cost, slack],
+                A_ub=a_ub.tocsr(),
+                b_ub=np.ones(self.m),
+                A_eq=a_eq.tocsr(),
+                b_eq=np.ones(rows.size),
+                bounds=(0, None),
+                method="highs",
+            )
+            if res.status != 0:
+                break
+            u, v = res.eqlin.marginals, res.ineqlin.marginals
+            rc_s = cs - u[:ns, None] - v[None, :]
+            vg = np.where(pad_b >= 0, v[np.maximum(pad_b, 0)], 0.0).sum(axis=1)
+            rc_g = cg - u[ns:, None] - vg[None, :]
+            min_rc = np.concatenate([rc_s.min(axis=1, initial=0.0), rc_g.min(axis=1, initial=0.0)])
+            if res.fun + np.minimum(min_rc, 0.0).sum() > bound:
+                bound, duals = float(res.fun + np.minimum(min_rc, 0.0).sum()), v
+            if (min_rc > -1e-7).all():
+                break
+            for k in np.flatnonzero(min_rc <= -1e-7).tolist():
+                line, offset = (rc_s[k], 0) if k < ns else (rc_g[k - ns], self.m)
+                for c in np.argsort(line, kind="stable")[:10].tolist():
+                    if line[c] <= -1e-7:
+                        chosen[k].add(c + offset)
+        if not np.isfinite(bound):
+            return None
+        return bound, np.maximum(-duals, 0.0)
 
     def _split_bound(self) -> float:
         """Relaxation that keeps "each booth once" between groups and single booths.
@@ -1279,6 +1366,10 @@ class _Problem:
 
     def _optimise(self) -> np.ndarray:
         forbid: dict[tuple[int, int], float] = {}
+        lp = self._lp()
+        if lp is not None:  # LP duals price the booths groups would take from others
+            self.booth_price = lp[1].copy()
+            self._price_groups()
         floor_s = self._partner_floor(self.rows_s, self.cols_s) if self.partner_pairs else None
         floor_g = self._partner_floor(self.rows_b, self.cols_b) if self.partner_pairs else None
         col = self._solve_with_rules(floor_s, floor_g, forbid)

@@ -1,18 +1,28 @@
-"""Catalogue services: reference data and reading exhibitors and solutions."""
+"""Catalogue services: reference data, reading exhibitors and solutions, and editing them."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session, selectinload
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import distinct, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, scoped_session, selectinload
 
+from exhibit import audit
 from exhibit.booking.models import Reservation
+from exhibit.catalogue import logos
 from exhibit.catalogue.models import Exhibitor, Region, Solution, Track
-from exhibit.errors import NotFound
+from exhibit.catalogue.rules import EXHIBITOR_KINDS, SIZE_CLASSES, STAGES
+from exhibit.db import begin_write
+from exhibit.errors import Conflict, DomainError, NotFound
 from exhibit.floorplan.models import Booth
 
 
@@ -147,3 +157,410 @@ def tracks_with_counts(session: Session, exhibition_id: int) -> list[tuple[Track
         ).all()
     )
     return [(track, counts.get(track.code, 0)) for track in list_tracks(session)]
+
+
+# --- Exhibitor profiles and their solutions (edited by the exhibitor or an organiser) ---
+
+PROFILE_FIELDS = (
+    "name", "short_name", "kind", "region_code", "municipality", "population",
+    "website", "description", "contacts",
+)  # fmt: skip
+CONTACT_KEYS = ("person", "email", "phone")
+SOLUTION_FIELDS = (
+    "title", "summary", "description", "track_code", "tags", "stage", "results", "size_classes",
+)  # fmt: skip
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 40
+_TAG_SEPARATORS = re.compile(r"[,;]")
+_URL_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:(?!\d)", re.IGNORECASE)
+
+
+@dataclass
+class ProfileData:
+    """What an exhibitor says about itself (the editable part of :class:`Exhibitor`)."""
+
+    name: str
+    kind: str
+    short_name: str | None = None
+    region_code: str | None = None
+    municipality: str | None = None
+    population: int | None = None
+    website: str | None = None
+    description: str = ""
+    contacts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, exhibitor: Exhibitor) -> ProfileData:
+        return cls(**{name: getattr(exhibitor, name) for name in PROFILE_FIELDS})
+
+
+@dataclass
+class SolutionData:
+    """The editable part of a :class:`Solution`."""
+
+    title: str
+    track_code: str
+    stage: str
+    summary: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    results: str = ""
+    size_classes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, solution: Solution) -> SolutionData:
+        return cls(**{name: getattr(solution, name) for name in SOLUTION_FIELDS})
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _check_length(value: str | None, limit: int, field_name: str, label: str) -> None:
+    if value is not None and len(value) > limit:
+        raise DomainError(
+            f"{label}: не длиннее {limit} символов (сейчас {len(value)})",
+            details={"field": field_name},
+        )
+
+
+def normalise_website(value: str | None) -> str | None:
+    """A website address as stored: ``http``/``https`` with a host, or ``None`` when blank.
+
+    Any other scheme (``javascript:``, ``data:``, ``ftp:`` …) and an address without a
+    scheme are refused with a message that says what to type.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise DomainError(
+            "В адресе сайта не должно быть пробелов и служебных символов",
+            details={"field": "website"},
+        )
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if "://" not in value and not _URL_SCHEME.match(value):
+        raise DomainError(
+            "Укажите адрес сайта полностью, начиная с https:// (например, https://irbit.ru)",
+            details={"field": "website"},
+        )
+    if scheme not in ("http", "https"):
+        raise DomainError(
+            "Адрес сайта должен начинаться с http:// или https://", details={"field": "website"}
+        )
+    if not value[len(scheme) :].startswith("://") or not parts.hostname:
+        raise DomainError(
+            "После https:// укажите адрес сайта, например https://irbit.ru",
+            details={"field": "website"},
+        )
+    if parts.username is not None or parts.password is not None:
+        raise DomainError(
+            "Адрес сайта не должен содержать имя пользователя или пароль",
+            details={"field": "website"},
+        )
+    try:
+        parts.port  # noqa: B018 (a malformed port raises here)
+    except ValueError:
+        raise DomainError("В адресе сайта неверный порт", details={"field": "website"}) from None
+    value = scheme + value[len(scheme) :]
+    _check_length(value, 300, "website", "Адрес сайта")
+    return value
+
+
+def _normalise_contacts(contacts: dict[str, str | None]) -> dict[str, str]:
+    unknown = set(contacts) - set(CONTACT_KEYS)
+    if unknown:
+        raise DomainError(f"Неизвестные поля контактов: {', '.join(sorted(unknown))}")
+    clean = {key: value.strip() for key, value in contacts.items() if value and value.strip()}
+    _check_length(clean.get("person"), 120, "contact_person", "Контактное лицо")
+    _check_length(clean.get("phone"), 40, "contact_phone", "Телефон")
+    if "email" in clean:
+        try:
+            clean["email"] = validate_email(clean["email"], check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise DomainError(
+                "Неверный адрес электронной почты", details={"field": "contact_email"}
+            ) from None
+    return {key: clean[key] for key in CONTACT_KEYS if key in clean}
+
+
+def _check_profile(session: Session, exhibitor: Exhibitor, data: ProfileData) -> ProfileData:
+    name = (data.name or "").strip()
+    if not name:
+        raise DomainError("Укажите название организации", details={"field": "name"})
+    _check_length(name, 200, "name", "Название")
+    short_name = _blank_to_none(data.short_name)
+    _check_length(short_name, 40, "short_name", "Краткое название")
+    if data.kind not in EXHIBITOR_KINDS:
+        raise DomainError(f"Неизвестный тип организации «{data.kind}»", details={"field": "kind"})
+    region_code = _blank_to_none(data.region_code)
+    if region_code is not None and session.get(Region, region_code) is None:
+        raise DomainError("Выберите регион из списка", details={"field": "region_code"})
+    municipality = _blank_to_none(data.municipality)
+    _check_length(municipality, 120, "municipality", "Муниципалитет")
+    if data.population is not None and (
+        isinstance(data.population, bool)
+        or not isinstance(data.population, int)
+        or data.population < 0
+    ):
+        raise DomainError("Население — целое число не меньше нуля", details={"field": "population"})
+    # Names are compared ignoring case in Python: SQLite's lower() folds only ASCII.
+    folded = name.casefold()
+    clash = next(
+        (
+            other
+            for other_id, other in session.execute(
+                select(Exhibitor.id, Exhibitor.name).where(
+                    Exhibitor.exhibition_id == exhibitor.exhibition_id
+                )
+            )
+            if other_id != exhibitor.id and other.casefold() == folded
+        ),
+        None,
+    )
+    if clash is not None:
+        raise Conflict(
+            f"Экспонент «{clash}» уже есть на выставке: выберите другое название",
+            details={"field": "name"},
+        )
+    return ProfileData(
+        name=name,
+        kind=data.kind,
+        short_name=short_name,
+        region_code=region_code,
+        municipality=municipality,
+        population=data.population,
+        website=normalise_website(data.website),
+        description=(data.description or "").strip(),
+        contacts=_normalise_contacts(data.contacts or {}),
+    )
+
+
+def _changes(record: object, values: object, names: tuple[str, ...]) -> tuple[dict, dict]:
+    before, after = {}, {}
+    for name in names:
+        old, new = getattr(record, name), getattr(values, name)
+        if old != new:
+            before[name], after[name] = old, new
+    return before, after
+
+
+def update_profile(
+    session: Session, exhibitor: Exhibitor, data: ProfileData, by_user: Any
+) -> dict[str, Any]:
+    """Check and save an exhibitor's profile; return the changed fields (new values).
+
+    One audit event records the changed fields before and after; nothing changed, no event.
+    A name another exhibitor of the exhibition already has (ignoring case) is refused.
+    """
+    begin_write(session)
+    clean = _check_profile(session, exhibitor, data)
+    before, after = _changes(exhibitor, clean, PROFILE_FIELDS)
+    if not after:
+        return {}
+    for name, value in after.items():
+        setattr(exhibitor, name, value)
+    try:
+        with session.begin_nested():  # a racing rename hits the unique constraint here
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"Экспонент «{clean.name}» уже есть на выставке: выберите другое название",
+            details={"field": "name"},
+        ) from None
+    audit.record(
+        session, "exhibitor.updated", "exhibitor", exhibitor.id,
+        before=before, after=after, user_id=by_user.id,
+    )  # fmt: skip
+    return after
+
+
+def list_regions(session: Session) -> list[Region]:
+    """All regions in alphabetical order of their Russian names (ё sorts as е)."""
+    regions = session.scalars(select(Region))
+    return sorted(regions, key=lambda r: r.name.lower().replace("ё", "е"))
+
+
+def parse_tags(text: str | None) -> list[str]:
+    """Tags as typed (separated by commas or semicolons): trimmed, lower-case, unique."""
+    return normalise_tags(_TAG_SEPARATORS.split(text or ""))
+
+
+def normalise_tags(tags: list[str]) -> list[str]:
+    """Trimmed, lower-case, single-spaced, unique tags in the order given; at most ten."""
+    clean: list[str] = []
+    for tag in tags:
+        tag = " ".join(tag.split()).lower()
+        if tag and tag not in clean:
+            clean.append(tag)
+    if len(clean) > MAX_TAGS:
+        raise DomainError(
+            f"Не больше {MAX_TAGS} тегов (сейчас {len(clean)})", details={"field": "tags"}
+        )
+    for tag in clean:
+        _check_length(tag, MAX_TAG_LENGTH, "tags", f"Тег «{tag[:20]}…»")
+    return clean
+
+
+def _check_solution(session: Session, data: SolutionData) -> SolutionData:
+    title = (data.title or "").strip()
+    if not title:
+        raise DomainError("Укажите название решения", details={"field": "title"})
+    _check_length(title, 250, "title", "Название")
+    summary = (data.summary or "").strip()
+    _check_length(summary, 500, "summary", "Кратко")
+    if session.get(Track, data.track_code or "") is None:
+        raise DomainError("Выберите направление из списка", details={"field": "track_code"})
+    if data.stage not in STAGES:
+        raise DomainError("Выберите стадию из списка", details={"field": "stage"})
+    unknown = set(data.size_classes) - set(SIZE_CLASSES)
+    if unknown:
+        raise DomainError("Неизвестный размер города", details={"field": "size_classes"})
+    return SolutionData(
+        title=title,
+        track_code=data.track_code,
+        stage=data.stage,
+        summary=summary,
+        description=(data.description or "").strip(),
+        tags=normalise_tags(data.tags),
+        results=(data.results or "").strip(),
+        size_classes=[c for c in SIZE_CLASSES if c in data.size_classes],
+    )
+
+
+def _solution_record(solution: Solution | SolutionData) -> dict[str, Any]:
+    return {name: getattr(solution, name) for name in SOLUTION_FIELDS}
+
+
+def get_own_solution(session: Session, exhibitor: Exhibitor, solution_id: int) -> Solution:
+    """One of the exhibitor's own solutions; anyone else's is «not found»."""
+    solution = session.get(Solution, solution_id)
+    if solution is None or solution.exhibitor_id != exhibitor.id:
+        raise NotFound(f"Решение {solution_id} не найдено")
+    return solution
+
+
+def create_solution(
+    session: Session, exhibitor: Exhibitor, data: SolutionData, by_user: Any
+) -> Solution:
+    begin_write(session)
+    clean = _check_solution(session, data)
+    solution = Solution(exhibitor_id=exhibitor.id, **_solution_record(clean))
+    session.add(solution)
+    session.flush()
+    audit.record(
+        session, "solution.created", "solution", solution.id,
+        after={"exhibitor_id": exhibitor.id, **_solution_record(clean)}, user_id=by_user.id,
+    )  # fmt: skip
+    return solution
+
+
+def update_solution(
+    session: Session, exhibitor: Exhibitor, solution_id: int, data: SolutionData, by_user: Any
+) -> Solution:
+    """Save changes to one of the exhibitor's solutions (another's: :class:`NotFound`)."""
+    begin_write(session)
+    solution = get_own_solution(session, exhibitor, solution_id)
+    clean = _check_solution(session, data)
+    before, after = _changes(solution, clean, SOLUTION_FIELDS)
+    if after:
+        for name, value in after.items():
+            setattr(solution, name, value)
+        audit.record(
+            session, "solution.updated", "solution", solution.id,
+            before=before, after=after, user_id=by_user.id,
+        )  # fmt: skip
+    return solution
+
+
+def delete_solution(session: Session, exhibitor: Exhibitor, solution_id: int, by_user: Any) -> None:
+    """Delete one of the exhibitor's solutions (another's: :class:`NotFound`)."""
+    begin_write(session)
+    solution = get_own_solution(session, exhibitor, solution_id)
+    record = {"exhibitor_id": exhibitor.id, **_solution_record(solution)}
+    session.delete(solution)
+    session.flush()
+    audit.record(
+        session, "solution.deleted", "solution", solution_id, before=record, user_id=by_user.id
+    )
+
+
+def replace_logo(
+    session: Session, exhibitor: Exhibitor, data: bytes, directory: Path, by_user: Any
+) -> str:
+    """Check, re-encode and store a new logo for the exhibitor; return its stored name.
+
+    The old file is removed once the transaction commits; if it rolls back instead, the
+    new file goes and the old one stays. A refused upload stores nothing.
+    """
+    begin_write(session)
+    png = logos.process_logo(data)
+    name = logos.save_logo(directory, png)
+    old = exhibitor.logo
+    exhibitor.logo = name
+    audit.record(
+        session, "exhibitor.logo_changed", "exhibitor", exhibitor.id,
+        before={"logo": old}, after={"logo": name}, user_id=by_user.id,
+    )  # fmt: skip
+    _when_transaction_ends(
+        session,
+        committed=lambda: logos.delete_logo(directory, old),
+        rolled_back=lambda: logos.delete_logo(directory, name),
+    )
+    return name
+
+
+def remove_logo(session: Session, exhibitor: Exhibitor, directory: Path, by_user: Any) -> None:
+    """Take the exhibitor's logo away (the file goes when the transaction commits)."""
+    begin_write(session)
+    old = exhibitor.logo
+    if old is None:
+        return
+    exhibitor.logo = None
+    audit.record(
+        session, "exhibitor.logo_changed", "exhibitor", exhibitor.id,
+        before={"logo": old}, after={"logo": None}, user_id=by_user.id,
+    )  # fmt: skip
+    _when_transaction_ends(
+        session, committed=lambda: logos.delete_logo(directory, old), rolled_back=lambda: None
+    )
+
+
+_FILE_ACTIONS = "exhibit_file_actions"
+
+
+def _when_transaction_ends(
+    session: Session | scoped_session[Session],
+    *,
+    committed: Callable[[], None],
+    rolled_back: Callable[[], None],
+) -> None:
+    """Run one of two callbacks when the session's current outermost transaction ends.
+
+    Files are not transactional: a file the database stops referring to is removed only
+    after the commit, and a file written for a change that is rolled back is removed then.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    pending = session.info.setdefault(_FILE_ACTIONS, {"committed": False, "actions": []})
+    pending["actions"].append((committed, rolled_back))
+    if not event.contains(session, "after_transaction_end", _run_file_actions):
+        event.listen(session, "after_commit", _note_commit)
+        event.listen(session, "after_transaction_end", _run_file_actions)
+
+
+def _note_commit(session: Session) -> None:
+    # A savepoint's release also reports a commit; only the outermost one counts.
+    if _FILE_ACTIONS in session.info and not session.in_nested_transaction():
+        session.info[_FILE_ACTIONS]["committed"] = True
+
+
+def _run_file_actions(session: Session, transaction: Any) -> None:
+    if transaction.parent is not None:
+        return
+    pending = session.info.pop(_FILE_ACTIONS, None)
+    if pending:
+        for committed, rolled_back in pending["actions"]:
+            (committed if pending["committed"] else rolled_back)()

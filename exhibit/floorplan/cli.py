@@ -99,7 +99,11 @@ _layer_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="Отчёт в JSON (PRODUCT.md §10).")
 @click.option("--min-aisle", type=float, default=None, help="Минимальная ширина прохода, м.")
 @click.option(
-    "--exit-clearance", type=float, default=2.0, show_default=True, help="Свободно перед выходом, м."
+    "--exit-clearance",
+    type=float,
+    default=2.0,
+    show_default=True,
+    help="Свободно перед выходом, м.",
 )
 @_layer_option
 def check_command(
@@ -126,7 +130,9 @@ def check_command(
 @plan_cli.command("layout", with_appcontext=False)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
-@click.option("--module", default="3x3", show_default=True, help="Модуль стенда, м (ширина×глубина).")
+@click.option(
+    "--module", default="3x3", show_default=True, help="Модуль стенда, м (ширина×глубина)."
+)
 @click.option("--aisle", type=float, default=3.0, show_default=True, help="Ширина прохода, м.")
 @click.option("--exit-clearance", type=float, default=2.0, show_default=True)
 @click.option(
@@ -152,9 +158,9 @@ def layout_command(
         click.echo(f"Ошибка: {exc}", err=True)
         sys.exit(1)
     _write(result.plan, out)
+    share = fmt(result.sellable_ratio * 100, 1)
     click.echo(
-        f"Стендов: {result.booth_count}; продаваемая площадь {fmt(result.sellable_ratio * 100, 1)} % "
-        f"зала; записано в {out}."
+        f"Стендов: {result.booth_count}; продаваемая площадь {share} % зала; записано в {out}."
     )
     if result.notes:
         for note in result.notes:

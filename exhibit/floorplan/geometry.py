@@ -51,11 +51,23 @@ def snap(geom: BaseGeometry, grid: float = GRID) -> BaseGeometry:
 
 
 def snap_all(geoms: Sequence[BaseGeometry] | np.ndarray, grid: float = GRID) -> np.ndarray:
-    """``snap`` for an array of geometries, vectorised."""
+    """``snap`` for an array of geometries, vectorised.
+
+    Rounds coordinates with NumPy (fast), then lets ``set_precision`` redo the few that
+    rounding made invalid (a sliver collapsing, say). Invalid input stays as it is, for the
+    checker to report.
+    """
     arr = np.asarray(geoms, dtype=object)
     if arr.size == 0:
         return arr
-    return shapely.set_precision(arr, grid)
+    valid = shapely.is_valid(arr)
+    out = arr.copy()
+    rounded = shapely.transform(arr[valid], lambda c: np.round(c / grid) * grid)
+    out[valid] = rounded
+    broken = np.flatnonzero(valid)[~shapely.is_valid(rounded)]
+    if len(broken):
+        out[broken] = shapely.set_precision(arr[broken], grid)
+    return out
 
 
 def kind_from_open_sides(n: int) -> str:
@@ -218,6 +230,18 @@ def open_sides_of(table: EdgeTable, n_booths: int) -> tuple[np.ndarray, np.ndarr
     return matrix.sum(axis=1), matrix
 
 
+def _usable(geoms) -> np.ndarray:
+    """Invalid outlines repaired to their largest polygon (facts of a broken drawing are
+    best-effort; the checker reports the outline itself)."""
+    arr = np.asarray(geoms, dtype=object)
+    for i in np.flatnonzero(~shapely.is_valid(arr)) if arr.size else []:
+        parts = [
+            g for g in shapely.get_parts(shapely.make_valid(arr[i])) if g.geom_type == "Polygon"
+        ]
+        arr[i] = max(parts, key=lambda g: g.area) if parts else Polygon()
+    return arr
+
+
 def booth_facts(plan: Plan) -> list[BoothFacts]:
     """Area, open sides and kind of every booth of the plan, in plan order.
 
@@ -225,9 +249,9 @@ def booth_facts(plan: Plan) -> list[BoothFacts]:
     """
     if not plan.booths:
         return []
-    polys = snap_all([b.polygon for b in plan.booths])
-    obstacles = snap_all([o.geometry for o in plan.obstacles])
-    hall = snap(plan.hall)
+    polys = _usable(snap_all([b.polygon for b in plan.booths]))
+    obstacles = _usable(snap_all([o.geometry for o in plan.obstacles]))
+    hall = snap(plan.hall) if plan.hall.is_valid else _usable([plan.hall])[0]
     table = edge_table(polys, obstacles, hall)
     counts, matrix = open_sides_of(table, len(polys))
     areas = shapely.area(polys)

@@ -28,7 +28,7 @@ import shapely
 from shapely.geometry import Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from .geometry import GRID
+from .geometry import GRID, snap_all
 from .numbering import LETTERS, number_booths
 from .plan import Plan, PlanBooth
 from .validate import _door_zone, validate_plan
@@ -232,7 +232,7 @@ def _filter(plan, area, hall, rows, aisle, exit_clearance, margin, kept, swap):
     arr = np.asarray(cells, dtype=object)
     if swap:
         arr = _swap(arr)
-    arr = shapely.set_precision(arr, GRID)
+    arr = snap_all(arr)
     keep = shapely.covers(area, arr)
     blockers = _forbidden(plan, hall, aisle, exit_clearance, margin)
     blockers += [b.polygon for b in kept]

@@ -14,6 +14,7 @@ AA, AB, …
 
 from __future__ import annotations
 
+import itertools
 import math
 import string
 from collections.abc import Sequence
@@ -202,7 +203,7 @@ def split_booth(polygon: Polygon, parts: int = 2, direction: str = "auto") -> li
         cuts.append(round((a + b) / 2, 3))
     edges = [lo - 1, *cuts, hi + 1]
     pieces = []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         strip = box(a, miny - 1, b, maxy + 1) if direction == "x" else box(minx - 1, a, maxx + 1, b)
         piece = _snap(polygon.intersection(strip))
         if not isinstance(piece, Polygon) or piece.is_empty:

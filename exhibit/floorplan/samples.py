@@ -67,7 +67,9 @@ def synthetic_hall(
         ],
         exits=[
             PlanFeature("exit", LineString([(1, height), (2.5, height)]), "Выход 1"),
-            PlanFeature("exit", LineString([(width - 2.5, height), (width - 1, height)]), "Выход 2"),
+            PlanFeature(
+                "exit", LineString([(width - 2.5, height), (width - 1, height)]), "Выход 2"
+            ),
         ],
         name=f"Синтетический зал на {n_booths} стендов",
         properties={"units": "m", "min_aisle": aisle},

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from .geometry import (
@@ -48,6 +48,7 @@ from .geometry import (
     edge_table,
     kind_from_open_sides,
     open_sides_of,
+    snap_all,
 )
 from .plan import Plan
 
@@ -112,7 +113,9 @@ class ValidationReport:
 
 def fmt(value: float, digits: int = 2) -> str:
     """A number the Russian way: decimal comma, trailing zeros dropped (``1,5``, ``3``)."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return (text if text not in ("-0", "") else "0").replace(".", ",")
 
 
@@ -216,7 +219,7 @@ def _prepare_booths(check: _Check) -> tuple[np.ndarray, np.ndarray]:
     valid = is_poly & shapely.is_valid(raw)
     polys[:] = Polygon()
     if valid.any():
-        polys[valid] = shapely.set_precision(raw[valid], GRID)
+        polys[valid] = snap_all(raw[valid])
     ok = valid & ~shapely.is_empty(polys) & (shapely.area(np.where(valid, polys, None)) > 0)
     for i in np.flatnonzero(~ok):
         number = check.numbers[i]
@@ -325,37 +328,49 @@ def _check_obstacles(check, polys, idx, obstacles, names) -> None:
             )
 
 
+def overlapping_pairs(
+    polys: np.ndarray, tolerance: float = AREA_TOLERANCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(i, j)`` (i < j, shape (2, k)) of polygons sharing more than ``tolerance``
+    m², and their intersections.
+
+    STRtree candidates (bounding boxes), then the boxes' own overlap area: two polygons
+    cannot share more than their boxes do, so booths that merely share a wall (boxes
+    overlapping by a line, or by 1e-6 m of noise) drop out without any geometry; the
+    intersection area is computed only for the few pairs left.
+    """
+    empty = (np.zeros((2, 0), dtype=int), np.zeros(0, dtype=object))
+    if len(polys) < 2:
+        return empty
+    tree = shapely.STRtree(polys)
+    pairs = tree.query(polys)
+    pairs = pairs[:, pairs[0] < pairs[1]]
+    bounds = shapely.bounds(polys)
+    a, b = bounds[pairs[0]], bounds[pairs[1]]
+    w = np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0])
+    h = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])
+    pairs = pairs[:, (w > 0) & (h > 0) & (w * h > tolerance)]
+    if not pairs.shape[1]:
+        return empty
+    inter = shapely.intersection(polys[pairs[0]], polys[pairs[1]])
+    keep = shapely.area(inter) > tolerance
+    return pairs[:, keep], inter[keep]
+
+
 def _check_overlaps(check: _Check, polys: np.ndarray, idx: np.ndarray) -> bool:
     """Booth pairs whose interiors share more than 0.01 m²; returns whether any overlap."""
-    if len(idx) < 2:
-        return False
-    sub = polys[idx]
-    tree = shapely.STRtree(sub)
-    pairs = tree.query(sub, predicate="intersects")
-    pairs = pairs[:, pairs[0] < pairs[1]]
-    if not pairs.shape[1]:
-        return False
-    # `intersects` is true for booths that merely share a wall: keep interiors that meet.
-    inner = shapely.relate_pattern(sub[pairs[0]], sub[pairs[1]], "T********")
-    pairs = pairs[:, inner]
-    if not pairs.shape[1]:
-        return False
-    inter = shapely.intersection(sub[pairs[0]], sub[pairs[1]])
-    areas = shapely.area(inter)
-    found = False
-    for (a, b), part, area in zip(pairs.T, inter, areas, strict=True):
-        if area > AREA_TOLERANCE:
-            found = True
-            na, nb = check.numbers[idx[a]], check.numbers[idx[b]]
-            check.error(
-                "booth-overlap",
-                na,
-                f"{_Label(na, idx[a])} пересекается со стендом "
-                f"{nb or 'без номера'} на {fmt(area)} м².",
-                _loc(part),
-                related=(nb,) if nb else (),
-            )
-    return found
+    pairs, inter = overlapping_pairs(polys[idx])
+    for (a, b), part in zip(pairs.T, inter, strict=True):
+        na, nb = check.numbers[idx[a]], check.numbers[idx[b]]
+        check.error(
+            "booth-overlap",
+            na,
+            f"{_Label(na, idx[a])} пересекается со стендом {nb or 'без номера'} "
+            f"на {fmt(part.area)} м².",
+            _loc(part),
+            related=(nb,) if nb else (),
+        )
+    return bool(pairs.shape[1])
 
 
 def _union(geoms: np.ndarray, disjoint: bool) -> BaseGeometry:
@@ -470,7 +485,9 @@ def _clear_width(piece: BaseGeometry, solids: BaseGeometry) -> tuple[float, Poin
     piece to the nearest wall, booth or column (sampled on a grid), and where that is."""
     minx, miny, maxx, maxy = piece.bounds
     step = max(0.05, (piece.area / 2000) ** 0.5)
-    xs, ys = np.meshgrid(np.arange(minx, maxx, step) + step / 2, np.arange(miny, maxy, step) + step / 2)
+    xs, ys = np.meshgrid(
+        np.arange(minx, maxx, step) + step / 2, np.arange(miny, maxy, step) + step / 2
+    )
     xs, ys = xs.ravel(), ys.ravel()
     inside = shapely.contains_xy(piece, xs, ys)
     centre = shapely.get_point(shapely.maximum_inscribed_circle(piece, 0.01), 0)
@@ -632,6 +649,9 @@ def validate_plan(
 
     n = len(plan.booths)
     centroids = np.zeros((n, 2))
+    if n:
+        bounds = shapely.bounds(np.asarray([b.polygon for b in plan.booths], dtype=object))
+        centroids[:] = np.nan_to_num((bounds[:, :2] + bounds[:, 2:]) / 2)
     if len(idx):
         centroids[idx] = shapely.get_coordinates(shapely.centroid(polys[idx]))
     _check_numbers(check, ok, centroids)
@@ -663,12 +683,3 @@ def validate_plan(
         _check_doors(check, hall, polys, idx, solid_obstacles, opened, table)
         _check_zones(check, hall)
     return ValidationReport(errors=check.errors, warnings=check.warnings, booths=facts)
-
-
-def multipolygon_parts(geom: BaseGeometry) -> list[Polygon]:
-    """The polygons of a (Multi)Polygon or collection (a small helper for callers)."""
-    if isinstance(geom, Polygon):
-        return [geom]
-    if isinstance(geom, MultiPolygon):
-        return list(geom.geoms)
-    return [g for g in shapely.get_parts(geom) if isinstance(g, Polygon)]

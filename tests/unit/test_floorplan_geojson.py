@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -32,7 +33,10 @@ def feature(kind, geometry, **props):
 
 
 def square(x, y, s=3):
-    return {"type": "Polygon", "coordinates": [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]],
+    }
 
 
 def doc(*features, **top):
@@ -73,7 +77,7 @@ def test_written_plan_follows_the_schema_and_rfc7946_orientation():
     data = to_geojson(sample_plan())
     jsonschema.validate(data, plan_schema())
     ring = data["features"][0]["geometry"]["coordinates"][0]
-    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
     assert area2 > 0  # counter-clockwise exterior
 
 
@@ -95,17 +99,35 @@ def test_cyrillic_is_written_as_is():
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (doc(feature("booth", square(1, 1), number=12)), ["features[1]", "properties.number", "строка"]),
+        (
+            doc(feature("booth", square(1, 1), number=12)),
+            ["features[1]", "properties.number", "строка"],
+        ),
         (doc(feature("booth", square(1, 1))), ["features[1]", "number"]),
         (doc(feature("stand", square(1, 1))), ["features[1]", "properties.kind", "stand"]),
-        (doc(feature("booth", {"type": "Point", "coordinates": [1, 1]}, number="A1")),
-         ["features[1]", "geometry", "Polygon"]),
+        (
+            doc(feature("booth", {"type": "Point", "coordinates": [1, 1]}, number="A1")),
+            ["features[1]", "geometry", "Polygon"],
+        ),
         (doc(feature("zone", square(1, 1), track="sport")), ["features[1]", "track", "sport"]),
         (doc(feature("zone", square(1, 1))), ["features[1]", "track"]),
-        (doc(feature("booth", {"type": "Polygon", "coordinates": [[[0, 0], ["1", 0], [1, 1], [0, 0]]]},
-                     number="A1")), ["features[1]", "coordinates", "число"]),
-        ({"type": "FeatureCollection", "features": [feature("booth", square(1, 1), number="A1")]},
-         ["нет зала"]),
+        (
+            doc(
+                feature(
+                    "booth",
+                    {"type": "Polygon", "coordinates": [[[0, 0], ["1", 0], [1, 1], [0, 0]]]},
+                    number="A1",
+                )
+            ),
+            ["features[1]", "coordinates", "число"],
+        ),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [feature("booth", square(1, 1), number="A1")],
+            },
+            ["нет зала"],
+        ),
         (doc(feature("hall", square(0, 0, 10))), ["несколько залов", "features[1]"]),
         ({"type": "FeatureCollection"}, ["features"]),
         ([], ["FeatureCollection"]),
@@ -191,7 +213,9 @@ def test_demo_plan():
     text = DEMO.read_text(encoding="utf-8")
     jsonschema.validate(json.loads(text), plan_schema())
     for f in json.loads(text)["features"]:
-        for x in json.dumps(f["geometry"]["coordinates"]).replace("[", "").replace("]", "").split(","):
+        for x in (
+            json.dumps(f["geometry"]["coordinates"]).replace("[", "").replace("]", "").split(",")
+        ):
             assert len(x.strip().partition(".")[2]) <= 3  # millimetres
 
 

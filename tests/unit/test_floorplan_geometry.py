@@ -67,7 +67,9 @@ def test_booth_in_a_hall_corner_has_two_walls():
 
 
 def test_enclosed_booth_has_no_open_side_and_is_sold_as_linear():
-    around = [box(x, y, x + 3, y + 3) for x in (9, 12, 15) for y in (9, 12, 15) if (x, y) != (12, 12)]
+    around = [
+        box(x, y, x + 3, y + 3) for x in (9, 12, 15) for y in (9, 12, 15) if (x, y) != (12, 12)
+    ]
     facts = facts_of(("mid", box(12, 12, 15, 15)), *((f"r{i}", g) for i, g in enumerate(around)))
     assert facts["mid"].open_sides == 0 and facts["mid"].kind == "linear"
 
@@ -109,7 +111,9 @@ def test_l_shaped_booth_in_a_corner_with_its_notch_filled():
 
 
 def test_l_shaped_booth_with_extra_collinear_vertices():
-    noisy = Polygon([(10, 10), (13, 10), (16, 10), (16, 13), (13, 13), (13, 16), (10, 16), (10, 13)])
+    noisy = Polygon(
+        [(10, 10), (13, 10), (16, 10), (16, 13), (13, 13), (13, 16), (10, 16), (10, 13)]
+    )
     assert facts_of(("L", noisy))["L"].open_sides == 4
 
 
@@ -134,8 +138,11 @@ def test_snap_rounds_to_millimetres():
 def test_hit_test():
     plan = Plan(
         hall=box(0, 0, 20, 20),
-        booths=[PlanBooth("A1", box(0, 0, 3, 3)), PlanBooth("A2", box(3, 0, 6, 3)),
-                PlanBooth("L", L_SHAPE)],
+        booths=[
+            PlanBooth("A1", box(0, 0, 3, 3)),
+            PlanBooth("A2", box(3, 0, 6, 3)),
+            PlanBooth("L", L_SHAPE),
+        ],
     )
     index = BoothIndex(plan)
     assert index.booth_at(1, 1) == "A1"

@@ -32,8 +32,12 @@ def empty_hall(width=60.0, height=40.0, columns=True) -> Plan:
         hall=box(0, 0, width, height),
         obstacles=obstacles,
         entrances=[
-            PlanFeature("entrance", LineString([(width / 2 - 3, 0), (width / 2 + 3, 0)]),
-                        "Главный вход", {"main": True}),
+            PlanFeature(
+                "entrance",
+                LineString([(width / 2 - 3, 0), (width / 2 + 3, 0)]),
+                "Главный вход",
+                {"main": True},
+            ),
         ],
         exits=[
             PlanFeature("exit", LineString([(10, height), (12, height)]), "Выход 1"),
@@ -106,7 +110,8 @@ def test_layout_rejects_nonsense():
 
 
 @pytest.mark.parametrize(
-    ("text", "size"), [("3x3", (3.0, 3.0)), ("3×6", (3.0, 6.0)), ("2,5x4", (2.5, 4.0)), ("4", (4.0, 4.0))]
+    ("text", "size"),
+    [("3x3", (3.0, 3.0)), ("3×6", (3.0, 6.0)), ("2,5x4", (2.5, 4.0)), ("4", (4.0, 4.0))],
 )
 def test_parse_module(text, size):
     assert parse_module(text) == size
@@ -120,7 +125,14 @@ def test_parse_module_rejects(text):
 
 def test_row_letters_skip_i_and_o():
     assert [row_letter(i) for i in (0, 1, 7, 8, 12, 23, 24, 25)] == [
-        "A", "B", "H", "J", "N", "Z", "AA", "AB"
+        "A",
+        "B",
+        "H",
+        "J",
+        "N",
+        "Z",
+        "AA",
+        "AB",
     ]
 
 

@@ -14,9 +14,7 @@ from exhibit.floorplan.layout import layout_hall
 from exhibit.floorplan.plan import Plan, PlanBooth, PlanFeature
 from exhibit.floorplan.validate import validate_plan
 
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 millimetres = st.integers(-50_000, 50_000).map(lambda v: v / 1000)
 half_metres = st.integers(min_value=0, max_value=56).map(lambda v: v / 2)
@@ -89,7 +87,9 @@ def test_facts_do_not_depend_on_where_the_hall_is(plan, angle, dx, dy):
     def move(g):
         return affinity.translate(affinity.rotate(g, angle, origin=(0, 0)), dx, dy)
 
-    moved = Plan(hall=move(plan.hall), booths=[PlanBooth(b.number, move(b.polygon)) for b in plan.booths])
+    moved = Plan(
+        hall=move(plan.hall), booths=[PlanBooth(b.number, move(b.polygon)) for b in plan.booths]
+    )
     before, after = booth_facts(plan), booth_facts(moved)
     assert [f.open_sides for f in before] == [f.open_sides for f in after]
     for a, b in zip(before, after, strict=True):
@@ -106,9 +106,13 @@ def test_facts_do_not_depend_on_where_the_hall_is(plan, angle, dx, dy):
 def test_any_layout_is_accepted(width, height, module, aisle):
     plan = Plan(
         hall=box(0, 0, width, height),
-        obstacles=[PlanFeature("obstacle", box(width / 2, height / 2, width / 2 + 0.6, height / 2 + 0.6))],
+        obstacles=[
+            PlanFeature("obstacle", box(width / 2, height / 2, width / 2 + 0.6, height / 2 + 0.6))
+        ],
         entrances=[PlanFeature("entrance", LineString([(2, 0), (5, 0)]), "Вход", {"main": True})],
-        exits=[PlanFeature("exit", LineString([(width, height - 4), (width, height - 2)]), "Выход")],
+        exits=[
+            PlanFeature("exit", LineString([(width, height - 4), (width, height - 2)]), "Выход")
+        ],
     )
     result = layout_hall(plan, module=module, aisle=aisle)
     report = validate_plan(result.plan, min_aisle=aisle)

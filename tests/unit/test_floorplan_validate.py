@@ -42,7 +42,9 @@ def rules(report: ValidationReport) -> list[str]:
 
 
 def column(x: float, y: float, name: str = "К1") -> PlanFeature:
-    return PlanFeature("obstacle", box(x - 0.3, y - 0.3, x + 0.3, y + 0.3), name, {"type": "column"})
+    return PlanFeature(
+        "obstacle", box(x - 0.3, y - 0.3, x + 0.3, y + 0.3), name, {"type": "column"}
+    )
 
 
 def test_the_base_plan_is_valid():
@@ -178,8 +180,16 @@ def test_column_in_a_niche_is_not_a_passage():
 
 
 def test_booth_unreachable_when_enclosed():
-    ring = [box(21, 0, 24, 3), box(24, 0, 27, 3), box(27, 0, 30, 3), box(21, 3, 24, 6),
-            box(27, 3, 30, 6), box(21, 6, 24, 9), box(24, 6, 27, 9), box(27, 6, 30, 9)]
+    ring = [
+        box(21, 0, 24, 3),
+        box(24, 0, 27, 3),
+        box(27, 0, 30, 3),
+        box(21, 3, 24, 6),
+        box(27, 3, 30, 6),
+        box(21, 6, 24, 9),
+        box(24, 6, 27, 9),
+        box(27, 6, 30, 9),
+    ]
     booths = [PlanBooth(f"R{i}", g) for i, g in enumerate(ring)]
     report = validate_plan(make_plan([*booths, PlanBooth("Z1", box(24, 3, 27, 6))]))
     unreachable = {e.booth for e in report.errors if e.rule == "booth-unreachable"}
@@ -190,8 +200,11 @@ def test_booth_unreachable_when_enclosed():
 
 def test_booth_unreachable_behind_a_narrow_gap():
     # A booth in the corner reachable only through a 1 m gap.
-    booths = [PlanBooth("W1", box(24, 14, 30, 17)), PlanBooth("W2", box(23, 17, 24, 20)),
-              PlanBooth("Z1", box(25, 18, 30, 20))]
+    booths = [
+        PlanBooth("W1", box(24, 14, 30, 17)),
+        PlanBooth("W2", box(23, 17, 24, 20)),
+        PlanBooth("Z1", box(25, 18, 30, 20)),
+    ]
     report = validate_plan(make_plan(booths))
     assert "Z1" in {e.booth for e in report.errors if e.rule == "booth-unreachable"}
 
@@ -260,3 +273,4 @@ def test_fmt_writes_numbers_the_russian_way():
     assert fmt(3.0) == "3"
     assert fmt(0.004) == "0"
     assert fmt(2.345, 1) == "2,3"
+    assert fmt(100, 0) == "100"

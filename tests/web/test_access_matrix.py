@@ -83,6 +83,23 @@ MATRIX = {
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
     "booking.approve": ("POST", "/{slug}/exhibitors/{pending_id}/approve", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "profile.mine": ("GET", "/profile", signed_in(
+        (302, SAME), (302, SAME), (302, SAME), (403, SAME))),
+    "profile.edit": ("GET", "/{slug}/profile", signed_in(
+        (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
+    "profile.organiser_edit": ("GET", "/{slug}/exhibitors/{a_id}/edit", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "profile.upload_logo": ("POST", "/{slug}/profile/logo", signed_in(  # no file: the form again
+        (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
+    "profile.delete_logo": ("POST", "/{slug}/profile/logo/delete", signed_in(
+        (302, SAME), (302, SAME), (302, SAME), (403, SAME))),
+    "profile.logo": ("GET", "/logos/" + "0" * 32 + ".png", {role: (404, SAME) for role in ROLES}),
+    "profile.new_solution": ("GET", "/{slug}/profile/solutions/new", signed_in(
+        (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
+    "profile.edit_solution": ("GET", "/{slug}/profile/solutions/{solution_id}/edit", signed_in(
+        (302, SAME), (200, SAME), (404, SAME), (403, SAME))),
+    "profile.delete_solution": ("POST", "/{slug}/profile/solutions/{solution_id}/delete", signed_in(
+        (302, SAME), (302, CHANGE), (404, SAME), (403, SAME))),
     "plans.index": ("GET", "/{slug}/plans", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
     "plans.upload": ("POST", "/{slug}/plans/upload", signed_in(
@@ -101,6 +118,8 @@ MATRIX = {
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "plans.renumber": ("POST", "/{slug}/halls/Зал 1/renumber", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "search.page": ("GET", "/{slug}/search?q=сквер", ALL_200),
+    "search.api": ("GET", "/api/v1/exhibitions/{slug}/search?q=сквер", ALL_200),
     "api.exhibitions": ("GET", "/api/v1/exhibitions", ALL_200),
     "api.booths": ("GET", "/api/v1/exhibitions/{slug}/booths", ALL_200),
     "api.request_booth": ("POST", "/api/v1/exhibitions/{slug}/booths/A3/reservations", signed_in(

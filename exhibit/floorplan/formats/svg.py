@@ -144,7 +144,7 @@ def to_svg(
         ET.SubElement(el, "title").text = tip
         if numbers and booth.number and not booth.polygon.is_empty:
             spot = booth.polygon.representative_point()
-            minx, miny, maxx, maxy = booth.polygon.bounds
+            minx, _, maxx, _ = booth.polygon.bounds
             size = max(0.35, min(1.2, (maxx - minx) / max(len(booth.number), 1) * 1.4))
             x, y = flip.pt(spot.x, spot.y)
             text = ET.SubElement(

@@ -1,0 +1,225 @@
+"""The full-text index behind three functions: index, reindex, query (like microblog's).
+
+Documents (:class:`SearchDocument`) hold stemmed text made by :mod:`exhibit.search.text`;
+SQLite searches them through an FTS5 table (``search_fts``, BM25 with column weights),
+PostgreSQL through a GIN index on a weighted ``tsvector`` (``ts_rank``). Both see the same
+terms, because the stemming is done here and not by the engines' dictionaries.
+
+The index follows the data by itself: a session listener rewrites the documents of every
+solution and exhibitor that a flush adds, changes or deletes, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, event, func, insert, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from exhibit.catalogue.models import Exhibitor, Solution
+from exhibit.search.models import SearchDocument
+from exhibit.search.text import QueryPlan, TypoIndex, fts5_match, to_index_text, tsquery
+
+#: Column weights: title over summary over description.
+WEIGHTS = (10.0, 4.0, 1.0)
+#: The most documents one query looks at (a catalogue holds a few thousand).
+MATCH_LIMIT = 5000
+_SAFE_WORD = re.compile(r"^\w+$")
+
+
+def _join(*parts: Any) -> str:
+    return " ".join(str(p) for p in parts if p)
+
+
+def solution_document(solution: Solution, exhibitor: Exhibitor) -> dict[str, Any]:
+    region = exhibitor.region.name if exhibitor.region else ""
+    return {
+        "exhibition_id": exhibitor.exhibition_id,
+        "kind": "solution",
+        "ref_id": solution.id,
+        "exhibitor_id": exhibitor.id,
+        "title_terms": to_index_text(solution.title),
+        "summary_terms": to_index_text(_join(solution.summary, " ".join(solution.tags or []))),
+        "body_terms": to_index_text(
+            _join(solution.description, solution.results, exhibitor.name,
+                  exhibitor.municipality, region)
+        ),
+    }  # fmt: skip
+
+
+def exhibitor_document(exhibitor: Exhibitor) -> dict[str, Any]:
+    region = exhibitor.region.name if exhibitor.region else ""
+    return {
+        "exhibition_id": exhibitor.exhibition_id,
+        "kind": "exhibitor",
+        "ref_id": exhibitor.id,
+        "exhibitor_id": exhibitor.id,
+        "title_terms": to_index_text(_join(exhibitor.name, exhibitor.short_name)),
+        "summary_terms": to_index_text(_join(exhibitor.municipality, region)),
+        "body_terms": to_index_text(exhibitor.description),
+    }
+
+
+def _write(session: Session, exhibitors: Iterable[Exhibitor], solutions: Iterable[Solution],
+           gone: Iterable[tuple[str, int]]) -> None:  # fmt: skip
+    connection = session.connection()
+    rows = [exhibitor_document(e) for e in exhibitors]
+    rows += [solution_document(s, s.exhibitor) for s in solutions]
+    keys = [(r["kind"], r["ref_id"]) for r in rows] + list(gone)
+    for kind in ("solution", "exhibitor"):
+        ids = [ref for k, ref in keys if k == kind]
+        for start in range(0, len(ids), 500):
+            connection.execute(
+                delete(SearchDocument).where(
+                    SearchDocument.kind == kind, SearchDocument.ref_id.in_(ids[start : start + 500])
+                )
+            )
+    if rows:
+        connection.execute(insert(SearchDocument), rows)
+
+
+def reindex(session: Session, exhibition_id: int | None = None) -> int:
+    """Rewrite every document (of one exhibition, or all); returns how many were written."""
+    query = select(Exhibitor).options(
+        selectinload(Exhibitor.solutions), selectinload(Exhibitor.region)
+    )
+    if exhibition_id is not None:
+        query = query.where(Exhibitor.exhibition_id == exhibition_id)
+    exhibitors = list(session.scalars(query))
+    stale = select(SearchDocument.id)
+    if exhibition_id is not None:
+        stale = stale.where(SearchDocument.exhibition_id == exhibition_id)
+    session.execute(delete(SearchDocument).where(SearchDocument.id.in_(stale)))
+    solutions = [s for e in exhibitors for s in e.solutions]
+    _write(session, exhibitors, solutions, [])
+    return len(exhibitors) + len(solutions)
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_changes(session: Session, flush_context: Any) -> None:
+    """Keep documents in step with the solutions and exhibitors this flush touched."""
+    exhibitors: dict[int, Exhibitor] = {}
+    solutions: dict[int, Solution] = {}
+    gone: list[tuple[str, int]] = []
+    for obj in session.deleted:
+        if isinstance(obj, Solution | Exhibitor) and obj.id is not None:
+            gone.append(("solution" if isinstance(obj, Solution) else "exhibitor", obj.id))
+    deleted = {id(o) for o in session.deleted}
+    for obj in list(session.new) + list(session.dirty):
+        if id(obj) in deleted:
+            continue
+        if isinstance(obj, Exhibitor):
+            exhibitors[obj.id] = obj
+            # Solution documents carry the exhibitor's name and place.
+            solutions.update({s.id: s for s in obj.solutions if s.id is not None})
+        elif isinstance(obj, Solution) and obj.exhibitor is not None:
+            solutions[obj.id] = obj
+    if exhibitors or solutions or gone:
+        _write(session, exhibitors.values(), solutions.values(), gone)
+
+
+# --- querying ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    ref_id: int
+    exhibitor_id: int
+    #: 0 exact words, 1 word forms (stems), 2 typos / layout / transliteration
+    tier: int
+    score: float
+
+
+def _exact_words(plan: QueryPlan) -> list[str] | None:
+    words = [t.variants[0].word for t in plan.terms]
+    if not words or not all(_SAFE_WORD.match(w) for w in words):
+        return None
+    return words
+
+
+def _fts5_exact(plan: QueryPlan) -> str | None:
+    words = _exact_words(plan)
+    return " AND ".join(f'"{w}"' for w in words) if words else None
+
+
+def _ts_exact(plan: QueryPlan) -> str | None:
+    words = _exact_words(plan)
+    return " & ".join(f"'{w}'" for w in words) if words else None
+
+
+_TSV = (
+    "setweight(to_tsvector('simple', title_terms), 'A') || "
+    "setweight(to_tsvector('simple', summary_terms), 'B') || "
+    "setweight(to_tsvector('simple', body_terms), 'C')"
+)
+
+
+def _run(
+    session: Session, exhibition_id: int, expression: str
+) -> list[tuple[int, str, int, int, float]]:
+    if session.get_bind().dialect.name == "sqlite":
+        statement = text(
+            "SELECT d.id, d.kind, d.ref_id, d.exhibitor_id, "
+            f"bm25(search_fts, {WEIGHTS[0]}, {WEIGHTS[1]}, {WEIGHTS[2]}) AS score "
+            "FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :q AND d.exhibition_id = :e ORDER BY score LIMIT :n"
+        )
+    else:
+        statement = text(
+            f"SELECT id, kind, ref_id, exhibitor_id, -ts_rank({_TSV}, to_tsquery('simple', :q)) "
+            f"AS score FROM search_document WHERE ({_TSV}) @@ to_tsquery('simple', :q) "
+            "AND exhibition_id = :e ORDER BY score LIMIT :n"
+        )
+    return list(session.execute(statement, {"q": expression, "e": exhibition_id, "n": MATCH_LIMIT}))
+
+
+def query(session: Session, exhibition_id: int, plan: QueryPlan) -> list[Hit]:
+    """Documents matching the plan, best first: exact words, then word forms, then guesses;
+    within a tier by weighted relevance (title over summary over description)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    tiers = [
+        _fts5_exact(plan) if sqlite else _ts_exact(plan),
+        fts5_match(plan, kinds=["typed"]) if sqlite else tsquery(plan, kinds=["typed"]),
+        fts5_match(plan) if sqlite else tsquery(plan),
+    ]
+    best: dict[int, Hit] = {}
+    for tier, expression in enumerate(tiers):
+        if not expression:
+            continue
+        for doc_id, kind, ref_id, exhibitor_id, score in _run(session, exhibition_id, expression):
+            if doc_id not in best:
+                best[doc_id] = Hit(kind, ref_id, exhibitor_id, tier, float(score))
+    return sorted(best.values(), key=lambda h: (h.tier, h.score, h.kind, h.ref_id))
+
+
+_vocabularies: dict[tuple[str, int, int], TypoIndex] = {}
+
+
+def vocabulary(session: Session) -> TypoIndex:
+    """The index's own terms, for typo guesses; rebuilt when the documents change.
+
+    Cached per process by (database, document count, newest document id): rewriting a
+    document gives it a new id, so any change makes a new key.
+    """
+    bind = session.get_bind()
+    count, newest = session.execute(
+        select(func.count(SearchDocument.id), func.coalesce(func.max(SearchDocument.id), 0))
+    ).one()
+    key = (str(bind.url), count, newest)
+    if key not in _vocabularies:
+        if bind.dialect.name == "sqlite":
+            terms = session.scalars(text("SELECT term FROM search_vocab"))
+        else:
+            terms = session.scalars(
+                text(
+                    "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', title_terms || '' '' "
+                    "|| summary_terms || '' '' || body_terms) FROM search_document')"
+                )
+            )
+        _vocabularies.clear()  # one database per process in practice; keep memory flat
+        _vocabularies[key] = TypoIndex(list(terms))
+    return _vocabularies[key]

@@ -1,0 +1,72 @@
+"""The search page (HTML) and the search endpoint of the API (§10)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from exhibit.db import db
+from exhibit.errors import InvalidParameter
+from exhibit.floorplan.services import get_exhibition
+from exhibit.search.services import FACETS, search
+
+bp = Blueprint("search", __name__)
+
+PAGE_SIZE = 20
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise InvalidParameter(
+            f"Параметр «{name}» должен быть целым числом", details={"field": name}
+        )
+    return int(raw)
+
+
+def _run(slug: str, default_limit: int):
+    exhibition = get_exhibition(db.session, slug)
+    filters = {name: request.args.get(name, "") for name in FACETS}
+    unknown = set(request.args) - set(FACETS) - {"q", "limit", "offset", "page", "lang"}
+    if unknown:
+        raise InvalidParameter(
+            f"Неизвестный параметр «{sorted(unknown)[0]}»", details={"field": sorted(unknown)[0]}
+        )
+    limit = _int_arg("limit", default_limit)
+    offset = _int_arg("offset", (_int_arg("page", 1) - 1) * default_limit)
+    result = search(
+        db.session, exhibition, request.args.get("q", ""), filters, limit=limit, offset=offset
+    )
+    return exhibition, result, limit, offset
+
+
+@bp.get("/<slug>/search")
+def page(slug: str) -> str:
+    exhibition, result, limit, offset = _run(slug, PAGE_SIZE)
+    return render_template(
+        "search/page.html",
+        exhibition=exhibition,
+        result=result,
+        q=request.args.get("q", ""),
+        limit=limit,
+        offset=offset,
+    )
+
+
+@bp.get("/api/v1/exhibitions/<slug>/search")
+def api(slug: str) -> Response:
+    _, result, limit, offset = _run(slug, 20)
+    return jsonify(
+        {
+            "total": result.total,
+            "limit": limit,
+            "offset": offset,
+            "results": [r.to_dict() for r in result.results],
+            "facets": {
+                name: [{"value": v, "label": label, "count": n} for v, label, n in values]
+                for name, values in result.facets.items()
+            },
+        }
+    )
