@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.catalogue.profile import bp as profile_bp
     from exhibit.catalogue.views import bp as catalogue_bp
     from exhibit.extensions import csrf
+    from exhibit.maps.views import bp as maps_bp
     from exhibit.search.views import bp as search_bp
 
     csrf.exempt(api_bp)  # bearer tokens only, never cookies: see exhibit/api/views.py
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(booking_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(maps_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(profile_bp)
     site.init_app(app)

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from exhibit.errors import DomainError
-from exhibit.maps.svg import inward_point, label_point, label_size
+from exhibit.maps.svg import door_label_anchor, inward_point, label_point, label_size
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         format_decimal=format_decimal,
         format_percent=format_percent,
         current_locale=current_locale,
+        door_label_anchor=door_label_anchor,
         inward_point=inward_point,
         label_point=label_point,
         label_size=label_size,

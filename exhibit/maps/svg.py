@@ -96,3 +96,12 @@ def inward_point(geometry: BaseGeometry, area: Polygon, distance: float) -> tupl
     dx, dy = centre.x - door.x, centre.y - door.y
     length = (dx * dx + dy * dy) ** 0.5 or 1.0
     return (door.x + dx / length * distance, door.y + dy / length * distance)
+
+
+def door_label_anchor(geometry: BaseGeometry, area: Polygon) -> str:
+    """SVG ``text-anchor`` for a door's label so that it runs into the hall, not out of it."""
+    door, centre = geometry.centroid, area.centroid
+    dx, dy = centre.x - door.x, centre.y - door.y
+    if abs(dx) <= abs(dy):
+        return "middle"
+    return "start" if dx > 0 else "end"
