@@ -47,41 +47,59 @@ Who is left out (infeasible demand)
 Applications are served in the order given (the order of application — the caller sorts
 them): earlier applications are placed first. An applicant with no allowed column at all is
 left out («нет свободного стенда площадью от …»). The others are admitted in order while the
-admitted set still fits (Hall's condition, exact for single booths because "area ≥
-threshold" sets are nested; a merged group counts as two booths); the rest are left out
-(«… заняты участниками с более ранней заявкой»). Whoever still cannot be placed during the
-solve (a rare clash of merged groups) falls to an "unplaced" column costing
-``UNPLACED_PENALTY`` (larger for earlier applications, so later ones drop first).
+admitted set still fits: for every area threshold ``T`` the admitted applicants needing
+booths of area ≥ ``T`` must not outnumber those booths (Hall's condition, exact for single
+booths because "area ≥ threshold" sets are nested); a group applicant counts, per ``T``, the
+fewest booths of area ≥ ``T`` any group large enough for it has. The rest are left out
+(«свободные стенды площадью от … заняты участниками с более ранней заявкой»). Whoever still
+cannot be placed during the solve (merged groups clash in ways counting cannot see) falls to
+an "unplaced" column costing ``UNPLACED_PENALTY`` (larger for earlier applications, so later
+ones drop first) and is reported the same way; objective and bound then cover exactly the
+applicants placed.
 
 Algorithm
 ---------
-1. Cost matrices for admitted applicants × columns (NumPy, vectorised); single-booth
-   applicants and group applicants form two independent assignment problems, coupled only
-   by shared booths and the pairwise terms.
-2. ``scipy.optimize.linear_sum_assignment`` (exact, ~40 ms at 1,500 × 2,000): groups first
-   (larger pieces are harder to fit; overlapping groups are resolved greedily in application
-   order and re-solved), then single booths on what the groups left.
-3. Competitors adjacent: the later applicant of each violating pair gets ``HARD_PENALTY`` on
-   every column next to the other's; re-solve until no new violation appears.
-4. Partners (pairwise, so not a linear assignment): majorisation by a common centre. For a
-   cluster of partners (connected by partner links) with centre ``z`` (mean of their current
-   centroids), ``d(a, b) ≤ d(a, z) + d(z, b)``, so ``Σ_i deg_i · d(c_i, z)`` is a linear upper
-   bound of the cluster's partner cost; steps 2–3 minimise it, ``z`` moves to the new
-   centroids, and this repeats while the true objective improves (best solution kept).
-5. Local search with the true objective (relocations to free booths and swaps between
-   single-booth holders near partners or near a violation).
-6. If a competitor adjacency is still left and the problem is small, ``scipy.optimize.milp``
-   solves the linear part exactly with the hard rule as constraints (each booth once,
-   ``x_ic + Σ_{d next to c} x_jd ≤ 1``), followed by step 5 again.
+1. Cost matrices for admitted applicants × columns (NumPy, vectorised). Single-booth
+   applicants and group applicants form two assignment problems, coupled by the booths a
+   group takes and by the pairwise terms.
+2. Coupling: the single-booth problem is solved once (``linear_sum_assignment``) and each
+   booth gets its *shadow price* — the cheapest chain of moves that would free it (the
+   LP dual of "booth used once", by vectorised Bellman–Ford on the residual graph). Groups
+   pay the prices of their booths, so a group does not take the 18 m² booths others need.
+3. ``scipy.optimize.linear_sum_assignment`` (exact; ~40 ms at 1,500 × 2,000): groups first
+   (overlaps resolved in application order, re-solved), then single booths on the rest. If
+   that still leaves someone out, the booths they could have used get dearer for groups.
+4. Competitors adjacent: the later applicant of each violating pair gets ``HARD_PENALTY`` on
+   every column next to the other's; re-solve until no new violation appears. Small
+   problems (≤ ``MILP_SOLVE_VARS`` applicant × column pairs) instead go to
+   ``scipy.optimize.milp`` with the rule as constraints (each booth once,
+   ``x_ic + Σ_{d next to c} x_jd ≤ 1``): exact.
+5. Partners (pairwise, so not a linear assignment): majorisation by a common centre. For a
+   cluster of partners with centre ``z``, ``d(a, b) ≤ d(a, z) + d(z, b)``, so
+   ``Σ_i deg_i · d(c_i, z)`` is a linear upper bound of the cluster's partner cost; steps
+   3–4 minimise it, ``z`` moves to the new centroids (members needing step-free access
+   anchor it: the others come to them), and this repeats while the true objective improves.
+6. Local search with the true objective: an applicant near its partners (or next to a
+   competitor) moves to a free booth, swaps with a holder, or pushes the holder on to the
+   holder's cheapest free booth.
+7. Up to ``MILP_MAX_VARS`` pairs the exact MILP of the linear part (partner floors, rule as
+   constraints) is solved too; after step 6 the better of the two solutions is kept.
 
 Lower bound and gap
 -------------------
-A relaxation of the same problem: groups never clash with single booths or each other,
-competitors are ignored, and each partner pair is charged only its floor
-``max(nn(c_i), nn(c_j)) ≥ (nn(c_i) + nn(c_j)) / 2``, where ``nn(c)`` is the distance from
-``c``'s centroid to the nearest other column's. That is a linear assignment, solved exactly.
-``optimality_gap = (objective − bound) / max(|bound|, 1)`` (objective as defined above, with
-the hard and unplaced penalties if any were paid).
+Relaxations of the same problem, the best one reported:
+
+* each partner pair is charged only a floor: ``d(c_i, c_j) ≥ (nn_j(c_i) + nn_i(c_j)) / 2``,
+  where ``nn_j(c)`` is the distance from ``c``'s centroid to the nearest other column that
+  ``j`` may take (its family and area) — linear per applicant;
+* competitors are ignored, and "each booth once" between groups and single booths is
+  relaxed with the shadow prices ``p`` of step 2 (Lagrangian): ``LSA(S + p) + LSA(G + Σp) −
+  Σp`` is a valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart);
+* up to ``MILP_MAX_VARS`` pairs: HiGHS's proven bound of the exact MILP above.
+
+``optimality_gap = (objective − bound) / max(|bound|, 1)``. The pairwise partner term makes
+the problem a quadratic assignment, whose bounds are known to be loose: the gap mostly
+measures the partner floors, not the solution (without partner terms it is ~2 %).
 
 Determinism: booths are sorted by number, zones by track, applicants keep the given order;
 no randomness, and nothing iterates over a hash-ordered set of strings.
@@ -97,7 +115,7 @@ from typing import Any, Literal
 
 import numpy as np
 import shapely
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_matrix
 from scipy.spatial import cKDTree
 from shapely.geometry import Polygon
@@ -630,7 +648,9 @@ class _Problem:
         dist[in_zone] = 0.0
         self.booth_in_zone = in_zone
         self.booth_zone_dist = dist
-        self.app_track = np.array([self.track_index.get(a.track, -1) for a in self.apps])
+        self.app_track = np.array(
+            [self.track_index.get(a.track, -1) for a in self.apps], dtype=np.int64
+        )
         missing = sorted({a.track for a in self.apps if a.track not in self.track_index})
         for t in missing:
             self.warnings.append(
@@ -646,7 +666,7 @@ class _Problem:
         comps: list[set[int]] = [set() for _ in range(n)]
         self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n)]
         self.fixed_comp_booths = np.zeros((n, self.m), dtype=bool)
-        self.fixed_comp_names: list[list[str]] = [[] for _ in range(n)]
+        self.fixed_comp_names: list[list[tuple[str, frozenset[int]]]] = [[] for _ in range(n)]
         fixed_xy = {
             name: np.array(shapely.get_coordinates(shapely.centroid(geom))[0])
             for name, geom in sorted(placed.items())
@@ -669,7 +689,7 @@ class _Problem:
                         placed[other], predicate="dwithin", distance=competitor_gap
                     )
                     self.fixed_comp_booths[i, hits] = True
-                    self.fixed_comp_names[i].append(other)
+                    self.fixed_comp_names[i].append((other, frozenset(hits.tolist())))
         # A pair named partner by one side and competitor by the other: the rule wins.
         for i in range(n):
             partners[i] -= comps[i]
@@ -826,19 +846,16 @@ class _Problem:
         while todo.size:
             kk = min(k, targets.size)
             dists, idx = tree.query(self.col_xy[todo], k=kk)
-            dists, idx = dists.reshape(todo.size, kk), idx.reshape(todo.size, kk)
-            left = []
-            for row, c in enumerate(todo.tolist()):
-                mine = set(self.members[c])
-                for d, o in zip(dists[row].tolist(), targets[idx[row]].tolist(), strict=True):
-                    if o != c and not mine.intersection(self.members[o]):
-                        out[c] = d
-                        break
-                else:
-                    left.append(c)
+            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
+            mine = self.pad[todo][:, None, :, None]
+            theirs = self.pad[cand][:, :, None, :]
+            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
+            ok = ~shared & (cand != todo[:, None])
+            found = ok.any(axis=1)
+            out[todo[found]] = dists[found, ok[found].argmax(axis=1)]
             if kk == targets.size:
                 break
-            todo = np.array(left, dtype=np.int64)
+            todo = todo[~found]
             k *= 4
         return out
 
@@ -913,8 +930,11 @@ class _Problem:
         self.partner_deg = deg
         self.partner_nn = nn
 
-    def _terms(self, r: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
-        """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting)."""
+    def _terms(self, r: np.ndarray, c: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
+        """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting).
+
+        With ``full=False`` a term may come back in a smaller, broadcastable shape.
+        """
         w = self.w
         shape = np.broadcast_shapes(np.shape(r), np.shape(c))
         req = self.req[r]
@@ -956,13 +976,16 @@ class _Problem:
             "access": access,
             "stability": stability,
         }
+        if not full:
+            return terms
         return {k: np.broadcast_to(v, shape).astype(float) for k, v in terms.items()}
 
     def _linear(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         if np.size(r) == 0 or np.size(c) == 0:
             return np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
-        terms = self._terms(r, c)
-        total = sum(terms.values())
+        total = np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
+        for term in self._terms(r, c, full=False).values():
+            total += term
         allowed = self.col_area[c] >= self.threshold[r]
         return np.where(allowed, total, np.inf)
 
@@ -994,153 +1017,45 @@ class _Problem:
 
     def _lower_bound(self) -> float:
         """The best of the valid bounds (see the module docstring)."""
-        bound = max(self._relaxation_bound(), self._split_bound())
-        lp = self._lp()
-        if lp is not None:
-            bound = max(bound, lp[0])
+        bound = self._lagrangian(np.zeros(self.m))  # the decomposed relaxation
+        if self.rows_b.size:
+            bound = max(bound, self._lagrangian(self._coupling_prices()))
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
             if exact is not None:
                 bound = max(bound, exact)
         return bound
 
-    def _lp(self) -> tuple[float, np.ndarray] | None:
-        """:meth:`_coupled_lp`, cached per admitted set."""
-        key = tuple(np.flatnonzero(self.admitted).tolist())
-        if getattr(self, "_lp_cache", (None,))[0] != key:
-            self._lp_cache = (key, self._coupled_lp())
-        return self._lp_cache[1]
+    def _shadow_prices(self, cost: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
+        """What losing each booth would cost the single-booth applicants (≥ 0, per booth).
 
-    def _coupled_lp(self) -> tuple[float, np.ndarray] | None:
-        """LP relaxation of the linear problem with "each booth once" across groups and
-        single booths, by column generation; returns (lower bound, booth duals) or None.
-
-        Variables: applicant × column (single booths or groups; linear cost plus partner
-        floors) and one "unplaced" slack per applicant; constraints: each applicant exactly
-        once, each booth at most once. The master starts from the 12 cheapest columns of
-        each applicant; columns with a negative reduced cost ``c − u_r − Σ_b v_b`` (HiGHS's
-        duals) join until there are none (the LP optimum) or 15 rounds have passed, when
-        ``z_master + Σ_r min(0, min_c rc)`` (Farley) is still a valid bound. Only needed
-        when groups exist: without them the decomposed assignment is this LP, and exact.
+        From the optimal assignment of ``cost`` (rows × booths): a free booth costs nothing;
+        a taken booth costs the cheapest chain of moves that frees it — its holder moves to
+        another booth, whose holder moves on … until a free booth is reached (or someone
+        drops out). Those are the dual prices of the booth constraints (shortest paths in
+        the residual graph), found by vectorised Bellman–Ford; chains are short when booths
+        are spare, so it converges in a few rounds.
         """
-        rows = np.concatenate([self.rows_s, self.rows_b])
-        rows = rows[self.admitted[rows]]
-        if self.rows_b.size == 0 or rows.size == 0 or self.m == 0:
-            return None
-        ns = int(self.admitted[self.rows_s].sum())
-        rs, rb = rows[:ns], rows[ns:]
-        cs = self.S[[self.srow[i] for i in rs.tolist()]] + self._partner_floor(rs, self.cols_s)
-        cg = self.G[[self.grow[i] for i in rb.tolist()]] + self._partner_floor(rb, self.cols_b)
-        chosen: list[set[int]] = []
-        for k in range(rows.size):  # global column ids: groups are ≥ m
-            line, offset = (cs[k], 0) if k < ns else (cg[k - ns], self.m)
-            top = np.argsort(line, kind="stable")[:12]
-            chosen.append({int(c) + offset for c in top if np.isfinite(line[c])})
-        pad_b = self.pad[self.cols_b]
-        slack = self.unplaced_cost[rows]
-        bound, duals = -np.inf, np.zeros(self.m)
-        for _ in range(15):
-            var_r = np.concatenate([np.full(len(h), k) for k, h in enumerate(chosen)])
-            var_c = np.concatenate([np.array(sorted(h), dtype=np.int64) for h in chosen])
-            var_r, nv = var_r.astype(np.int64), var_c.size
-            single = var_c < self.m
-            cost = np.empty(nv)
-            cost[single] = cs[var_r[single], var_c[single]]
-            cost[~single] = cg[var_r[~single] - ns, var_c[~single] - self.m]
-            a_eq = coo_matrix(
-                (
-                    np.ones(nv + rows.size),
-                    (np.r_[var_r, np.arange(rows.size)], np.arange(nv + rows.size)),
-                ),
-                shape=(rows.size, nv + rows.size),
-            )
-            mem = self.pad[var_c]
-            ok = mem >= 0
-            a_ub = coo_matrix(
-                (np.ones(ok.sum()), (mem[ok], np.nonzero(ok)[0])), shape=(self.m, nv + rows.size)
-            )
-            res = linprog(
-                np.r_[cost, slack],
-                A_ub=a_ub.tocsr(),
-                b_ub=np.ones(self.m),
-                A_eq=a_eq.tocsr(),
-                b_eq=np.ones(rows.size),
-                bounds=(0, None),
-                method="highs",
-            )
-            if res.status != 0:
+        price = np.zeros(self.m)
+        if cost.size == 0:
+            return price
+        chosen = _lsa(cost, unplaced)
+        rows = np.flatnonzero(chosen >= 0)
+        held = chosen[rows]
+        step = cost[rows] - cost[rows, held][:, None]
+        leave = unplaced[rows] - cost[rows, held]
+        price[held] = np.inf
+        for _ in range(self.m + 1):
+            new = np.minimum((step + price[None, :]).min(axis=1), leave)
+            if np.allclose(new, price[held], rtol=0, atol=1e-9):
                 break
-            u, v = res.eqlin.marginals, res.ineqlin.marginals
-            rc_s = cs - u[:ns, None] - v[None, :]
-            vg = np.where(pad_b >= 0, v[np.maximum(pad_b, 0)], 0.0).sum(axis=1)
-            rc_g = cg - u[ns:, None] - vg[None, :]
-            min_rc = np.concatenate([rc_s.min(axis=1, initial=0.0), rc_g.min(axis=1, initial=0.0)])
-            if res.fun + np.minimum(min_rc, 0.0).sum() > bound:
-                bound, duals = float(res.fun + np.minimum(min_rc, 0.0).sum()), v
-            if (min_rc > -1e-7).all():
-                break
-            for k in np.flatnonzero(min_rc <= -1e-7).tolist():
-                line, offset = (rc_s[k], 0) if k < ns else (rc_g[k - ns], self.m)
-                for c in np.argsort(line, kind="stable")[:10].tolist():
-                    if line[c] <= -1e-7:
-                        chosen[k].add(c + offset)
-        if not np.isfinite(bound):
-            return None
-        return bound, np.maximum(-duals, 0.0)
+            price[held] = new
+        return np.maximum(price, 0.0)
 
-    def _split_bound(self) -> float:
-        """Relaxation that keeps "each booth once" between groups and single booths.
-
-        Each group applicant ``i`` becomes ``k_i`` sub-applicants (``k_i`` = the fewest
-        booths of any group large enough for it) who each take one booth ``b`` at
-        ``h_i(b) = min over i's groups g ∋ b of cost(i, g) / |g|``; sub-applicant ``j`` may only
-        take booths at least as large as the ``j``-th largest booth every such group has
-        (a 36 m² request that must merge 9 + 9 + 18 or 18 + 18 takes one booth ≥ 18 m²). Any
-        real group ``g`` costs ≥ the sum of ``h_i`` over ``k_i`` of its booths, and every
-        booth is still used once: one linear assignment, a valid bound that sees groups eat
-        the booths single-booth applicants need.
-        """
-        rows_s = self.rows_s[self.admitted[self.rows_s]]
-        rows_b = self.rows_b[self.admitted[self.rows_b]]
-        if rows_b.size == 0 or self.m == 0:
-            return -np.inf
-        cost_s = self.S[[self.srow[i] for i in rows_s.tolist()]] + self._partner_floor(
-            rows_s, self.cols_s
-        )
-        cost_g = self.G[[self.grow[i] for i in rows_b.tolist()]] + self._partner_floor(
-            rows_b, self.cols_b
-        )
-        pad = self.pad[self.cols_b]
-        sizes = self.col_size[self.cols_b]
-        areas = np.sort(np.unique(self.area))[::-1]
-        member_area = np.where(pad >= 0, self.area[np.maximum(pad, 0)], -np.inf)
-        lines, penalties = [cost_s], [self.unplaced_cost[rows_s]]
-        for k, i in enumerate(rows_b.tolist()):
-            ok = np.isfinite(cost_g[k])
-            if not ok.any():
-                continue
-            h = np.full(self.m, np.inf)
-            share = cost_g[k, ok] / sizes[ok]
-            for slot in range(3):
-                b = pad[ok, slot]
-                np.minimum.at(h, b[b >= 0], share[b >= 0])
-            # need[a]: booths of area ≥ areas[a] that every allowed group has
-            need = (member_area[ok][:, :, None] >= areas[None, None, :]).sum(axis=1).min(axis=0)
-            k_i = int(sizes[ok].min())
-            for j in range(k_i):
-                at_least = areas[np.argmax(need > j)] if (need > j).any() else -np.inf
-                lines.append(np.where(self.area >= at_least, h, np.inf)[None, :])
-                penalties.append(np.array([self.unplaced_cost[i] / k_i]))
-        cost = np.vstack(lines)
-        unplaced = np.concatenate(penalties)
-        col = _lsa(cost, unplaced)
-        rows = np.arange(cost.shape[0])
-        placed = col >= 0
-        return float(cost[rows[placed], col[placed]].sum() + unplaced[~placed].sum())
-
-    def _relaxation_bound(self) -> float:
-        """Exact optimum of the decomposed linear relaxation (module docstring)."""
-        total = 0.0
+    def _lagrangian(self, price: np.ndarray) -> float:
+        """Lagrangian bound: "each booth once" between groups and single booths relaxed
+        with a price per booth: ``LSA(S + p) + LSA(G + Σ p) − Σ p`` (valid for any p ≥ 0)."""
+        total = 0.0 - float(price.sum())  # 0.0 - 0.0 is 0.0, not -0.0
         for rows, cols, base in (
             (self.rows_s, self.cols_s, self.S),
             (self.rows_b, self.cols_b, self.G),
@@ -1149,11 +1064,24 @@ class _Problem:
             rows, base = rows[keep], base[keep]
             if rows.size == 0:
                 continue
-            cost = base + self._partner_floor(rows, cols)
+            pad = self.pad[cols]
+            extra = np.where(pad >= 0, price[np.maximum(pad, 0)], 0.0).sum(axis=1)
+            cost = base + self._partner_floor(rows, cols) + extra[None, :]
             col = _lsa(cost, self.unplaced_cost[rows])
-            for k, c in enumerate(col.tolist()):
-                total += cost[k, c] if c >= 0 else self.unplaced_cost[rows[k]]
-        return float(total)
+            placed = col >= 0
+            total += float(cost[np.flatnonzero(placed), col[placed]].sum())
+            total += float(self.unplaced_cost[rows[~placed]].sum())
+        return total
+
+    def _coupling_prices(self) -> np.ndarray:
+        """Shadow prices of the booths for the admitted single-booth applicants."""
+        rows = self.rows_s[self.admitted[self.rows_s]]
+        if rows.size == 0 or self.rows_b.size == 0:
+            return np.zeros(self.m)
+        cost = self.S[[self.srow[i] for i in rows.tolist()]] + self._partner_floor(
+            rows, self.cols_s
+        )
+        return self._shadow_prices(cost, self.unplaced_cost[rows])
 
     def _solve_linear(
         self,
@@ -1366,9 +1294,8 @@ class _Problem:
 
     def _optimise(self) -> np.ndarray:
         forbid: dict[tuple[int, int], float] = {}
-        lp = self._lp()
-        if lp is not None:  # LP duals price the booths groups would take from others
-            self.booth_price = lp[1].copy()
+        if self.rows_b.size:  # groups pay for the booths they take from others
+            self.booth_price = self._coupling_prices()
             self._price_groups()
         floor_s = self._partner_floor(self.rows_s, self.cols_s) if self.partner_pairs else None
         floor_g = self._partner_floor(self.rows_b, self.cols_b) if self.partner_pairs else None
@@ -1460,12 +1387,28 @@ class _Problem:
         return total
 
     def _local_search(self, col: np.ndarray, passes: int = 8) -> np.ndarray:
-        """Relocations and swaps of single-booth holders, true objective, first-best."""
+        """Moves of single-booth holders near their partners or out of a violation.
+
+        For applicant ``i`` and a candidate booth ``c`` (near a partner, or among its
+        cheapest when next to a competitor): take ``c`` if free; else its holder ``k``
+        either swaps into ``i``'s booth or moves on to its own cheapest free booth
+        (an ejection chain of two). Each pass takes, per applicant, the best move that
+        lowers the true objective; passes repeat until nothing improves.
+        """
         col = col.copy()
         if self.m == 0 or (not self.partner_pairs and not self.comp_pairs):
             return col
         owner = self._owners(col)
-        cheapest: dict[int, list[int]] = {}
+        ranked: dict[int, list[int]] = {}
+
+        def cheapest(x: int) -> list[int]:
+            if x not in ranked:
+                row = self.S[self.srow[x]]
+                top = np.argpartition(row, min(self.m, 60) - 1)[: min(self.m, 60)]
+                top = top[np.isfinite(row[top])]
+                ranked[x] = top[np.lexsort((top, row[top]))].tolist()
+            return ranked[x]
+
         for _ in range(passes):
             improved = False
             troubled = {x for pair in self._violations(col) for x in pair}
@@ -1479,33 +1422,42 @@ class _Problem:
                         _, idx = self.booth_kdtree.query(self.col_xy[col[p]], k=min(self.m, 10))
                         cands.update(np.atleast_1d(idx).tolist())
                 if i in troubled:
-                    if i not in cheapest:
-                        row = self.S[self.srow[i]]
-                        cheapest[i] = np.argsort(row, kind="stable")[: min(self.m, 40)].tolist()
-                    cands.update(cheapest[i])
+                    cands.update(cheapest(i)[:40])
                 best_delta, best_move = -1e-9, None
+                before_i = self._local_cost([i], {}, col)
                 for c in sorted(cands):
                     if c == c0 or not np.isfinite(self.S[self.srow[i], c]):
                         continue
                     k = int(owner[c])
                     if k < 0:
-                        delta = self._local_cost([i], {i: c}, col) - self._local_cost([i], {}, col)
-                    elif self.is_big[k] or not np.isfinite(self.S[self.srow[k], c0]):
+                        moves = [(-1, -1)]
+                    elif self.is_big[k]:
                         continue
                     else:
-                        delta = self._local_cost([i, k], {i: c, k: c0}, col) - self._local_cost(
-                            [i, k], {}, col
+                        moves = []
+                        if np.isfinite(self.S[self.srow[k], c0]):
+                            moves.append((k, c0))
+                        free = next(
+                            (f for f in cheapest(k) if f != c and owner[f] < 0 and f != c0), None
                         )
-                    if delta < best_delta:
-                        best_delta, best_move = delta, (c, k)
+                        if free is not None:
+                            moves.append((k, free))
+                    for k, dest in moves:
+                        if k < 0:
+                            delta = self._local_cost([i], {i: c}, col) - before_i
+                        else:
+                            delta = self._local_cost([i, k], {i: c, k: dest}, col)
+                            delta -= self._local_cost([i, k], {}, col)
+                        if delta < best_delta:
+                            best_delta, best_move = delta, (c, k, dest)
                 if best_move is not None:
-                    c, k = best_move
+                    c, k, dest = best_move
                     col[i] = c
                     owner[c0] = -1
                     owner[c] = i
                     if k >= 0:
-                        col[k] = c0
-                        owner[c0] = k
+                        col[k] = dest
+                        owner[dest] = k
                     improved = True
             if not improved:
                 break
@@ -1754,8 +1706,9 @@ class _Problem:
             out.append(_partner_reason(name, d))
         for name, point in self.fixed_partners[i]:
             out.append(_partner_reason(name, float(np.hypot(*(self.col_xy[c] - point)))))
-        if rivals:
-            names = ", ".join(self.apps[j].exhibitor for j in rivals)
+        near_fixed = [name for name, hits in self.fixed_comp_names[i] if hits.intersection(mem)]
+        if rivals or near_fixed:
+            names = ", ".join([self.apps[j].exhibitor for j in rivals] + near_fixed)
             out.append(f"рядом с конкурентом {names}: другого свободного места не хватило")
         elif self.comps[i] or self.fixed_comp_names[i]:
             out.append("не соседствует с конкурентами")

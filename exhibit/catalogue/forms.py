@@ -153,7 +153,9 @@ class ProfileForm(FlaskForm):
 
 
 class LogoForm(FlaskForm):
-    logo = FileField(_l("Файл изображения"), validators=[FileRequired(_l("Выберите файл PNG или JPEG"))])
+    logo = FileField(
+        _l("Файл изображения"), validators=[FileRequired(_l("Выберите файл PNG или JPEG"))]
+    )
 
 
 class SolutionForm(FlaskForm):

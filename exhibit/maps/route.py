@@ -33,8 +33,9 @@ Points and booths
 A query point outside the free space (at a wall, inside a booth) is first moved to the
 nearest free point. A booth is visited from its *access point*: in the aisle, just in front
 (``clearance`` + 5 cm) of the middle of the free part of its longest open edge; an edge is
-open as far as the line at that distance in front of it runs through free space. Ties between
-equally long open edges go to the one nearer the main entrance.
+open as far as the line at that distance in front of it runs through free space (at least
+:data:`MIN_OPEN`). Edges opening onto the part of the hall that holds the main entrance come
+first; ties between equally long open edges go to the one nearer the main entrance.
 
 Tours
 -----
@@ -50,7 +51,9 @@ Pure: standard library, NumPy, Shapely and NetworkX.
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,6 +74,8 @@ CLEARANCE = 0.45
 MAX_STOPS = 20
 #: Up to this many stops the tour order is exact (Held–Karp); above it, a heuristic.
 EXACT_LIMIT = 12
+#: Perturbations (double bridges) tried after the local search of the heuristic.
+KICKS = 30
 #: How much further than ``clearance`` in front of its booth edge an access point stands.
 ACCESS_OFFSET = 0.05
 #: Shortest free stretch in front of an edge for it to count as open (metres).
@@ -131,9 +136,7 @@ def _cross(ax, ay, bx, by):
     return ax * by - ay * bx
 
 
-def _tangent(
-    at: np.ndarray, towards: np.ndarray, prev: np.ndarray, nxt: np.ndarray
-) -> np.ndarray:
+def _tangent(at: np.ndarray, towards: np.ndarray, prev: np.ndarray, nxt: np.ndarray) -> np.ndarray:
     """Whether segments leaving the reflex vertices ``at`` towards ``towards`` are tangent
     there: both ring neighbours of the vertex lie on one side of (or on) the segment's line.
 
@@ -216,6 +219,7 @@ class WalkGraph:
             if booth.number is not None:
                 self._booths.setdefault(booth.number, booth)
         self._access: dict[str, Point | None] = {}
+        self._main: Point | bool | None = None  # the main entrance's point; False: none
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -265,9 +269,8 @@ class WalkGraph:
         n = len(nodes)
         chunk = max(1, 200_000 // max(n, 1))
         for lo in range(0, n, chunk):
-            i, j = np.triu_indices(n, 1)
-            sel = (i >= lo) & (i < lo + chunk)
-            i, j = i[sel], j[sel]
+            i, j = np.nonzero(np.arange(n)[None, :] > np.arange(lo, min(lo + chunk, n))[:, None])
+            i += lo
             keep = component[i] == component[j]
             i, j = i[keep], j[keep]
             keep = _tangent(nodes[i], nodes[j], prev[i], nxt[i]) & _tangent(
@@ -297,8 +300,13 @@ class WalkGraph:
         x, y = line.coords[0]
         return Point(x, y)
 
-    def _door(self, which: str | int | None, *, exits: bool) -> tuple[str, Point]:
-        """Name and (free) point of an entrance, or of an entrance or exit by name."""
+    def find_door(self, which: str | int | None, *, exits: bool = False) -> tuple[str, Point]:
+        """The name of an entrance (or, with ``exits``, of an entrance or exit) and the point
+        just inside it where a walk starts or ends: the middle of the door moved into the
+        free space. ``which`` is a name (exact, else ignoring case), an index in
+        ``plan.entrances``, or ``None`` for the main entrance (the first marked ``main``,
+        else the first). Raises :class:`RouteError` (``no_entrance``,
+        ``unknown_entrance``)."""
         entrances = list(self.plan.entrances)
         doors = entrances + (list(self.plan.exits) if exits else [])
         if not entrances and not (exits and doors):
@@ -327,7 +335,7 @@ class WalkGraph:
         ``plan.entrances``, or ``None`` for the main entrance (the first one marked
         ``main``, else the first). Raises :class:`RouteError` when there is no such
         entrance."""
-        return self._door(which, exits=False)[1]
+        return self.find_door(which)[1]
 
     def access_point(self, booth_number: str) -> Point:
         """Where a visitor stands to visit the booth: in the aisle in front of its longest
@@ -376,22 +384,34 @@ class WalkGraph:
         probes = shapely.linestrings(np.stack([start + offset, end + offset], axis=1))
         free_parts = shapely.intersection(probes, self.free)
         free_len = shapely.length(free_parts)
-        best = float(free_len.max())
-        if best < MIN_OPEN:
-            return None
         middles = shapely.points((start + end) / 2 + offset)
-        candidates = np.flatnonzero(free_len >= best - 0.01)
-        points = [
-            Point(shapely.shortest_line(free_parts[k], middles[k]).coords[0]) for k in candidates
-        ]
-        if len(points) > 1:
+        edges = np.flatnonzero(free_len >= MIN_OPEN)
+        if not len(edges):
+            return None
+        # The point of each open edge's free stretch nearest the edge's middle.
+        points = {
+            int(k): Point(shapely.shortest_line(free_parts[k], middles[k]).coords[0]) for k in edges
+        }
+        main = self._main_point()
+        if main is not None:
+            # Prefer a side that opens onto the entrance's part of the hall.
+            where = self.component_of(main)
+            near = [k for k in edges if self.component_of(points[int(k)]) == where]
+            edges = np.asarray(near) if near else edges
+        best = float(free_len[edges].max())
+        tied = [int(k) for k in edges if free_len[k] >= best - 0.01]
+        if main is not None:
+            tied.sort(key=lambda k: points[k].distance(main))
+        return points[tied[0]]
+
+    def _main_point(self) -> Point | None:
+        """The main entrance's point, or ``None`` when the plan has no entrance (cached)."""
+        if self._main is None:
             try:
-                main = self.entrance_point()
+                self._main = self.entrance_point()
             except RouteError:
-                main = None
-            if main is not None:
-                points.sort(key=lambda p: p.distance(main))
-        return points[0]
+                self._main = False
+        return self._main if isinstance(self._main, Point) else None
 
     # Paths
 
@@ -403,8 +423,9 @@ class WalkGraph:
         here = np.broadcast_to(point, (len(k), 2))
         k = k[_tangent(self.nodes[k], here, self._prev[k], self._next[k])]
         d = np.hypot(*(self.nodes[k] - point).T)
-        segments = shapely.linestrings(np.stack([np.broadcast_to(point, (len(k), 2)),
-                                                 self.nodes[k]], axis=1))
+        segments = shapely.linestrings(
+            np.stack([np.broadcast_to(point, (len(k), 2)), self.nodes[k]], axis=1)
+        )
         ok = (d < 1e-9) | shapely.covers(self._test, segments)
         return k[ok], d[ok]
 
@@ -510,7 +531,7 @@ class WalkGraph:
 def tour_length(dist: np.ndarray, order: Sequence[int], end: int | None = None) -> float:
     """Length of the walk 0 → ``order`` … (→ ``end``) under the distance matrix ``dist``."""
     seq = [0, *order] + ([end] if end is not None else [])
-    return float(sum(dist[a, b] for a, b in zip(seq[:-1], seq[1:], strict=True)))
+    return float(sum(dist[a, b] for a, b in itertools.pairwise(seq)))
 
 
 def _held_karp(dist: np.ndarray, stops: list[int], end: int | None) -> list[int]:
@@ -611,7 +632,8 @@ def order_stops(
     Index 0 is the start; ``end`` (an index) is where the walk must finish, if anywhere;
     every other index is a stop. Returns the stops in order. Exact (Held–Karp) for up to
     ``exact_limit`` stops; above, the best of nearest-neighbour tours from every first stop,
-    each improved by 2-opt and Or-opt (deterministic).
+    each improved by 2-opt and Or-opt, then :data:`KICKS` rounds of iterated local search
+    (double-bridge kicks from a seeded generator, so the result is deterministic).
     """
     m = len(dist)
     stops = [i for i in range(1, m) if i != end]
@@ -623,6 +645,17 @@ def order_stops(
     best, best_len = stops, math.inf
     for first in sorted(stops, key=lambda s: (dist[0, s], s)):
         seq = _improve(dist, [0, *_nearest_neighbour(dist, first, stops), *tail], bool(tail))
+        order = seq[1 : len(seq) - len(tail)]
+        length = tour_length(dist, order, end)
+        if length < best_len - 1e-9:
+            best, best_len = order, length
+    # Then kick the best order out of its local optimum (a double bridge: swap two runs)
+    # a fixed number of times with a seeded generator, keeping improvements.
+    rng = random.Random(len(stops))
+    for _ in range(KICKS):
+        a, b, c = sorted(rng.sample(range(1, len(best)), 3)) if len(best) > 3 else (1, 1, 1)
+        kicked = best[:a] + best[b:c] + best[a:b] + best[c:]
+        seq = _improve(dist, [0, *kicked, *tail], bool(tail))
         order = seq[1 : len(seq) - len(tail)]
         length = tour_length(dist, order, end)
         if length < best_len - 1e-9:
@@ -660,12 +693,12 @@ def visit_route(
             f"В маршруте может быть не больше {MAX_STOPS} стендов, выбрано {len(numbers)}",
             code="too_many_stops",
         )
-    start_name, start = graph._door(start_entrance, exits=False)
+    start_name, start = graph.find_door(start_entrance, exits=False)
     stops = [graph.access_point(n) for n in numbers]
     points = [start, *stops]
     end_index = None
     if return_to is not None:
-        end_name, end_point = graph._door(return_to, exits=True)
+        end_name, end_point = graph.find_door(return_to, exits=True)
         points.append(end_point)
         end_index = len(points) - 1
     where = graph.component_of(start)
@@ -677,9 +710,7 @@ def visit_route(
                 booth=number,
             )
     if end_index is not None and graph.component_of(points[end_index]) != where:
-        raise RouteError(
-            f"От входа «{start_name}» нет прохода к «{end_name}»", code="unreachable"
-        )
+        raise RouteError(f"От входа «{start_name}» нет прохода к «{end_name}»", code="unreachable")
     dist, paths = graph.distance_matrix(points)
     if not np.isfinite(dist[0]).all():
         bad = int(np.flatnonzero(~np.isfinite(dist[0]))[0])
@@ -694,7 +725,7 @@ def visit_route(
     order = order_stops(dist, end=end_index, exact_limit=exact_limit)
     seq = [0, *order] + ([end_index] if end_index is not None else [])
     legs = []
-    for a, b in zip(seq[:-1], seq[1:], strict=True):
+    for a, b in itertools.pairwise(seq):
         leg = paths[a, b] if a < b else LineString(paths[b, a].coords[::-1])
         legs.append(leg)
     coords: list[tuple[float, float]] = []

@@ -7,11 +7,13 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
-from exhibit.booking.services import booth_states
-from exhibit.catalogue.models import Track
+from exhibit.booking.services import booth_states, confirmed_booths
+from exhibit.catalogue.models import Solution, Track
 from exhibit.db import db
-from exhibit.errors import NotFound
+from exhibit.errors import InvalidParameter, NotFound
+from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import get_exhibition, hall_plan
+from exhibit.maps.route import MAX_STOPS, RouteError, WalkGraph, visit_route
 from exhibit.maps.svg import Frame
 from exhibit.search.services import search
 
@@ -69,4 +71,95 @@ def hall_map(slug: str) -> str:
         found=found,
         highlighted=highlighted,
         selected=selected,
+    )
+
+
+_graphs: dict[tuple[str, int, int], WalkGraph] = {}
+
+
+def walk_graph(hall: Hall) -> WalkGraph:
+    """The hall's walking graph, built once per plan version in each worker (~0.1 s)."""
+    key = (str(db.engine.url), hall.id, hall.plan_version)
+    if key not in _graphs:
+        if len(_graphs) > 8:
+            _graphs.clear()
+        _graphs[key] = WalkGraph.from_plan(hall_plan(hall))
+    return _graphs[key]
+
+
+def _solution_ids(raw: str) -> list[int]:
+    ids = []
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise InvalidParameter(
+                f"Номер решения «{part[:20]}» — не число", details={"field": "solutions"}
+            )
+        ids.append(int(part))
+    return list(dict.fromkeys(ids))[: MAX_STOPS * 3]
+
+
+@bp.get("/<slug>/visit")
+def visit(slug: str) -> str:
+    """A visit plan: the chosen solutions' booths and the shortest walk to them."""
+    exhibition = get_exhibition(db.session, slug)
+    if not exhibition.halls:
+        raise NotFound("В выставке ещё нет залов")
+    hall = exhibition.halls[0]
+    chosen = _solution_ids(request.args.get("solutions", ""))
+    solutions = [
+        s
+        for s in db.session.scalars(select(Solution).where(Solution.id.in_(chosen)))
+        if s.exhibitor.exhibition_id == exhibition.id and s.exhibitor.approved
+    ]
+    solutions.sort(key=lambda s: chosen.index(s.id))
+    booths = confirmed_booths(db.session, {s.exhibitor_id for s in solutions})
+    stops: dict[str, list[Solution]] = {}
+    unplaced = []
+    for solution in solutions:
+        numbers = [b.number for b in booths.get(solution.exhibitor_id, []) if b.hall_id == hall.id]
+        if numbers:
+            stops.setdefault(numbers[0], []).append(solution)
+        else:
+            unplaced.append(solution)
+    plan = hall_plan(hall)
+    entrances = [e.name or f"Вход {i + 1}" for i, e in enumerate(plan.entrances)]
+    entrance = request.args.get("entrance", "")
+    route, error = None, None
+    if stops:
+        try:
+            route = visit_route(
+                walk_graph(hall), entrances.index(entrance) if entrance in entrances else None,
+                list(stops)[:MAX_STOPS],
+            )  # fmt: skip
+        except RouteError as exc:
+            error = exc.message
+    frame = Frame.around(hall.outline, margin=2.5)
+    states = booth_states(db.session, hall)
+    tracks = {t.code: t for t in db.session.scalars(select(Track).order_by(Track.position))}
+    return render_template(
+        "maps/visit.html",
+        exhibition=exhibition,
+        hall=hall,
+        plan=plan,
+        states=states,
+        cards={s.booth.number: _card(s, slug) for s in states},
+        tracks=tracks,
+        frame=frame,
+        highlighted=set(stops),
+        selected="",
+        stops=stops,
+        unplaced=unplaced,
+        route=route,
+        route_points=" ".join(
+            f"{x:g},{y:g}" for x, y in (frame.point(*c) for c in route.path.coords)
+        )
+        if route
+        else "",
+        error=error,
+        entrances=entrances,
+        entrance=entrance,
+        chosen=[s.id for s in solutions],
     )
