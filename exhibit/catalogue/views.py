@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, url_for
+from shapely.ops import unary_union
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from exhibit.booking.services import confirmed_booths
 from exhibit.catalogue import services
+from exhibit.catalogue.models import Exhibitor, Region, Solution, Track
+from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.floorplan.models import Exhibition
+from exhibit.errors import NotFound
+from exhibit.floorplan.models import Booth, Exhibition
 from exhibit.floorplan.services import get_exhibition
+from exhibit.maps.views import map_context
 
 bp = Blueprint("catalogue", __name__)
 
@@ -42,13 +49,27 @@ def exhibitors(slug: str) -> str:
     )
 
 
+def _excerpt(booths: list[Booth], slug: str) -> dict[str, Any]:
+    """A small map around the exhibitor's booths (first hall), or nothing without a booth."""
+    if not booths:
+        return {"frame": None}
+    hall = booths[0].hall
+    shapes = [b.polygon for b in booths if b.hall_id == hall.id]
+    context = map_context(hall, slug, around=unary_union(shapes), margin=9)
+    return {**context, "highlighted": {b.number for b in booths}, "selected": ""}
+
+
 @bp.get("/<slug>/exhibitors/<int:exhibitor_id>")
 def exhibitor(slug: str, exhibitor_id: int) -> str:
     exhibition = get_exhibition(db.session, slug)
     item = services.get_exhibitor(db.session, exhibitor_id, exhibition.id)
     booths = confirmed_booths(db.session, [item.id])[item.id]
     return render_template(
-        "catalogue/exhibitor.html", exhibition=exhibition, exhibitor=item, booths=booths
+        "catalogue/exhibitor.html",
+        exhibition=exhibition,
+        exhibitor=item,
+        booths=booths,
+        **_excerpt(booths, slug),
     )
 
 
@@ -58,5 +79,90 @@ def solution(slug: str, solution_id: int) -> str:
     item = services.get_solution(db.session, solution_id, exhibition.id)
     booths = confirmed_booths(db.session, [item.exhibitor_id])[item.exhibitor_id]
     return render_template(
-        "catalogue/solution.html", exhibition=exhibition, solution=item, booths=booths
+        "catalogue/solution.html",
+        exhibition=exhibition,
+        solution=item,
+        booths=booths,
+        **_excerpt(booths, slug),
+    )
+
+
+@bp.get("/<slug>/solutions/")
+def solutions(slug: str) -> str:
+    """Every solution, by track."""
+    exhibition = get_exhibition(db.session, slug)
+    rows = services.list_exhibitors(db.session, exhibition.id)
+    by_track: dict[str, list[Solution]] = {}
+    for exhibitor in rows:
+        for item in exhibitor.solutions:
+            by_track.setdefault(item.track_code, []).append(item)
+    for items in by_track.values():
+        items.sort(key=lambda s: russian_sort_key(s.title))
+    booths = confirmed_booths(db.session, (e.id for e in rows))
+    return render_template(
+        "catalogue/solutions.html",
+        exhibition=exhibition,
+        tracks=services.list_tracks(db.session),
+        by_track=by_track,
+        booths=booths,
+    )
+
+
+@bp.get("/<slug>/tracks/")
+def tracks(slug: str) -> str:
+    exhibition = get_exhibition(db.session, slug)
+    return render_template(
+        "catalogue/tracks.html",
+        exhibition=exhibition,
+        tracks=services.tracks_with_counts(db.session, exhibition.id),
+    )
+
+
+@bp.get("/<slug>/tracks/<code>")
+def track(slug: str, code: str) -> str:
+    exhibition = get_exhibition(db.session, slug)
+    item = db.session.get(Track, code)
+    if item is None:
+        raise NotFound(f"Направления «{code}» нет")
+    rows = services.list_exhibitors(db.session, exhibition.id)
+    items = sorted(
+        (s for e in rows for s in e.solutions if s.track_code == code),
+        key=lambda s: russian_sort_key(s.title),
+    )
+    booths = confirmed_booths(db.session, {s.exhibitor_id for s in items})
+    return render_template(
+        "catalogue/track.html", exhibition=exhibition, track=item, solutions=items, booths=booths
+    )
+
+
+@bp.get("/<slug>/regions/")
+def regions(slug: str) -> str:
+    exhibition = get_exhibition(db.session, slug)
+    rows = services.list_exhibitors(db.session, exhibition.id)
+    by_region: dict[str, list[Exhibitor]] = {}
+    for exhibitor in rows:
+        if exhibitor.region is not None:
+            by_region.setdefault(exhibitor.region.code, []).append(exhibitor)
+    present = sorted(
+        (db.session.get(Region, code) for code in by_region), key=lambda r: russian_sort_key(r.name)
+    )
+    return render_template(
+        "catalogue/regions.html", exhibition=exhibition, regions=present, by_region=by_region
+    )
+
+
+@bp.get("/<slug>/regions/<code>")
+def region(slug: str, code: str) -> str:
+    exhibition = get_exhibition(db.session, slug)
+    item = db.session.get(Region, code)
+    if item is None:
+        raise NotFound(f"Региона с кодом «{code}» нет")
+    rows = [e for e in services.list_exhibitors(db.session, exhibition.id) if e.region_code == code]
+    booths = confirmed_booths(db.session, (e.id for e in rows))
+    return render_template(
+        "catalogue/exhibitors.html",
+        exhibition=exhibition,
+        exhibitors=rows,
+        booths=booths,
+        heading=item.name,
     )

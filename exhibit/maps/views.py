@@ -40,6 +40,21 @@ def _card(state: Any, slug: str) -> dict[str, Any] | None:
     }
 
 
+def map_context(
+    hall: Hall, slug: str, *, around: Any = None, margin: float = 2.5
+) -> dict[str, Any]:
+    """What ``maps/_hall_svg.html`` needs to draw a hall, or an excerpt ``around`` a shape."""
+    states = booth_states(db.session, hall)
+    return {
+        "hall": hall,
+        "plan": hall_plan(hall),
+        "states": states,
+        "cards": {s.booth.number: _card(s, slug) for s in states},
+        "tracks": {t.code: t for t in db.session.scalars(select(Track).order_by(Track.position))},
+        "frame": Frame.around(around if around is not None else hall.outline, margin=margin),
+    }
+
+
 @bp.get("/<slug>/map")
 def hall_map(slug: str) -> str:
     exhibition = get_exhibition(db.session, slug)
@@ -47,7 +62,7 @@ def hall_map(slug: str) -> str:
         raise NotFound("В выставке ещё нет залов")
     name = request.args.get("hall")
     hall = next((h for h in exhibition.halls if h.name == name), exhibition.halls[0])
-    states = booth_states(db.session, hall)
+    context = map_context(hall, slug)
     q = request.args.get("q", "").strip()
     highlighted: set[str] = set()
     found = None
@@ -57,16 +72,10 @@ def hall_map(slug: str) -> str:
     selected = request.args.get("booth", "")
     if selected:
         highlighted.add(selected)
-    tracks = {t.code: t for t in db.session.scalars(select(Track).order_by(Track.position))}
     return render_template(
         "maps/hall.html",
         exhibition=exhibition,
-        hall=hall,
-        plan=hall_plan(hall),
-        states=states,
-        cards={s.booth.number: _card(s, slug) for s in states},
-        tracks=tracks,
-        frame=Frame.around(hall.outline, margin=2.5),
+        **context,
         q=q,
         found=found,
         highlighted=highlighted,
@@ -124,7 +133,8 @@ def visit(slug: str) -> str:
             stops.setdefault(numbers[0], []).append(solution)
         else:
             unplaced.append(solution)
-    plan = hall_plan(hall)
+    context = map_context(hall, slug)
+    plan = context["plan"]
     entrances = [e.name or f"Вход {i + 1}" for i, e in enumerate(plan.entrances)]
     entrance = request.args.get("entrance", "")
     route, error = None, None
@@ -136,18 +146,11 @@ def visit(slug: str) -> str:
             )  # fmt: skip
         except RouteError as exc:
             error = exc.message
-    frame = Frame.around(hall.outline, margin=2.5)
-    states = booth_states(db.session, hall)
-    tracks = {t.code: t for t in db.session.scalars(select(Track).order_by(Track.position))}
+    frame = context["frame"]
     return render_template(
         "maps/visit.html",
         exhibition=exhibition,
-        hall=hall,
-        plan=plan,
-        states=states,
-        cards={s.booth.number: _card(s, slug) for s in states},
-        tracks=tracks,
-        frame=frame,
+        **context,
         highlighted=set(stops),
         selected="",
         stops=stops,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from exhibit.catalogue.models import Exhibitor, Solution
@@ -78,3 +80,40 @@ def test_russian_plurals(demo_app):
         "21 решение",
         "22 решения",
     ]
+
+
+def test_catalogue_pages_for_solutions_tracks_and_regions(client):
+    solutions = client.get(f"/{DEMO_SLUG}/solutions/").get_data(as_text=True)
+    assert "Города для жизни" in solutions and 'class="cards"' in solutions
+    tracks = client.get(f"/{DEMO_SLUG}/tracks/").get_data(as_text=True)
+    assert "Платформенная экономика" in tracks
+    track = client.get(f"/{DEMO_SLUG}/tracks/tourism").get_data(as_text=True)
+    assert "Ирбитская ярмарка" in track or "ярмар" in track.lower()
+    assert client.get(f"/{DEMO_SLUG}/tracks/nope").status_code == 404
+    regions = client.get(f"/{DEMO_SLUG}/regions/").get_data(as_text=True)
+    assert "Свердловская область" in regions
+    region = client.get(f"/{DEMO_SLUG}/regions/66").get_data(as_text=True)
+    assert "Ирбит" in region
+    assert client.get(f"/{DEMO_SLUG}/regions/00").status_code == 404
+
+
+def test_regions_and_exhibitors_are_in_russian_alphabetical_order(client):
+    page = client.get(f"/{DEMO_SLUG}/regions/").get_data(as_text=True)
+    names = re.findall(r'/regions/\d+">([^<]+)</a>', page)
+    from exhibit.catalogue.rules import russian_sort_key
+
+    assert names == sorted(names, key=russian_sort_key)
+
+
+def test_exhibitor_and_solution_pages_show_the_booth_on_a_small_map(client):
+    from exhibit.booking.models import Reservation
+
+    reservation = db.session.scalar(select(Reservation).where(Reservation.status == "confirmed"))
+    exhibitor = db.session.get(Exhibitor, reservation.exhibitor_id)
+    page = client.get(f"/{DEMO_SLUG}/exhibitors/{exhibitor.id}").get_data(as_text=True)
+    assert 'class="map-excerpt"' in page
+    assert f"booth={reservation.booth.number}" in page
+    assert "booth-hit" in page
+    solution = exhibitor.solutions[0]
+    page = client.get(f"/{DEMO_SLUG}/solutions/{solution.id}").get_data(as_text=True)
+    assert 'class="map-excerpt"' in page
