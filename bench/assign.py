@@ -18,12 +18,12 @@ import dataclasses
 import math
 import os
 import platform
-import re
 import time
 from datetime import date
 from pathlib import Path
 
 import numpy as np
+from record import write_section
 from shapely.geometry import box
 
 from exhibit.booking.assign import Application, FreeBooth, TrackZone, Weights, assign
@@ -181,19 +181,6 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
-    """Replace (or append) only this benchmark's section of docs/benchmarks.md."""
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    old = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.M | re.S)
-    section = f"{HEADING}\n\n{text.strip()}\n\n"
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    DOC.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2025)
@@ -239,7 +226,7 @@ adjacencies; gap under 1 % (met only without partner terms, see above).
 
 {result}
 """
-    write_doc(text)
+    write_section(HEADING, text, DOC)
     print(f"written to {DOC}")
 
 

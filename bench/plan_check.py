@@ -29,6 +29,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from record import write_section
+
 from exhibit.floorplan.geometry import PROBE, BoothIndex, edge_table
 from exhibit.floorplan.samples import synthetic_hall
 from exhibit.floorplan.validate import overlapping_pairs, validate_plan
@@ -188,8 +190,6 @@ def section(rows: list[dict], budget: float) -> str:
     ]
     return "\n".join(
         [
-            HEADING,
-            "",
             f"Machine: {machine()}.",
             "",
             "Halls from `exhibit.floorplan.samples.synthetic_hall` (3 × 3 m booths in blocks "
@@ -208,18 +208,6 @@ def section(rows: list[dict], budget: float) -> str:
     )
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace this benchmark's section of ``path`` (or append it), keeping the rest."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = old.find(HEADING)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[end + 1 :] if end >= 0 else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     """Run the benchmark and print (and optionally record) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -232,9 +220,9 @@ def main() -> None:
         print(f"… {n} booths", file=sys.stderr, flush=True)
         rows.append(bench_size(n, args.naive_budget))
     text = section(rows, args.naive_budget)
-    print(text)
+    print(HEADING + "\n\n" + text)
     if args.write:
-        write_section(args.write, text)
+        write_section(HEADING, text, args.write)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ Run: ``.venv/bin/python bench/route.py``
 from __future__ import annotations
 
 import argparse
-import platform
 import random
 import statistics
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import networkx
 import shapely
+from record import machine, write_section
 
 from exhibit.floorplan.formats import load_plan
 from exhibit.floorplan.plan import Plan
@@ -72,27 +72,33 @@ def measure(name: str, plan: Plan, repeat: int) -> str:
     )
 
 
+HEADING = "## Visit routes (bench/route.py)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
     args = parser.parse_args()
     halls = [
         ("demo (goroda-rossii-2025)", load_plan(DEMO)),
         ("synthetic_hall(2000)", synthetic_hall(2000, noise=1e-6)),
     ]
-    print(
-        f"Machine: {platform.platform()}, Python {platform.python_version()}; "
-        f"Shapely {shapely.__version__}, GEOS {shapely.geos_version_string}; "
-        f"NetworkX {networkx.__version__}. Medians of {args.repeat} runs; routes from the "
-        "main entrance through random booths (access points already known).\n"
-    )
-    print(
+    lines = [
+        f"Machine: {machine()}; Shapely {shapely.__version__}, GEOS "
+        f"{shapely.geos_version_string}; NetworkX {networkx.__version__}. Medians of "
+        f"{args.repeat} runs; routes from the main entrance through random booths (access "
+        "points already known).",
+        "",
         "| hall | booths | obstacles | graph nodes | graph edges | build, ms "
-        "| all access points, ms | " + " | ".join(f"route {k} stops, ms" for k in STOPS) + " |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(STOPS))
-    for name, plan in halls:
-        print(measure(name, plan, args.repeat))
+        "| all access points, ms | " + " | ".join(f"route {k} stops, ms" for k in STOPS) + " |",
+        "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(STOPS),
+    ]
+    lines += [measure(name, plan, args.repeat) for name, plan in halls]
+    text = "\n".join(lines)
+    print(HEADING + "\n\n" + text)
+    if args.write:
+        write_section(HEADING, text)
 
 
 if __name__ == "__main__":

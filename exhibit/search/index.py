@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, event, func, insert, select, text
@@ -124,16 +123,6 @@ def _follow_changes(session: Session, flush_context: Any) -> None:
 # --- querying ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hit:
-    kind: str
-    ref_id: int
-    exhibitor_id: int
-    #: 0 exact words, 1 word forms (stems), 2 typos / layout / transliteration
-    tier: int
-    score: float
-
-
 def _exact_words(plan: QueryPlan) -> list[str] | None:
     words = [t.variants[0].word for t in plan.terms]
     if not words or not all(_SAFE_WORD.match(w) for w in words):
@@ -158,58 +147,63 @@ _TSV = (
 )
 
 
-def _run(
-    session: Session, exhibition_id: int, expression: str
-) -> list[tuple[int, str, int, int, float]]:
+def _run(session: Session, exhibition_id: int, expression: str) -> list[int]:
+    """Ids of the matching documents, best first (only ids: rows cost more than ranking)."""
     if session.get_bind().dialect.name == "sqlite":
+        # The FTS5 table holds every exhibition; the caller keeps only its own documents.
         statement = text(
-            "SELECT d.id, d.kind, d.ref_id, d.exhibitor_id, "
-            f"bm25(search_fts, {WEIGHTS[0]}, {WEIGHTS[1]}, {WEIGHTS[2]}) AS score "
-            "FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
-            "WHERE search_fts MATCH :q AND d.exhibition_id = :e ORDER BY score LIMIT :n"
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
+            f"ORDER BY bm25(search_fts, {WEIGHTS[0]}, {WEIGHTS[1]}, {WEIGHTS[2]}) LIMIT :n"
         )
     else:
         statement = text(
-            f"SELECT id, kind, ref_id, exhibitor_id, -ts_rank({_TSV}, to_tsquery('simple', :q)) "
-            f"AS score FROM search_document WHERE ({_TSV}) @@ to_tsquery('simple', :q) "
-            "AND exhibition_id = :e ORDER BY score LIMIT :n"
+            f"SELECT id FROM search_document WHERE ({_TSV}) @@ to_tsquery('simple', :q) "
+            f"AND exhibition_id = :e ORDER BY ts_rank({_TSV}, to_tsquery('simple', :q)) DESC, id "
+            "LIMIT :n"
         )
-    return list(session.execute(statement, {"q": expression, "e": exhibition_id, "n": MATCH_LIMIT}))
+    parameters = {"q": expression, "e": exhibition_id, "n": MATCH_LIMIT}
+    return list(session.scalars(statement, parameters))
 
 
-def query(session: Session, exhibition_id: int, plan: QueryPlan) -> list[Hit]:
-    """Documents matching the plan, best first: exact words, then word forms, then guesses;
-    within a tier by weighted relevance (title over summary over description)."""
+def query(session: Session, exhibition_id: int, plan: QueryPlan) -> list[int]:
+    """Ids of the documents matching the plan, best first: exact words, then word forms, then
+    guesses; within a tier by weighted relevance (title over summary over description)."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     tiers = [
         _fts5_exact(plan) if sqlite else _ts_exact(plan),
         fts5_match(plan, kinds=["typed"]) if sqlite else tsquery(plan, kinds=["typed"]),
         fts5_match(plan) if sqlite else tsquery(plan),
     ]
-    best: dict[int, Hit] = {}
-    for tier, expression in enumerate(tiers):
-        if not expression:
-            continue
-        for doc_id, kind, ref_id, exhibitor_id, score in _run(session, exhibition_id, expression):
-            if doc_id not in best:
-                best[doc_id] = Hit(kind, ref_id, exhibitor_id, tier, float(score))
-    return sorted(best.values(), key=lambda h: (h.tier, h.score, h.kind, h.ref_id))
+    ranked: dict[int, None] = {}
+    done: set[str] = set()
+    for expression in tiers:
+        if not expression or expression in done:
+            continue  # without guesses the last tier repeats the one before
+        done.add(expression)
+        for doc_id in _run(session, exhibition_id, expression):
+            ranked.setdefault(doc_id, None)
+    return list(ranked)
+
+
+def index_state(session: Session) -> tuple[int, int]:
+    """(document count, newest document id): changes whenever any document is rewritten."""
+    count, newest = session.execute(
+        select(func.count(SearchDocument.id), func.coalesce(func.max(SearchDocument.id), 0))
+    ).one()
+    return int(count), int(newest)
 
 
 _vocabularies: dict[tuple[str, int, int], TypoIndex] = {}
 
 
-def vocabulary(session: Session) -> TypoIndex:
+def vocabulary(session: Session, state: tuple[int, int] | None = None) -> TypoIndex:
     """The index's own terms, for typo guesses; rebuilt when the documents change.
 
     Cached per process by (database, document count, newest document id): rewriting a
     document gives it a new id, so any change makes a new key.
     """
     bind = session.get_bind()
-    count, newest = session.execute(
-        select(func.count(SearchDocument.id), func.coalesce(func.max(SearchDocument.id), 0))
-    ).one()
-    key = (str(bind.url), count, newest)
+    key = (str(bind.url), *(state or index_state(session)))
     if key not in _vocabularies:
         if bind.dialect.name == "sqlite":
             terms = session.scalars(text("SELECT term FROM search_vocab"))

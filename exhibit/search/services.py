@@ -4,21 +4,48 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from exhibit.booking.services import confirmed_booths
-from exhibit.catalogue.models import Exhibitor, Region, Solution, Track
+from exhibit.catalogue.models import Exhibitor, Region, Track
 from exhibit.catalogue.rules import EXHIBITOR_KINDS, SIZE_CLASSES, STAGES, russian_sort_key
 from exhibit.errors import InvalidParameter
 from exhibit.floorplan.models import Booth, Exhibition
 from exhibit.search import index
+from exhibit.search.models import SearchDocument
 from exhibit.search.text import query_terms
 
 FACETS = ("track", "region", "size", "kind", "stage", "tag")
 MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ExhibitorFacts:
+    """What search needs of an exhibitor, as plain values (cached per worker)."""
+
+    id: int
+    name: str
+    kind: str
+    region_code: str | None
+    region_name: str | None
+    municipality: str | None
+    size_class: str | None
+    solution_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SolutionFacts:
+    id: int
+    title: str
+    summary: str
+    exhibitor_id: int
+    track: str
+    stage: str
+    tags: tuple[str, ...]
 
 
 @dataclass
@@ -26,9 +53,9 @@ class Result:
     type: str
     id: int
     title: str
-    exhibitor: Exhibitor
+    exhibitor: ExhibitorFacts
     booths: list[str]
-    solution: Solution | None = None
+    solution: SolutionFacts | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,7 +63,7 @@ class Result:
             "id": self.id,
             "title": self.title,
             "exhibitor": {"id": self.exhibitor.id, "name": self.exhibitor.name},
-            "region": self.exhibitor.region.name if self.exhibitor.region else None,
+            "region": self.exhibitor.region_name,
             "booth": self.booths[0] if self.booths else None,
         }
 
@@ -51,11 +78,110 @@ class SearchResult:
     truncated: bool = False
 
 
-def _check_filters(session: Session, filters: dict[str, str]) -> dict[str, str]:
+@dataclass
+class Catalogue:
+    """The public catalogue of one exhibition as plain values, with its facet values."""
+
+    exhibitors: dict[int, ExhibitorFacts]
+    solutions: dict[int, SolutionFacts]
+    values: dict[tuple[str, int], dict[str, frozenset[str]]]
+    browse: list[tuple[str, int]]
+    #: search document id → (kind, ref_id), for this exhibition's documents
+    documents: dict[int, tuple[str, int]]
+    #: every (facet, value) of a record, flat, for counting in one pass
+    pairs: dict[tuple[str, int], tuple[tuple[str, str], ...]]
+    #: reference data: track code → name (in the tracks' order), region code → name
+    track_names: dict[str, str]
+    region_names: dict[str, str]
+
+
+_catalogues: dict[tuple, Catalogue] = {}
+
+
+def catalogue_facts(
+    session: Session, exhibition_id: int, state: tuple[int, int] | None = None
+) -> Catalogue:
+    """The approved exhibitors and their solutions, cached per worker.
+
+    The key is the search index's state (document count and newest id): every change of an
+    exhibitor (approval included) or a solution rewrites its documents, so the key moves.
+    """
+    state = state or index.index_state(session)
+    key = (str(session.get_bind().url), exhibition_id, *state)
+    if key in _catalogues:
+        return _catalogues[key]
+    regions = {r.code: r.name for r in session.scalars(select(Region))}
+    exhibitors: dict[int, ExhibitorFacts] = {}
+    solutions: dict[int, SolutionFacts] = {}
+    rows = session.scalars(
+        select(Exhibitor)
+        .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.approved.is_(True))
+        .options(selectinload(Exhibitor.solutions))
+    )
+    for e in rows:
+        for s in e.solutions:
+            solutions[s.id] = SolutionFacts(
+                s.id, s.title, s.summary or "", e.id, s.track_code, s.stage, tuple(s.tags or ())
+            )
+        exhibitors[e.id] = ExhibitorFacts(
+            e.id, e.name, e.kind, e.region_code, regions.get(e.region_code or ""),
+            e.municipality, e.size_class, tuple(s.id for s in e.solutions),
+        )  # fmt: skip
+    values: dict[tuple[str, int], dict[str, frozenset[str]]] = {}
+    for e in exhibitors.values():
+        own = [solutions[i] for i in e.solution_ids]
+        common = {
+            "region": frozenset([e.region_code] if e.region_code else []),
+            "size": frozenset([e.size_class] if e.size_class else []),
+            "kind": frozenset([e.kind]),
+        }
+        values[("exhibitor", e.id)] = {
+            **common,
+            "track": frozenset(s.track for s in own),
+            "stage": frozenset(s.stage for s in own),
+            "tag": frozenset(t for s in own for t in s.tags),
+        }
+        for s in own:
+            values[("solution", s.id)] = {
+                **common,
+                "track": frozenset([s.track]),
+                "stage": frozenset([s.stage]),
+                "tag": frozenset(s.tags),
+            }
+    browse = [
+        ("exhibitor", e.id)
+        for e in sorted(exhibitors.values(), key=lambda e: russian_sort_key(e.name))
+    ]
+    browse += [
+        ("solution", s.id)
+        for s in sorted(solutions.values(), key=lambda s: russian_sort_key(s.title))
+    ]
+    if len(_catalogues) > 16:
+        _catalogues.clear()
+    documents = {
+        doc_id: (kind, ref_id)
+        for doc_id, kind, ref_id in session.execute(
+            select(SearchDocument.id, SearchDocument.kind, SearchDocument.ref_id).where(
+                SearchDocument.exhibition_id == exhibition_id
+            )
+        )
+    }
+    pairs = {
+        k: tuple((name, v) for name in FACETS for v in facet_values[name])
+        for k, facet_values in values.items()
+    }
+    track_names = {t.code: t.name for t in session.scalars(select(Track).order_by(Track.position))}
+    _catalogues[key] = Catalogue(
+        exhibitors, solutions, values, browse, documents, pairs, track_names, regions
+    )
+    return _catalogues[key]
+
+
+def _check_filters(catalogue: Catalogue, filters: dict[str, str]) -> dict[str, str]:
     """Only known facets with known values; a wrong one is a clear 400, not an empty page."""
     known = {
-        "track": set(session.scalars(select(Track.code))),
-        "region": set(session.scalars(select(Region.code))),
+        "track": set(catalogue.track_names),
+        "region": set(catalogue.region_names),
         "size": set(SIZE_CLASSES),
         "kind": set(EXHIBITOR_KINDS),
         "stage": set(STAGES),
@@ -74,18 +200,6 @@ def _check_filters(session: Session, filters: dict[str, str]) -> dict[str, str]:
     return clean
 
 
-def _facet_values(solution: Solution | None, exhibitor: Exhibitor) -> dict[str, set[str]]:
-    solutions = [solution] if solution else list(exhibitor.solutions)
-    return {
-        "track": {s.track_code for s in solutions},
-        "stage": {s.stage for s in solutions},
-        "tag": {t for s in solutions for t in (s.tags or [])},
-        "region": {exhibitor.region_code} if exhibitor.region_code else set(),
-        "size": {exhibitor.size_class} if exhibitor.size_class else set(),
-        "kind": {exhibitor.kind},
-    }
-
-
 def search(
     session: Session,
     exhibition: Exhibition,
@@ -99,86 +213,85 @@ def search(
 
     Counts for one facet ignore that facet's own filter (so other values stay choosable).
     """
-    filters = _check_filters(session, filters or {})
+    state = index.index_state(session)
+    catalogue = catalogue_facts(session, exhibition.id, state)
+    filters = _check_filters(catalogue, filters or {})
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
-    plan = query_terms(q or "", index.vocabulary(session))
+    plan = query_terms(q or "", index.vocabulary(session, state))
 
-    approved = {
-        e.id: e
-        for e in session.scalars(
-            select(Exhibitor)
-            .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.approved.is_(True))
-            .options(selectinload(Exhibitor.solutions), selectinload(Exhibitor.region))
-        )
-    }
-    solutions = {s.id: s for e in approved.values() for s in e.solutions}
     ranked: list[tuple[str, int]] = []
     if plan.booths:
         # A booth number: the exhibitors standing there first, then their solutions.
-        numbers = session.scalars(
+        booth_ids = session.scalars(
             select(Booth.id).where(
                 Booth.exhibition_id == exhibition.id, Booth.number.in_(plan.booths)
             )
         ).all()
-        if numbers:
-            booth_owner_ids = _owners(session, numbers)
-            for exhibitor_id in booth_owner_ids:
-                if exhibitor_id in approved:
-                    ranked.append(("exhibitor", exhibitor_id))
-                    ranked += [("solution", s.id) for s in approved[exhibitor_id].solutions]
+        for exhibitor_id in _owners(session, list(booth_ids)) if booth_ids else []:
+            if exhibitor_id in catalogue.exhibitors:
+                ranked.append(("exhibitor", exhibitor_id))
+                ranked += [("solution", i) for i in catalogue.exhibitors[exhibitor_id].solution_ids]
     if plan.terms:
-        ranked += [(h.kind, h.ref_id) for h in index.query(session, exhibition.id, plan)]
-    elif not plan.booths:
-        # No words: browse everything, exhibitors and solutions by name.
-        ranked = [
-            ("exhibitor", e.id)
-            for e in sorted(approved.values(), key=lambda e: russian_sort_key(e.name))
-        ]
+        documents = catalogue.documents
         ranked += [
-            ("solution", s.id)
-            for s in sorted(solutions.values(), key=lambda s: russian_sort_key(s.title))
+            documents[doc_id]
+            for doc_id in index.query(session, exhibition.id, plan)
+            if doc_id in documents
         ]
+    elif not plan.booths:
+        ranked = catalogue.browse  # no words: everything, by name
 
     seen: set[tuple[str, int]] = set()
-    candidates: list[tuple[str, int, Exhibitor, Solution | None, dict[str, set[str]]]] = []
-    for kind, ref in ranked:
-        if (kind, ref) in seen:
-            continue
-        seen.add((kind, ref))
-        solution = solutions.get(ref) if kind == "solution" else None
-        exhibitor = solution.exhibitor if solution else approved.get(ref)
-        if exhibitor is None or exhibitor.id not in approved:
-            continue  # not public (awaiting approval) or from another exhibition
-        candidates.append((kind, ref, exhibitor, solution, _facet_values(solution, exhibitor)))
+    candidates: list[tuple[tuple[str, int], dict[str, frozenset[str]]]] = []
+    for key in ranked:
+        if key in seen or key not in catalogue.values:
+            continue  # repeated, or not public (awaiting approval, another exhibition)
+        seen.add(key)
+        candidates.append((key, catalogue.values[key]))
 
-    def passes(values: dict[str, set[str]], skip: str | None = None) -> bool:
+    def passes(values: dict[str, frozenset[str]], skip: str | None = None) -> bool:
         return all(v in values[name] for name, v in filters.items() if name != skip)
 
-    matched = [c for c in candidates if passes(c[4])]
+    matched = [key for key, values in candidates if not filters or passes(values)]
     facets: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for name in FACETS:
-        for *_, values in candidates:
-            if passes(values, skip=name):
-                facets[name].update(values[name])
+    if not filters:
+        # One pass, counted in C: (facet, value) pairs of every match.
+        pairs = Counter(chain.from_iterable(catalogue.pairs[key] for key in matched))
+        for (name, value), count in pairs.items():
+            facets[name][value] = count
+    else:
+        # A facet's counts ignore its own filter, so its other values stay choosable.
+        for name in FACETS:
+            facets[name] = Counter(
+                chain.from_iterable(
+                    values[name] for _, values in candidates if passes(values, skip=name)
+                )
+            )
+    results = []
     page = matched[offset : offset + limit]
-    booths = confirmed_booths(session, {c[2].id for c in page})
-    results = [
-        Result(
-            type=kind,
-            id=ref,
-            title=solution.title if solution else exhibitor.name,
-            exhibitor=exhibitor,
-            booths=[b.number for b in booths.get(exhibitor.id, [])],
-            solution=solution,
+    owners = {
+        (catalogue.solutions[ref].exhibitor_id if kind == "solution" else ref) for kind, ref in page
+    }
+    booths = confirmed_booths(session, owners)
+    for kind, ref in page:
+        solution = catalogue.solutions[ref] if kind == "solution" else None
+        exhibitor = catalogue.exhibitors[solution.exhibitor_id if solution else ref]
+        results.append(
+            Result(
+                type=kind,
+                id=ref,
+                title=solution.title if solution else exhibitor.name,
+                exhibitor=exhibitor,
+                booths=[b.number for b in booths.get(exhibitor.id, [])],
+                solution=solution,
+            )
         )
-        for kind, ref, exhibitor, solution, _ in page
-    ]
     return SearchResult(
         query=plan.text,
         total=len(matched),
         results=results,
-        facets=_label_facets(session, facets),
+        facets=_label_facets(catalogue, facets),
         filters=filters,
         truncated=plan.truncated,
     )
@@ -214,14 +327,15 @@ STAGE_LABELS = {"idea": "идея", "pilot": "пилот", "operation": "раб�
 
 
 def _label_facets(
-    session: Session, counts: dict[str, Counter[str]]
+    catalogue: Catalogue, counts: dict[str, Counter[str]]
 ) -> dict[str, list[tuple[str, str, int]]]:
     """Facet values as (value, label, count): tracks in their order, the rest by count/name."""
-    tracks = {t.code: t for t in session.scalars(select(Track).order_by(Track.position))}
-    regions = {r.code: r.name for r in session.scalars(select(Region))}
+    regions = catalogue.region_names
     labelled: dict[str, list[tuple[str, str, int]]] = {}
     labelled["track"] = [
-        (code, t.name, counts["track"][code]) for code, t in tracks.items() if counts["track"][code]
+        (code, name, counts["track"][code])
+        for code, name in catalogue.track_names.items()
+        if counts["track"][code]
     ]
     labelled["region"] = sorted(
         ((c, regions.get(c, c), n) for c, n in counts["region"].items()),

@@ -1,0 +1,179 @@
+"""Search at 10,000 solutions: latency and throughput in-process, and the search page under
+gunicorn (2 sync workers) against a bare Flask endpoint, measured with wrk in the same run.
+
+    .venv/bin/python bench/search.py [--solutions 10000] [--seconds 10] [--write]
+
+Targets (issue 5): median search under 15 ms at 10,000 solutions, facet counts included;
+the search page at least 40 % of the bare endpoint's requests per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from record import machine, write_section
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADING = "## Search (bench/search.py)"
+QUERIES = [
+    "транспорт", "благоустройство скверов", "Ирбит", "Ekaterinburg", "транспртная",
+    ",kfujecnhjqcndj", "цифровая платформа", "туризм", "школа", "отходы", "объем работ",
+    "сквер", "освещение", "B12", "молодёжь", "бюджет", "экология", "набережная",
+]  # fmt: skip
+
+
+def build(url: str, solutions: int) -> None:
+    """The demo, then synthetic exhibitors with solutions made from the demo's own words."""
+    from exhibit import create_app
+    from exhibit.catalogue.models import Exhibitor, Solution
+    from exhibit.db import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    runner = app.test_cli_runner()
+    for command in ("init-db", "demo"):
+        result = runner.invoke(args=[command])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        demo = db.session.scalars(db.select(Exhibitor)).all()
+        texts = [s for e in demo for s in e.solutions]
+        words = " ".join(f"{s.title} {s.summary} {s.description}" for s in texts).split()
+        rng = random.Random(2025)
+        have = len(texts)
+        batch = 0
+        while have < solutions:
+            model = rng.choice(demo)
+            exhibitor = Exhibitor(
+                exhibition_id=model.exhibition_id, name=f"{model.name} · {batch}",
+                kind=model.kind, region_code=model.region_code, municipality=model.municipality,
+                population=model.population, approved=True,
+            )  # fmt: skip
+            for _ in range(10):
+                source = rng.choice(texts)
+                exhibitor.solutions.append(
+                    Solution(
+                        title=" ".join(rng.sample(words, 6)),
+                        summary=" ".join(rng.sample(words, 14)),
+                        description=" ".join(rng.sample(words, 60)),
+                        track_code=source.track_code,
+                        stage=source.stage,
+                        tags=source.tags,
+                    )
+                )
+            db.session.add(exhibitor)
+            have += 10
+            batch += 1
+            if batch % 50 == 0:
+                db.session.commit()
+        db.session.commit()
+
+
+def in_process(url: str, rounds: int) -> dict[str, float]:
+    from exhibit import create_app
+    from exhibit.db import db
+    from exhibit.floorplan.services import get_exhibition
+    from exhibit.search.services import search
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        exhibition = get_exhibition(db.session, "goroda-rossii-2025")
+        search(db.session, exhibition, "прогрев")  # build the per-worker caches once
+        times = []
+        for _ in range(rounds):
+            for q in QUERIES:
+                start = time.perf_counter()
+                search(db.session, exhibition, q)
+                times.append(time.perf_counter() - start)
+                db.session.rollback()
+        times.sort()
+        return {
+            "median_ms": statistics.median(times) * 1000,
+            "p95_ms": times[int(len(times) * 0.95)] * 1000,
+            "qps": len(times) / sum(times),
+        }
+
+
+def gunicorn(target: str, env: dict[str, str], cwd: Path, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", target],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(3)
+    return process
+
+
+def wrk(url: str, seconds: int) -> float:
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True
+    ).stdout
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--solutions", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="exhibit-bench-"))
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["EXHIBIT_INSTANCE_PATH"] = str(workdir)
+    try:
+        started = time.perf_counter()
+        build(url, args.solutions)
+        print(f"built {args.solutions} solutions in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)  # fmt: skip
+        latency = in_process(url, rounds=5)
+        env = {**os.environ, "EXHIBIT_DATABASE_URL": url, "EXHIBIT_SECRET_KEY": "bench"}
+        rates = {}
+        page = "/goroda-rossii-2025/search?q=" + quote("благоустройство")
+        for name, target, cwd, path in (
+            ("bare", "bare:app", ROOT / "bench", "/"),
+            ("search page", "wsgi:app", ROOT, page),
+        ):
+            process = gunicorn(target, env, cwd, 8765)
+            try:
+                wrk(f"http://127.0.0.1:8765{path}", 2)  # warm-up: caches, connections
+                rates[name] = wrk(f"http://127.0.0.1:8765{path}", args.seconds)
+            finally:
+                process.terminate()
+                process.wait(30)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    ratio = rates["search page"] / rates["bare"]
+    text = "\n".join(
+        [
+            f"Machine: {machine()}; SQLite FTS5, PyStemmer; gunicorn 2 sync workers; wrk -t2 -c16.",
+            "",
+            f"Corpus: the demo plus synthetic exhibitors up to {args.solutions:,} solutions "
+            f"(texts made of the demo's words); {len(QUERIES)} queries × 5 rounds, in-process "
+            "`search()` with facet counts (word forms, typos, layout, transliteration, booth "
+            "numbers included).",
+            "",
+            "| measure | value | target |",
+            "|---|---:|---|",
+            f"| median search | {latency['median_ms']:.1f} ms | < 15 ms |",
+            f"| p95 search | {latency['p95_ms']:.1f} ms | |",
+            f"| searches per second, one thread | {latency['qps']:.0f} | |",
+            f"| bare Flask endpoint | {rates['bare']:.0f} req/s | |",
+            f"| search page «благоустройство» | {rates['search page']:.0f} req/s | |",
+            f"| search page ÷ bare endpoint | {ratio:.0%} | ≥ 40 % |",
+        ]
+    )
+    print(HEADING + "\n\n" + text)
+    if args.write:
+        write_section(HEADING, text)
+
+
+if __name__ == "__main__":
+    main()
