@@ -17,6 +17,7 @@ from exhibit import audit
 from exhibit.booking.models import Reservation
 from exhibit.booking.plans import import_plan
 from exhibit.catalogue.models import Exhibitor, Solution
+from exhibit.catalogue.rules import plural_ru
 from exhibit.catalogue.services import read_data_file
 from exhibit.floorplan.formats import load_plan
 from exhibit.floorplan.models import Booth, Exhibition
@@ -74,11 +75,37 @@ def load_demo(session: Session) -> DemoResult:
         exhibition.id,
         after={"booths": len(hall.booths), "exhibitors": len(exhibitors), **counts},
     )
+    accounts = _add_accounts(session, exhibitors)
     message = (
-        f"Демо-выставка «{exhibition.title}» загружена: {len(hall.booths)} стендов, "
-        f"{len(exhibitors)} экспонентов, {sum(counts.values())} бронирований."
+        f"Демо-выставка «{exhibition.title}» загружена: "
+        f"{plural_ru(len(hall.booths), 'стенд', 'стенда', 'стендов')}, "
+        f"{plural_ru(len(exhibitors), 'экспонент', 'экспонента', 'экспонентов')}, "
+        f"{plural_ru(sum(counts.values()), 'бронирование', 'бронирования', 'бронирований')}.\n"
+        "Демо-учётные записи (пароли показаны один раз):\n"
+        + "\n".join(f"  {role}: {email} / {password}" for role, email, password in accounts)
     )
     return DemoResult(True, exhibition, message)
+
+
+def _add_accounts(session: Session, exhibitors: list[Exhibitor]) -> list[tuple[str, str, str]]:
+    """An organiser and the user of an approved municipality, with random passwords.
+
+    The passwords are printed once by ``demo`` and stored only as argon2 hashes: nothing
+    secret is in the repository.
+    """
+    from exhibit.accounts.services import create_user
+
+    irbit = next(e for e in exhibitors if e.municipality == "Ирбит" and e.approved)
+    made = []
+    for role, email, exhibitor in (
+        ("организатор", "organiser@example.ru", None),
+        ("экспонент", "irbit@example.ru", irbit),
+    ):
+        _, password = create_user(
+            session, email, "organiser" if exhibitor is None else "exhibitor", exhibitor=exhibitor
+        )
+        made.append((role, email, password))
+    return made
 
 
 def _add_exhibitors(session: Session, exhibition: Exhibition) -> list[Exhibitor]:

@@ -36,3 +36,18 @@ def russian_sort_key(text: str) -> tuple[str, str]:
     folded = text.casefold()
     # Map ё between е and ж: е = U+0435, ж = U+0436; "е\uffff" sorts after every "е…".
     return (folded.replace("ё", "е\U0010ffff"), text)
+
+
+def plural_ru(count: int, one: str, few: str, many: str) -> str:
+    """``count`` with the Russian word form it takes: 1 стенд, 2 стенда, 5 стендов, 21 стенд.
+
+    For messages outside templates (the command line); templates use Flask-Babel's ngettext.
+    """
+    tail, tens = count % 10, count % 100
+    if tail == 1 and tens != 11:
+        word = one
+    elif 2 <= tail <= 4 and not 12 <= tens <= 14:
+        word = few
+    else:
+        word = many
+    return f"{count} {word}"

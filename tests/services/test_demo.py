@@ -87,3 +87,13 @@ def test_demo_twice_changes_nothing(demo_app):
 def test_demo_load_is_audited(demo_app):
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"plan.imported", "demo.loaded"} <= actions
+
+
+def test_demo_makes_accounts_to_try_it_with(demo_app):
+    from exhibit.accounts.models import User
+
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    assert users["organiser@example.ru"].role == "organiser"
+    irbit = users["irbit@example.ru"]
+    assert irbit.exhibitor.municipality == "Ирбит" and irbit.exhibitor.approved
+    assert irbit.password_hash.startswith("$argon2id$")

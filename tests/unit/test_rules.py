@@ -89,3 +89,15 @@ def test_russian_alphabetical_order_puts_yo_after_ye():
     assert sorted(names, key=russian_sort_key) == [
         "абакан", "Екатеринбург", "Еманжелинск", "Ёлкино", "Жуковский", "Яр",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(1, "1 стенд"), (2, "2 стенда"), (5, "5 стендов"), (11, "11 стендов"), (12, "12 стендов"),
+     (21, "21 стенд"), (22, "22 стенда"), (111, "111 стендов"), (184, "184 стенда"),
+     (0, "0 стендов")],
+)  # fmt: skip
+def test_russian_plurals_on_the_command_line(count, expected):
+    from exhibit.catalogue.rules import plural_ru
+
+    assert plural_ru(count, "стенд", "стенда", "стендов") == expected
