@@ -55,6 +55,11 @@ def _finish_config(app: Flask) -> None:
             f"EXHIBIT_DATABASE_URL is not a usable database URL ({exc}); "
             "expected e.g. sqlite:///path/exhibit.sqlite3 or postgresql+psycopg://user@host/db"
         ) from None
+    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == "sqlite":
+        # A local file needs no liveness check on every checkout (a server connection does).
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         app.config["SQLALCHEMY_DATABASE_URI"] = (

@@ -18,6 +18,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
     app.jinja_env.add_extension("jinja2.ext.do")
+    # Block tags leave no blank lines behind: smaller pages, the same markup.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.context_processor(_default_exhibition)
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["money"] = format_money

@@ -7,7 +7,9 @@ from werkzeug.wrappers import Response
 
 from exhibit.db import db
 from exhibit.errors import InvalidParameter
+from exhibit.extensions import limiter
 from exhibit.floorplan.services import get_exhibition
+from exhibit.pagecache import cached_page
 from exhibit.search.services import FACETS, search
 
 bp = Blueprint("search", __name__)
@@ -43,16 +45,21 @@ def _run(slug: str, default_limit: int):
 
 
 @bp.get("/<slug>/search")
+@limiter.exempt  # public and cached; rate limits guard sign-in and the API
 def page(slug: str) -> str:
-    exhibition, result, limit, offset = _run(slug, PAGE_SIZE)
-    return render_template(
-        "search/page.html",
-        exhibition=exhibition,
-        result=result,
-        q=request.args.get("q", ""),
-        limit=limit,
-        offset=offset,
-    )
+    def render() -> str:
+        exhibition, result, limit, offset = _run(slug, PAGE_SIZE)
+        return render_template(
+            "search/page.html",
+            exhibition=exhibition,
+            result=result,
+            q=request.args.get("q", ""),
+            limit=limit,
+            offset=offset,
+        )
+
+    # Visitors repeat the same searches; anonymous pages are shared until the data changes.
+    return cached_page(render)
 
 
 @bp.get("/api/v1/exhibitions/<slug>/search")

@@ -1,0 +1,55 @@
+"""Rendered pages for anonymous visitors, cached per worker until the data changes.
+
+The key holds the data version: the newest audit event (every change the services make
+writes one) and the search index's state (every document rewrite moves it). A page is
+cached only for a visitor without a session of their own (not signed in, no flash
+messages), whose page is the same as every other anonymous visitor's in that language.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from exhibit.db import db
+
+MAX_PAGES = 256
+_pages: OrderedDict[tuple, str] = OrderedDict()
+_lock = threading.Lock()  # the development server and gthread workers use threads
+
+
+_VERSION = text(
+    "SELECT (SELECT coalesce(max(id), 0) FROM audit_event),"
+    " (SELECT count(*) FROM search_document), (SELECT coalesce(max(id), 0) FROM search_document)"
+)
+
+
+def data_version() -> tuple[str, int, int, int]:
+    """The newest audit event and the search index's state, in one round trip."""
+    newest_event, documents, newest_document = db.session.execute(_VERSION).one()
+    return (str(db.engine.url), int(newest_event), int(documents), int(newest_document))
+
+
+def cached_page(render: Callable[[], str]) -> str:
+    """``render()``'s page, from the cache when this anonymous request was rendered before."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return render()
+    from exhibit.site import current_locale
+
+    key = (request.full_path, current_locale(), data_version())
+    with _lock:
+        page = _pages.get(key)
+        if page is not None:
+            _pages.move_to_end(key)
+            return page
+    page = render()
+    with _lock:
+        _pages[key] = page
+        if len(_pages) > MAX_PAGES:
+            _pages.popitem(last=False)
+    return page
