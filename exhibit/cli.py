@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from exhibit.catalogue.models import Exhibitor
-from exhibit.catalogue.rules import name_key
+from exhibit.catalogue.rules import name_key, plural_ru
 from exhibit.db import begin_write, db
 from exhibit.errors import DomainError
 from exhibit.floorplan.models import Exhibition
@@ -56,7 +56,7 @@ def init_db_command() -> None:
         f"регионов: {added['regions']}."
     )
     if indexed:
-        click.echo(f"Поисковый индекс построен заново: {indexed} документов.")
+        click.echo(f"Поисковый индекс построен заново: {documents(indexed)}.")
 
 
 def _index_if_incomplete() -> int:
@@ -82,7 +82,7 @@ def search_reindex_command() -> None:
     begin_write(db.session)
     written = reindex(db.session)
     db.session.commit()
-    click.echo(f"Поисковый индекс построен заново: {written} документов.")
+    click.echo(f"Поисковый индекс построен заново: {documents(written)}.")
 
 
 @click.command("demo")
@@ -177,6 +177,10 @@ def sweep_holds_command() -> None:
     expired = expire_lapsed(db.session)
     db.session.commit()
     click.echo(f"Истекло удержаний: {expired}.")
+
+
+def documents(count: int) -> str:
+    return plural_ru(count, "документ", "документа", "документов")
 
 
 def register(app: Flask) -> None:

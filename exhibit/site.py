@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -97,4 +98,8 @@ def _http_error(error: HTTPException) -> Any:
             }
         }
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=None), status
+    message = None
+    if status == 413:
+        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        message = _("Файл слишком большой: можно загрузить не больше %(mb)d МБ.", mb=limit)
+    return render_template("errors/error.html", status=status, message=message), status

@@ -157,3 +157,21 @@ def test_renumber_draft(organiser):
     response = client.post("/plans/halls/Зал 1/renumber", data={"csrf_token": token})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "перенумерованы" in page and "Ошибок нет" in page
+
+
+def test_a_huge_upload_is_refused_with_a_clear_message(organiser, app):
+    # The same limit as in production (MAX_CONTENT_LENGTH), made small so the test client
+    # need not build a 26 MB body.
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    _, client, token = organiser
+    response = upload(client, token, b"{" + b" " * (128 * 1024) + b"}", "big.geojson")
+    assert response.status_code == 413
+    assert "Файл слишком большой" in response.get_data(as_text=True)
+    assert app.extensions["sqlalchemy"].session.scalar(select(PlanDraft)) is None
+
+
+def test_a_truncated_dxf_is_refused_and_nothing_is_stored(organiser, app):
+    _, client, token = organiser
+    response = upload(client, token, b"  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLY", "plan.dxf")
+    assert response.status_code == 422
+    assert app.extensions["sqlalchemy"].session.scalar(select(PlanDraft)) is None
