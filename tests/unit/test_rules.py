@@ -101,3 +101,58 @@ def test_russian_plurals_on_the_command_line(count, expected):
     from exhibit.catalogue.rules import plural_ru
 
     assert plural_ru(count, "стенд", "стенда", "стендов") == expected
+
+
+def test_translation_catalogues_are_complete():
+    """Every interface string has an English translation and Russian plural forms."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2] / "exhibit" / "translations"
+    with open(root / "en" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        english = read_po(fh, locale="en")
+    with open(root / "ru" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        russian = read_po(fh, locale="ru")
+    missing = [
+        m.id
+        for m in english
+        if m.id and ("fuzzy" in m.flags or not (all(m.string) if m.pluralizable else m.string))
+    ]
+    assert missing == []
+    assert [m.id for m in russian if m.pluralizable and not all(m.string)] == []
+
+    # And the catalogues know every string the code and templates use (pybabel extract).
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("exhibit/**.py", "python"), ("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
+    used = {
+        message if isinstance(message, str) else message[0]
+        for _, _, message, *_ in extract_from_dir(
+            root.parents[1],
+            method_map,
+            options,
+            keywords={
+                "_": None,
+                "_l": None,
+                "gettext": None,
+                "ngettext": (1, 2),
+                "lazy_gettext": None,
+            },
+        )
+    }
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in english}
+    assert sorted(used - known) == [], "run pybabel extract/update and translate"
+
+
+def test_the_russian_catalogue_only_adds_plural_forms():
+    """msgids are Russian: a Russian msgstr other than a plural form would replace the text."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "exhibit/translations/ru/LC_MESSAGES/messages.po"
+    with open(path, "rb") as fh:
+        russian = read_po(fh, locale="ru")
+    assert [m.id for m in russian if m.id and not m.pluralizable and m.string] == []
