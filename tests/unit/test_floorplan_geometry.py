@@ -18,7 +18,8 @@ from exhibit.floorplan.geometry import (
 )
 from exhibit.floorplan.plan import Plan, PlanBooth, PlanFeature
 
-REAL = Path("/work/shared/data/real-show-booths.json")
+# The project's shared/ folder stands beside the checkout (not in it: data is not copied in).
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-show-booths.json"
 
 
 def facts_of(*booths: tuple[str, Polygon], hall=None, obstacles=()) -> dict:
