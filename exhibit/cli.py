@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -167,6 +168,36 @@ def users_token_command(email: str, label: str) -> None:
     click.echo(token)
 
 
+exhibitors_cli = AppGroup("exhibitors", help="Exhibitors in bulk.")
+
+
+@exhibitors_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@database_command
+def exhibitors_import_command(file: Path, slug: str) -> None:
+    """Import exhibitors and solutions from CSV (UTF-8, header row) or JSON; all or nothing."""
+    from exhibit.catalogue.importer import import_exhibitors, read_rows
+    from exhibit.floorplan.services import get_exhibition
+
+    try:
+        rows = read_rows(file.read_bytes(), file.name)
+        exhibition = get_exhibition(db.session, slug)
+        result = import_exhibitors(db.session, exhibition, rows)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        lines = [error.message]
+        for problem in error.details or []:
+            lines.append(f"  строка {problem['line']}, {problem['column']}: {problem['message']}")
+        raise click.ClickException("\n".join(lines)) from None
+    click.echo(
+        f"Импорт: экспонентов новых {result.exhibitors_new}, дополненных "
+        f"{result.exhibitors_updated}; решений добавлено {result.solutions_new}, уже были "
+        f"{result.solutions_skipped}; заявок «любой стенд» {result.applications}."
+    )
+
+
 @click.command("sweep-holds")
 @database_command
 def sweep_holds_command() -> None:
@@ -191,6 +222,6 @@ def register(app: Flask) -> None:
     plan_cli.add_command(import_command)
     plan_cli.add_command(export_command)
     commands = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
-                search_reindex_command)  # fmt: skip
+                search_reindex_command, exhibitors_cli)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)
