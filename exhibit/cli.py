@@ -198,6 +198,47 @@ def exhibitors_import_command(file: Path, slug: str) -> None:
     )
 
 
+@click.command("assign")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--apply", "do_apply", is_flag=True, help="Hold the assigned booths.")
+@database_command
+def assign_command(slug: str, as_json: bool, do_apply: bool) -> None:
+    """Preview (or apply) the automatic assignment of "any booth" applications."""
+    import json
+
+    from exhibit.booking import assignment
+    from exhibit.floorplan.services import get_exhibition
+
+    try:
+        exhibition = get_exhibition(db.session, slug)
+        if do_apply:
+            result = assignment.apply(db.session, exhibition)
+            db.session.commit()
+        else:
+            result = assignment.preview(db.session, exhibition)
+            db.session.rollback()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for a in result.assignments:
+        costs = ", ".join(f"{k} {v:.2f}" for k, v in a.cost.items() if v)
+        click.echo(f"{a.exhibitor}: {', '.join(a.booths)} — {'; '.join(a.reasons)}"
+                   + (f" [{costs}]" if costs else ""))  # fmt: skip
+    for u in result.unplaced:
+        click.echo(f"не размещён: {u.exhibitor} — {u.reason}")
+    q = result.quality
+    click.echo(
+        f"Размещено {q.placed_share:.0%}, в зоне своего направления {q.in_zone_share:.0%}, "
+        f"средняя разница площади {q.mean_area_diff:.1%}, соседств конкурентов "
+        f"{q.competitor_adjacencies}, разрыв с оптимумом не больше {q.optimality_gap:.1%}."
+        + (" Стенды удержаны за экспонентами." if do_apply else " Ничего не изменено.")
+    )
+
+
 @click.command("sweep-holds")
 @database_command
 def sweep_holds_command() -> None:
@@ -222,6 +263,6 @@ def register(app: Flask) -> None:
     plan_cli.add_command(import_command)
     plan_cli.add_command(export_command)
     commands = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
-                search_reindex_command, exhibitors_cli)  # fmt: skip
+                search_reindex_command, exhibitors_cli, assign_command)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

@@ -1,0 +1,188 @@
+"""Automatic assignment in the database: build the solver's input, preview, apply.
+
+The solver (:mod:`exhibit.booking.assign`) is pure; this module turns the exhibition's
+"any booth" applications and its free booths into its input and applies a result as
+organiser holds, in one transaction with an audit event per hold. Booths that are
+confirmed, held by an organiser, requested by an exhibitor or blocked are never offered;
+holds made by an earlier assignment run are, with the exhibitor's current booths passed on
+so that a re-run moves as few exhibitors as possible.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shapely.ops import unary_union
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exhibit import audit
+from exhibit.booking.assign import (
+    Application,
+    AssignmentInputError,
+    AssignmentResult,
+    FreeBooth,
+    TrackZone,
+    assign,
+)
+from exhibit.booking.models import Reservation
+from exhibit.booking.rules import ACTIVE_STATUSES
+from exhibit.booking.services import reservation_state
+from exhibit.catalogue.models import Exhibitor, Track
+from exhibit.db import begin_write
+from exhibit.errors import DomainError
+from exhibit.floorplan.models import Booth, Exhibition
+from exhibit.floorplan.services import hall_plan
+from exhibit.timeutil import utcnow
+
+#: Reservations made by an assignment run carry this note (and may be moved by the next run).
+ASSIGNED = "assignment"
+
+
+class AssignmentRefused(DomainError):
+    """The applications cannot be assigned as they are (``details`` names who and why)."""
+
+
+def _solver_input(session: Session, exhibition: Exhibition):
+    now = utcnow()
+    active = list(
+        session.scalars(
+            select(Reservation)
+            .join(Booth, Booth.id == Reservation.booth_id)
+            .where(Booth.exhibition_id == exhibition.id, Reservation.status.in_(ACTIVE_STATUSES))
+        )
+    )
+    live = [
+        r for r in active
+        if r.status == "confirmed" or r.expires_at is None or r.expires_at > now
+    ]  # fmt: skip
+    movable = {r.booth_id: r for r in live if r.note == ASSIGNED and r.status == "held"}
+    taken = {r.booth_id for r in live} - set(movable)
+
+    applicants = list(
+        session.scalars(
+            select(Exhibitor)
+            .where(
+                Exhibitor.exhibition_id == exhibition.id,
+                Exhibitor.approved.is_(True),
+                Exhibitor.application.is_not(None),
+            )
+            .order_by(Exhibitor.created_at, Exhibitor.id)
+        )
+    )
+    holding = {r.exhibitor_id for r in live if r.booth_id in taken}
+    current: dict[int, list[str]] = {}
+    for reservation in movable.values():
+        current.setdefault(reservation.exhibitor_id, []).append(reservation.booth.number)
+
+    free, zones, placed = [], [], {}
+    for hall in exhibition.halls:
+        plan = hall_plan(hall)
+        zones += [TrackZone(z.track, z.geometry) for z in plan.zones if z.track]
+        entrance = unary_union([e.geometry for e in plan.entrances]) if plan.entrances else None
+        for booth in hall.current_booths:
+            if booth.blocked or booth.id in taken:
+                continue
+            free.append(
+                FreeBooth(
+                    number=booth.number,
+                    polygon=booth.polygon,
+                    area_m2=float(booth.area_m2),
+                    kind=booth.kind,
+                    zone_track=booth.zone_track,
+                    distance_to_entrance=entrance.distance(booth.polygon) if entrance else 0.0,
+                )
+            )
+    by_id = {e.id: e for e in session.scalars(
+        select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id))}  # fmt: skip
+    for reservation in live:
+        if reservation.booth_id in taken:
+            owner = by_id[reservation.exhibitor_id].name
+            shapes = [placed[owner]] if owner in placed else []
+            placed[owner] = unary_union([*shapes, reservation.booth.polygon])
+    applications = [
+        Application(
+            exhibitor=e.name,
+            requested_area=float((e.application or {}).get("requested_area") or 0),
+            track=(e.application or {}).get("track") or "",
+            wish_kind=(e.application or {}).get("wish_kind"),
+            partners=tuple((e.application or {}).get("partners") or ()),
+            competitors=tuple((e.application or {}).get("competitors") or ()),
+            step_free=bool((e.application or {}).get("step_free")),
+            current_booths=tuple(current.get(e.id, ())),
+        )
+        for e in applicants
+        if e.id not in holding  # already has a booth of its own choosing
+    ]
+    return applications, free, zones, placed, movable
+
+
+def preview(session: Session, exhibition: Exhibition) -> AssignmentResult:
+    """The optimal assignment of the open applications to the free booths (nothing stored)."""
+    applications, free, zones, placed, _ = _solver_input(session, exhibition)
+    if not applications:
+        raise AssignmentRefused("Нет заявок «любой стенд» без стенда: назначать некого")
+    try:
+        return assign(
+            applications,
+            free,
+            zones,
+            placed=placed,
+            known_tracks=set(session.scalars(select(Track.code))),
+        )
+    except AssignmentInputError as error:
+        problems = getattr(error, "problems", None) or [str(error)]
+        raise AssignmentRefused(
+            "Заявки нельзя распределить: " + "; ".join(map(str, problems[:5])),
+            details=[str(p) for p in problems],
+        ) from None
+
+
+def apply(
+    session: Session, exhibition: Exhibition, *, user_id: int | None = None
+) -> AssignmentResult:
+    """Compute the assignment and hold every assigned booth for its exhibitor, in one go.
+
+    Callers check who may do this (organisers on the web; operators on the command line).
+    """
+    begin_write(session)
+    result = preview(session, exhibition)
+    _, _, _, _, movable = _solver_input(session, exhibition)
+    names = {e.name: e for e in session.scalars(
+        select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id))}  # fmt: skip
+    booths = {b.number: b for hall in exhibition.halls for b in hall.current_booths}
+    wanted = {number: a.exhibitor for a in result.assignments for number in a.booths}
+    # Earlier assignment holds that this run moves elsewhere are released first.
+    for reservation in movable.values():
+        number = reservation.booth.number
+        if wanted.get(number) != reservation.exhibitor.name:
+            before = reservation_state(reservation)
+            reservation.status = "cancelled"
+            reservation.decided_at = utcnow()
+            reservation.decided_by_id = user_id
+            session.flush()
+            after = reservation_state(reservation)
+            audit.record(
+                session, "reservation.cancelled", "reservation", reservation.id,
+                before=before, after=after, user_id=user_id,
+            )  # fmt: skip
+    kept = {(r.booth.number, r.exhibitor.name) for r in movable.values() if r.status == "held"}
+    expires = utcnow() + timedelta(hours=exhibition.hold_hours)
+    for number, exhibitor_name in wanted.items():
+        if (number, exhibitor_name) in kept:
+            continue
+        reservation = Reservation(
+            booth_id=booths[number].id,
+            exhibitor_id=names[exhibitor_name].id,
+            status="held",
+            expires_at=expires,
+            created_by_id=user_id,
+            note=ASSIGNED,
+        )
+        session.add(reservation)
+        session.flush()
+        audit.record(session, "reservation.held", "reservation", reservation.id,
+                     after=reservation_state(reservation), user_id=user_id)  # fmt: skip
+    audit.record(session, "assignment.applied", "exhibition", exhibition.id,
+                 after=result.to_dict()["quality"], user_id=user_id)  # fmt: skip
+    return result
