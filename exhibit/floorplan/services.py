@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from exhibit.errors import NotFound
 from exhibit.floorplan.formats.geojson import from_geojson
@@ -43,6 +43,18 @@ def plan_document(hall: Hall) -> dict[str, Any]:
     return current.document
 
 
+_plans: dict[tuple[str, int, int], Plan] = {}
+
+
 def hall_plan(hall: Hall) -> Plan:
-    """The hall's current plan (obstacles, zones, doors) as plain values."""
-    return from_geojson(plan_document(hall))
+    """The hall's current plan (obstacles, zones, doors) as plain values.
+
+    Cached per worker by plan version: a version never changes once stored.
+    """
+    key = (str(object_session(hall).get_bind().url), hall.id, hall.plan_version)
+    if key not in _plans:
+        if len(_plans) > 32:
+            _plans.clear()
+        # Stored documents were checked when they were imported.
+        _plans[key] = from_geojson(plan_document(hall), trusted=True)
+    return _plans[key]

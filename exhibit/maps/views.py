@@ -14,7 +14,8 @@ from exhibit.errors import InvalidParameter, NotFound
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import get_exhibition, hall_plan
 from exhibit.maps.route import MAX_STOPS, RouteError, WalkGraph, visit_route
-from exhibit.maps.svg import Frame
+from exhibit.maps.svg import Frame, label_point, label_size
+from exhibit.pagecache import cached_page
 from exhibit.search.services import search
 
 bp = Blueprint("maps", __name__)
@@ -40,23 +41,50 @@ def _card(state: Any, slug: str) -> dict[str, Any] | None:
     }
 
 
+_shapes: dict[tuple[str, int, int, Frame], dict[str, tuple[str, float, float, float]]] = {}
+
+
+def booth_shapes(hall: Hall, frame: Frame) -> dict[str, tuple[str, float, float, float]]:
+    """Booth number → (SVG path, label x, label y, font size) in ``frame``: the geometry work
+    of drawing a hall, done once per plan version and frame in each worker."""
+    key = (str(db.engine.url), hall.id, hall.plan_version, frame)
+    if key not in _shapes:
+        if len(_shapes) > 64:
+            _shapes.clear()
+        _shapes[key] = {
+            b.number: (
+                frame.path(b.polygon),
+                *frame.point(*label_point(b.polygon)),
+                label_size(b.polygon),
+            )
+            for b in hall.current_booths
+        }
+    return _shapes[key]
+
+
 def map_context(
     hall: Hall, slug: str, *, around: Any = None, margin: float = 2.5
 ) -> dict[str, Any]:
     """What ``maps/_hall_svg.html`` needs to draw a hall, or an excerpt ``around`` a shape."""
     states = booth_states(db.session, hall)
+    frame = Frame.around(around if around is not None else hall.outline, margin=margin)
     return {
         "hall": hall,
+        "shapes": booth_shapes(hall, frame),
         "plan": hall_plan(hall),
         "states": states,
         "cards": {s.booth.number: _card(s, slug) for s in states},
         "tracks": {t.code: t for t in db.session.scalars(select(Track).order_by(Track.position))},
-        "frame": Frame.around(around if around is not None else hall.outline, margin=margin),
+        "frame": frame,
     }
 
 
 @bp.get("/<slug>/map")
 def hall_map(slug: str) -> str:
+    return cached_page(lambda: _hall_map(slug))
+
+
+def _hall_map(slug: str) -> str:
     exhibition = get_exhibition(db.session, slug)
     if not exhibition.halls:
         raise NotFound("В выставке ещё нет залов")
