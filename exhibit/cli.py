@@ -239,6 +239,42 @@ def assign_command(slug: str, as_json: bool, do_apply: bool) -> None:
     )
 
 
+map_cli = AppGroup("map", help="Printed hall maps.")
+
+
+@map_cli.command("pdf")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--hall", "hall_name", required=True, help="Name of the hall.")
+@click.option("--paper", type=click.Choice(["A0", "A1", "A2", "A3", "A4"]), default="A1")
+@click.option("--landscape", is_flag=True, help="Landscape instead of portrait.")
+@click.option("--edition", type=click.Choice(["visitor", "sales", "fire"]), default="visitor")
+@click.option("--scale", type=click.Choice(["100", "200", "500"]), help="True scale 1:N.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@database_command
+def map_pdf_command(
+    slug: str, hall_name: str, paper: str, landscape: bool, edition: str,
+    scale: str | None, output: Path,
+) -> None:  # fmt: skip
+    """Print a hall map as PDF: visitor, sales or fire-safety edition, to scale or to fit."""
+    from flask import current_app
+
+    from exhibit.floorplan.services import get_exhibition, get_hall
+    from exhibit.maps.pdf import hall_map_pdf
+    from exhibit.maps.printing import PrintError
+
+    try:
+        hall = get_hall(db.session, get_exhibition(db.session, slug), hall_name)
+        with current_app.test_request_context():
+            pdf = hall_map_pdf(
+                db.session, hall, paper=paper, landscape=landscape, edition=edition,
+                scale=int(scale) if scale else None,
+            )  # fmt: skip
+    except (DomainError, PrintError) as error:
+        raise click.ClickException(getattr(error, "message", str(error))) from None
+    output.write_bytes(pdf)
+    click.echo(f"{output}: {len(pdf) // 1024} КБ")
+
+
 @click.command("sweep-holds")
 @database_command
 def sweep_holds_command() -> None:
@@ -263,6 +299,6 @@ def register(app: Flask) -> None:
     plan_cli.add_command(import_command)
     plan_cli.add_command(export_command)
     commands = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
-                search_reindex_command, exhibitors_cli, assign_command)  # fmt: skip
+                search_reindex_command, exhibitors_cli, assign_command, map_cli)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

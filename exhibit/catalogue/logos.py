@@ -52,6 +52,12 @@ def process_logo(data: bytes) -> bytes:
             f"Файл больше {MAX_BYTES // (1024 * 1024)} МБ: уменьшите изображение и загрузите снова."
         )
     _check_header(data)
+    # A JPEG ends with its EOI marker. Checked here rather than left to Pillow, because
+    # another library in the process (WeasyPrint) tells Pillow to accept truncated images.
+    if data[:3] == b"\xff\xd8\xff" and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+        raise LogoRejected(
+            "Изображение повреждено или обрезано: сохраните его заново и загрузите снова."
+        )
     try:
         # verify() checks the structure (chunks, checksums) but leaves the image unusable,
         # so the pixels are read from a second, fresh open.

@@ -499,3 +499,18 @@ def test_removing_the_logo_deletes_its_file(world, tmp_path):
     assert _files(tmp_path) == []
     assert db.session.get(Exhibitor, irbit.id).logo is None
     assert _events("exhibitor.logo_changed")[-1].before == {"logo": name}
+
+
+def test_truncated_jpegs_are_refused_even_after_weasyprint_is_imported():
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process."""
+    import io
+
+    import weasyprint  # noqa: F401
+    from PIL import Image
+
+    from exhibit.catalogue.logos import LogoRejected, process_logo
+
+    buffer = io.BytesIO()
+    Image.effect_noise((300, 300), 60).convert("RGB").save(buffer, "JPEG")
+    with pytest.raises(LogoRejected, match="обрезано"):
+        process_logo(buffer.getvalue()[: len(buffer.getvalue()) // 2])

@@ -127,6 +127,7 @@ MATRIX = {
     "search.api": ("GET", "/api/v1/exhibitions/{slug}/search?q=сквер", ALL_200),
     "maps.hall_map": ("GET", "/{slug}/map", ALL_200),
     "maps.visit": ("GET", "/{slug}/visit", ALL_200),
+    "maps.map_pdf": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1/map.pdf", ALL_200),
     "api.exhibitions": ("GET", "/api/v1/exhibitions", ALL_200),
     "api.booths": ("GET", "/api/v1/exhibitions/{slug}/booths", ALL_200),
     "api.request_booth": ("POST", "/api/v1/exhibitions/{slug}/booths/A3/reservations", signed_in(

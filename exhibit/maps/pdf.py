@@ -1,0 +1,150 @@
+"""Printed hall maps as PDF (WeasyPrint), in three editions: visitor, sales, fire safety.
+
+The drawing is an SVG made from a Jinja2 template and handed to WeasyPrint as an image
+(``memory:map.svg``), which spares it the HTML style cascade. WeasyPrint fetches nothing
+else: the URL fetcher serves only that in-memory drawing, so no text an exhibitor typed can
+make the renderer open a network address or a local file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exhibit.booking.services import booth_states
+from exhibit.catalogue.models import Track
+from exhibit.catalogue.rules import russian_sort_key
+from exhibit.floorplan.models import Hall
+from exhibit.floorplan.services import hall_plan
+from exhibit.maps.printing import EDITIONS, MARGIN, PrintError, fit_label, scale_bar, sheet_for
+from exhibit.maps.svg import Frame, label_point
+
+EDITION_TITLES = {"visitor": "план для посетителей", "sales": "план продаж",
+                  "fire": "план пожарной безопасности"}  # fmt: skip
+STATUS_LEGEND = {
+    "available": ("#ffffff", "свободен"),
+    "requested": ("#fde7b0", "заявка"),
+    "held": ("#e3d7f5", "удерживается"),
+    "confirmed": ("#c9d6e3", "забронирован"),
+    "blocked": ("#d0d0d0", "не продаётся"),
+}
+EXIT_CLEARANCE_M = 2.0
+
+
+def fetch_only_memory(resources: dict[str, bytes]) -> Any:
+    """A WeasyPrint URL fetcher that serves ``resources`` and refuses everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MemoryFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url not in resources:
+                raise ValueError(f"the map renderer fetches nothing from outside: {url[:80]}")
+            return URLFetcherResponse(
+                url, body=resources[url], headers={"Content-Type": "image/svg+xml"}
+            )
+
+    return MemoryFetcher(allowed_protocols=("memory",))
+
+
+def _money(value: Decimal) -> str:
+    return f"{int(value):,}".replace(",", " ")
+
+
+def hall_map_pdf(
+    session: Session,
+    hall: Hall,
+    *,
+    paper: str = "A1",
+    landscape: bool = False,
+    edition: str = "visitor",
+    scale: int | None = None,
+) -> bytes:
+    """The hall's map as a PDF. Raises :class:`PrintError` for choices that cannot work."""
+    if edition not in EDITIONS:
+        raise PrintError(f"Издание «{edition}» неизвестно: visitor, sales или fire")
+    states = booth_states(session, hall)
+    if not states:
+        raise PrintError(f"В зале «{hall.name}» нет стендов: печатать нечего")
+    plan = hall_plan(hall)
+    # A metre round the hall keeps its walls (and their stroke) inside the drawing.
+    frame = Frame.around(hall.outline, margin=1.0)
+    sheet = sheet_for(paper, landscape, frame.width, frame.height, scale)
+    tracks = {t.code: t for t in session.scalars(select(Track).order_by(Track.position))}
+    track_numbers = {code: n for n, code in enumerate(tracks, start=1)}
+
+    booths, index = [], defaultdict(list)
+    totals: dict[str, dict[str, Any]] = {}
+    for state in states:
+        booth = state.booth
+        x, y = frame.point(*label_point(booth.polygon))
+        name = None
+        fill, mark = "#ffffff", None
+        if edition == "visitor":
+            exhibitor = state.exhibitor if state.status == "confirmed" else None
+            if exhibitor is not None:
+                name = exhibitor.short_name or exhibitor.name
+                index[exhibitor.name].append(booth.number)
+            track = tracks.get(booth.zone_track or "")
+            if track is not None:
+                fill, mark = track.color + "33", str(track_numbers[track.code])
+        elif edition == "sales":
+            fill = STATUS_LEGEND[state.status][0]
+            name = f"{float(booth.area_m2):g} м² · {_money(state.price)} ₽"
+            row = totals.setdefault(state.status, {"booths": 0, "area": 0.0, "money": 0})
+            row["booths"] += 1
+            row["area"] += float(booth.area_m2)
+            row["money"] += int(state.price)
+        mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
+        booths.append(
+            {
+                "d": frame.path(booth.polygon),
+                "fill": fill,
+                "x": x,
+                "y": y,
+                "label": fit_label(booth.number, name, booth.polygon, sheet.k),
+                "mark": mark,
+                "mark_x": mx + 0.6 / sheet.k,
+                "mark_y": my + 2.0 / sheet.k,
+            }
+        )
+    for row in totals.values():
+        row["area"] = f"{row['area']:g}"
+        row["money"] = _money(Decimal(row["money"]))
+
+    def clearance(door: Any) -> Any:
+        return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
+
+    svg = render_template(
+        "print/map.svg", sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
+        tracks=tracks, edition=edition, clearance=clearance,
+    )  # fmt: skip
+    bar_m, bar_mm = scale_bar(sheet.k)
+    printed = datetime.now().strftime("%d.%m.%Y %H:%M")
+    html = render_template(
+        "print/map.html",
+        exhibition=hall.exhibition,
+        hall=hall,
+        sheet=sheet,
+        margin=MARGIN,
+        edition=edition,
+        edition_title=EDITION_TITLES[edition],
+        printed=printed,
+        footer=f"{hall.exhibition.title} · {hall.name} · версия {hall.plan_version} · {printed}",
+        bar_m=bar_m,
+        bar_mm=bar_mm,
+        track_numbers=[(track_numbers[c], t) for c, t in tracks.items()],
+        status_legend=STATUS_LEGEND,
+        totals={s: totals[s] for s in STATUS_LEGEND if s in totals},
+        index=sorted(index.items(), key=lambda item: russian_sort_key(item[0])),
+        clearance_m=f"{EXIT_CLEARANCE_M:g}",
+    )
+    from weasyprint import HTML  # slow to import: keep it off the app's start-up path
+
+    fetcher = fetch_only_memory({"memory:map.svg": svg.encode("utf-8")})
+    return HTML(string=html, base_url="memory:", url_fetcher=fetcher).write_pdf()

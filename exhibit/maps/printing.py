@@ -1,0 +1,130 @@
+"""Page geometry of printed hall maps (pure): paper, scale, and labels that fit their booth.
+
+All lengths on paper are millimetres; on the plan, metres. ``k`` is the drawing's scale in
+millimetres of paper per metre of hall (1:200 → 5 mm per metre).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from shapely.geometry import Polygon
+
+#: ISO 216 A series, portrait (width, height) in mm.
+PAPER = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297)}
+SCALES = (100, 200, 500)
+EDITIONS = ("visitor", "sales", "fire")
+#: Page margin, and the bands above (title) and below (legend, scale bar) the drawing, mm.
+MARGIN, HEADER, FOOTER = 10.0, 16.0, 22.0
+#: The smallest text we print (mm of cap height ≈ 7 pt) and the largest in a booth.
+MIN_TEXT_MM, MAX_TEXT_MM = 1.8, 6.0
+#: Average advance of a DejaVu Sans glyph as a share of the font size (Cyrillic, mixed case).
+GLYPH_WIDTH = 0.6
+
+
+class PrintError(ValueError):
+    """The map cannot be printed as asked (a clear, Russian message)."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    paper: str
+    landscape: bool
+    width_mm: float
+    height_mm: float
+    #: mm of paper per metre of hall
+    k: float
+    #: 1:N when printed to scale, None when fitted to the page
+    scale: int | None
+    #: where the drawing sits on the page, mm
+    draw_width_mm: float
+    draw_height_mm: float
+
+
+def sheet_for(
+    paper: str, landscape: bool, hall_width_m: float, hall_height_m: float, scale: int | None
+) -> Sheet:
+    """Lay out one sheet: true scale when asked (refused if the hall does not fit), else fit."""
+    if paper not in PAPER:
+        raise PrintError(f"Формат бумаги «{paper}» неизвестен: {', '.join(PAPER)}")
+    if scale is not None and scale not in SCALES:
+        raise PrintError(f"Масштаб 1:{scale} не поддерживается: 1:100, 1:200 или 1:500")
+    width, height = PAPER[paper]
+    if landscape:
+        width, height = height, width
+    avail_w = width - 2 * MARGIN
+    avail_h = height - 2 * MARGIN - HEADER - FOOTER
+    if scale is None:
+        k = min(avail_w / hall_width_m, avail_h / hall_height_m)
+    else:
+        k = 1000 / scale
+        need_w, need_h = hall_width_m * k, hall_height_m * k
+        if need_w > avail_w + 1e-6 or need_h > avail_h + 1e-6:
+            raise PrintError(
+                f"Зал {hall_width_m:.0f} × {hall_height_m:.0f} м в масштабе 1:{scale} занимает "
+                f"{need_w:.0f} × {need_h:.0f} мм и не помещается на {paper}"
+                f"{' (альбомная)' if landscape else ''}: места {avail_w:.0f} × {avail_h:.0f} мм. "
+                "Выберите больший формат, мельче масштаб или «по размеру листа»."
+            )
+    return Sheet(paper, landscape, width, height, k, scale, hall_width_m * k, hall_height_m * k)
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a booth shows on paper: lines of text at a font size (mm), or only the number."""
+
+    lines: tuple[str, ...]
+    size_mm: float
+
+
+def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
+    """The booth number and (if it fits) the name, shrunk to at least MIN_TEXT_MM, then
+    shortened with an ellipsis, then dropped: a label never leaves its booth.
+
+    The box used is the booth's inner bounding box less 8 % each side: booths are rectangles
+    or L shapes; an L's label sits in its larger arm (see ``maps.svg.label_point``).
+    """
+    minx, miny, maxx, maxy = booth.bounds
+    width = (maxx - minx) * k * 0.84
+    height = (maxy - miny) * k * 0.84
+    if name:
+        for size in _sizes(height):
+            text = _fit_text(name, width, size)
+            if text and 2 * size * 1.25 <= height and _width(number, size) <= width:
+                return Label((number, text), size)
+    # The number alone, as large as the booth allows (it is what visitors look for).
+    size = min(MAX_TEXT_MM, height / 1.3, width / (max(1, len(number)) * GLYPH_WIDTH))
+    return Label((number,), math.floor(size * 100) / 100)  # rounded down: never outgrows
+
+
+def _sizes(height: float) -> list[float]:
+    top = min(MAX_TEXT_MM, height / 2.6)
+    sizes, size = [], top
+    while size >= MIN_TEXT_MM:
+        sizes.append(math.floor(size * 100) / 100)
+        size *= 0.85
+    return sizes
+
+
+def _width(text: str, size: float) -> float:
+    return len(text) * size * GLYPH_WIDTH
+
+
+def _fit_text(text: str, width: float, size: float) -> str | None:
+    """The text, or its start with an ellipsis, within ``width`` at ``size``; None if
+    not even three letters fit."""
+    if _width(text, size) <= width:
+        return text
+    room = int(width / (size * GLYPH_WIDTH)) - 1
+    if room < 3:
+        return None
+    return text[:room].rstrip(" ,.«—-") + "…"
+
+
+def scale_bar(k: float, max_mm: float = 80.0) -> tuple[float, float]:
+    """A round length in metres whose bar is at most ``max_mm`` long, and that bar's mm."""
+    for metres in (100, 50, 20, 10, 5, 2, 1):
+        if metres * k <= max_mm:
+            return metres, metres * k
+    return 1, k

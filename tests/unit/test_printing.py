@@ -1,0 +1,60 @@
+"""Printed-map geometry: paper, true scale, labels that stay inside their booths."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import box
+
+from exhibit.maps.printing import GLYPH_WIDTH, PrintError, fit_label, scale_bar, sheet_for
+
+
+def test_true_scale_a_3_m_booth_is_15_mm_at_1_to_200():
+    sheet = sheet_for("A0", True, 100, 60, 200)
+    assert sheet.k == 5.0
+    assert 3 * sheet.k == 15.0
+    assert (sheet.width_mm, sheet.height_mm) == (1189, 841)
+
+
+def test_fit_to_page_uses_the_space_and_keeps_proportions():
+    sheet = sheet_for("A4", False, 100, 60, None)
+    assert sheet.scale is None
+    assert sheet.draw_width_mm == pytest.approx(190)
+    assert sheet.draw_height_mm / sheet.draw_width_mm == pytest.approx(0.6)
+
+
+def test_a_hall_that_does_not_fit_at_the_scale_is_refused_clearly():
+    with pytest.raises(PrintError, match="не помещается на A3"):
+        sheet_for("A3", True, 100, 60, 100)
+
+
+@pytest.mark.parametrize(("paper", "scale"), [("B5", None), ("A1", 250)])
+def test_unknown_paper_or_scale(paper, scale):
+    with pytest.raises(PrintError):
+        sheet_for(paper, False, 100, 60, scale)
+
+
+def test_long_names_are_shortened_then_dropped():
+    k = 5.0  # 1:200
+    wide = fit_label("A12", "Администрация городского округа «Город Ирбит»", box(0, 0, 6, 3), k)
+    assert wide.lines[0] == "A12" and wide.lines[1].endswith("…")
+    tiny = fit_label("A12", "Администрация", box(0, 0, 1.0, 0.6), k)
+    assert tiny.lines == ("A12",)
+    fits = fit_label("A1", "Ирбит", box(0, 0, 6, 6), k)
+    assert fits.lines == ("A1", "Ирбит")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    width=st.floats(0.8, 20), height=st.floats(0.8, 20), k=st.sampled_from([2.0, 5.0, 8.2, 10.0]),
+    name=st.text(alphabet="абвгдежзиклмнопрстуфхцчшщэюя «»-", min_size=0, max_size=60),
+)  # fmt: skip
+def test_labels_never_leave_their_booth(width, height, k, name):
+    label = fit_label("B12", name or None, box(0, 0, width, height), k)
+    for line in label.lines:
+        assert len(line) * label.size_mm * GLYPH_WIDTH <= width * k * 0.84 + 1e-6
+    assert len(label.lines) * label.size_mm <= height * k
+
+
+def test_scale_bar_is_round_and_short():
+    assert scale_bar(5.0) == (10, 50.0)
+    assert scale_bar(8.2)[0] == 5

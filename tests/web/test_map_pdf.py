@@ -1,0 +1,124 @@
+"""Hall map PDFs read back with real readers (pdfinfo, pdffonts, pdftotext, pypdf)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from exhibit.booking.models import Reservation
+from exhibit.catalogue.models import Exhibitor
+from exhibit.db import db
+from exhibit.demo import DEMO_SLUG
+
+HALL = "Павильон 1"
+URL = f"/api/v1/exhibitions/{DEMO_SLUG}/halls/{HALL}/map.pdf"
+POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts")
+pytestmark = pytest.mark.sqlite_only  # rendering does not depend on the database engine
+
+
+def poppler(tool: str, path) -> str:
+    if not POPPLER:
+        pytest.skip("PDF checks need poppler-utils: apt-get install poppler-utils")
+    args = [tool, str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def cli_pdf(app, tmp_path, *options) -> tuple:
+    out = tmp_path / "map.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["map", "pdf", "--exhibition", DEMO_SLUG, "--hall", HALL, *options, "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out, PdfReader(out)
+
+
+def test_visitor_edition_a1_landscape(demo_app, tmp_path):
+    path, reader = cli_pdf(demo_app, tmp_path, "--paper", "A1", "--landscape")
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (841, 594)
+    fonts = [line for line in poppler("pdffonts", path).splitlines()[2:] if line.strip()]
+    assert fonts and all(" yes yes yes " in line for line in fonts)  # embedded, subset, unicode
+    text = poppler("pdftotext", path)
+    assert "Павильон 1: план для посетителей" in text
+    assert "версия плана 1" in text
+    confirmed = db.session.execute(
+        select(Reservation.booth_id, Exhibitor.name)
+        .join(Exhibitor, Exhibitor.id == Reservation.exhibitor_id)
+        .where(Reservation.status == "confirmed")
+    ).all()
+    for _, name in confirmed:
+        assert name in text  # the index of exhibitors on the following page
+    assert "A1" in text and "P16" in text
+
+
+def test_true_scale_and_the_scale_that_cannot_fit(demo_app, tmp_path):
+    _, reader = cli_pdf(demo_app, tmp_path, "--paper", "A0", "--landscape", "--scale", "200")
+    assert "масштаб 1:200" in reader.pages[0].extract_text()
+    result = demo_app.test_cli_runner().invoke(args=[
+        "map", "pdf", "--exhibition", DEMO_SLUG, "--hall", HALL, "--paper", "A3",
+        "--scale", "100", "-o", str(tmp_path / "x.pdf")])  # fmt: skip
+    assert result.exit_code != 0 and "не помещается" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_sales_and_fire_editions(demo_app, tmp_path):
+    _, sales = cli_pdf(demo_app, tmp_path, "--edition", "sales", "--paper", "A2", "--landscape")
+    text = sales.pages[0].extract_text()
+    assert "план продаж" in text and "₽" in text and "Состояние" in text
+    _, fire = cli_pdf(demo_app, tmp_path, "--edition", "fire", "--paper", "A2", "--landscape")
+    text = fire.pages[0].extract_text()
+    assert "пожарной безопасности" in text and "эвакуационный выход" in text
+    assert "₽" not in text  # no commercial data
+
+
+def test_endpoint_and_bad_parameters(client):
+    response = client.get(URL, query_string={"paper": "A3", "landscape": "1"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    for args in ({"paper": "B5"}, {"edition": "poster"}, {"scale": "abc"}, {"scale": "300"}):
+        bad = client.get(URL, query_string=args)
+        assert bad.status_code == 400, args
+        assert bad.get_json()["error"]["message"]
+
+
+def test_hostile_names_make_no_connection_and_read_no_file(demo_app, tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    connections: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connections.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    reservation = db.session.scalar(select(Reservation).where(Reservation.status == "confirmed"))
+    exhibitor = db.session.get(Exhibitor, reservation.exhibitor_id)
+    exhibitor.short_name = f'<img src="http://127.0.0.1:{port}/x">'
+    exhibitor.name = f"url(file:///etc/passwd) <style>@import 'http://127.0.0.1:{port}/'</style>"
+    db.session.commit()
+    try:
+        _, reader = cli_pdf(demo_app, tmp_path)
+    finally:
+        stop.set()
+        thread.join(2)
+        listener.close()
+    assert connections == []
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "root:" not in text  # /etc/passwd was not read
+    assert "url(file:///etc/passwd)" in text  # the name is printed as text
