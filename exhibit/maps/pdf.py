@@ -22,7 +22,15 @@ from exhibit.catalogue.models import Track
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import hall_plan
-from exhibit.maps.printing import EDITIONS, MARGIN, PrintError, fit_label, scale_bar, sheet_for
+from exhibit.maps.printing import (
+    EDITIONS,
+    FOOTER,
+    MARGIN,
+    PrintError,
+    fit_label,
+    scale_bar,
+    sheet_for,
+)
 from exhibit.maps.svg import Frame, label_point
 
 EDITION_TITLES = {"visitor": "план для посетителей", "sales": "план продаж",
@@ -74,7 +82,9 @@ def hall_map_pdf(
     plan = hall_plan(hall)
     # A metre round the hall keeps its walls (and their stroke) inside the drawing.
     frame = Frame.around(hall.outline, margin=1.0)
-    sheet = sheet_for(paper, landscape, frame.width, frame.height, scale)
+    # The sales edition keeps its totals table on the sheet, below the drawing.
+    footer = FOOTER + (30 if edition == "sales" else 0)
+    sheet = sheet_for(paper, landscape, frame.width, frame.height, scale, footer_mm=footer)
     tracks = {t.code: t for t in session.scalars(select(Track).order_by(Track.position))}
     track_numbers = {code: n for n, code in enumerate(tracks, start=1)}
 

@@ -43,7 +43,13 @@ class Sheet:
 
 
 def sheet_for(
-    paper: str, landscape: bool, hall_width_m: float, hall_height_m: float, scale: int | None
+    paper: str,
+    landscape: bool,
+    hall_width_m: float,
+    hall_height_m: float,
+    scale: int | None,
+    *,
+    footer_mm: float = FOOTER,
 ) -> Sheet:
     """Lay out one sheet: true scale when asked (refused if the hall does not fit), else fit."""
     if paper not in PAPER:
@@ -54,7 +60,7 @@ def sheet_for(
     if landscape:
         width, height = height, width
     avail_w = width - 2 * MARGIN
-    avail_h = height - 2 * MARGIN - HEADER - FOOTER
+    avail_h = height - 2 * MARGIN - HEADER - footer_mm
     if scale is None:
         k = min(avail_w / hall_width_m, avail_h / hall_height_m)
     else:
@@ -89,7 +95,14 @@ def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
     width = (maxx - minx) * k * 0.84
     height = (maxy - miny) * k * 0.84
     if name:
-        for size in _sizes(height):
+        sizes = _sizes(height)
+        # First the whole name, as large as fits; then, at the smallest size, shortened.
+        for size in sizes:
+            fits = _width(name, size) <= width and _width(number, size) <= width
+            if fits and 2 * size * 1.25 <= height:
+                return Label((number, name), size)
+        if sizes:
+            size = sizes[-1]
             text = _fit_text(name, width, size)
             if text and 2 * size * 1.25 <= height and _width(number, size) <= width:
                 return Label((number, text), size)
