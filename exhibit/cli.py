@@ -275,6 +275,31 @@ def map_pdf_command(
     click.echo(f"{output}: {len(pdf) // 1024} КБ")
 
 
+catalogue_cli = AppGroup("catalogue", help="The printed catalogue.")
+
+
+@catalogue_cli.command("pdf")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--paper", type=click.Choice(["A4", "A5"]), default="A4")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@database_command
+def catalogue_pdf_command(slug: str, paper: str, output: Path) -> None:
+    """Print the catalogue: contents by track, exhibitors with booths and QR codes, indexes."""
+    from flask import current_app
+
+    from exhibit.catalogue.printed import catalogue_pdf
+    from exhibit.floorplan.services import get_exhibition
+
+    try:
+        exhibition = get_exhibition(db.session, slug)
+        with current_app.test_request_context():
+            pdf = catalogue_pdf(db.session, exhibition, paper=paper)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    output.write_bytes(pdf)
+    click.echo(f"{output}: {len(pdf) // 1024} КБ")
+
+
 @click.command("sweep-holds")
 @database_command
 def sweep_holds_command() -> None:
@@ -299,6 +324,7 @@ def register(app: Flask) -> None:
     plan_cli.add_command(import_command)
     plan_cli.add_command(export_command)
     commands = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
-                search_reindex_command, exhibitors_cli, assign_command, map_cli)  # fmt: skip
+                search_reindex_command, exhibitors_cli, assign_command, map_cli,
+                catalogue_cli)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

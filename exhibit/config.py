@@ -24,6 +24,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Yekaterinburg"
     LANGUAGES = ("ru", "en")
     DEMO_SLUG = "goroda-rossii-2025"
+    #: The site's public address, for links printed on paper (QR codes in the catalogue).
+    PUBLIC_URL = "http://127.0.0.1:5000"
     #: Flask-Limiter storage; set a shared one (``redis://…``) when running several workers.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -49,3 +49,10 @@ def booth_price(
     multiplier = Decimal(str(multipliers.get(kind, 1.0)))
     price = Decimal(str(area_m2)) * Decimal(base_rate) * multiplier
     return price.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def booth_number_key(number: str) -> tuple[str, int, str]:
+    """Sort key for booth numbers: row letters, then the number as a number (A2 before A10)."""
+    letters = number.rstrip("0123456789")
+    digits = number[len(letters) :]
+    return (letters, int(digits) if digits else 0, number)

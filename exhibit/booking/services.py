@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from exhibit import audit
 from exhibit.accounts.models import User
 from exhibit.booking.models import Reservation, WaitlistEntry
-from exhibit.booking.rules import ACTIVE_STATUSES, booth_price, booth_status
+from exhibit.booking.rules import ACTIVE_STATUSES, booth_number_key, booth_price, booth_status
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import begin_write
 from exhibit.errors import BoothUnavailable, Conflict, Forbidden, NotFound
@@ -81,7 +81,7 @@ def booth_states(session: Session, hall: Hall) -> list[BoothState]:
     booths = [b for b in hall.current_booths]
     active = _active_by_booth(session, (b.id for b in booths))
     states = []
-    for booth in sorted(booths, key=lambda b: _number_key(b.number)):
+    for booth in sorted(booths, key=lambda b: booth_number_key(b.number)):
         reservation = active.get(booth.id)
         status = booth_status(
             booth.blocked,
@@ -93,12 +93,6 @@ def booth_states(session: Session, hall: Hall) -> list[BoothState]:
             reservation = None  # lapsed: not shown as anyone's
         states.append(BoothState(booth, status, reservation, price_of(booth, hall.exhibition)))
     return states
-
-
-def _number_key(number: str) -> tuple[str, int, str]:
-    letters = number.rstrip("0123456789")
-    digits = number[len(letters) :]
-    return (letters, int(digits) if digits else 0, number)
 
 
 def get_booth(
