@@ -307,3 +307,20 @@ def approve(slug: str, exhibitor_id: int) -> Response:
         _("Экспонент «%(name)s» одобрен.", name=exhibitor.name),
         url_for("booking.organiser", slug=slug),
     )
+
+
+@bp.get("/reservations/<int:reservation_id>/confirmation.pdf")
+@login_required
+def confirmation(reservation_id: int) -> Response:
+    """The exhibitor's confirmation of a reservation (theirs only; organisers: any)."""
+    from exhibit.maps.pdf import confirmation_pdf
+
+    reservation = services.get_reservation(db.session, reservation_id)
+    if not current_user.is_organiser and current_user.exhibitor_id != reservation.exhibitor_id:
+        raise NotFound(f"Бронирование {reservation_id} не найдено")
+    pdf = confirmation_pdf(db.session, reservation)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=booth-{reservation.booth.number}-confirmation.pdf"
+    )
+    return response

@@ -27,6 +27,7 @@ from exhibit.maps.printing import (
     FOOTER,
     MARGIN,
     PrintError,
+    Sheet,
     fit_label,
     scale_bar,
     sheet_for,
@@ -155,6 +156,49 @@ def hall_map_pdf(
         clearance_m=f"{EXIT_CLEARANCE_M:g}",
     )
     from weasyprint import HTML  # slow to import: keep it off the app's start-up path
+
+    fetcher = fetch_only_memory({"memory:map.svg": svg.encode("utf-8")})
+    return HTML(string=html, base_url="memory:", url_fetcher=fetcher).write_pdf()
+
+
+def confirmation_pdf(session: Session, reservation: Any) -> bytes:
+    """An exhibitor's confirmation: their booth on an excerpt of the plan, its number, area,
+    kind, price and the reservation's status."""
+    booth = reservation.booth
+    hall = booth.hall
+    frame = Frame.around(booth.polygon, margin=8.0)
+    k = min(170 / frame.width, 110 / frame.height)
+    sheet = Sheet("A4", False, 210, 297, k, None, frame.width * k, frame.height * k)
+    items = []
+    for other in hall.current_booths:
+        x, y = frame.point(*label_point(other.polygon))
+        items.append(
+            {
+                "d": frame.path(other.polygon),
+                "fill": "#f2c94c" if other.id == booth.id else "#ffffff",
+                "x": x,
+                "y": y,
+                "label": fit_label(other.number, None, other.polygon, k),
+                "mark": None,
+            }
+        )
+    svg = render_template(
+        "print/map.svg", sheet=sheet, frame=frame, hall=hall, plan=hall_plan(hall),
+        booths=items, tracks={}, edition="confirmation", clearance=lambda door: door,
+    )  # fmt: skip
+    states = {s.booth.id: s for s in booth_states(session, hall)}
+    html = render_template(
+        "print/confirmation.html",
+        reservation=reservation,
+        booth=booth,
+        hall=hall,
+        exhibition=hall.exhibition,
+        state=states.get(booth.id),
+        money=_money,
+        printed=datetime.now().strftime("%d.%m.%Y %H:%M"),
+        sheet=sheet,
+    )
+    from weasyprint import HTML
 
     fetcher = fetch_only_memory({"memory:map.svg": svg.encode("utf-8")})
     return HTML(string=html, base_url="memory:", url_fetcher=fetcher).write_pdf()

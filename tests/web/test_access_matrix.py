@@ -82,6 +82,8 @@ MATRIX = {
         (302, SAME), (302, CHANGE), (302, SAME), (302, CHANGE))),
     "booking.move": ("POST", "/reservations/{a_reservation_id}/move?target=A4", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "booking.confirmation": ("GET", "/reservations/{a_reservation_id}/confirmation.pdf", signed_in(
+        (302, SAME), (200, SAME), (404, SAME), (200, SAME))),
     "booking.mine": ("GET", "/{slug}/my", signed_in(
         (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
     "booking.organiser": ("GET", "/{slug}/organiser", signed_in(

@@ -122,3 +122,36 @@ def test_hostile_names_make_no_connection_and_read_no_file(demo_app, tmp_path):
     text = "".join(page.extract_text() for page in reader.pages)
     assert "root:" not in text  # /etc/passwd was not read
     assert "url(file:///etc/passwd)" in text  # the name is printed as text
+
+
+def test_confirmation_pdf_for_the_exhibitor_only(demo_app, tmp_path):
+    from exhibit.accounts.models import User
+    from exhibit.accounts.services import set_password
+    from tests.web.test_accounts import login
+
+    reservation = db.session.scalar(select(Reservation).where(Reservation.status == "confirmed"))
+    owner = User(email="owner@example.ru", role="exhibitor", exhibitor_id=reservation.exhibitor_id)
+    stranger = next(
+        e.id for e in db.session.scalars(select(Exhibitor)) if e.id != reservation.exhibitor_id
+    )
+    other = User(email="other@example.ru", role="exhibitor", exhibitor_id=stranger)
+    for user in (owner, other):
+        set_password(user, "a long test password")
+        db.session.add(user)
+    db.session.commit()
+    url = f"/reservations/{reservation.id}/confirmation.pdf"
+
+    client = demo_app.test_client()
+    login(client, "owner@example.ru", "a long test password")
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    path = tmp_path / "confirmation.pdf"
+    path.write_bytes(response.data)
+    text = poppler("pdftotext", path)
+    booth = reservation.booth
+    assert f"стенда {booth.number}" in text
+    assert "подтверждено" in text and "₽" in text and "м²" in text
+
+    intruder = demo_app.test_client()
+    login(intruder, "other@example.ru", "a long test password")
+    assert intruder.get(url).status_code == 404
