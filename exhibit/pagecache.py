@@ -19,7 +19,7 @@ from sqlalchemy import text
 from exhibit.db import db
 
 MAX_PAGES = 256
-_pages: OrderedDict[tuple, str] = OrderedDict()
+_pages: OrderedDict[tuple, str | bytes] = OrderedDict()
 _lock = threading.Lock()  # the development server and gthread workers use threads
 
 
@@ -35,7 +35,7 @@ def data_version() -> tuple[str, int, int, int]:
     return (str(db.engine.url), int(newest_event), int(documents), int(newest_document))
 
 
-def cached_page(render: Callable[[], str]) -> str:
+def cached_page(render: Callable[[], str | bytes]) -> str | bytes:
     """``render()``'s page, from the cache when this anonymous request was rendered before."""
     if current_user.is_authenticated or session.get("_flashes"):
         return render()

@@ -206,17 +206,21 @@ def map_pdf(slug: str, hall_name: str) -> Response:
     scale = request.args.get("scale", "")
     if scale and not scale.isdigit():
         raise InvalidParameter("Масштаб — число: 100, 200 или 500", details={"field": "scale"})
-    try:
-        pdf = hall_map_pdf(
-            db.session,
-            hall,
-            paper=request.args.get("paper", "A1"),
-            landscape=request.args.get("landscape", "") in ("1", "true", "yes"),
-            edition=request.args.get("edition", "visitor"),
-            scale=int(scale) if scale else None,
-        )
-    except PrintError as error:
-        raise InvalidParameter(str(error)) from None
+    def render() -> bytes:
+        try:
+            return hall_map_pdf(
+                db.session,
+                hall,
+                paper=request.args.get("paper", "A1"),
+                landscape=request.args.get("landscape", "") in ("1", "true", "yes"),
+                edition=request.args.get("edition", "visitor"),
+                scale=int(scale) if scale else None,
+            )
+        except PrintError as error:
+            raise InvalidParameter(str(error)) from None
+
+    # An unchanged plan and unchanged reservations give the same PDF: served from the cache.
+    pdf = cached_page(render)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"inline; filename={slug}-map.pdf"
     return response

@@ -1,0 +1,124 @@
+"""A1 visitor maps as PDF at 500 and 2,000 booths, each booth with a Cyrillic exhibitor name,
+against CairoSVG turning the same drawing into a PDF, in the same run; and the same map
+requested again (served from the cache).
+
+    .venv/bin/python bench/map_pdf.py [--sizes 500,2000] [--write]
+
+Targets (issue 6): 500 booths under 1 s, 2,000 under 3 s, at most 1.5× CairoSVG; a repeated
+request for an unchanged plan under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from record import machine, write_section
+
+HEADING = "## Printed hall maps (bench/map_pdf.py)"
+
+
+def build(url: str, booths: int):
+    from exhibit import create_app
+    from exhibit.booking.models import Reservation
+    from exhibit.booking.plans import import_plan
+    from exhibit.catalogue.models import Exhibitor
+    from exhibit.db import db
+    from exhibit.floorplan.models import Exhibition
+    from exhibit.floorplan.samples import synthetic_hall
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    with app.app_context():
+        exhibition = Exhibition(
+            slug="big", title="Большая выставка", venue="Зал", city="Екатеринбург",
+            starts_on=date(2025, 11, 27), ends_on=date(2025, 11, 28),
+        )  # fmt: skip
+        db.session.add(exhibition)
+        db.session.flush()
+        hall = import_plan(db.session, exhibition, "Большой зал", synthetic_hall(booths)).hall
+        for i, booth in enumerate(hall.current_booths):
+            exhibitor = Exhibitor(
+                exhibition_id=exhibition.id, kind="municipality", approved=True,
+                name=f"Администрация городского округа Новоуральск-{i}",
+            )  # fmt: skip
+            db.session.add(exhibitor)
+            db.session.flush()
+            db.session.add(Reservation(booth_id=booth.id, exhibitor_id=exhibitor.id,
+                                       status="confirmed"))  # fmt: skip
+        db.session.commit()
+    return app
+
+
+def measure(n: int) -> dict[str, float]:
+    import cairosvg
+
+    from exhibit.db import db
+    from exhibit.floorplan.models import Hall
+    from exhibit.maps.pdf import hall_map_document, hall_map_pdf
+
+    workdir = Path(tempfile.mkdtemp(prefix="exhibit-pdf-"))
+    os.environ["EXHIBIT_INSTANCE_PATH"] = str(workdir)
+    try:
+        app = build(f"sqlite:///{workdir / 'pdf.sqlite3'}", n)
+        with app.app_context(), app.test_request_context():
+            hall = db.session.scalar(db.select(Hall))
+            options = {"paper": "A1", "landscape": True, "edition": "visitor"}
+            hall_map_pdf(db.session, hall, **options)  # warm: imports, fonts, caches
+            ours, cairo = [], []
+            for _ in range(3):
+                start = time.perf_counter()
+                hall_map_pdf(db.session, hall, **options)
+                ours.append(time.perf_counter() - start)
+                svg, _ = hall_map_document(db.session, hall, **options)
+                start = time.perf_counter()
+                cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
+                cairo.append(time.perf_counter() - start)
+        client = app.test_client()
+        url = "/api/v1/exhibitions/big/halls/Большой зал/map.pdf?paper=A1&landscape=1"
+        client.get(url)
+        start = time.perf_counter()
+        assert client.get(url).status_code == 200
+        cached = time.perf_counter() - start
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"n": n, "ours": statistics.median(ours), "cairo": statistics.median(cairo),
+            "cached": cached}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="500,2000")
+    parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
+    args = parser.parse_args()
+    rows = [measure(int(n)) for n in args.sizes.split(",")]
+    lines = [
+        f"Machine: {machine()}; WeasyPrint, CairoSVG 2.9; DejaVu fonts.",
+        "",
+        "A1 landscape, visitor edition, fit to page; every booth confirmed for an exhibitor "
+        "with a Cyrillic name (shortened to fit). WeasyPrint: the whole document (drawing, "
+        "legend, index of exhibitors); CairoSVG: the same drawing alone. Medians of 3.",
+        "",
+        "| booths | exhibit (WeasyPrint) | CairoSVG, drawing only | ratio | again, cached |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']:,} | {r['ours']:.2f} s | {r['cairo']:.2f} s | "
+            f"{r['ours'] / r['cairo']:.2f}× | {r['cached'] * 1000:.0f} ms |"
+        )
+    lines += ["", "Targets: 500 booths < 1 s, 2,000 < 3 s, ≤ 1.5× CairoSVG, cached < 50 ms."]
+    text = "\n".join(lines)
+    print(HEADING + "\n\n" + text)
+    if args.write:
+        write_section(HEADING, text)
+
+
+if __name__ == "__main__":
+    main()
