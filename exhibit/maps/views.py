@@ -206,6 +206,7 @@ def map_pdf(slug: str, hall_name: str) -> Response:
     scale = request.args.get("scale", "")
     if scale and not scale.isdigit():
         raise InvalidParameter("Масштаб — число: 100, 200 или 500", details={"field": "scale"})
+
     def render() -> bytes:
         try:
             return hall_map_pdf(
