@@ -72,9 +72,11 @@ def hall_map_pdf(session: Session, hall: Hall, **options: Any) -> bytes:
 
     Raises :class:`PrintError` for choices that cannot work.
     """
-    svg, html = hall_map_document(session, hall, **options)
-    page = _page_pdf(html)
-    return _lay_drawing(page, _drawing_pdf(svg), left_mm=MARGIN, top_mm=MARGIN + HEADER)
+    sheet_svg, index_html = hall_map_document(session, hall, **options)
+    parts = [_drawing_pdf(sheet_svg)]
+    if index_html is not None:
+        parts.append(_page_pdf(index_html))
+    return _concatenate(parts)
 
 
 def _page_pdf(html: str) -> bytes:
@@ -84,7 +86,7 @@ def _page_pdf(html: str) -> bytes:
 
 
 def _drawing_pdf(svg: str) -> bytes:
-    """The drawing as a one-page PDF of its own size.
+    """An SVG sheet as a one-page PDF of its own size.
 
     CairoSVG lays out SVG text about four times faster than WeasyPrint's SVG renderer (the
     cost of a map is its thousands of labels). The drawing holds no links or images, only
@@ -95,19 +97,15 @@ def _drawing_pdf(svg: str) -> bytes:
     return cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
 
 
-def _lay_drawing(page_pdf: bytes, drawing_pdf: bytes, *, left_mm: float, top_mm: float) -> bytes:
-    """Put the drawing onto the first page of the document, ``left_mm``/``top_mm`` from its
-    top left corner (the space the HTML kept free for it)."""
-    from pypdf import PdfReader, PdfWriter, Transformation
+def _concatenate(parts: list[bytes]) -> bytes:
+    """One PDF from several (appending pages, not merging content: that is cheap)."""
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfReader, PdfWriter
 
-    document = PdfReader(io.BytesIO(page_pdf))
-    drawing = PdfReader(io.BytesIO(drawing_pdf)).pages[0]
-    writer = PdfWriter(clone_from=document)
-    first = writer.pages[0]
-    point = 72 / 25.4
-    x = left_mm * point
-    y = float(first.mediabox.height) - top_mm * point - float(drawing.mediabox.height)
-    first.merge_transformed_page(drawing, Transformation().translate(x, y))
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -121,8 +119,9 @@ def hall_map_document(
     landscape: bool = False,
     edition: str = "visitor",
     scale: int | None = None,
-) -> tuple[str, str]:
-    """The map's drawing (SVG) and the page around it (HTML), before WeasyPrint."""
+) -> tuple[str, str | None]:
+    """The sheet as SVG (title, drawing, legend, scale bar) and, for the visitor edition,
+    the index of exhibitors as HTML for the following pages."""
     if edition not in EDITIONS:
         raise PrintError(f"Издание «{edition}» неизвестно: visitor, sales или fire")
     states = booth_states(session, hall)
@@ -178,35 +177,39 @@ def hall_map_document(
         row["area"] = f"{row['area']:g}"
         row["money"] = _money(Decimal(row["money"]))
 
+    bar_m, bar_mm = scale_bar(sheet.k)
+    printed = datetime.now().strftime("%d.%m.%Y %H:%M")
+    footer = f"{hall.exhibition.title} · {hall.name} · версия {hall.plan_version} · {printed}"
+    if edition == "visitor":
+        legend = [(t.color, 0.22, f"{track_numbers[c]} — {t.name}") for c, t in tracks.items()]
+    elif edition == "sales":
+        legend = [(colour, 1, title) for colour, title in STATUS_LEGEND.values()]
+    else:
+        legend = [
+            ("#b00020", 1, "эвакуационный выход"),
+            ("#b00020", 0.15, f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом"),
+            ("#444444", 1, "колонны и препятствия"),
+            ("#1e7b34", 1, "вход"),
+        ]
+
     def clearance(door: Any) -> Any:
         return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
 
-    svg = render_template(
-        "print/map.svg", sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
-        tracks=tracks, edition=edition, clearance=clearance,
+    sheet_svg = render_template(
+        "print/sheet.svg", sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
+        tracks=tracks, edition=edition, clearance=clearance, margin=MARGIN, header=HEADER,
+        exhibition=hall.exhibition, edition_title=EDITION_TITLES[edition], printed=printed,
+        footer=footer, bar_m=bar_m, bar_mm=bar_mm, legend=legend,
+        totals={s: totals[s] for s in STATUS_LEGEND if s in totals}, status_legend=STATUS_LEGEND,
     )  # fmt: skip
-    bar_m, bar_mm = scale_bar(sheet.k)
-    printed = datetime.now().strftime("%d.%m.%Y %H:%M")
-    html = render_template(
-        "print/map.html",
-        exhibition=hall.exhibition,
-        hall=hall,
-        sheet=sheet,
-        margin=MARGIN,
-        edition=edition,
-        edition_title=EDITION_TITLES[edition],
-        printed=printed,
-        footer=f"{hall.exhibition.title} · {hall.name} · версия {hall.plan_version} · {printed}",
-        bar_m=bar_m,
-        bar_mm=bar_mm,
-        track_numbers=[(track_numbers[c], t) for c, t in tracks.items()],
-        status_legend=STATUS_LEGEND,
-        totals={s: totals[s] for s in STATUS_LEGEND if s in totals},
-        index=sorted(index.items(), key=lambda item: russian_sort_key(item[0])),
-        clearance_m=f"{EXIT_CLEARANCE_M:g}",
-        header_mm=HEADER,
-    )
-    return svg, html
+    index_html = None
+    if index:
+        index_html = render_template(
+            "print/map_index.html", exhibition=hall.exhibition, hall=hall, sheet=sheet,
+            margin=MARGIN, footer=footer,
+            index=sorted(index.items(), key=lambda item: russian_sort_key(item[0])),
+        )  # fmt: skip
+    return sheet_svg, index_html
 
 
 def confirmation_pdf(session: Session, reservation: Any) -> bytes:
