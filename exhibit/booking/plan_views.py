@@ -222,6 +222,30 @@ def renumber(slug: str, hall_name: str) -> Response:
     )
 
 
+@bp.get("/<slug>/print")
+@organiser_required
+def print_page(slug: str) -> str:
+    """Printing for organisers: the map PDF with its choices, and the catalogue."""
+    exhibition = get_exhibition(db.session, slug)
+    return render_template("plans/print.html", exhibition=exhibition)
+
+
+@bp.get("/<slug>/catalogue.pdf")
+@organiser_required
+def catalogue(slug: str) -> Response:
+    from exhibit.catalogue.printed import catalogue_pdf
+
+    exhibition = get_exhibition(db.session, slug)
+    paper = request.args.get("paper", "A4")
+    if paper not in ("A4", "A5"):
+        raise DomainError(_("Формат каталога: A4 или A5"))
+    response = Response(
+        catalogue_pdf(db.session, exhibition, paper=paper), mimetype="application/pdf"
+    )
+    response.headers["Content-Disposition"] = f"attachment; filename={slug}-catalogue.pdf"
+    return response
+
+
 EXPORTS = {"geojson": "application/geo+json", "svg": "image/svg+xml", "dxf": "application/dxf"}
 
 

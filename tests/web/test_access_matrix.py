@@ -117,6 +117,10 @@ MATRIX = {
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "plans.layout": ("POST", "/{slug}/halls/Зал 1/layout?module=3x3&aisle=3", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "plans.print_page": ("GET", "/{slug}/print", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "plans.catalogue": ("GET", "/{slug}/catalogue.pdf", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
     "plans.export": ("GET", "/{slug}/halls/Зал 1/plan.svg", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
     "plans.split": ("POST", "/{slug}/halls/Зал 1/booths/A3/split", signed_in(

@@ -175,3 +175,13 @@ def test_a_truncated_dxf_is_refused_and_nothing_is_stored(organiser, app):
     response = upload(client, token, b"  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLY", "plan.dxf")
     assert response.status_code == 422
     assert app.extensions["sqlalchemy"].session.scalar(select(PlanDraft)) is None
+
+
+def test_print_page_offers_the_map_and_the_catalogue(organiser):
+    _, client, _ = organiser
+    page = client.get("/plans/print").get_data(as_text=True)
+    assert "/api/v1/exhibitions/plans/halls/" in page and "map.pdf" in page
+    assert 'name="edition"' in page and 'name="scale"' in page
+    response = client.get("/plans/catalogue.pdf", query_string={"paper": "A5"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert client.get("/plans/catalogue.pdf", query_string={"paper": "A3"}).status_code == 422
