@@ -16,36 +16,27 @@ import shutil
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
+import hall_map
 from record import machine, write_section
 
 HEADING = "## Printed hall maps (bench/map_pdf.py)"
 
 
 def build(url: str, booths: int):
-    from exhibit import create_app
+    """The synthetic hall of bench/hall_map.py, every booth confirmed for an exhibitor."""
     from exhibit.booking.models import Reservation
-    from exhibit.booking.plans import import_plan
     from exhibit.catalogue.models import Exhibitor
     from exhibit.db import db
-    from exhibit.floorplan.models import Exhibition
-    from exhibit.floorplan.samples import synthetic_hall
+    from exhibit.floorplan.models import Hall
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    app = hall_map.build(url, booths)
     with app.app_context():
-        exhibition = Exhibition(
-            slug="big", title="Большая выставка", venue="Зал", city="Екатеринбург",
-            starts_on=date(2025, 11, 27), ends_on=date(2025, 11, 28),
-        )  # fmt: skip
-        db.session.add(exhibition)
-        db.session.flush()
-        hall = import_plan(db.session, exhibition, "Большой зал", synthetic_hall(booths)).hall
+        hall = db.session.scalar(db.select(Hall))
         for i, booth in enumerate(hall.current_booths):
             exhibitor = Exhibitor(
-                exhibition_id=exhibition.id, kind="municipality", approved=True,
+                exhibition_id=hall.exhibition_id, kind="municipality", approved=True,
                 name=f"Администрация городского округа Новоуральск-{i}",
             )  # fmt: skip
             db.session.add(exhibitor)
