@@ -30,6 +30,7 @@ from exhibit.maps.printing import (
     MARGIN,
     PrintError,
     Sheet,
+    aisle_dimensions,
     fit_label,
     scale_bar,
     sheet_for,
@@ -195,8 +196,16 @@ def hall_map_document(
     def clearance(door: Any) -> Any:
         return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
 
+    dimensions = []
+    if edition == "fire":
+        solids = [o.geometry for o in plan.obstacles]
+        for d in aisle_dimensions([s.booth.polygon for s in states], solids, hall.outline):
+            (x0, y0), (x1, y1) = frame.point(*d.start), frame.point(*d.end)
+            dimensions.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1,
+                               "label": f"{d.width:.1f} м".replace(".", ",")})  # fmt: skip
     sheet_svg = render_template(
-        "print/sheet.svg", sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
+        "print/sheet.svg",
+        dimensions=dimensions, sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
         tracks=tracks, edition=edition, clearance=clearance, margin=MARGIN, header=HEADER,
         exhibition=hall.exhibition, edition_title=EDITION_TITLES[edition], printed=printed,
         footer=footer, bar_m=bar_m, bar_mm=bar_mm, legend=legend,

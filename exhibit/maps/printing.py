@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 
 from shapely.geometry import Polygon
 
@@ -141,3 +142,58 @@ def scale_bar(k: float, max_mm: float = 80.0) -> tuple[float, float]:
         if metres * k <= max_mm:
             return metres, metres * k
     return 1, k
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A measured aisle: a line across it and its width in metres."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    width: float
+
+
+def aisle_dimensions(
+    booths: list[Polygon], solids: list[Polygon], hall: Polygon, *, spacing: float = 12.0
+) -> list[Dimension]:
+    """Widths of the aisles in front of the booths, for the fire-safety edition.
+
+    From the middle of every booth edge a probe runs straight out, up to 30 m, to the first
+    booth, obstacle or wall it meets; that is the aisle's width there. One measure is kept
+    per ``spacing`` metres of hall (per grid cell and direction), so the sheet stays legible.
+    """
+    from shapely import STRtree
+    from shapely.geometry import LineString, Point
+
+    walls = hall.exterior
+    others = list(booths) + list(solids)
+    tree = STRtree(others)
+    kept: dict[tuple[int, int, bool], Dimension] = {}
+    for booth in booths:
+        coords = list(booth.exterior.coords)
+        cx, cy = booth.centroid.x, booth.centroid.y
+        for (x0, y0), (x1, y1) in pairwise(coords):
+            length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+            if length < 1.0:
+                continue
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            nx, ny = (y1 - y0) / length, -(x1 - x0) / length
+            if nx * (mx - cx) + ny * (my - cy) < 0:
+                nx, ny = -nx, -ny  # point the probe away from the booth
+            start = Point(mx + nx * 0.01, my + ny * 0.01)
+            probe = LineString([start, (mx + nx * 30, my + ny * 30)])
+            hits = [start.distance(walls.intersection(probe))] if probe.intersects(walls) else []
+            for index in tree.query(probe, predicate="intersects"):
+                other = others[int(index)]
+                if other is not booth:
+                    hits.append(start.distance(other.intersection(probe)))
+            if not hits:
+                continue
+            width = min(hits) + 0.01
+            if width < 0.9 or width > 25 or not hall.contains(start):
+                continue
+            end = (mx + nx * width, my + ny * width)
+            key = (int(mx // spacing), int(my // spacing), abs(nx) > abs(ny))
+            if key not in kept or width < kept[key].width:
+                kept[key] = Dimension((mx, my), end, round(width, 1))
+    return sorted(kept.values(), key=lambda d: (d.start[1], d.start[0]))

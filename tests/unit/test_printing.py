@@ -58,3 +58,15 @@ def test_labels_never_leave_their_booth(width, height, k, name):
 def test_scale_bar_is_round_and_short():
     assert scale_bar(5.0) == (10, 50.0)
     assert scale_bar(8.2)[0] == 5
+
+
+def test_aisle_dimensions_measure_the_gap_between_rows():
+    from exhibit.maps.printing import aisle_dimensions
+
+    hall = box(0, 0, 30, 20)
+    south = [box(x, 5, x + 3, 8) for x in range(3, 27, 3)]
+    north = [box(x, 11, x + 3, 14) for x in range(3, 27, 3)]  # 3 m aisle between the rows
+    dims = aisle_dimensions(south + north, [], hall, spacing=100)
+    widths = sorted({d.width for d in dims})
+    assert 3.0 in widths
+    assert all(0.9 <= w <= 25 for w in widths)

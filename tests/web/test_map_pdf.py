@@ -75,6 +75,7 @@ def test_sales_and_fire_editions(demo_app, tmp_path):
     text = poppler("pdftotext", fire)
     assert "пожарной безопасности" in text and "эвакуационный выход" in text
     assert "₽" not in text  # no commercial data
+    assert "3,0 м" in text  # aisle widths are dimensioned
 
 
 def test_endpoint_and_bad_parameters(client):
