@@ -52,7 +52,7 @@ def measure(n: int) -> dict[str, float]:
 
     from exhibit.db import db
     from exhibit.floorplan.models import Hall
-    from exhibit.maps.pdf import _drawing_pdf, _page_pdf, hall_map_document, hall_map_pdf
+    from exhibit.maps.pdf import _drawing_pdf, hall_map_document, hall_map_pdf, html_to_pdf
 
     workdir = Path(tempfile.mkdtemp(prefix="exhibit-pdf-"))
     os.environ["EXHIBIT_INSTANCE_PATH"] = str(workdir)
@@ -72,7 +72,7 @@ def measure(n: int) -> dict[str, float]:
                 _drawing_pdf(sheet_svg)
                 sheets.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                _page_pdf(index_html)
+                html_to_pdf(index_html)
                 indexes.append(time.perf_counter() - start)
                 # The baseline: CairoSVG alone turning the same sheet drawing into a PDF.
                 start = time.perf_counter()

@@ -20,6 +20,19 @@ from exhibit.errors import DomainError
 from exhibit.floorplan.models import Exhibition
 
 
+def refusal(error: DomainError) -> click.ClickException:
+    """A refused action as the command's error: the message, then each detail on a line
+    (a problem of an imported file as «строка N, столбец: сообщение»)."""
+    lines = [error.message]
+    if isinstance(error.details, list):
+        for detail in error.details:
+            if isinstance(detail, dict) and "line" in detail:
+                lines.append(f"  строка {detail['line']}, {detail['column']}: {detail['message']}")
+            else:
+                lines.append(f"  - {detail}")
+    return click.ClickException("\n".join(lines))
+
+
 def database_command(func: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command in the app context; a database that can't be reached is one clear line."""
 
@@ -101,7 +114,7 @@ def demo_command() -> None:
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(f"{error.message}: {error.details}") from None
+        raise refusal(error) from None
     click.echo(result.message)
 
 
@@ -130,7 +143,7 @@ def users_create_command(
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(error.message) from None
+        raise refusal(error) from None
     click.echo(f"Создан пользователь {user.email} ({role}).")
     if password is None:
         click.echo(f"Пароль: {made_password}")
@@ -187,10 +200,7 @@ def exhibitors_import_command(file: Path, slug: str) -> None:
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        lines = [error.message]
-        for problem in error.details or []:
-            lines.append(f"  строка {problem['line']}, {problem['column']}: {problem['message']}")
-        raise click.ClickException("\n".join(lines)) from None
+        raise refusal(error) from None
     click.echo(
         f"Импорт: экспонентов новых {result.exhibitors_new}, дополненных "
         f"{result.exhibitors_updated}; решений добавлено {result.solutions_new}, уже были "
@@ -220,7 +230,7 @@ def assign_command(slug: str, as_json: bool, do_apply: bool) -> None:
             db.session.rollback()
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(error.message) from None
+        raise refusal(error) from None
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -295,7 +305,7 @@ def catalogue_pdf_command(slug: str, paper: str, output: Path) -> None:
         with current_app.test_request_context():
             pdf = catalogue_pdf(db.session, exhibition, paper=paper)
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise refusal(error) from None
     output.write_bytes(pdf)
     click.echo(f"{output}: {len(pdf) // 1024} КБ")
 

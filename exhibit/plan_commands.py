@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from exhibit.booking.plans import import_plan
-from exhibit.cli import database_command
+from exhibit.cli import database_command, refusal
 from exhibit.db import begin_write, db
 from exhibit.errors import DomainError
 from exhibit.floorplan import services
@@ -27,13 +27,6 @@ def _parse_moves(values: tuple[str, ...]) -> dict[str, str]:
             )
         moves[old.strip()] = new.strip()
     return moves
-
-
-def _fail(error: DomainError) -> click.ClickException:
-    lines = [error.message]
-    for detail in error.details or []:
-        lines.append(f"  - {detail}")
-    return click.ClickException("\n".join(lines))
 
 
 @click.command("import")
@@ -68,7 +61,7 @@ def import_command(file: Path, slug: str, hall_name: str, moves: tuple[str, ...]
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        raise _fail(error) from None
+        raise refusal(error) from None
     click.echo(
         f"Зал «{hall_name}»: версия плана {result.version}; стендов {len(plan.booths)}"
         f" (новых {len(result.added)}, изменённых {len(result.reshaped)},"
@@ -89,7 +82,7 @@ def export_command(slug: str, hall_name: str, fmt: str, output: Path) -> None:
         hall = services.get_hall(db.session, exhibition, hall_name)
         plan = from_geojson(services.plan_document(hall))
     except DomainError as error:
-        raise _fail(error) from None
+        raise refusal(error) from None
     if fmt == "geojson":
         output.write_text(dumps_geojson(plan), encoding="utf-8")
     elif fmt == "svg":

@@ -40,14 +40,10 @@ def init_app(app: Flask) -> None:
 
 def _default_exhibition() -> dict[str, Any]:
     """Pages that are not about one exhibition still show the newest one in the header."""
-    from sqlalchemy import select
-
     from exhibit.db import db
-    from exhibit.floorplan.models import Exhibition
+    from exhibit.floorplan.services import newest_exhibition
 
-    return {
-        "exhibition": db.session.scalar(select(Exhibition).order_by(Exhibition.starts_on.desc()))
-    }
+    return {"exhibition": newest_exhibition(db.session)}
 
 
 def current_locale() -> str:

@@ -89,8 +89,8 @@ def booth_states(session: Session, hall: Hall) -> list[BoothState]:
             reservation.expires_at if reservation else None,
             now,
         )
-        if status in ("available", "blocked") and reservation is not None and not booth.blocked:
-            reservation = None  # lapsed: not shown as anyone's
+        if status == "available":
+            reservation = None  # a lapsed hold is nobody's
         states.append(BoothState(booth, status, reservation, price_of(booth, hall.exhibition)))
     return states
 

@@ -20,7 +20,7 @@ from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
 from exhibit.errors import DomainError, NotFound
 from exhibit.floorplan.models import Exhibition, Hall
-from exhibit.floorplan.services import get_exhibition, hall_plan
+from exhibit.floorplan.services import get_exhibition, hall_plan, newest_exhibition
 from exhibit.maps.svg import Frame
 
 bp = Blueprint("booking", __name__)
@@ -29,7 +29,7 @@ bp = Blueprint("booking", __name__)
 def _current_exhibition() -> Exhibition | None:
     if current_user.is_authenticated and current_user.exhibitor is not None:
         return db.session.get(Exhibition, current_user.exhibitor.exhibition_id)
-    return db.session.scalar(db.select(Exhibition).order_by(Exhibition.starts_on.desc()))
+    return newest_exhibition(db.session)
 
 
 def _act(action, success: str, back: str) -> Response:
@@ -218,7 +218,7 @@ def hold(slug: str, number: str) -> Response:
     )
 
 
-def _reservation_back(reservation_id: int) -> str:
+def _reservation_back() -> str:
     target = request.form.get("back", "")
     if target.startswith("/") and not target.startswith("//"):
         return target
@@ -231,7 +231,7 @@ def confirm(reservation_id: int) -> Response:
     return _act(
         lambda: services.confirm_reservation(db.session, reservation_id, current_user),
         _("Бронирование подтверждено."),
-        _reservation_back(reservation_id),
+        _reservation_back(),
     )
 
 
@@ -241,7 +241,7 @@ def decline(reservation_id: int) -> Response:
     return _act(
         lambda: services.decline_reservation(db.session, reservation_id, current_user),
         _("Заявка отклонена."),
-        _reservation_back(reservation_id),
+        _reservation_back(),
     )
 
 
@@ -251,7 +251,7 @@ def cancel(reservation_id: int) -> Response:
     return _act(
         lambda: services.cancel_reservation(db.session, reservation_id, current_user),
         _("Бронирование отменено."),
-        _reservation_back(reservation_id),
+        _reservation_back(),
     )
 
 
@@ -262,7 +262,7 @@ def move(reservation_id: int) -> Response:
     return _act(
         lambda: services.move_reservation(db.session, reservation_id, target, current_user),
         _("Бронирование перенесено на стенд %(number)s.", number=target),
-        _reservation_back(reservation_id),
+        _reservation_back(),
     )
 
 

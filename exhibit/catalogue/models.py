@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exhibit.catalogue.rules import EXHIBITOR_KINDS, SIZE_CLASSES, STAGES, size_class
+from exhibit.catalogue.rules import EXHIBITOR_KINDS, STAGES, size_class
 from exhibit.db import Base
 from exhibit.timeutil import utcnow
 
@@ -112,6 +112,3 @@ class Solution(Base):
 
     def __repr__(self) -> str:
         return f"<Solution {self.id} {self.title[:30]}>"
-
-
-__all__ = ["SIZE_CLASSES", "Exhibitor", "Region", "Solution", "Track"]

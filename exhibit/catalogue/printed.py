@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from exhibit.booking.rules import booth_number_key
 from exhibit.booking.services import confirmed_booths
-from exhibit.catalogue.rules import russian_sort_key
-from exhibit.catalogue.services import list_exhibitors, list_tracks
+from exhibit.catalogue.services import exhibitors_by_region, list_exhibitors, list_tracks
 from exhibit.floorplan.models import Exhibition
-from exhibit.maps.pdf import fetch_only_memory
+from exhibit.maps.pdf import html_to_pdf
 
 PAPERS = ("A4", "A5")
 
@@ -50,9 +49,6 @@ def catalogue_pdf(session: Session, exhibition: Exhibition, *, paper: str = "A4"
         }
         for e in exhibitors
     }
-    by_region: dict[str, list] = defaultdict(list)
-    for e in exhibitors:
-        by_region[e.region.name if e.region else "—"].append(e)
     booth_index = sorted(
         ((number, e) for e in exhibitors for number in entries[e.id]["booths"]),
         key=lambda item: booth_number_key(item[0]),
@@ -63,10 +59,8 @@ def catalogue_pdf(session: Session, exhibition: Exhibition, *, paper: str = "A4"
         paper=paper,
         tracks=[(t, by_track[t.code]) for t in tracks if by_track.get(t.code)],
         entries=entries,
-        regions=sorted(by_region.items(), key=lambda item: russian_sort_key(item[0])),
+        regions=exhibitors_by_region(exhibitors),
         booth_index=booth_index,
         printed=datetime.now().strftime("%d.%m.%Y"),
     )
-    from weasyprint import HTML  # slow to import: keep it off the app's start-up path
-
-    return HTML(string=html, base_url="memory:", url_fetcher=fetch_only_memory({})).write_pdf()
+    return html_to_pdf(html)

@@ -85,6 +85,16 @@ def list_exhibitors(session: Session, exhibition_id: int) -> list[Exhibitor]:
     return sorted(session.scalars(query), key=lambda e: russian_sort_key(e.name))
 
 
+def exhibitors_by_region(exhibitors: list[Exhibitor]) -> list[tuple[Region, list[Exhibitor]]]:
+    """Exhibitors grouped by region, regions in Russian alphabetical order (those without a
+    region are left out)."""
+    groups: dict[str, tuple[Region, list[Exhibitor]]] = {}
+    for exhibitor in exhibitors:
+        if exhibitor.region is not None:
+            groups.setdefault(exhibitor.region.code, (exhibitor.region, []))[1].append(exhibitor)
+    return sorted(groups.values(), key=lambda group: russian_sort_key(group[0].name))
+
+
 def get_solution(session: Session, solution_id: int, exhibition_id: int) -> Solution:
     """A solution of an approved exhibitor of this exhibition."""
     solution = session.get(Solution, solution_id)

@@ -6,17 +6,16 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 from shapely.ops import unary_union
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from exhibit.booking.services import confirmed_booths
 from exhibit.catalogue import services
-from exhibit.catalogue.models import Exhibitor, Region, Solution, Track
+from exhibit.catalogue.models import Region, Solution, Track
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
 from exhibit.errors import NotFound
-from exhibit.floorplan.models import Booth, Exhibition
-from exhibit.floorplan.services import get_exhibition
+from exhibit.floorplan.models import Booth
+from exhibit.floorplan.services import get_exhibition, newest_exhibition
 from exhibit.maps.views import map_context
 
 bp = Blueprint("catalogue", __name__)
@@ -25,7 +24,7 @@ bp = Blueprint("catalogue", __name__)
 @bp.get("/")
 def index() -> Response | str:
     """The newest exhibition's home page (the forum is yearly: one exhibition a year)."""
-    exhibition = db.session.scalar(select(Exhibition).order_by(Exhibition.starts_on.desc()))
+    exhibition = newest_exhibition(db.session)
     if exhibition is None:
         return render_template("catalogue/empty.html")
     return redirect(url_for("catalogue.home", slug=exhibition.slug))
@@ -138,17 +137,8 @@ def track(slug: str, code: str) -> str:
 @bp.get("/<slug>/regions/")
 def regions(slug: str) -> str:
     exhibition = get_exhibition(db.session, slug)
-    rows = services.list_exhibitors(db.session, exhibition.id)
-    by_region: dict[str, list[Exhibitor]] = {}
-    for exhibitor in rows:
-        if exhibitor.region is not None:
-            by_region.setdefault(exhibitor.region.code, []).append(exhibitor)
-    present = sorted(
-        (db.session.get(Region, code) for code in by_region), key=lambda r: russian_sort_key(r.name)
-    )
-    return render_template(
-        "catalogue/regions.html", exhibition=exhibition, regions=present, by_region=by_region
-    )
+    groups = services.exhibitors_by_region(services.list_exhibitors(db.session, exhibition.id))
+    return render_template("catalogue/regions.html", exhibition=exhibition, groups=groups)
 
 
 @bp.get("/<slug>/regions/<code>")

@@ -21,6 +21,11 @@ def get_exhibition(session: Session, slug: str) -> Exhibition:
     return exhibition
 
 
+def newest_exhibition(session: Session) -> Exhibition | None:
+    """The current (latest) exhibition: the forum is yearly, one exhibition a year."""
+    return session.scalar(select(Exhibition).order_by(Exhibition.starts_on.desc()))
+
+
 def get_hall(session: Session, exhibition: Exhibition, name: str) -> Hall:
     hall = session.scalar(
         select(Hall).where(Hall.exhibition_id == exhibition.id, Hall.name == name)

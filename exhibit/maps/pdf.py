@@ -76,14 +76,36 @@ def hall_map_pdf(session: Session, hall: Hall, **options: Any) -> bytes:
     sheet_svg, index_html = hall_map_document(session, hall, **options)
     parts = [_drawing_pdf(sheet_svg)]
     if index_html is not None:
-        parts.append(_page_pdf(index_html))
+        parts.append(html_to_pdf(index_html))
     return _concatenate(parts)
 
 
-def _page_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, resources: dict[str, bytes] | None = None) -> bytes:
+    """A page of HTML as PDF (WeasyPrint); it may fetch only ``resources``, from memory."""
     from weasyprint import HTML  # slow to import: keep it off the app's start-up path
 
-    return HTML(string=html, base_url="memory:", url_fetcher=fetch_only_memory({})).write_pdf()
+    fetcher = fetch_only_memory(resources or {})
+    return HTML(string=html, base_url="memory:", url_fetcher=fetcher).write_pdf()
+
+
+def _booth_item(
+    booth: Any,
+    frame: Frame,
+    k: float,
+    *,
+    name: str | None = None,
+    fill: str = "#ffffff",
+    opacity: float = 1.0,
+    mark: str | None = None,
+) -> dict[str, Any]:
+    """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, mark."""
+    x, y = frame.point(*label_point(booth.polygon))
+    mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
+    return {
+        "d": frame.path(booth.polygon), "fill": fill, "opacity": opacity, "x": x, "y": y,
+        "label": fit_label(booth.number, name, booth.polygon, k),
+        "mark": mark, "mark_x": mx + 0.6 / k, "mark_y": my + 2.0 / k,
+    }  # fmt: skip
 
 
 def _drawing_pdf(svg: str) -> bytes:
@@ -141,7 +163,6 @@ def hall_map_document(
     totals: dict[str, dict[str, Any]] = {}
     for state in states:
         booth = state.booth
-        x, y = frame.point(*label_point(booth.polygon))
         name = None
         fill, opacity, mark = "#ffffff", 1.0, None
         if edition == "visitor":
@@ -160,19 +181,8 @@ def hall_map_document(
             row["booths"] += 1
             row["area"] += float(booth.area_m2)
             row["money"] += int(state.price)
-        mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
         booths.append(
-            {
-                "d": frame.path(booth.polygon),
-                "fill": fill,
-                "opacity": opacity,
-                "x": x,
-                "y": y,
-                "label": fit_label(booth.number, name, booth.polygon, sheet.k),
-                "mark": mark,
-                "mark_x": mx + 0.6 / sheet.k,
-                "mark_y": my + 2.0 / sheet.k,
-            }
+            _booth_item(booth, frame, sheet.k, name=name, fill=fill, opacity=opacity, mark=mark)
         )
     for row in totals.values():
         row["area"] = f"{row['area']:g}"
@@ -229,19 +239,10 @@ def confirmation_pdf(session: Session, reservation: Any) -> bytes:
     frame = Frame.around(booth.polygon, margin=8.0)
     k = min(170 / frame.width, 110 / frame.height)
     sheet = Sheet("A4", False, 210, 297, k, None, frame.width * k, frame.height * k)
-    items = []
-    for other in hall.current_booths:
-        x, y = frame.point(*label_point(other.polygon))
-        items.append(
-            {
-                "d": frame.path(other.polygon),
-                "fill": "#f2c94c" if other.id == booth.id else "#ffffff",
-                "x": x,
-                "y": y,
-                "label": fit_label(other.number, None, other.polygon, k),
-                "mark": None,
-            }
-        )
+    items = [
+        _booth_item(other, frame, k, fill="#f2c94c" if other.id == booth.id else "#ffffff")
+        for other in hall.current_booths
+    ]
     svg = render_template(
         "print/map.svg", sheet=sheet, frame=frame, hall=hall, plan=hall_plan(hall),
         booths=items, tracks={}, edition="confirmation", clearance=lambda door: door,
@@ -258,7 +259,5 @@ def confirmation_pdf(session: Session, reservation: Any) -> bytes:
         printed=datetime.now().strftime("%d.%m.%Y %H:%M"),
         sheet=sheet,
     )
-    from weasyprint import HTML
 
-    fetcher = fetch_only_memory({"memory:map.svg": svg.encode("utf-8")})
-    return HTML(string=html, base_url="memory:", url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(html, {"memory:map.svg": svg.encode("utf-8")})
