@@ -29,6 +29,9 @@ class Config:
     #: Flask-Limiter storage; set a shared one (``redis://…``) when running several workers.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: Seconds a worker trusts the data version it read for its cache of anonymous pages
+    #: (``exhibit/pagecache.py``): changes made by other workers show within this time.
+    PAGECACHE_RECHECK = 1.0
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 

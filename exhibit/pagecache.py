@@ -4,17 +4,25 @@ The key holds the data version: the newest audit event (every change the service
 writes one) and the search index's state (every document rewrite moves it). A page is
 cached only for a visitor without a session of their own (not signed in, no flash
 messages), whose page is the same as every other anonymous visitor's in that language.
+
+Reading the data version is a database round trip; a worker reads it at most once every
+``PAGECACHE_RECHECK`` seconds (one by default). A commit in the same worker forgets it at
+once, so a change made here is seen by the next request; a change made by another worker or
+process is seen within that interval.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from exhibit.db import db
 
@@ -35,13 +43,33 @@ def data_version() -> tuple[str, int, int, int]:
     return (str(db.engine.url), int(newest_event), int(documents), int(newest_document))
 
 
+_known: dict[str, tuple[float, tuple[str, int, int, int]]] = {}  # database → (read at, version)
+
+
+def known_data_version() -> tuple[str, int, int, int]:
+    """The data version, read again when the one known is older than ``PAGECACHE_RECHECK``."""
+    database = str(db.engine.url)
+    now = time.monotonic()
+    known = _known.get(database)
+    if known is not None and now - known[0] < float(current_app.config["PAGECACHE_RECHECK"]):
+        return known[1]
+    version = data_version()
+    _known[database] = (now, version)
+    return version
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_version(session: Any) -> None:
+    _known.clear()
+
+
 def cached_page(render: Callable[[], str | bytes]) -> str | bytes:
     """``render()``'s page, from the cache when this anonymous request was rendered before."""
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
     from exhibit.site import current_locale
 
-    key = (request.full_path, current_locale(), data_version())
+    key = (request.full_path, current_locale(), known_data_version())
     with _lock:
         page = _pages.get(key)
         if page is not None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from exhibit import pagecache
 from exhibit.accounts.models import User
@@ -43,3 +44,27 @@ def test_signed_in_pages_are_not_shared(demo_app, client):
     login(member, "irbit@example.ru", "a long test password")
     page = member.get(URL, query_string={"q": "сквер"}).get_data(as_text=True)
     assert "Выйти" in page and "Выйти" not in anonymous
+
+
+def test_a_change_made_elsewhere_is_seen_within_the_recheck_interval(demo_app, client, monkeypatch):
+    """Another worker's change shows once this worker reads the data version again, at most
+    ``PAGECACHE_RECHECK`` seconds later."""
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
+    pagecache._pages.clear()
+    pagecache._known.clear()
+    # Another worker's commit never reaches this worker's listener.
+    event.remove(Session, "after_commit", pagecache._forget_version)
+    try:
+        before = client.get(URL, query_string={"q": "сквер"}).get_data(as_text=True)
+        titles = db.session.scalars(select(Solution).order_by(Solution.id))
+        solution = next(s for s in titles if s.title in before)
+        assert "Сквер с качелями" not in before
+        solution.title = "Сквер с качелями"
+        db.session.commit()
+        clock[0] += 0.5
+        assert client.get(URL, query_string={"q": "сквер"}).get_data(as_text=True) == before
+        clock[0] += demo_app.config["PAGECACHE_RECHECK"]
+        assert "Сквер с качелями" in client.get(URL, query_string={"q": "сквер"}).get_data(True)
+    finally:
+        event.listen(Session, "after_commit", pagecache._forget_version)
