@@ -111,3 +111,129 @@ def test_visitor_searches_filters_and_plans_a_walk(browser, live_server, size):
     screenshot(page, f"visitor-4-route-{size}")
     assert page.errors == []
     page.context.close()
+
+
+def _free_booth() -> str:
+    """A booth nobody holds and the organisers sell, in the middle of the plan's list."""
+    taken = select(Reservation.booth_id).where(
+        Reservation.status.in_(("requested", "held", "confirmed"))
+    )
+    numbers = db.session.scalars(
+        select(Booth.number)
+        .where(Booth.id.not_in(taken), Booth.blocked.is_(False), Booth.retired.is_(False))
+        .order_by(Booth.id)
+    ).all()
+    return numbers[len(numbers) // 2]
+
+
+def _account_menu(page, name: str) -> None:
+    menu = page.locator("details.user-menu")
+    menu.locator("summary").click()
+    menu.get_by_role("link", name=name).click()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_exhibitor_registers_reserves_and_gets_the_confirmation(browser, live_server, size):
+    make_user(f"organiser-{size}@example.ru", role="organiser")
+    number = _free_booth()
+    organisation = f"Администрация города Лесной ({size})"
+    email = f"lesnoy-{size}@example.ru"
+
+    exhibitor = new_page(browser, size, accept_downloads=True)
+    exhibitor.goto(f"{live_server}/{DEMO_SLUG}/")
+    exhibitor.locator(".header-tools").get_by_role("link", name="Регистрация").click()
+    exhibitor.get_by_label("Организация").fill(organisation)
+    exhibitor.get_by_label("Тип организации").select_option("municipality")
+    exhibitor.get_by_label("Электронная почта").fill(email)
+    exhibitor.get_by_label("Пароль", exact=True).fill(PASSWORD)
+    exhibitor.get_by_label("Пароль ещё раз").fill(PASSWORD)
+    exhibitor.get_by_role("button", name="Зарегистрироваться").click()
+    exhibitor.get_by_text("ждёт одобрения организаторов").wait_for()
+    screenshot(exhibitor, f"exhibitor-1-registered-{size}")
+
+    organiser = new_page(browser, size)
+    sign_in(organiser, live_server, f"organiser-{size}@example.ru", PASSWORD)
+    _account_menu(organiser, "Организатору")
+    organiser.get_by_role("button", name=f"Одобрить «{organisation}»").click()
+    organiser.get_by_text(f"Экспонент «{organisation}» одобрен.").wait_for()
+
+    # The exhibitor picks the booth on the interactive plan and asks for it.
+    exhibitor.reload()
+    assert exhibitor.get_by_text("ждёт одобрения организаторов").count() == 0
+    exhibitor.get_by_role("link", name="Выбрать стенд на плане").click()
+    booth = exhibitor.locator(f".hall-plan a.booth[data-number='{number}']")
+    assert booth.get_attribute("data-status") == "available"
+    screenshot(exhibitor, f"exhibitor-2-plan-{size}")
+    booth.click()
+    exhibitor.get_by_role("heading", level=1, name=f"Стенд {number}").wait_for()
+    exhibitor.get_by_role("button", name=f"Забронировать стенд {number}").click()
+    exhibitor.get_by_text(f"Стенд {number} удерживается за вами").wait_for()
+    screenshot(exhibitor, f"exhibitor-3-requested-{size}")
+
+    # The organiser confirms it from the dashboard.
+    _account_menu(organiser, "Организатору")
+    organiser.get_by_role("button", name=f"Подтвердить стенд {number}").click()
+    organiser.get_by_text("Бронирование подтверждено.").wait_for()
+    screenshot(organiser, f"organiser-confirmed-{size}")
+
+    # The exhibitor downloads the confirmation: a PDF naming the booth.
+    _account_menu(exhibitor, "Мои стенды")
+    row = exhibitor.locator("tr", has=exhibitor.get_by_role("link", name=number, exact=True))
+    assert "забронирован" in row.inner_text()
+    with exhibitor.expect_download() as done:
+        row.get_by_role("link", name=re.compile("Подтверждение")).click()
+    pdf = Path(done.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert number in text and organisation.split(" (")[0] in text
+    screenshot(exhibitor, f"exhibitor-4-mine-{size}")
+    assert exhibitor.errors == organiser.errors == []
+    exhibitor.context.close()
+    organiser.context.close()
+
+
+def test_reserving_a_booth_with_the_keyboard_alone(browser, live_server):
+    exhibition = get_exhibition(db.session, DEMO_SLUG)
+    keyboard_exhibitor = Exhibitor(
+        exhibition_id=exhibition.id, name="Клавиатурный район", kind="municipality", approved=True
+    )
+    db.session.add(keyboard_exhibitor)
+    db.session.commit()
+    make_user("keys@example.ru", exhibitor=keyboard_exhibitor)
+    number = _free_booth()
+    page = new_page(browser)
+    keys = page.keyboard
+
+    def tab_to(predicate: str, limit: int = 600) -> None:
+        for _ in range(limit):
+            keys.press("Tab")
+            if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate}; }})()"):
+                return
+        raise AssertionError(f"Tab never reached {predicate}")
+
+    page.goto(f"{live_server}/login")
+    tab_to("el.id === 'email'")
+    keys.type("keys@example.ru")
+    keys.press("Tab")
+    keys.type(PASSWORD)
+    keys.press("Enter")
+    page.wait_for_url(re.compile(r"/my$"))
+    tab_to("el.textContent.trim() === 'Выбрать стенд на плане'")
+    keys.press("Enter")
+    page.wait_for_url(re.compile(r"/plan$"))
+    tab_to(f"el.classList.contains('booth') && el.dataset.number === {json.dumps(number)}")
+    # Focus shows the booth's details beside the plan.
+    assert number in page.locator("#booth-details").inner_text()
+    keys.press("Enter")
+    page.wait_for_url(re.compile(rf"/booths/{number}$"))
+    tab_to(f"el.tagName === 'BUTTON' && el.textContent.includes({json.dumps(number)})")
+    keys.press("Enter")
+    page.get_by_text(f"Стенд {number} удерживается за вами").wait_for()
+    db.session.rollback()  # end the test's read snapshot: see what the server wrote
+    reservation = db.session.scalar(
+        select(Reservation).where(Reservation.exhibitor_id == keyboard_exhibitor.id)
+    )
+    assert reservation.booth.number == number and reservation.status == "requested"
+    screenshot(page, "keyboard-reservation")
+    assert page.errors == []
+    page.context.close()
