@@ -237,3 +237,83 @@ def test_reserving_a_booth_with_the_keyboard_alone(browser, live_server):
     screenshot(page, "keyboard-reservation")
     assert page.errors == []
     page.context.close()
+
+
+BUSY_WATCH = """() => {
+  // Remember every busy state a form shows, across the navigation that follows it.
+  new MutationObserver(changes => changes.forEach(c => {
+    if (c.target.getAttribute("aria-busy") === "true") {
+      const button = c.target.querySelector("button");
+      sessionStorage.setItem("busy-seen", JSON.stringify(
+        {text: button.textContent, disabled: button.disabled}));
+    }
+  })).observe(document.body, {attributes: true, subtree: true, attributeFilter: ["aria-busy"]});
+}"""
+
+
+def _busy_seen(page) -> dict | None:
+    seen = page.evaluate("sessionStorage.getItem('busy-seen')")
+    page.evaluate("sessionStorage.removeItem('busy-seen')")
+    return json.loads(seen) if seen else None
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_organiser_fixes_publishes_and_prints_a_plan(browser, live_server, size, tmp_path):
+    make_user(f"plans-{size}@example.ru", role="organiser")
+    plan = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+    for feature in plan["features"]:
+        if feature["properties"].get("number") == "G8":  # pushed 1.5 m into G9
+            ring = feature["geometry"]["coordinates"][0]
+            feature["geometry"]["coordinates"] = [[[x + 1.5, y] for x, y in ring]]
+    broken = tmp_path / "pavilion-broken.geojson"
+    broken.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+
+    page = new_page(browser, size, accept_downloads=True)
+    sign_in(page, live_server, f"plans-{size}@example.ru", PASSWORD)
+    _account_menu(page, "Планы")
+    page.get_by_label("Зал", exact=True).fill("Павильон 1")
+    page.get_by_label("Файл плана").set_input_files(str(broken))
+    page.evaluate(BUSY_WATCH)
+    page.get_by_role("button", name="Проверить план").click()
+    page.get_by_role("heading", level=1, name=re.compile("Черновик плана")).wait_for()
+    assert _busy_seen(page) == {"text": "Загрузка и проверка…", "disabled": True}
+    # The error is listed with its booth and rule, and marked on the plan.
+    issues = page.locator("ol.issues").inner_text()
+    assert "booth-overlap" in issues and "G8" in issues and "G9" in issues
+    assert page.locator(".draft-booth-error").count() >= 1
+    assert page.locator(".error-marker").count() == 1
+    assert page.get_by_role("button", name="Опубликовать").count() == 0
+    page.get_by_text("План с ошибками нельзя опубликовать.").wait_for()
+    screenshot(page, f"organiser-1-error-{size}")
+
+    # The fixed file: checked clean, published as a new version.
+    page.get_by_role("link", name="Планы залов").click()
+    page.get_by_label("Файл плана").set_input_files(str(PLAN_FILE))
+    page.get_by_role("button", name="Проверить план").click()
+    page.get_by_text("Ошибок нет — план можно опубликовать.").wait_for()
+    assert page.locator(".error-marker").count() == 0
+    screenshot(page, f"organiser-2-clean-{size}")
+    page.get_by_role("button", name="Опубликовать").click()
+    page.get_by_text(re.compile(r"Опубликована версия 2 плана зала «Павильон 1»")).wait_for()
+
+    # The A1 visitors' map: the page stays busy until the PDF arrives.
+    _account_menu(page, "Печать")
+    form = page.locator("form.print-form").first
+    assert form.get_by_label("Издание").input_value() == "visitor"
+    assert form.get_by_label("Формат").input_value() == "A1"
+    page.evaluate(BUSY_WATCH)
+    with page.expect_download(timeout=120_000) as done:
+        form.get_by_role("button", name="Получить PDF").click()
+    assert _busy_seen(page) == {"text": "Готовится PDF…", "disabled": True}
+    form.get_by_role("button", name="Получить PDF").wait_for()  # ready again
+    assert form.get_attribute("aria-busy") == "false"
+    download = done.value
+    assert download.suggested_filename.endswith(".pdf")
+    pdf = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
+    width_mm, height_mm = (float(v) * 25.4 / 72 for v in pdf.pages[0].mediabox[2:])
+    assert sorted((round(width_mm), round(height_mm))) == [594, 841]  # A1
+    text = pdf.pages[0].extract_text()
+    assert "Павильон 1" in text
+    screenshot(page, f"organiser-3-print-{size}")
+    assert page.errors == []
+    page.context.close()
