@@ -9,6 +9,7 @@ from shapely.ops import unary_union
 from werkzeug.wrappers import Response
 
 from exhibit.booking.services import confirmed_booths
+from exhibit.site import localised
 from exhibit.catalogue import services
 from exhibit.catalogue.models import Region, Solution, Track
 from exhibit.catalogue.rules import russian_sort_key
@@ -154,5 +155,5 @@ def region(slug: str, code: str) -> str:
         exhibition=exhibition,
         exhibitors=rows,
         booths=booths,
-        heading=item.name,
+        heading=localised(item),
     )
