@@ -65,7 +65,9 @@ def format_area(value: Any) -> str:
     """Square metres as people write them: «21,5 м²», «9 м²» (in English «21.5 m²»)."""
     from babel.units import format_unit
 
-    return format_unit(value, "area-square-meter", length="short", format="#,##0.#", locale=current_locale())
+    return format_unit(
+        value, "area-square-meter", length="short", format="#,##0.#", locale=current_locale()
+    )
 
 
 def localised(record: Any, field: str = "name") -> str:

@@ -27,9 +27,7 @@ def _world() -> dict[str, object]:
     solution_id = db.session.scalar(
         select(Solution.id).where(Solution.exhibitor_id == exhibitor_id).order_by(Solution.id)
     )
-    region = db.session.scalar(
-        select(Exhibitor.region_code).where(Exhibitor.id == exhibitor_id)
-    )
+    region = db.session.scalar(select(Exhibitor.region_code).where(Exhibitor.id == exhibitor_id))
     return {
         "exhibitor": exhibitor_id,
         "solution": solution_id,

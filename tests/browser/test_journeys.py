@@ -207,7 +207,9 @@ def test_reserving_a_booth_with_the_keyboard_alone(browser, live_server):
     def tab_to(predicate: str, limit: int = 600) -> None:
         for _ in range(limit):
             keys.press("Tab")
-            if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate}; }})()"):
+            if page.evaluate(
+                f"(() => {{ const el = document.activeElement; return {predicate}; }})()"
+            ):
                 return
         raise AssertionError(f"Tab never reached {predicate}")
 
@@ -315,5 +317,30 @@ def test_organiser_fixes_publishes_and_prints_a_plan(browser, live_server, size,
     text = pdf.pages[0].extract_text()
     assert "Павильон 1" in text
     screenshot(page, f"organiser-3-print-{size}")
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_form_with_mistakes_keeps_the_input_and_marks_each_field(browser, live_server, size):
+    page = new_page(browser, size)
+    page.goto(f"{live_server}/{DEMO_SLUG}/")
+    page.locator(".header-tools .lang").click()  # English, remembered
+    page.goto(f"{live_server}/{DEMO_SLUG}/register")
+    page.get_by_label("Email").fill("not-an-address")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("Confirm password").fill("different")
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_load_state()
+    # What was typed stays (passwords are never sent back); each problem sits by its field.
+    assert page.get_by_label("Email").input_value() == "not-an-address"
+    for field in ("organisation", "email", "password", "confirm"):
+        box = page.locator(f"#{field}")
+        assert box.get_attribute("aria-invalid") == "true", field
+        error = page.locator(f"#{field}-error")
+        assert error.is_visible() and field + "-error" in box.get_attribute("aria-describedby")
+        assert not re.search(r"[А-Яа-яЁё]", error.inner_text()), error.inner_text()
+    assert db.session.scalar(select(User).where(User.email == "not-an-address")) is None
+    screenshot(page, f"register-errors-{size}")
     assert page.errors == []
     page.context.close()

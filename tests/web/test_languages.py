@@ -51,8 +51,10 @@ class _Text(HTMLParser):
         if skip or self._skip:
             return
         for name, value in attrs:
-            if value and name in ("aria-label", "title", "placeholder", "alt", "value") and (
-                name != "value" or tag in ("button", "option")
+            if (
+                value
+                and name in ("aria-label", "title", "placeholder", "alt", "value")
+                and (name != "value" or tag in ("button", "option"))
             ):
                 self.parts.append(value)
             if value and name.startswith("data-") and name not in ("data-title",):
@@ -92,7 +94,9 @@ def _pages() -> dict[str, str]:
         .join(Booth, Booth.id == Reservation.booth_id)
         .where(Reservation.status == "confirmed")
     ).first()
-    solution_id = db.session.scalar(select(Solution.id).where(Solution.exhibitor_id == exhibitor_id))
+    solution_id = db.session.scalar(
+        select(Solution.id).where(Solution.exhibitor_id == exhibitor_id)
+    )
     region = db.session.scalar(select(Exhibitor.region_code).where(Exhibitor.id == exhibitor_id))
     s = f"/{DEMO_SLUG}"
     return {
