@@ -9,12 +9,11 @@ solution of the same title is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import csv
 import io
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 

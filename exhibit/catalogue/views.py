@@ -9,7 +9,6 @@ from shapely.ops import unary_union
 from werkzeug.wrappers import Response
 
 from exhibit.booking.services import confirmed_booths
-from exhibit.site import localised
 from exhibit.catalogue import services
 from exhibit.catalogue.models import Region, Solution, Track
 from exhibit.catalogue.rules import russian_sort_key
@@ -18,6 +17,7 @@ from exhibit.errors import NotFound
 from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import get_exhibition, newest_exhibition
 from exhibit.maps.views import map_context
+from exhibit.site import localised
 
 bp = Blueprint("catalogue", __name__)
 

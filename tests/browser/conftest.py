@@ -33,7 +33,10 @@ SCREENSHOTS = Path(os.environ.get("EXHIBIT_SCREENSHOTS", "screenshots"))
 #: axe-core, fetched from the npm registry by ``npm pack`` and checked against its integrity
 #: (the registry's sha512); kept under .cache/ so a second run needs no network.
 AXE_VERSION = "4.10.3"
-AXE_INTEGRITY = "sha512-Xm7bpRXnDSX2YE2YFfBk2FnF0ep6tmG7xPh8iHee8MIcrgq762Nkce856dYtJYLkuIoYZvGfTs/PbZhideTcEg=="
+AXE_INTEGRITY = (
+    "sha512-Xm7bpRXnDSX2YE2YFfBk2FnF0ep6tmG7xPh8iHee8MIcrgq762Nkce856dYtJYLkuIoYZvGf"
+    "Ts/PbZhideTcEg=="
+)
 CACHE = Path(os.environ.get("EXHIBIT_CACHE", Path(__file__).resolve().parents[2] / ".cache"))
 
 

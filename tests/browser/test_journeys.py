@@ -48,7 +48,7 @@ def _open_main_menu_link(page, name: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_visitor_searches_filters_and_plans_a_walk(browser, live_server, size):
-    region, ((first_id, first_title, first_booth), (second_id, second_title, _)) = (
+    region, ((_, first_title, first_booth), (_, second_title, _)) = (
         _region_with_two_placed_solutions("благоустройство")
     )
     page = new_page(browser, size)

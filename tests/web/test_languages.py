@@ -19,8 +19,8 @@ from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
 from exhibit.site import format_area, format_money
-from tests.web.test_accounts import login
 from tests.factories import make_user
+from tests.web.test_accounts import login
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 
