@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -196,7 +198,15 @@ def exhibitors_import_command(file: Path, slug: str) -> None:
     try:
         rows = read_rows(file.read_bytes(), file.name)
         exhibition = get_exhibition(db.session, slug)
-        result = import_exhibitors(db.session, exhibition, rows)
+        with click.progressbar(
+            length=len(rows) + 1, label="Импорт экспонентов", file=sys.stderr
+        ) as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            result = import_exhibitors(db.session, exhibition, rows, progress=advance)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -274,6 +284,13 @@ def map_pdf_command(
 
     try:
         hall = get_hall(db.session, get_exhibition(db.session, slug), hall_name)
+        # A big map takes seconds: say what is under way (on stderr, stdout stays clean).
+        click.echo(
+            f"Карта зала «{hall.name}» ({paper}, {edition}, "
+            f"{plural_ru(len(hall.current_booths), 'стенд', 'стенда', 'стендов')})…",
+            err=True,
+        )
+        started = time.monotonic()
         with current_app.test_request_context():
             pdf = hall_map_pdf(
                 db.session, hall, paper=paper, landscape=landscape, edition=edition,
@@ -282,7 +299,7 @@ def map_pdf_command(
     except (DomainError, PrintError) as error:
         raise click.ClickException(getattr(error, "message", str(error))) from None
     output.write_bytes(pdf)
-    click.echo(f"{output}: {len(pdf) // 1024} КБ")
+    click.echo(f"{output}: {len(pdf) // 1024} КБ за {time.monotonic() - started:.1f} с")
 
 
 catalogue_cli = AppGroup("catalogue", help="The printed catalogue.")

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_default_exhibition)
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["local"] = localised
     app.jinja_env.globals.update(
         format_date=format_date,
         format_datetime=format_datetime,
@@ -61,8 +62,21 @@ def set_language(code: str) -> Response:
 
 
 def format_area(value: Any) -> str:
-    """Square metres as people write them: «21,5 м²», «9 м²»."""
-    return f"{format_decimal(value, format='#,##0.#')} м²"
+    """Square metres as people write them: «21,5 м²», «9 м²» (in English «21.5 m²»)."""
+    from babel.units import format_unit
+
+    return format_unit(
+        value, "area-square-meter", length="short", format="#,##0.#", locale=current_locale()
+    )
+
+
+def localised(record: Any, field: str = "name") -> str:
+    """A reference record's text in the visitor's language (``name_en`` in English)."""
+    if record is None:
+        return ""
+    if current_locale() == "en":
+        return getattr(record, f"{field}_en", None) or getattr(record, field)
+    return getattr(record, field)
 
 
 def format_money(value: Any, currency: str = "RUB") -> str:
@@ -77,8 +91,9 @@ def _wants_json() -> bool:
 def _domain_error(error: DomainError) -> tuple[Any, int]:
     if _wants_json():
         return jsonify(error.to_dict()), error.status
+    # The services explain refusals in Russian: an English page marks the text as Russian.
     return render_template(
-        "errors/error.html", status=error.status, message=error.message
+        "errors/error.html", status=error.status, message=error.message, message_lang="ru"
     ), error.status
 
 

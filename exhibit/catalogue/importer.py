@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,9 +108,18 @@ def read_rows(data: bytes, filename: str = "") -> list[_Row]:
 
 
 def import_exhibitors(
-    session: Session, exhibition: Exhibition, rows: list[_Row], *, user_id: int | None = None
+    session: Session,
+    exhibition: Exhibition,
+    rows: list[_Row],
+    *,
+    user_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Check every row, then create or complete the exhibitors and add their solutions."""
+    """Check every row, then create or complete the exhibitors and add their solutions.
+
+    ``progress(done, total)`` is told how far the work is (exhibitors written, then the
+    search index), for a progress bar.
+    """
     problems: list[dict[str, Any]] = []
     drafts = _check(session, rows, problems)
     begin_write(session)
@@ -125,7 +135,8 @@ def import_exhibitors(
         )
 
     result = ImportResult()
-    for draft in drafts.values():
+    total = len(drafts) + 1  # the last step: writing (and indexing) everything
+    for done, draft in enumerate(drafts.values(), start=1):
         exhibitor = existing.get(name_key(draft.name))
         if exhibitor is None:
             exhibitor = Exhibitor(exhibition_id=exhibition.id, approved=True, **draft.fields)
@@ -151,7 +162,11 @@ def import_exhibitors(
             titles.add(name_key(values["title"]))
             exhibitor.solutions.append(Solution(**values))
             result.solutions_new += 1
+        if progress is not None:
+            progress(done, total)
     session.flush()
+    if progress is not None:
+        progress(total, total)
     audit.record(
         session, "exhibitors.imported", "exhibition", exhibition.id,
         after=result.__dict__, user_id=user_id,

@@ -17,6 +17,7 @@ from exhibit.errors import NotFound
 from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import get_exhibition, newest_exhibition
 from exhibit.maps.views import map_context
+from exhibit.site import localised
 
 bp = Blueprint("catalogue", __name__)
 
@@ -154,5 +155,5 @@ def region(slug: str, code: str) -> str:
         exhibition=exhibition,
         exhibitors=rows,
         booths=booths,
-        heading=item.name,
+        heading=localised(item),
     )

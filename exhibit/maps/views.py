@@ -19,6 +19,7 @@ from exhibit.maps.route import MAX_STOPS, RouteError, WalkGraph, visit_route
 from exhibit.maps.svg import Frame, label_point, label_size
 from exhibit.pagecache import cached_page
 from exhibit.search.services import search
+from exhibit.site import localised
 
 bp = Blueprint("maps", __name__)
 
@@ -30,7 +31,7 @@ def _card(state: Any, slug: str) -> dict[str, Any] | None:
     exhibitor = state.exhibitor
     return {
         "name": exhibitor.name,
-        "region": exhibitor.region.name if exhibitor.region else "",
+        "region": localised(exhibitor.region),
         "url": url_for("catalogue.exhibitor", slug=slug, exhibitor_id=exhibitor.id),
         "solutions": [
             {

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from exhibit.catalogue.models import Region, Track
 from exhibit.db import db
 from exhibit.errors import InvalidParameter
 from exhibit.extensions import limiter
 from exhibit.floorplan.services import get_exhibition
 from exhibit.pagecache import cached_page
 from exhibit.search.services import FACETS, search
+from exhibit.site import current_locale
 
 bp = Blueprint("search", __name__)
 
@@ -49,6 +52,7 @@ def _run(slug: str, default_limit: int):
 def page(slug: str) -> str:
     def render() -> str:
         exhibition, result, limit, offset = _run(slug, PAGE_SIZE)
+        english = current_locale() == "en"
         return render_template(
             "search/page.html",
             exhibition=exhibition,
@@ -56,6 +60,13 @@ def page(slug: str) -> str:
             q=request.args.get("q", ""),
             limit=limit,
             offset=offset,
+            # Facet labels come in Russian from the search; reference data has English names.
+            names_en={
+                "track": {t.code: t.name_en for t in db.session.scalars(select(Track))},
+                "region": {r.code: r.name_en for r in db.session.scalars(select(Region))},
+            }
+            if english
+            else {},
         )
 
     # Visitors repeat the same searches; anonymous pages are shared until the data changes.

@@ -132,3 +132,20 @@ def test_unreadable_files(app, exhibition, tmp_path, content, message):
     result = run(app, path)
     assert result.exit_code != 0 and message in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_import_reports_its_progress(app, exhibition, tmp_path):
+    from exhibit.catalogue.importer import import_exhibitors, read_rows
+
+    path = write(tmp_path, [HEADER, *GOOD])
+    steps: list[tuple[int, int]] = []
+    import_exhibitors(
+        db.session, exhibition, read_rows(path.read_bytes(), path.name),
+        progress=lambda done, total: steps.append((done, total)),
+    )  # fmt: skip
+    db.session.commit()
+    # One step per exhibitor (two in GOOD), then the final write; always forward.
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    result = run(app, write(tmp_path, [HEADER, *GOOD]))
+    assert result.exit_code == 0
+    assert "Импорт экспонентов" in result.stderr  # the progress bar, off stdout

@@ -83,6 +83,7 @@
   function savePlan(items) { localStorage.setItem(STORE, JSON.stringify(items)); }
 
   function show(booth) {
+    if (!card) return;  // the visit plan's map has no exhibitor card
     document.querySelectorAll(".booth-selected").forEach(function (b) { b.classList.remove("booth-selected"); });
     booth.classList.add("booth-selected");
     var number = booth.getAttribute("data-number");

@@ -1,0 +1,238 @@
+"""Russian first, English complete: no interface text left in Russian on the English pages,
+the language choice remembered, numbers, areas, money, dates and plurals in each language,
+Russian names sorted by the Russian alphabet."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from flask_babel import force_locale, ngettext
+from sqlalchemy import select
+
+from exhibit.booking.models import Reservation
+from exhibit.catalogue.models import Exhibitor, Solution
+from exhibit.catalogue.rules import plural_ru, russian_sort_key
+from exhibit.db import db
+from exhibit.demo import DEMO_SLUG
+from exhibit.floorplan.models import Booth, Exhibition, Hall
+from exhibit.floorplan.services import hall_plan
+from exhibit.site import format_area, format_money
+from tests.factories import make_user
+from tests.web.test_accounts import login
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _Text(HTMLParser):
+    """What a person reads or hears: text, and the attributes that name things — except
+    what is marked as Russian (``lang="ru"``: the language switch, a service's message)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+        self._stack: list[bool] = []
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_starttag(self, tag, attrs):
+        skip = tag in ("script", "style") or ("lang", "ru") in attrs
+        if tag not in VOID:
+            self._stack.append(skip)
+            self._skip += skip
+        if skip or self._skip:
+            return
+        for name, value in attrs:
+            if (
+                value
+                and name in ("aria-label", "title", "placeholder", "alt", "value")
+                and (name != "value" or tag in ("button", "option"))
+            ):
+                self.parts.append(value)
+            if value and name.startswith("data-") and name not in ("data-title",):
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag not in VOID and self._stack:
+            self._skip -= self._stack.pop()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _data_strings() -> list[str]:
+    """Text that belongs to the data (typed by exhibitors and organisers), not the interface."""
+    strings: set[str] = set()
+    for e in db.session.scalars(select(Exhibitor)):
+        strings.update(filter(None, (e.name, e.municipality, e.description, e.website)))
+    for s in db.session.scalars(select(Solution)):
+        strings.update(filter(None, (s.title, s.summary, s.description, s.results)))
+        strings.update(s.tags or ())
+    for x in db.session.scalars(select(Exhibition)):
+        strings.update((x.title, x.venue, x.city))
+    for hall in db.session.scalars(select(Hall)):
+        strings.add(hall.name)
+        plan = hall_plan(hall)
+        for feature in (*plan.entrances, *plan.exits, *plan.obstacles):
+            if feature.name:
+                strings.add(feature.name)
+    return sorted(strings, key=len, reverse=True)
+
+
+def _pages() -> dict[str, str]:
+    exhibitor_id, number = db.session.execute(
+        select(Reservation.exhibitor_id, Booth.number)
+        .join(Booth, Booth.id == Reservation.booth_id)
+        .where(Reservation.status == "confirmed")
+    ).first()
+    solution_id = db.session.scalar(
+        select(Solution.id).where(Solution.exhibitor_id == exhibitor_id)
+    )
+    region = db.session.scalar(select(Exhibitor.region_code).where(Exhibitor.id == exhibitor_id))
+    s = f"/{DEMO_SLUG}"
+    return {
+        "home": f"{s}/",
+        "exhibitors": f"{s}/exhibitors/",
+        "exhibitor": f"{s}/exhibitors/{exhibitor_id}",
+        "solutions": f"{s}/solutions/",
+        "solution": f"{s}/solutions/{solution_id}",
+        "tracks": f"{s}/tracks/",
+        "track": f"{s}/tracks/living",
+        "regions": f"{s}/regions/",
+        "region": f"{s}/regions/{region}",
+        "search": f"{s}/search?q=благоустройство",
+        "map": f"{s}/map?q=транспорт",
+        "visit": f"{s}/visit?solutions={solution_id}",
+        "plan": f"{s}/plan",
+        "booth": f"{s}/booths/{number}",
+        "login": "/login",
+        "register": f"{s}/register",
+        "not found": f"{s}/exhibitors/999999",
+    }
+
+
+def _russian_left(html: str, data: list[str]) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    text = "\n".join(parser.parts)
+    for item in data:
+        text = text.replace(item, " ")
+    return sorted(set(CYRILLIC.findall(text)))
+
+
+def test_english_pages_have_no_russian_outside_the_data(client):
+    data = _data_strings()
+    client.get("/lang/en")
+    left = {}
+    for name, path in _pages().items():
+        html = client.get(path).get_data(as_text=True)
+        assert '<html lang="en">' in html, name
+        if words := _russian_left(html, data):
+            left[name] = words[:15]
+    assert left == {}, left
+
+
+def test_english_forms_for_exhibitors_and_organisers(client):
+    exhibitor = db.session.scalar(select(Exhibitor).where(Exhibitor.approved.is_(True)))
+    make_user("en-exhibitor@example.ru", exhibitor=exhibitor)
+    make_user("en-organiser@example.ru", role="organiser")
+    data = _data_strings()
+    left = {}
+    s = f"/{DEMO_SLUG}"
+    for email, paths in (
+        ("en-exhibitor@example.ru", [f"{s}/my", f"{s}/profile", "/account"]),
+        ("en-organiser@example.ru", [f"{s}/organiser", f"{s}/plans", f"{s}/print"]),
+    ):
+        client.get("/lang/en")
+        login(client, email)
+        for path in paths:
+            html = client.get(path).get_data(as_text=True)
+            if words := _russian_left(html, data):
+                left[path] = words[:15]
+        client.post("/logout", data={"csrf_token": re.search(
+            r'name="csrf_token" value="([^"]+)"', client.get("/account").get_data(as_text=True)
+        ).group(1)})  # fmt: skip
+    assert left == {}, left
+
+
+def test_the_language_choice_is_remembered(client):
+    page = client.get(f"/{DEMO_SLUG}/")
+    assert '<html lang="ru">' in page.get_data(as_text=True)
+    switched = client.get("/lang/en", headers={"Referer": f"http://localhost/{DEMO_SLUG}/"})
+    assert switched.status_code == 302
+    assert switched.headers["Location"].endswith(f"/{DEMO_SLUG}/")
+    # The choice lives in the session cookie: the next pages come in English …
+    assert client.get_cookie("session") is not None
+    html = client.get(f"/{DEMO_SLUG}/exhibitors/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Exhibitors" in html
+    # … whatever the browser prefers, until the visitor switches back.
+    html = client.get("/login", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    client.get("/lang/ru")
+    assert '<html lang="ru">' in client.get("/login").get_data(as_text=True)
+    # An unknown language changes nothing.
+    client.get("/lang/xx")
+    assert '<html lang="ru">' in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("count", "ru", "en"),
+    [
+        (1, "1 стенд", "1 booth"),
+        (2, "2 стенда", "2 booths"),
+        (5, "5 стендов", "5 booths"),
+        (11, "11 стендов", "11 booths"),
+        (21, "21 стенд", "21 booths"),
+        (22, "22 стенда", "22 booths"),
+        (112, "112 стендов", "112 booths"),
+    ],
+)
+def test_plurals_in_both_languages(demo_app, count, ru, en):
+    with demo_app.test_request_context():
+        with force_locale("ru"):
+            assert ngettext("%(num)d стенд", "%(num)d стендов", count) == ru
+        with force_locale("en"):
+            assert ngettext("%(num)d стенд", "%(num)d стендов", count) == en
+    assert plural_ru(count, "стенд", "стенда", "стендов") == ru
+
+
+def test_areas_money_and_dates_in_both_languages(demo_app):
+    from datetime import date
+
+    from flask_babel import format_date
+
+    with demo_app.test_request_context():
+        with force_locale("ru"):
+            assert format_area(1) == "1 м²"
+            assert format_area(21.5) == "21,5 м²"
+            assert format_area(1234.5) == "1\xa0234,5 м²"
+            assert format_money(118800) == "118\xa0800 ₽"
+            assert format_date(date(2025, 11, 27), "d MMMM y") == "27 ноября 2025"
+        with force_locale("en"):
+            assert format_area(1) == "1 m²"
+            assert format_area(21.5) == "21.5 m²"
+            assert format_money(118800) == "118,800 ₽"
+            assert format_date(date(2025, 11, 27), "d MMMM y") == "27 November 2025"
+
+
+def test_russian_names_sort_by_the_russian_alphabet():
+    names = ["Ёлкино", "Железногорск", "Евпатория", "ежевика", "Ейск", "Абакан", "ёж"]
+    assert sorted(names, key=russian_sort_key) == [
+        "Абакан", "Евпатория", "ежевика", "Ейск", "ёж", "Ёлкино", "Железногорск",
+    ]  # fmt: skip
+
+
+def test_regions_page_lists_regions_in_russian_order(client):
+    html = client.get(f"/{DEMO_SLUG}/regions/").get_data(as_text=True)
+    names = re.findall(r'<a href="/[^"]+/regions/[^"]+">([^<]+)</a>', html)
+    assert len(names) > 10
+    assert names == sorted(names, key=russian_sort_key)
