@@ -85,17 +85,37 @@ def _domain_error(error: DomainError) -> tuple[Any, int]:
 def _http_error(error: HTTPException) -> Any:
     """Every HTTP error, and (as a 500) any unexpected exception: never a stack trace."""
     status = error.code or 500
+    message = _error_message(status)
     if _wants_json():
         body = {
             "error": {
                 "code": error.name.lower().replace(" ", "_"),
-                "message": error.description,
+                "message": message or error.description,
                 "details": None,
             }
         }
         return jsonify(body), status
-    message = None
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:
+        if status < 500:
+            raise
+        # The page itself failed (the database is gone?): a bare page, still no trace.
+        current_app.logger.exception("The error page could not be rendered")
+        return Response(_BARE_ERROR_PAGE, status=status, mimetype="text/html")
+
+
+_BARE_ERROR_PAGE = (
+    '<!doctype html><html lang="ru"><meta charset="utf-8"><title>500</title>'
+    "<h1>Ошибка на сервере</h1><p>Internal server error</p></html>"
+)
+
+
+def _error_message(status: int) -> str | None:
+    """What the visitor can do about an error, when there is something to say."""
     if status == 413:
         limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-        message = _("Файл слишком большой: можно загрузить не больше %(mb)d МБ.", mb=limit)
-    return render_template("errors/error.html", status=status, message=message), status
+        return _("Файл слишком большой: можно загрузить не больше %(mb)d МБ.", mb=limit)
+    if status == 429:
+        return _("Слишком много запросов. Подождите немного и повторите.")
+    return None
