@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, abort, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 from flask_limiter.util import get_remote_address
@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
+    app.before_request(_refuse_oversized_bodies)
     app.after_request(_security_headers)
     app.before_request(_end_stale_session)
     user_logged_in.connect(_stamp_sign_in, app)
@@ -92,6 +93,17 @@ def api_client() -> str:
     if user is not None:
         return f"user:{user.id}"
     return f"addr:{get_remote_address()}"
+
+
+def _refuse_oversized_bodies() -> None:
+    """413 for a body announced larger than ``MAX_CONTENT_LENGTH``, before anything reads it.
+
+    Werkzeug enforces the limit only when a view reads the body (a form, a file, JSON); this
+    refuses it for every route, those that ignore their body included.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is not None and request.content_length > limit:
+        abort(413)
 
 
 def _security_headers(response: Response) -> Response:
