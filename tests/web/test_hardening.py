@@ -182,10 +182,14 @@ def test_a_forged_forwarded_for_cannot_reset_the_login_limit_behind_a_proxy(
 
 def test_forwarded_https_is_believed_only_behind_a_configured_proxy(app, site, tmp_path):
     headers = {"X-Forwarded-Proto": "https"}
-    direct = _limited_app(app, tmp_path).test_client().get("/healthz", headers=headers)
-    assert "Strict-Transport-Security" not in direct.headers
-    proxied = _limited_app(app, tmp_path, PROXY_FIX=1).test_client()
-    assert "Strict-Transport-Security" in proxied.get("/healthz", headers=headers).headers
+    results = []
+    for proxies in (0, 1):
+        other = _limited_app(app, tmp_path, PROXY_FIX=proxies)
+        with other.app_context():
+            response = other.test_client().get("/healthz", headers=headers)
+            db.engine.dispose()
+        results.append("Strict-Transport-Security" in response.headers)
+    assert results == [False, True]
 
 
 def test_the_api_is_rate_limited_per_token_user_or_address(app, site, tmp_path):
@@ -227,12 +231,18 @@ def test_the_api_is_rate_limited_per_token_user_or_address(app, site, tmp_path):
 
 
 def test_the_health_check_is_exempt_even_from_a_default_limit(app, site, tmp_path):
-    limited = _limited_app(app, tmp_path, RATELIMIT_DEFAULT="2 per minute")
-    client = limited.test_client()
-    with limited.app_context():
-        pages = [client.get("/lang/en").status_code for _ in range(3)]
-        health = [client.get("/healthz").status_code for _ in range(5)]
-        db.engine.dispose()
+    from exhibit.extensions import limiter
+
+    try:
+        limited = _limited_app(app, tmp_path, RATELIMIT_DEFAULT="2 per minute")
+        client = limited.test_client()
+        with limited.app_context():
+            pages = [client.get("/lang/en").status_code for _ in range(3)]
+            health = [client.get("/healthz").status_code for _ in range(5)]
+            db.engine.dispose()
+    finally:
+        # The limiter is one object for every app of the test session: forget the default.
+        limiter.limit_manager.set_default_limits([])
     assert pages == [302, 302, 429]  # the default limit is really on
     assert health == [200] * 5
 
@@ -357,6 +367,7 @@ def test_healthz_says_503_when_the_database_is_unreachable(tmp_path, url):
     broken = make_app(url, tmp_path)
     with broken.app_context():
         response = broken.test_client().get("/healthz")
+        db.engine.dispose()
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "unreachable"}
     assert "s3cret" not in response.get_data(as_text=True)
@@ -366,5 +377,6 @@ def test_healthz_says_503_without_a_schema(tmp_path):
     empty = make_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path)
     with empty.app_context():
         response = empty.test_client().get("/healthz")
+        db.engine.dispose()
     assert response.status_code == 503
     assert json.loads(response.data)["database"] == "no schema"
