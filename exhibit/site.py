@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_default_exhibition)
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals.update(
         format_date=format_date,
         format_datetime=format_datetime,
@@ -63,6 +64,12 @@ def set_language(code: str) -> Response:
 def format_area(value: Any) -> str:
     """Square metres as people write them: «21,5 м²», «9 м²»."""
     return f"{format_decimal(value, format='#,##0.#')} м²"
+
+
+def is_web_address(value: Any) -> bool:
+    """Whether ``value`` may be a link: http(s) only (the forms and the import allow no other,
+    and a ``javascript:`` address that got into the database some other way stays text)."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
 def format_money(value: Any, currency: str = "RUB") -> str:
