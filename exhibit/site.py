@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -17,6 +18,7 @@ from exhibit.maps.svg import door_label_anchor, inward_point, label_point, label
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
     app.jinja_env.add_extension("jinja2.ext.do")
     # Block tags leave no blank lines behind: smaller pages, the same markup.
@@ -126,3 +128,12 @@ def _error_message(status: int) -> str | None:
     if status == 429:
         return _("Слишком много запросов. Подождите немного и повторите.")
     return None
+
+
+def _csrf_error(error: CSRFError) -> Any:
+    """A form without its token (or with a stale one): say what to do, change nothing."""
+    message = _("Форма устарела или отправлена не с этого сайта: обновите страницу и повторите.")
+    if _wants_json():
+        body = {"error": {"code": "csrf_failed", "message": message, "details": None}}
+        return jsonify(body), 400
+    return render_template("errors/error.html", status=400, message=message), 400
