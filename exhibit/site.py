@@ -123,8 +123,12 @@ _BARE_ERROR_PAGE = (
 def _error_message(status: int) -> str | None:
     """What the visitor can do about an error, when there is something to say."""
     if status == 413:
-        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-        return _("Файл слишком большой: можно загрузить не больше %(mb)d МБ.", mb=limit)
+        limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+        if limit >= 1024 * 1024:
+            size = _("%(n)s МБ", n=format_decimal(limit / (1024 * 1024), format="#,##0.#"))
+        else:
+            size = _("%(n)s КБ", n=format_decimal(limit / 1024, format="#,##0.#"))
+        return _("Файл слишком большой: можно загрузить не больше %(size)s.", size=size)
     if status == 429:
         return _("Слишком много запросов. Подождите немного и повторите.")
     return None
