@@ -81,7 +81,9 @@ def _typed(variable: str, name: str, value: str) -> Any:
             return True
         if value.strip().lower() in _FALSE:
             return False
-        raise ConfigurationError(f"{variable}={value!r}: expected 1/0, true/false, yes/no or on/off")
+        raise ConfigurationError(
+            f"{variable}={value!r}: expected 1/0, true/false, yes/no or on/off"
+        )
     if isinstance(default, int):
         try:
             return int(value)

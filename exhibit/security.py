@@ -18,8 +18,8 @@ from typing import Any
 
 from flask import Flask, abort, current_app, flash, request, session
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user, user_logged_in
 from flask_limiter.util import get_remote_address
+from flask_login import current_user, logout_user, user_logged_in
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -150,4 +150,3 @@ def _end_stale_session() -> None:
         flash(_("Сеанс завершён по времени: войдите снова."), "error")
     elif now - seen_at >= SEEN_GRANULARITY:
         session["seen_at"] = now
-

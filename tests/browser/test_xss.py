@@ -82,9 +82,9 @@ def test_the_pages_work_under_the_policy(browser, live_server, path):
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -146,23 +146,18 @@ def test_a_refused_login_says_when_to_come_back(app, site, tmp_path):
     assert "Слишком много запросов" in response.get_data(as_text=True)
 
 
-def test_a_forged_forwarded_for_cannot_reset_the_login_limit_without_a_proxy(
-    app, site, tmp_path
-):
+def test_a_forged_forwarded_for_cannot_reset_the_login_limit_without_a_proxy(app, site, tmp_path):
     limited = _limited_app(app, tmp_path)  # PROXY_FIX = 0: X-Forwarded-For is not believed
     client = limited.test_client()
     with limited.app_context():
         codes = [
-            _logins(client, 1, headers={"X-Forwarded-For": f"198.51.100.{i}"})[0]
-            for i in range(12)
+            _logins(client, 1, headers={"X-Forwarded-For": f"198.51.100.{i}"})[0] for i in range(12)
         ]
         db.engine.dispose()
     assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
 
 
-def test_a_forged_forwarded_for_cannot_reset_the_login_limit_behind_a_proxy(
-    app, site, tmp_path
-):
+def test_a_forged_forwarded_for_cannot_reset_the_login_limit_behind_a_proxy(app, site, tmp_path):
     """Behind one proxy, only the address the proxy added (the last one) counts."""
     limited = _limited_app(app, tmp_path, PROXY_FIX=1)
     client = limited.test_client()

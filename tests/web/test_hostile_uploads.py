@@ -8,6 +8,7 @@ covers a renamed SVG/HTML logo and the 2 MB logo limit.)
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 
@@ -18,9 +19,14 @@ from sqlalchemy import select
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
 from exhibit.floorplan.models import PlanDraft
+from tests.web import test_plan_pages, test_profile
 from tests.web.test_accounts import csrf_token
-from tests.web.test_plan_pages import organiser, upload  # noqa: F401  (fixture)
-from tests.web.test_profile import _error_of, _events, _upload, signed_in, site  # noqa: F401
+from tests.web.test_plan_pages import upload
+from tests.web.test_profile import _error_of, _events, _upload, signed_in
+
+# The fixtures of those modules: an exhibitor's profile, an organiser on the plan pages.
+site = test_profile.site
+organiser = test_plan_pages.organiser
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -32,8 +38,11 @@ def png_claiming(width: int, height: int) -> bytes:
     pixels would be gigabytes once decoded, the file is a few hundred bytes)."""
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
     rows = zlib.compress(b"\0" * 4096, 9)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", rows) + _chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", rows)
+        + _chunk(b"IEND", b"")
     )
 
 
@@ -47,8 +56,6 @@ def real_bomb() -> bytes:
 def _nothing_stored(app, site) -> None:
     assert db.session.get(Exhibitor, site["irbit"]).logo is None
     logos = app.instance_path + "/uploads/logos"
-    import os
-
     assert not os.path.isdir(logos) or os.listdir(logos) == []
 
 
@@ -98,10 +105,7 @@ def test_an_oversized_logo_request_is_a_413_page_and_stores_nothing(app, site):
     ],
 )
 def test_a_plan_upload_that_is_no_plan_is_refused_and_nothing_is_stored(
-    organiser,  # noqa: F811
-    app,
-    content,
-    name,
+    organiser, app, content, name
 ):
     _, client, token = organiser
     response = upload(client, token, content, name)

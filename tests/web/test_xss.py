@@ -53,7 +53,10 @@ def test_payloads_are_escaped_in_every_page(demo_app):
     organiser = demo_app.test_client()
     login(organiser, "xss-org@example.ru")
     shown_by_name = 0
-    for client, urls in ((anonymous, public_pages(poisoned)), (organiser, organiser_pages(poisoned))):
+    for client, urls in (
+        (anonymous, public_pages(poisoned)),
+        (organiser, organiser_pages(poisoned)),
+    ):
         for url in urls:
             response = client.get(url)
             assert response.status_code == 200, url
@@ -122,7 +125,9 @@ def test_the_pdfs_print_the_payloads_as_text(demo_app):
     map_text, map_reader, map_bytes = _pdf(
         client.get(f"/api/v1/exhibitions/{DEMO_SLUG}/halls/{hall.name}/map.pdf")
     )
-    catalogue_text, catalogue_reader, catalogue_bytes = _pdf(client.get(f"/{DEMO_SLUG}/catalogue.pdf"))
+    catalogue_text, catalogue_reader, catalogue_bytes = _pdf(
+        client.get(f"/{DEMO_SLUG}/catalogue.pdf")
+    )
     assert SCRIPT in map_text  # the exhibitor index prints the name literally
     assert SCRIPT in catalogue_text
     assert "<img src=x onerror" in catalogue_text  # the description, printed, not parsed
