@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from exhibit import config as config_module
+from exhibit import security
 from exhibit.errors import ConfigurationError
 from exhibit.resources import resource_dir
 
@@ -34,6 +35,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     _finish_config(app)
     _init_extensions(app)
     _register_blueprints(app)
+    security.limit_the_api(app)
     _register_cli(app)
     return app
 
@@ -89,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
     csrf.init_app(app)
     limiter.init_app(app)
+    security.init_app(app)
     _import_models()
 
 
@@ -115,7 +118,7 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from exhibit import site
+    from exhibit import health, site
     from exhibit.accounts.views import bp as accounts_bp
     from exhibit.api.views import bp as api_bp
     from exhibit.booking.plan_views import bp as plans_bp
@@ -136,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(profile_bp)
     site.init_app(app)
+    health.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

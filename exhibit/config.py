@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
+from exhibit.errors import ConfigurationError
+
 ENV_PREFIX = "EXHIBIT_"
 
 
@@ -32,6 +34,17 @@ class Config:
     #: Seconds a worker trusts the data version it read for its cache of anonymous pages
     #: (``exhibit/pagecache.py``): changes made by other workers show within this time.
     PAGECACHE_RECHECK = 1.0
+    #: One limit for every client of the JSON API (``/api/…``), per user of a valid bearer
+    #: token, otherwise per address. Sign-in and registration have their own limits.
+    API_RATELIMIT = "300 per minute"
+    #: How many reverse proxies in front of the app set ``X-Forwarded-*`` headers (0: none,
+    #: the headers are ignored). See docs/operations.md.
+    PROXY_FIX = 0
+    #: Sessions end after this long in any case (seconds) …
+    SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+    #: … and organisers' sessions after this long without a request.
+    ORGANISER_IDLE_TIMEOUT = 30 * 60
+    HSTS_MAX_AGE = 365 * 24 * 3600
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 
@@ -43,15 +56,48 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
 
 
+#: Settings that are yes/no although they are not in :class:`Config` (Flask's own).
+BOOLEAN_SETTINGS = frozenset({"DEBUG", "TESTING", "RATELIMIT_ENABLED", "SQLALCHEMY_ECHO"})
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    """Settings named ``EXHIBIT_<NAME>`` in the environment, by Flask name."""
+    """Settings named ``EXHIBIT_<NAME>`` in the environment, by Flask name.
+
+    Values are text; settings whose default is a number or a yes/no become one (so that
+    ``EXHIBIT_DEBUG=0`` means off and ``EXHIBIT_MAX_CONTENT_LENGTH=1048576`` is a number).
+    """
     mapping = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
     settings: dict[str, Any] = {}
     for key, value in environ.items():
         if key.startswith(ENV_PREFIX):
-            name = key[len(ENV_PREFIX) :]
-            settings[mapping.get(name, name)] = value
+            name = mapping.get(key[len(ENV_PREFIX) :], key[len(ENV_PREFIX) :])
+            settings[name] = _typed(key, name, value)
     return settings
+
+
+def _typed(variable: str, name: str, value: str) -> Any:
+    default = getattr(Config, name, None)
+    if isinstance(default, bool) or name in BOOLEAN_SETTINGS:
+        if value.strip().lower() in _TRUE:
+            return True
+        if value.strip().lower() in _FALSE:
+            return False
+        raise ConfigurationError(
+            f"{variable}={value!r}: expected 1/0, true/false, yes/no or on/off"
+        )
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except ValueError:
+            raise ConfigurationError(f"{variable}={value!r}: expected a whole number") from None
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except ValueError:
+            raise ConfigurationError(f"{variable}={value!r}: expected a number") from None
+    return value
 
 
 def default_database_url(instance_path: str) -> str:

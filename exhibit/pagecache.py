@@ -51,7 +51,7 @@ def known_data_version() -> tuple[str, int, int, int]:
     database = str(db.engine.url)
     now = time.monotonic()
     known = _known.get(database)
-    if known is not None and now - known[0] < float(current_app.config["PAGECACHE_RECHECK"]):
+    if known is not None and now - known[0] < current_app.config["PAGECACHE_RECHECK"]:
         return known[1]
     version = data_version()
     _known[database] = (now, version)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -17,6 +18,7 @@ from exhibit.maps.svg import door_label_anchor, inward_point, label_point, label
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
     app.jinja_env.add_extension("jinja2.ext.do")
     # Block tags leave no blank lines behind: smaller pages, the same markup.
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["local"] = localised
+    app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals.update(
         format_date=format_date,
         format_datetime=format_datetime,
@@ -79,6 +82,12 @@ def localised(record: Any, field: str = "name") -> str:
     return getattr(record, field)
 
 
+def is_web_address(value: Any) -> bool:
+    """Whether ``value`` may be a link: http(s) only (the forms and the import allow no other,
+    and a ``javascript:`` address that got into the database some other way stays text)."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
 def format_money(value: Any, currency: str = "RUB") -> str:
     sign = "₽" if currency == "RUB" else currency
     return f"{format_decimal(value, format='#,##0')} {sign}"
@@ -100,17 +109,50 @@ def _domain_error(error: DomainError) -> tuple[Any, int]:
 def _http_error(error: HTTPException) -> Any:
     """Every HTTP error, and (as a 500) any unexpected exception: never a stack trace."""
     status = error.code or 500
+    message = _error_message(status)
     if _wants_json():
         body = {
             "error": {
                 "code": error.name.lower().replace(" ", "_"),
-                "message": error.description,
+                "message": message or error.description,
                 "details": None,
             }
         }
         return jsonify(body), status
-    message = None
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:
+        if status < 500:
+            raise
+        # The page itself failed (the database is gone?): a bare page, still no trace.
+        current_app.logger.exception("The error page could not be rendered")
+        return Response(_BARE_ERROR_PAGE, status=status, mimetype="text/html")
+
+
+_BARE_ERROR_PAGE = (
+    '<!doctype html><html lang="ru"><meta charset="utf-8"><title>500</title>'
+    "<h1>Ошибка на сервере</h1><p>Internal server error</p></html>"
+)
+
+
+def _error_message(status: int) -> str | None:
+    """What the visitor can do about an error, when there is something to say."""
     if status == 413:
-        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-        message = _("Файл слишком большой: можно загрузить не больше %(mb)d МБ.", mb=limit)
-    return render_template("errors/error.html", status=status, message=message), status
+        limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+        if limit >= 1024 * 1024:
+            size = _("%(n)s МБ", n=format_decimal(limit / (1024 * 1024), format="#,##0.#"))
+        else:
+            size = _("%(n)s КБ", n=format_decimal(limit / 1024, format="#,##0.#"))
+        return _("Файл слишком большой: можно загрузить не больше %(size)s.", size=size)
+    if status == 429:
+        return _("Слишком много запросов. Подождите немного и повторите.")
+    return None
+
+
+def _csrf_error(error: CSRFError) -> Any:
+    """A form without its token (or with a stale one): say what to do, change nothing."""
+    message = _("Форма устарела или отправлена не с этого сайта: обновите страницу и повторите.")
+    if _wants_json():
+        body = {"error": {"code": "csrf_failed", "message": message, "details": None}}
+        return jsonify(body), 400
+    return render_template("errors/error.html", status=400, message=message), 400

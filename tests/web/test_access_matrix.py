@@ -51,6 +51,7 @@ MATRIX = {
     "catalogue.regions": ("GET", "/{slug}/regions/", ALL_200),
     "catalogue.region": ("GET", "/{slug}/regions/66", ALL_200),
     "set_language": ("GET", "/lang/en", ALL_302),
+    "healthz": ("GET", "/healthz", ALL_200),
     "accounts.login": ("GET", "/login", ALL_200),
     "accounts.register": ("GET", "/{slug}/register", ALL_200),
     "accounts.logout": ("POST", "/logout", signed_in(
