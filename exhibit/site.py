@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -74,9 +74,11 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _domain_error(error: DomainError) -> tuple[Any, int]:
+def _domain_error(error: DomainError) -> Any:
     if _wants_json():
-        return jsonify(error.to_dict()), error.status
+        from exhibit.api.errors import from_domain_error
+
+        return from_domain_error(error)
     return render_template(
         "errors/error.html", status=error.status, message=error.message
     ), error.status
@@ -86,14 +88,9 @@ def _http_error(error: HTTPException) -> Any:
     """Every HTTP error, and (as a 500) any unexpected exception: never a stack trace."""
     status = error.code or 500
     if _wants_json():
-        body = {
-            "error": {
-                "code": error.name.lower().replace(" ", "_"),
-                "message": error.description,
-                "details": None,
-            }
-        }
-        return jsonify(body), status
+        from exhibit.api.errors import from_http_exception
+
+        return from_http_exception(error)
     message = None
     if status == 413:
         limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)

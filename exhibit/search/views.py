@@ -1,9 +1,8 @@
-"""The search page (HTML) and the search endpoint of the API (§10)."""
+"""The search page (HTML); the API's search is in exhibit/api/views.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
-from werkzeug.wrappers import Response
+from flask import Blueprint, render_template, request
 
 from exhibit.db import db
 from exhibit.errors import InvalidParameter
@@ -60,20 +59,3 @@ def page(slug: str) -> str:
 
     # Visitors repeat the same searches; anonymous pages are shared until the data changes.
     return cached_page(render)
-
-
-@bp.get("/api/v1/exhibitions/<slug>/search")
-def api(slug: str) -> Response:
-    _, result, limit, offset = _run(slug, 20)
-    return jsonify(
-        {
-            "total": result.total,
-            "limit": limit,
-            "offset": offset,
-            "results": [r.to_dict() for r in result.results],
-            "facets": {
-                name: [{"value": v, "label": label, "count": n} for v, label, n in values]
-                for name, values in result.facets.items()
-            },
-        }
-    )
