@@ -63,17 +63,17 @@ def from_domain_error(error: DomainError) -> Response:
     return error_response(error.status, error.code, error.message, details)
 
 
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """webargs' nested ``{location: {field: [reasons] | {…}}}`` as ``{"a.b": [reasons]}``."""
+def _flatten(messages: Any, prefix: str) -> dict[str, list[str]]:
+    """webargs' nested ``{field: [reasons] | {…}}`` as ``{"a.b": [reasons]}``."""
     if isinstance(messages, dict):
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # marshmallow's "_schema" is about the whole object: name the object instead.
+            name = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
             flat.update(_flatten(value, name))
         return flat
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_request": list(messages)}
-    return {prefix or "_request": [str(messages)]}
+    reasons = messages if isinstance(messages, list) else [messages]
+    return {prefix: [str(reason) for reason in reasons]}
 
 
 def from_http_exception(error: HTTPException) -> Response:
@@ -91,8 +91,12 @@ def from_http_exception(error: HTTPException) -> Response:
     if messages:
         # webargs keys by location (query, json, …); people name the field, not the location.
         fields: dict[str, list[str]] = {}
-        for reasons in messages.values():
-            fields.update(_flatten(reasons))
+        for location, reasons in messages.items():
+            # Fields by name (``limit``, ``booth``, ``a.b``); a body that is not JSON or not
+            # an object is named ``body``.
+            label = "body" if location == "json" else location
+            flat = _flatten(reasons, "")
+            fields.update({name or label: why for name, why in flat.items()})
         names = ", ".join(sorted(fields))
         if status == 400:
             return error_response(

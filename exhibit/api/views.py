@@ -23,7 +23,7 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import Exhibitor, Region, Solution
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.errors import Forbidden, InvalidParameter
+from exhibit.errors import DomainError, Forbidden
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.services import get_exhibition, get_hall
 from exhibit.maps.geojson import booth_feature
@@ -216,7 +216,8 @@ def map_pdf(
                 scale=None if scale == "fit" else int(scale),
             )
         except PrintError as error:
-            raise InvalidParameter(str(error)) from None
+            # Well-formed but impossible (the hall does not fit the paper at that scale).
+            raise DomainError(str(error), details={"fields": {"scale": [str(error)]}}) from None
 
     # An unchanged plan and unchanged reservations give the same PDF: served from the cache.
     response = Response(cached_page(render), mimetype="application/pdf")
@@ -424,7 +425,7 @@ def request_booth(slug: str, number: str) -> dict[str, Any]:
 @token_required
 @bp.arguments(schemas.HoldBody)
 @bp.response(201, schemas.ReservationOut)
-@bp.errors(401, 403, 404, 409, 422)
+@bp.errors(400, 401, 403, 404, 409, 422)
 def hold(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
     """An organiser holds an available booth for a named exhibitor."""
     exhibition = get_exhibition(db.session, slug)
@@ -444,7 +445,7 @@ def hold(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
 @token_required
 @bp.arguments(schemas.BlockBody, required=False)
 @bp.response(200, schemas.BoothFeature)
-@bp.errors(401, 403, 404, 409, 422)
+@bp.errors(400, 401, 403, 404, 409, 422)
 def block(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
     """An organiser takes a booth off sale (a booth somebody has must be freed first)."""
     exhibition = get_exhibition(db.session, slug)
@@ -507,7 +508,7 @@ def cancel(reservation_id: int) -> dict[str, Any]:
 @token_required
 @bp.arguments(schemas.MoveBody)
 @bp.response(200, schemas.ReservationOut)
-@bp.errors(401, 403, 404, 409, 422)
+@bp.errors(400, 401, 403, 404, 409, 422)
 def move(body: dict[str, Any], reservation_id: int) -> dict[str, Any]:
     """An organiser moves an active reservation to another available booth."""
     reservation = booking.move_reservation(db.session, reservation_id, body["booth"], api_user())
