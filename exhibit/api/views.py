@@ -229,7 +229,7 @@ def map_pdf(
 @bp.arguments(schemas.BoothArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.BoothCollection)
 @bp.errors(404, 422)
-def booths(slug: str, hall: str | None = None, status: str | None = None) -> Response:
+def booths(slug: str, hall: str | None = None, status: str | None = None) -> dict[str, Any]:
     """Booths as a GeoJSON FeatureCollection (coordinates in metres); not paged: a map needs
     the whole hall."""
     exhibition = get_exhibition(db.session, slug)
