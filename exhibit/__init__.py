@@ -120,6 +120,7 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from exhibit import health, site
     from exhibit.accounts.views import bp as accounts_bp
+    from exhibit.api.extension import init_app as init_api
     from exhibit.api.views import bp as api_bp
     from exhibit.booking.plan_views import bp as plans_bp
     from exhibit.booking.views import bp as booking_bp
@@ -130,7 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.search.views import bp as search_bp
 
     csrf.exempt(api_bp)  # bearer tokens only, never cookies: see exhibit/api/views.py
-    app.register_blueprint(api_bp)
+    init_api(app, [api_bp])
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(plans_bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -97,9 +97,11 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _domain_error(error: DomainError) -> tuple[Any, int]:
+def _domain_error(error: DomainError) -> Any:
     if _wants_json():
-        return jsonify(error.to_dict()), error.status
+        from exhibit.api.errors import from_domain_error
+
+        return from_domain_error(error)
     # The services explain refusals in Russian: an English page marks the text as Russian.
     return render_template(
         "errors/error.html", status=error.status, message=error.message, message_lang="ru"
@@ -111,14 +113,9 @@ def _http_error(error: HTTPException) -> Any:
     status = error.code or 500
     message = _error_message(status)
     if _wants_json():
-        body = {
-            "error": {
-                "code": error.name.lower().replace(" ", "_"),
-                "message": message or error.description,
-                "details": None,
-            }
-        }
-        return jsonify(body), status
+        from exhibit.api.errors import from_http_exception
+
+        return from_http_exception(error, message)
     try:
         return render_template("errors/error.html", status=status, message=message), status
     except Exception:
@@ -153,6 +150,7 @@ def _csrf_error(error: CSRFError) -> Any:
     """A form without its token (or with a stale one): say what to do, change nothing."""
     message = _("Форма устарела или отправлена не с этого сайта: обновите страницу и повторите.")
     if _wants_json():
-        body = {"error": {"code": "csrf_failed", "message": message, "details": None}}
-        return jsonify(body), 400
+        from exhibit.api.errors import error_response
+
+        return error_response(400, "csrf_failed", message)
     return render_template("errors/error.html", status=400, message=message), 400

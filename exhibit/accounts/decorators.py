@@ -80,7 +80,7 @@ def token_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if api_user() is None:
-            abort(401)
+            abort(401, description="Нужен действующий токен API: «Authorization: Bearer TOKEN»")
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -1,101 +1,516 @@
-"""API views: parse → service → serialise; the services take their own write locks.
-
-Errors are ``{"error": {code, message, details}}``.
+"""API views: parse (schemas) → one service → serialise (schemas).
 
 Authentication is a bearer token only (never the session cookie), so the API needs no CSRF
-token and a page on another site cannot act with a visitor's cookies.
+token and a page on another site cannot act with a visitor's cookies. Errors, paging and
+validation are described in docs/api.md and in the generated ``/api/v1/openapi.json``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import abort, request
 from werkzeug.wrappers import Response
 
 from exhibit.accounts.decorators import api_user, token_required
-from exhibit.booking import services
+from exhibit.api import schemas
+from exhibit.api.extension import BEARER, Blueprint
+from exhibit.booking import services as booking
 from exhibit.booking.models import Reservation
 from exhibit.booking.views import guard_options
+from exhibit.catalogue import services as catalogue
+from exhibit.catalogue.models import Exhibitor, Region, Solution
+from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.errors import Forbidden
-from exhibit.floorplan.models import Exhibition
-from exhibit.floorplan.services import get_exhibition
+from exhibit.errors import DomainError, Forbidden
+from exhibit.floorplan.models import Exhibition, Hall
+from exhibit.floorplan.services import get_exhibition, get_hall
 from exhibit.maps.geojson import booth_feature
+from exhibit.maps.pdf import hall_map_pdf
+from exhibit.maps.printing import PrintError
+from exhibit.pagecache import cached_page
+from exhibit.search.services import FACETS, search
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Exhibitions, halls, booths, the catalogue, search and reservations",
+)
+
+ID = "int(min=1, max=2147483647)"  # ids are 32-bit in the database: larger ones are 404
 
 
-def reservation_json(reservation: Reservation) -> dict[str, Any]:
+@bp.before_request
+def _refuse_nul_in_path() -> None:
+    """A NUL is in no name or number (and PostgreSQL refuses it as a parameter)."""
+    if any("\x00" in str(value) for value in (request.view_args or {}).values()):
+        abort(404)
+
+
+def page_of(items: Sequence[Any], limit: int, offset: int) -> dict[str, Any]:
     return {
-        "id": reservation.id,
-        "booth": reservation.booth.number,
-        "exhibitor": {"id": reservation.exhibitor_id, "name": reservation.exhibitor.name},
-        "status": reservation.status,
-        "expires_at": reservation.expires_at.isoformat() + "Z" if reservation.expires_at else None,
-        "created_at": reservation.created_at.isoformat() + "Z",
+        "total": len(items),
+        "limit": limit,
+        "offset": offset,
+        "items": list(items[offset : offset + limit]),
     }
 
 
+# --- serialisers: the models as the schemas' input ------------------------------------
+
+
+def exhibition_json(exhibition: Exhibition) -> dict[str, Any]:
+    return {
+        "slug": exhibition.slug,
+        "title": exhibition.title,
+        "title_en": exhibition.title_en,
+        "venue": exhibition.venue,
+        "city": exhibition.city,
+        "starts_on": exhibition.starts_on,
+        "ends_on": exhibition.ends_on,
+        "currency": exhibition.currency,
+        "hold_hours": exhibition.hold_hours,
+        "halls": [hall.name for hall in exhibition.halls],
+    }
+
+
+def hall_json(hall: Hall) -> dict[str, Any]:
+    return {
+        "name": hall.name,
+        "plan_version": hall.plan_version,
+        "booths": len(hall.current_booths),
+        "area_m2": round(hall.outline.area, 2),
+        "bounds": [round(v, 3) for v in hall.outline.bounds],
+    }
+
+
+def exhibitor_json(exhibitor: Exhibitor, booths: list[str]) -> dict[str, Any]:
+    region: Region | None = exhibitor.region
+    return {
+        "id": exhibitor.id,
+        "exhibition": exhibitor_exhibition_slug(exhibitor),
+        "name": exhibitor.name,
+        "short_name": exhibitor.short_name,
+        "kind": exhibitor.kind,
+        "region": {"code": region.code, "name": region.name} if region else None,
+        "municipality": exhibitor.municipality,
+        "population": exhibitor.population,
+        "size_class": exhibitor.size_class,
+        "description": exhibitor.description,
+        "website": exhibitor.website,
+        "booths": booths,
+        "solutions": exhibitor.solutions,
+    }
+
+
+def exhibitor_exhibition_slug(exhibitor: Exhibitor) -> str:
+    return db.session.get(Exhibition, exhibitor.exhibition_id).slug
+
+
+def solution_json(solution: Solution, booths: list[str]) -> dict[str, Any]:
+    return {
+        "id": solution.id,
+        "exhibition": exhibitor_exhibition_slug(solution.exhibitor),
+        "title": solution.title,
+        "summary": solution.summary,
+        "description": solution.description,
+        "track": solution.track_code,
+        "tags": solution.tags or [],
+        "stage": solution.stage,
+        "results": solution.results,
+        "size_classes": solution.size_classes or [],
+        "exhibitor": {"id": solution.exhibitor.id, "name": solution.exhibitor.name},
+        "booths": booths,
+    }
+
+
+def reservation_json(reservation: Reservation) -> dict[str, Any]:
+    booth = reservation.booth
+    return {
+        "id": reservation.id,
+        "exhibition": booth.hall.exhibition.slug,
+        "hall": booth.hall.name,
+        "booth": booth.number,
+        "exhibitor": {"id": reservation.exhibitor_id, "name": reservation.exhibitor.name},
+        "status": reservation.status,
+        "expires_at": reservation.expires_at,
+        "created_at": reservation.created_at,
+        "decided_at": reservation.decided_at,
+    }
+
+
+def booth_numbers(exhibitor_ids: Sequence[int]) -> dict[int, list[str]]:
+    found = booking.confirmed_booths(db.session, exhibitor_ids)
+    return {i: [b.number for b in found.get(i, [])] for i in exhibitor_ids}
+
+
+# --- exhibitions, halls, booths ---------------------------------------------------------
+
+
 @bp.get("/exhibitions")
-def exhibitions() -> Response:
-    rows = db.session.scalars(db.select(Exhibition).order_by(Exhibition.starts_on.desc()))
-    return jsonify(
-        [
-            {
-                "slug": e.slug,
-                "title": e.title,
-                "venue": e.venue,
-                "city": e.city,
-                "starts_on": e.starts_on.isoformat(),
-                "ends_on": e.ends_on.isoformat(),
-                "currency": e.currency,
-                "halls": [h.name for h in e.halls],
-            }
-            for e in rows
-        ]
-    )
+@bp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.ExhibitionPage)
+@bp.errors(422)
+def exhibitions(limit: int, offset: int) -> dict[str, Any]:
+    """Exhibitions, newest first."""
+    rows = db.session.scalars(db.select(Exhibition).order_by(Exhibition.starts_on.desc())).all()
+    page = page_of(rows, limit, offset)
+    page["items"] = [exhibition_json(e) for e in page["items"]]
+    return page
+
+
+@bp.get("/exhibitions/<slug>")
+@bp.response(200, schemas.ExhibitionOut)
+@bp.errors(404)
+def exhibition(slug: str) -> dict[str, Any]:
+    """One exhibition."""
+    return exhibition_json(get_exhibition(db.session, slug))
+
+
+@bp.get("/exhibitions/<slug>/halls")
+@bp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.HallPage)
+@bp.errors(404, 422)
+def halls(slug: str, limit: int, offset: int) -> dict[str, Any]:
+    """The halls of an exhibition with their current plan version."""
+    exhibition = get_exhibition(db.session, slug)
+    page = page_of(exhibition.halls, limit, offset)
+    page["items"] = [hall_json(h) for h in page["items"]]
+    return page
+
+
+@bp.get("/exhibitions/<slug>/halls/<hall_name>")
+@bp.response(200, schemas.HallSummary)
+@bp.errors(404)
+def hall(slug: str, hall_name: str) -> dict[str, Any]:
+    """One hall."""
+    return hall_json(get_hall(db.session, get_exhibition(db.session, slug), hall_name))
+
+
+@bp.get("/exhibitions/<slug>/halls/<hall_name>/map.pdf")
+@bp.arguments(schemas.MapArgs, location="query", as_kwargs=True)
+@bp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/pdf",
+    description="The hall map (vector PDF, fonts embedded)",
+)
+@bp.errors(404, 422)
+def map_pdf(
+    slug: str, hall_name: str, paper: str, edition: str, landscape: bool, scale: str
+) -> Response:
+    """The hall map as PDF: visitor, sales or fire-safety edition."""
+    exhibition = get_exhibition(db.session, slug)
+    hall = get_hall(db.session, exhibition, hall_name)
+
+    def render() -> bytes:
+        try:
+            return hall_map_pdf(
+                db.session,
+                hall,
+                paper=paper,
+                landscape=landscape,
+                edition=edition,
+                scale=None if scale == "fit" else int(scale),
+            )
+        except PrintError as error:
+            # Well-formed but impossible (the hall does not fit the paper at that scale).
+            raise DomainError(str(error), details={"fields": {"scale": [str(error)]}}) from None
+
+    # An unchanged plan and unchanged reservations give the same PDF: served from the cache.
+    response = Response(cached_page(render), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename={slug}-map.pdf"
+    return response
 
 
 @bp.get("/exhibitions/<slug>/booths")
-def booths(slug: str) -> Response:
-    """Booths as a GeoJSON FeatureCollection (coordinates in metres)."""
+@bp.arguments(schemas.BoothArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.BoothCollection)
+@bp.errors(404, 422)
+def booths(slug: str, hall: str | None = None, status: str | None = None) -> dict[str, Any]:
+    """Booths as a GeoJSON FeatureCollection (coordinates in metres); not paged: a map needs
+    the whole hall."""
     exhibition = get_exhibition(db.session, slug)
-    hall_name = request.args.get("hall")
-    features = []
-    for hall in exhibition.halls:
-        if hall_name and hall.name != hall_name:
-            continue
-        for state in services.booth_states(db.session, hall):
-            features.append(booth_feature(state, hall.name))
-    return jsonify({"type": "FeatureCollection", "features": features})
+    halls = [get_hall(db.session, exhibition, hall)] if hall else exhibition.halls
+    features = [
+        booth_feature(state, h.name)
+        for h in halls
+        for state in booking.booth_states(db.session, h)
+        if status is None or state.status == status
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@bp.get("/exhibitions/<slug>/booths/<number>")
+@bp.response(200, schemas.BoothFeature)
+@bp.errors(404)
+def booth(slug: str, number: str) -> dict[str, Any]:
+    """One booth as a GeoJSON Feature."""
+    return _booth_json(get_exhibition(db.session, slug), number)
+
+
+def _booth_json(exhibition: Exhibition, number: str) -> dict[str, Any]:
+    found = booking.get_booth(db.session, exhibition, number)
+    state = next(s for s in booking.booth_states(db.session, found.hall) if s.booth.id == found.id)
+    return booth_feature(state, found.hall.name)
+
+
+# --- the catalogue ----------------------------------------------------------------------
+
+
+@bp.get("/exhibitions/<slug>/search")
+@bp.arguments(schemas.SearchArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.SearchOut)
+@bp.errors(404, 422)
+def search_catalogue(slug: str, q: str, limit: int, offset: int, **filters: str) -> dict:
+    """Search solutions and exhibitors (Russian word forms, typos, keyboard layout,
+    transliteration, booth numbers), best first, with facet counts."""
+    exhibition = get_exhibition(db.session, slug)
+    chosen = {name: filters[name] for name in FACETS if name in filters}
+    result = search(db.session, exhibition, q, chosen, limit=limit, offset=offset)
+    return {
+        "total": result.total,
+        "limit": limit,
+        "offset": offset,
+        "results": [r.to_dict() for r in result.results],
+        "facets": {
+            name: [{"value": v, "label": label, "count": n} for v, label, n in values]
+            for name, values in result.facets.items()
+        },
+    }
+
+
+@bp.get("/exhibitions/<slug>/exhibitors")
+@bp.arguments(schemas.ExhibitorListArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.ExhibitorPage)
+@bp.errors(404, 422)
+def exhibition_exhibitors(
+    slug: str, limit: int, offset: int, region: str | None = None, kind: str | None = None
+) -> dict[str, Any]:
+    """Approved exhibitors in Russian alphabetical order."""
+    exhibition = get_exhibition(db.session, slug)
+    rows = [
+        e
+        for e in catalogue.list_exhibitors(db.session, exhibition.id)
+        if region in (None, e.region_code) and kind in (None, e.kind)
+    ]
+    page = page_of(rows, limit, offset)
+    numbers = booth_numbers([e.id for e in page["items"]])
+    page["items"] = [exhibitor_json(e, numbers[e.id]) for e in page["items"]]
+    return page
+
+
+@bp.get("/exhibitions/<slug>/solutions")
+@bp.arguments(schemas.SolutionListArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.SolutionPage)
+@bp.errors(404, 422)
+def exhibition_solutions(
+    slug: str, limit: int, offset: int, track: str | None = None, stage: str | None = None
+) -> dict[str, Any]:
+    """Solutions of approved exhibitors, by title."""
+    exhibition = get_exhibition(db.session, slug)
+    rows = sorted(
+        (
+            s
+            for e in catalogue.list_exhibitors(db.session, exhibition.id)
+            for s in e.solutions
+            if track in (None, s.track_code) and stage in (None, s.stage)
+        ),
+        key=lambda s: russian_sort_key(s.title),
+    )
+    page = page_of(rows, limit, offset)
+    numbers = booth_numbers(list({s.exhibitor_id for s in page["items"]}))
+    page["items"] = [solution_json(s, numbers[s.exhibitor_id]) for s in page["items"]]
+    return page
+
+
+@bp.get(f"/exhibitors/<{ID}:exhibitor_id>")
+@bp.response(200, schemas.ExhibitorOut)
+@bp.errors(404)
+def exhibitor(exhibitor_id: int) -> dict[str, Any]:
+    """One approved exhibitor with their solutions and confirmed booths."""
+    item = catalogue.get_exhibitor(db.session, exhibitor_id, None)
+    return exhibitor_json(item, booth_numbers([item.id])[item.id])
+
+
+@bp.get(f"/solutions/<{ID}:solution_id>")
+@bp.response(200, schemas.SolutionOut)
+@bp.errors(404)
+def solution(solution_id: int) -> dict[str, Any]:
+    """One solution of an approved exhibitor."""
+    item = catalogue.get_solution(db.session, solution_id, None)
+    return solution_json(item, booth_numbers([item.exhibitor_id])[item.exhibitor_id])
+
+
+@bp.get("/tracks")
+@bp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.TrackPage)
+@bp.errors(422)
+def tracks(limit: int, offset: int) -> dict[str, Any]:
+    """The forum's seven tracks, the exhibition's themes."""
+    return page_of(catalogue.list_tracks(db.session), limit, offset)
+
+
+@bp.get("/regions")
+@bp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.RegionPage)
+@bp.errors(422)
+def regions(limit: int, offset: int) -> dict[str, Any]:
+    """The subjects of the Russian Federation, in Russian alphabetical order."""
+    return page_of(catalogue.list_regions(db.session), limit, offset)
+
+
+# --- reservations -------------------------------------------------------------------------
+
+
+def _exhibitor_of_token() -> Exhibitor:
+    user = api_user()
+    if user is None or user.exhibitor is None:
+        raise Forbidden("Бронировать может только экспонент")
+    return user.exhibitor
+
+
+@bp.get("/reservations")
+@bp.doc(security=BEARER)
+@token_required
+@bp.arguments(schemas.ReservationListArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.ReservationPage)
+@bp.errors(401, 403, 404, 422)
+def reservations(
+    limit: int, offset: int, exhibition: str | None = None, status: str | None = None
+) -> dict[str, Any]:
+    """An exhibitor's own reservations; an organiser sees everybody's. Newest first."""
+    rows = booking.list_reservations(
+        db.session,
+        api_user(),
+        exhibition=get_exhibition(db.session, exhibition) if exhibition else None,
+        status=status,
+    )
+    page = page_of(rows, limit, offset)
+    page["items"] = [reservation_json(r) for r in page["items"]]
+    return page
+
+
+@bp.get(f"/reservations/<{ID}:reservation_id>")
+@bp.doc(security=BEARER)
+@token_required
+@bp.response(200, schemas.ReservationOut)
+@bp.errors(401, 403, 404)
+def reservation(reservation_id: int) -> dict[str, Any]:
+    """One reservation: its exhibitor's or, for organisers, anybody's."""
+    return reservation_json(booking.visible_reservation(db.session, reservation_id, api_user()))
 
 
 @bp.post("/exhibitions/<slug>/booths/<number>/reservations")
+@bp.doc(security=BEARER)
 @token_required
-def request_booth(slug: str, number: str) -> tuple[Response, int]:
-    user = api_user()
-    if user.exhibitor is None:
-        raise Forbidden("Бронировать может только экспонент")
+@bp.response(201, schemas.ReservationOut)
+@bp.errors(401, 403, 404, 409)
+def request_booth(slug: str, number: str) -> dict[str, Any]:
+    """An approved exhibitor requests an available booth; it is held until an organiser
+    confirms or the hold lapses. 409 when the booth is not available or a limit is reached."""
+    exhibitor = _exhibitor_of_token()
     exhibition = get_exhibition(db.session, slug)
-    reservation = services.request_booth(
-        db.session, exhibition, number, user.exhibitor, user, **guard_options()
+    reservation = booking.request_booth(
+        db.session, exhibition, number, exhibitor, api_user(), **guard_options()
     )
     db.session.commit()
-    return jsonify(reservation_json(reservation)), 201
+    return reservation_json(reservation)
 
 
-@bp.post("/reservations/<int:reservation_id>/confirm")
+@bp.post("/exhibitions/<slug>/booths/<number>/hold")
+@bp.doc(security=BEARER)
 @token_required
-def confirm(reservation_id: int) -> Response:
-    reservation = services.confirm_reservation(db.session, reservation_id, api_user())
+@bp.arguments(schemas.HoldBody)
+@bp.response(201, schemas.ReservationOut)
+@bp.errors(400, 401, 403, 404, 409, 422)
+def hold(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
+    """An organiser holds an available booth for a named exhibitor."""
+    exhibition = get_exhibition(db.session, slug)
+    user = api_user()
+    if not user.is_organiser:
+        raise Forbidden("Это могут только организаторы")
+    exhibitor = catalogue.get_exhibitor(db.session, body["exhibitor_id"], exhibition.id)
+    reservation = booking.hold_booth(
+        db.session, exhibition, number, exhibitor, user, hours=body.get("hours")
+    )
     db.session.commit()
-    return jsonify(reservation_json(reservation))
+    return reservation_json(reservation)
 
 
-@bp.post("/reservations/<int:reservation_id>/cancel")
+@bp.post("/exhibitions/<slug>/booths/<number>/block")
+@bp.doc(security=BEARER)
 @token_required
-def cancel(reservation_id: int) -> Response:
-    reservation = services.cancel_reservation(db.session, reservation_id, api_user())
+@bp.arguments(schemas.BlockBody, required=False)
+@bp.response(200, schemas.BoothFeature)
+@bp.errors(400, 401, 403, 404, 409, 422)
+def block(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
+    """An organiser takes a booth off sale (a booth somebody has must be freed first)."""
+    exhibition = get_exhibition(db.session, slug)
+    booking.block_booth(db.session, exhibition, number, api_user(), body["reason"])
     db.session.commit()
-    return jsonify(reservation_json(reservation))
+    return _booth_json(exhibition, number)
+
+
+@bp.post("/exhibitions/<slug>/booths/<number>/unblock")
+@bp.doc(security=BEARER)
+@token_required
+@bp.response(200, schemas.BoothFeature)
+@bp.errors(401, 403, 404)
+def unblock(slug: str, number: str) -> dict[str, Any]:
+    """An organiser puts a blocked booth back on sale (the waitlist is offered it first)."""
+    exhibition = get_exhibition(db.session, slug)
+    booking.unblock_booth(db.session, exhibition, number, api_user())
+    db.session.commit()
+    return _booth_json(exhibition, number)
+
+
+@bp.post(f"/reservations/<{ID}:reservation_id>/confirm")
+@bp.doc(security=BEARER)
+@token_required
+@bp.response(200, schemas.ReservationOut)
+@bp.errors(401, 403, 404, 409)
+def confirm(reservation_id: int) -> dict[str, Any]:
+    """An organiser confirms a requested or held booth."""
+    reservation = booking.confirm_reservation(db.session, reservation_id, api_user())
+    db.session.commit()
+    return reservation_json(reservation)
+
+
+@bp.post(f"/reservations/<{ID}:reservation_id>/decline")
+@bp.doc(security=BEARER)
+@token_required
+@bp.response(200, schemas.ReservationOut)
+@bp.errors(401, 403, 404, 409)
+def decline(reservation_id: int) -> dict[str, Any]:
+    """An organiser declines a request (the booth goes to the waitlist or back on sale)."""
+    reservation = booking.decline_reservation(db.session, reservation_id, api_user())
+    db.session.commit()
+    return reservation_json(reservation)
+
+
+@bp.post(f"/reservations/<{ID}:reservation_id>/cancel")
+@bp.doc(security=BEARER)
+@token_required
+@bp.response(200, schemas.ReservationOut)
+@bp.errors(401, 403, 404, 409)
+def cancel(reservation_id: int) -> dict[str, Any]:
+    """The exhibitor cancels their own reservation, or an organiser cancels any."""
+    reservation = booking.cancel_reservation(db.session, reservation_id, api_user())
+    db.session.commit()
+    return reservation_json(reservation)
+
+
+@bp.post(f"/reservations/<{ID}:reservation_id>/move")
+@bp.doc(security=BEARER)
+@token_required
+@bp.arguments(schemas.MoveBody)
+@bp.response(200, schemas.ReservationOut)
+@bp.errors(400, 401, 403, 404, 409, 422)
+def move(body: dict[str, Any], reservation_id: int) -> dict[str, Any]:
+    """An organiser moves an active reservation to another available booth."""
+    reservation = booking.move_reservation(db.session, reservation_id, body["booth"], api_user())
+    db.session.commit()
+    return reservation_json(reservation)

@@ -143,6 +143,44 @@ def confirmed_booths(session: Session, exhibitor_ids: Iterable[int]) -> dict[int
     return result
 
 
+def list_reservations(
+    session: Session,
+    user: User | None,
+    *,
+    exhibition: Exhibition | None = None,
+    status: str | None = None,
+) -> list[Reservation]:
+    """Reservations a user may see, newest first: an organiser all, an exhibitor their own."""
+    if user is None or (not user.is_organiser and user.exhibitor_id is None):
+        raise Forbidden("Бронирования видят организаторы и экспоненты")
+    query = (
+        select(Reservation)
+        .options(selectinload(Reservation.exhibitor), selectinload(Reservation.booth))
+        .order_by(Reservation.created_at.desc(), Reservation.id.desc())
+    )
+    if not user.is_organiser:
+        query = query.where(Reservation.exhibitor_id == user.exhibitor_id)
+    if exhibition is not None:
+        query = query.join(Booth, Booth.id == Reservation.booth_id).where(
+            Booth.exhibition_id == exhibition.id
+        )
+    if status is not None:
+        query = query.where(Reservation.status == status)
+    return list(session.scalars(query))
+
+
+def visible_reservation(session: Session, reservation_id: int, user: User | None) -> Reservation:
+    """One reservation for its exhibitor or an organiser; to anybody else it does not exist."""
+    reservation = session.get(Reservation, reservation_id)
+    if user is None or (not user.is_organiser and user.exhibitor_id is None):
+        raise Forbidden("Бронирования видят организаторы и экспоненты")
+    if reservation is None or not (
+        user.is_organiser or user.exhibitor_id == reservation.exhibitor_id
+    ):
+        raise NotFound(f"Бронирование {reservation_id} не найдено")
+    return reservation
+
+
 # --- state for the audit trail ----------------------------------------------------------
 
 

@@ -95,22 +95,26 @@ def exhibitors_by_region(exhibitors: list[Exhibitor]) -> list[tuple[Region, list
     return sorted(groups.values(), key=lambda group: russian_sort_key(group[0].name))
 
 
-def get_solution(session: Session, solution_id: int, exhibition_id: int) -> Solution:
-    """A solution of an approved exhibitor of this exhibition."""
+def get_solution(session: Session, solution_id: int, exhibition_id: int | None) -> Solution:
+    """A solution of an approved exhibitor of this exhibition (``None``: of any)."""
     solution = session.get(Solution, solution_id)
     if (
         solution is None
-        or solution.exhibitor.exhibition_id != exhibition_id
+        or exhibition_id not in (None, solution.exhibitor.exhibition_id)
         or not solution.exhibitor.approved
     ):
         raise NotFound(f"Решение {solution_id} не найдено")
     return solution
 
 
-def get_exhibitor(session: Session, exhibitor_id: int, exhibition_id: int) -> Exhibitor:
-    """An approved exhibitor of this exhibition (others are not public)."""
+def get_exhibitor(session: Session, exhibitor_id: int, exhibition_id: int | None) -> Exhibitor:
+    """An approved exhibitor of this exhibition (``None``: of any); others are not public."""
     exhibitor = session.get(Exhibitor, exhibitor_id)
-    if exhibitor is None or exhibitor.exhibition_id != exhibition_id or not exhibitor.approved:
+    if (
+        exhibitor is None
+        or exhibition_id not in (None, exhibitor.exhibition_id)
+        or not exhibitor.approved
+    ):
         raise NotFound(f"Экспонент {exhibitor_id} не найден")
     return exhibitor
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
 from exhibit.booking.services import booth_states, confirmed_booths
@@ -12,9 +12,7 @@ from exhibit.catalogue.models import Solution, Track
 from exhibit.db import db
 from exhibit.errors import InvalidParameter, NotFound
 from exhibit.floorplan.models import Hall
-from exhibit.floorplan.services import get_exhibition, get_hall, hall_plan
-from exhibit.maps.pdf import hall_map_pdf
-from exhibit.maps.printing import PrintError
+from exhibit.floorplan.services import get_exhibition, hall_plan
 from exhibit.maps.route import MAX_STOPS, RouteError, WalkGraph, visit_route
 from exhibit.maps.svg import Frame, label_point, label_size
 from exhibit.pagecache import cached_page
@@ -197,32 +195,3 @@ def visit(slug: str) -> str:
         entrance=entrance,
         chosen=[s.id for s in solutions],
     )
-
-
-@bp.get("/api/v1/exhibitions/<slug>/halls/<hall_name>/map.pdf")
-def map_pdf(slug: str, hall_name: str) -> Response:
-    """The hall map as PDF (§10): ``paper``, ``edition``, ``landscape``, ``scale``."""
-    exhibition = get_exhibition(db.session, slug)
-    hall = get_hall(db.session, exhibition, hall_name)
-    scale = request.args.get("scale", "")
-    if scale and not scale.isdigit():
-        raise InvalidParameter("Масштаб — число: 100, 200 или 500", details={"field": "scale"})
-
-    def render() -> bytes:
-        try:
-            return hall_map_pdf(
-                db.session,
-                hall,
-                paper=request.args.get("paper", "A1"),
-                landscape=request.args.get("landscape", "") in ("1", "true", "yes"),
-                edition=request.args.get("edition", "visitor"),
-                scale=int(scale) if scale else None,
-            )
-        except PrintError as error:
-            raise InvalidParameter(str(error)) from None
-
-    # An unchanged plan and unchanged reservations give the same PDF: served from the cache.
-    pdf = cached_page(render)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename={slug}-map.pdf"
-    return response

@@ -1,10 +1,9 @@
-"""The search page (HTML) and the search endpoint of the API (§10)."""
+"""The search page (HTML); the API's search is in exhibit/api/views.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from exhibit.catalogue.models import Region, Track
 from exhibit.db import db
@@ -71,20 +70,3 @@ def page(slug: str) -> str:
 
     # Visitors repeat the same searches; anonymous pages are shared until the data changes.
     return cached_page(render)
-
-
-@bp.get("/api/v1/exhibitions/<slug>/search")
-def api(slug: str) -> Response:
-    _, result, limit, offset = _run(slug, 20)
-    return jsonify(
-        {
-            "total": result.total,
-            "limit": limit,
-            "offset": offset,
-            "results": [r.to_dict() for r in result.results],
-            "facets": {
-                name: [{"value": v, "label": label, "count": n} for v, label, n in values]
-                for name, values in result.facets.items()
-            },
-        }
-    )

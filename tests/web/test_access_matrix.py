@@ -131,12 +131,37 @@ MATRIX = {
     "plans.renumber": ("POST", "/{slug}/halls/Зал 1/renumber", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "search.page": ("GET", "/{slug}/search?q=сквер", ALL_200),
-    "search.api": ("GET", "/api/v1/exhibitions/{slug}/search?q=сквер", ALL_200),
     "maps.hall_map": ("GET", "/{slug}/map", ALL_200),
     "maps.visit": ("GET", "/{slug}/visit", ALL_200),
-    "maps.map_pdf": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1/map.pdf", ALL_200),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", ALL_200),
     "api.exhibitions": ("GET", "/api/v1/exhibitions", ALL_200),
+    "api.exhibition": ("GET", "/api/v1/exhibitions/{slug}", ALL_200),
+    "api.halls": ("GET", "/api/v1/exhibitions/{slug}/halls", ALL_200),
+    "api.hall": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1", ALL_200),
+    "api.map_pdf": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1/map.pdf", ALL_200),
     "api.booths": ("GET", "/api/v1/exhibitions/{slug}/booths", ALL_200),
+    "api.booth": ("GET", "/api/v1/exhibitions/{slug}/booths/A3", ALL_200),
+    "api.search_catalogue": ("GET", "/api/v1/exhibitions/{slug}/search?q=сквер", ALL_200),
+    "api.exhibition_exhibitors": ("GET", "/api/v1/exhibitions/{slug}/exhibitors", ALL_200),
+    "api.exhibition_solutions": ("GET", "/api/v1/exhibitions/{slug}/solutions", ALL_200),
+    "api.exhibitor": ("GET", "/api/v1/exhibitors/{a_id}", ALL_200),
+    "api.solution": ("GET", "/api/v1/solutions/{solution_id}", ALL_200),
+    "api.tracks": ("GET", "/api/v1/tracks", ALL_200),
+    "api.regions": ("GET", "/api/v1/regions", ALL_200),
+    "api.reservations": ("GET", "/api/v1/reservations", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.reservation": ("GET", "/api/v1/reservations/{a_reservation_id}", signed_in(
+        (401, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "api.hold": ("POST", "/api/v1/exhibitions/{slug}/booths/A3/hold", signed_in(
+        (401, SAME), (403, SAME), (403, SAME), (201, CHANGE))),
+    "api.block": ("POST", "/api/v1/exhibitions/{slug}/booths/A3/block", signed_in(
+        (401, SAME), (403, SAME), (403, SAME), (200, CHANGE))),
+    "api.unblock": ("POST", "/api/v1/exhibitions/{slug}/booths/A6/unblock", signed_in(
+        (401, SAME), (403, SAME), (403, SAME), (200, CHANGE))),
+    "api.decline": ("POST", "/api/v1/reservations/{a_reservation_id}/decline", signed_in(
+        (401, SAME), (403, SAME), (403, SAME), (200, CHANGE))),
+    "api.move": ("POST", "/api/v1/reservations/{a_reservation_id}/move", signed_in(
+        (401, SAME), (403, SAME), (403, SAME), (200, CHANGE))),
     "api.request_booth": ("POST", "/api/v1/exhibitions/{slug}/booths/A3/reservations", signed_in(
         (401, SAME), (201, CHANGE), (201, CHANGE), (403, SAME))),
     "api.confirm": ("POST", "/api/v1/reservations/{a_reservation_id}/confirm", signed_in(
@@ -144,6 +169,13 @@ MATRIX = {
     "api.cancel": ("POST", "/api/v1/reservations/{a_reservation_id}/cancel", signed_in(
         (401, SAME), (200, CHANGE), (404, SAME), (200, CHANGE))),
 }  # fmt: skip
+
+#: JSON bodies of the API's POST routes that take one (the other routes get a form).
+JSON_BODIES = {
+    "api.hold": {"exhibitor_id": "{b_id}"},
+    "api.block": {"reason": "Пресс-центр"},
+    "api.move": {"booth": "A4"},
+}
 
 
 class World:
@@ -266,6 +298,12 @@ def test_access(world, endpoint):
             headers["Authorization"] = f"Bearer {world.tokens[role]}"
         if method == "GET":
             response = client.get(path, headers=headers)
+        elif endpoint in JSON_BODIES:
+            body = {
+                key: int(value.format(**world.ids)) if value.startswith("{") else value
+                for key, value in JSON_BODIES[endpoint].items()
+            }
+            response = client.post(path, json=body, headers=headers)
         else:
             response = client.post(path, data={**form, "csrf_token": csrf}, headers=headers)
         changed = world.fingerprint() != before

@@ -84,8 +84,8 @@ def test_endpoint_and_bad_parameters(client):
     assert response.data.startswith(b"%PDF")
     for args in ({"paper": "B5"}, {"edition": "poster"}, {"scale": "abc"}, {"scale": "300"}):
         bad = client.get(URL, query_string=args)
-        assert bad.status_code == 400, args
-        assert bad.get_json()["error"]["message"]
+        assert bad.status_code == 422, args
+        assert list(bad.get_json()["error"]["details"]["fields"]) == list(args)
 
 
 def test_hostile_names_make_no_connection_and_read_no_file(demo_app, tmp_path):

@@ -26,12 +26,23 @@ def test_api_shape_and_paging(client):
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [({"track": "nope"}, "track"), ({"limit": "ten"}, "limit"), ({"colour": "red"}, "colour")],
+    [
+        ({"track": "nope"}, "track"),
+        ({"limit": "ten"}, "limit"),
+        ({"limit": "0"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"colour": "red"}, "colour"),
+        ({"q": "x" * 201}, "q"),
+    ],
 )
-def test_bad_parameters_are_400_with_the_field(client, args, field):
+def test_bad_parameters_are_422_with_the_field(client, args, field):
     response = client.get(API, query_string={"q": "сквер", **args})
-    assert response.status_code == 400
-    assert response.get_json()["error"]["details"]["field"] == field
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid"
+    assert list(error["details"]["fields"]) == [field]
+    assert error["details"]["fields"][field][0]  # the reason
+    assert field in error["message"]
 
 
 def test_search_page_shows_results_facets_and_keeps_the_query(client):
