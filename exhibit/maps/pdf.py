@@ -22,6 +22,7 @@ from exhibit.booking.services import booth_states
 from exhibit.catalogue.models import Track
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.floorplan.models import Hall
+from exhibit.floorplan.plan import EQUIPMENT_TYPES
 from exhibit.floorplan.services import hall_plan
 from exhibit.maps.printing import (
     EDITIONS,
@@ -35,7 +36,7 @@ from exhibit.maps.printing import (
     scale_bar,
     sheet_for,
 )
-from exhibit.maps.svg import Frame, label_point
+from exhibit.maps.svg import Frame, door_label_anchor, inward_point, label_point
 
 EDITION_TITLES = {"visitor": "план для посетителей", "sales": "план продаж",
                   "fire": "план пожарной безопасности"}  # fmt: skip
@@ -106,6 +107,13 @@ def _booth_item(
         "label": fit_label(booth.number, name, booth.polygon, k),
         "mark": mark, "mark_x": mx + 0.6 / k, "mark_y": my + 2.0 / k,
     }  # fmt: skip
+
+
+def _door_label(door: Any, label: str, colour: str, frame: Frame, hall: Any) -> dict[str, Any]:
+    """A door's word, a metre and a half into the hall, running away from the wall."""
+    x, y = frame.point(*inward_point(door.geometry, hall, 1.5))
+    anchor = door_label_anchor(door.geometry, hall)
+    return {"x": x, "y": y, "label": label, "colour": colour, "anchor": anchor}
 
 
 def _drawing_pdf(svg: str) -> bytes:
@@ -191,17 +199,33 @@ def hall_map_document(
     bar_m, bar_mm = scale_bar(sheet.k)
     printed = datetime.now().strftime("%d.%m.%Y %H:%M")
     footer = f"{hall.exhibition.title} · {hall.name} · версия {hall.plan_version} · {printed}"
+    # (colour, opacity, text, symbol): a swatch, or a sign drawn instead of it.
+    legend: list[tuple[str, float, str, str | None]]
     if edition == "visitor":
-        legend = [(t.color, 0.22, f"{track_numbers[c]} — {t.name}") for c, t in tracks.items()]
+        legend = [
+            (t.color, 0.22, f"{track_numbers[c]} — {t.name}", None) for c, t in tracks.items()
+        ]
     elif edition == "sales":
-        legend = [(colour, 1, title) for colour, title in STATUS_LEGEND.values()]
+        legend = [(colour, 1, title, None) for colour, title in STATUS_LEGEND.values()]
     else:
         legend = [
-            ("#b00020", 1, "эвакуационный выход"),
-            ("#b00020", 0.15, f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом"),
-            ("#444444", 1, "колонны и препятствия"),
-            ("#1e7b34", 1, "вход"),
+            ("#b00020", 1, "эвакуационный выход", None),
+            (
+                "#b00020",
+                0.15,
+                f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом",
+                None,
+            ),
+            ("#0b4f8a", 1, "ширина прохода, м", "dimension"),
+            ("#444444", 1, "колонны и препятствия", None),
+            ("#1e7b34", 1, "вход", None),
         ]
+        present = {item.equipment_type for item in plan.equipment}
+        for kind, (title, iso, gost) in EQUIPMENT_TYPES.items():
+            if kind in present:
+                legend.append(("", 1, f"{title} ({iso}; {gost})", kind))
+    doors = [_door_label(d, "ВХОД", "#1e7b34", frame, hall.outline) for d in plan.entrances]
+    doors += [_door_label(d, "ВЫХОД", "#b00020", frame, hall.outline) for d in plan.exits]
 
     def clearance(door: Any) -> Any:
         return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
@@ -212,13 +236,14 @@ def hall_map_document(
         for d in aisle_dimensions([s.booth.polygon for s in states], solids, hall.outline):
             (x0, y0), (x1, y1) = frame.point(*d.start), frame.point(*d.end)
             dimensions.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1,
+                               "across": abs(x1 - x0) > abs(y1 - y0),
                                "label": f"{d.width:.1f} м".replace(".", ",")})  # fmt: skip
     sheet_svg = render_template(
         "print/sheet.svg",
         dimensions=dimensions, sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
         tracks=tracks, edition=edition, clearance=clearance, margin=MARGIN, header=HEADER,
         exhibition=hall.exhibition, edition_title=EDITION_TITLES[edition], printed=printed,
-        footer=footer, bar_m=bar_m, bar_mm=bar_mm, legend=legend,
+        footer=footer, bar_m=bar_m, bar_mm=bar_mm, legend=legend, doors=doors,
         totals={s: totals[s] for s in STATUS_LEGEND if s in totals}, status_legend=STATUS_LEGEND,
     )  # fmt: skip
     index_html = None
