@@ -35,6 +35,7 @@ from exhibit.maps.printing import (
     fit_label,
     scale_bar,
     sheet_for,
+    text_width,
 )
 from exhibit.maps.svg import Frame, door_label_anchor, inward_point, label_point
 
@@ -48,6 +49,8 @@ STATUS_LEGEND = {
     "blocked": ("#d0d0d0", "не продаётся"),
 }
 EXIT_CLEARANCE_M = 2.0
+#: Size (mm) of a booth's track mark, the track's number in its top left corner.
+MARK_MM = 1.6
 
 
 def fetch_only_memory(resources: dict[str, bytes]) -> Any:
@@ -99,13 +102,22 @@ def _booth_item(
     opacity: float = 1.0,
     mark: str | None = None,
 ) -> dict[str, Any]:
-    """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, mark."""
+    """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, and the
+    mark in its top left corner — left out when the booth is too small for both."""
     x, y = frame.point(*label_point(booth.polygon))
     mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
+    label = fit_label(booth.number, name, booth.polygon, k)
+    if mark is not None:
+        # Both in mm from the booth's top left corner: the mark's box, the label's box.
+        mark_box = (0.4, 0.3, 0.8 + text_width(mark, MARK_MM), 2.3)
+        lx, ly = (x - mx) * k, (y - my) * k
+        half_w, half_h = label.width_mm / 2 + 0.3, label.height_mm / 2 + 0.3
+        apart = (mark_box[2] <= lx - half_w or mark_box[3] <= ly - half_h
+                 or mark_box[0] >= lx + half_w)  # fmt: skip
+        mark = mark if apart else None
     return {
         "d": frame.path(booth.polygon), "fill": fill, "opacity": opacity, "x": x, "y": y,
-        "label": fit_label(booth.number, name, booth.polygon, k),
-        "mark": mark, "mark_x": mx + 0.6 / k, "mark_y": my + 2.0 / k,
+        "label": label, "mark": mark, "mark_x": mx + 0.6 / k, "mark_y": my + 2.0 / k,
     }  # fmt: skip
 
 

@@ -6,8 +6,10 @@ millimetres of paper per metre of hall (1:200 → 5 mm per metre).
 
 from __future__ import annotations
 
+import glob
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from shapely.geometry import Polygon
@@ -20,8 +22,9 @@ EDITIONS = ("visitor", "sales", "fire")
 MARGIN, HEADER, FOOTER = 10.0, 16.0, 22.0
 #: The smallest text we print (mm of cap height ≈ 7 pt) and the largest in a booth.
 MIN_TEXT_MM, MAX_TEXT_MM = 1.8, 6.0
-#: Average advance of a DejaVu Sans glyph as a share of the font size (Cyrillic, mixed case).
-GLYPH_WIDTH = 0.6
+#: Advance of a DejaVu Sans glyph as a share of the font size, when the font file cannot be
+#: read: generous (its widest letters), so that estimated labels still fit.
+GLYPH_WIDTH, GLYPH_WIDTH_BOLD = 0.8, 0.9
 
 
 class PrintError(ValueError):
@@ -79,10 +82,45 @@ def sheet_for(
 
 @dataclass(frozen=True)
 class Label:
-    """What a booth shows on paper: lines of text at a font size (mm), or only the number."""
+    """What a booth shows on paper: lines of text at a font size (mm), or only the number.
+
+    The first line (the number) is bold. ``width_mm`` is the widest line's advance.
+    """
 
     lines: tuple[str, ...]
     size_mm: float
+    width_mm: float = 0.0
+
+    @property
+    def height_mm(self) -> float:
+        """From the top of the first line to the bottom of the last (ascent + descent of
+        DejaVu is 1.17 em; lines are 1.2 em apart)."""
+        return (len(self.lines) - 1) * 1.2 * self.size_mm + 1.17 * self.size_mm
+
+
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> dict[int, float]:
+    """Advance widths (em) of DejaVu Sans (Bold) by code point, from the font file itself —
+    the font CairoSVG draws with. Empty when the font is not installed (then estimated)."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    found = sorted(glob.glob(f"/usr/share/fonts/**/{name}", recursive=True))
+    if not found:
+        return {}
+    from fontTools.ttLib import TTFont
+
+    with TTFont(found[0]) as font:
+        per_em = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """How long ``text`` is on paper at ``size`` mm, in DejaVu Sans (Bold): the sum of the
+    glyphs' advances (CairoSVG does not kern). Unknown glyphs count as an em."""
+    advances = _advances(bold)
+    if not advances:
+        return len(text) * size * (GLYPH_WIDTH_BOLD if bold else GLYPH_WIDTH)
+    return sum(advances.get(ord(ch), 1.0) for ch in text) * size
 
 
 def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
@@ -90,7 +128,8 @@ def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
     shortened with an ellipsis, then dropped: a label never leaves its booth.
 
     The box used is the booth's inner bounding box less 8 % each side: booths are rectangles
-    or L shapes; an L's label sits in its larger arm (see ``maps.svg.label_point``).
+    or L shapes; an L's label sits in its larger arm (see ``maps.svg.label_point``). Widths
+    are measured with the font's own metrics.
     """
     minx, miny, maxx, maxy = booth.bounds
     width = (maxx - minx) * k * 0.84
@@ -99,17 +138,20 @@ def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
         sizes = _sizes(height)
         # First the whole name, as large as fits; then, at the smallest size, shortened.
         for size in sizes:
-            fits = _width(name, size) <= width and _width(number, size) <= width
-            if fits and 2 * size * 1.25 <= height:
-                return Label((number, name), size)
+            wide = max(text_width(name, size), text_width(number, size, bold=True))
+            if wide <= width and Label((number, name), size).height_mm <= height:
+                return Label((number, name), size, wide)
         if sizes:
             size = sizes[-1]
             text = _fit_text(name, width, size)
-            if text and 2 * size * 1.25 <= height and _width(number, size) <= width:
-                return Label((number, text), size)
+            numbered = text_width(number, size, bold=True)
+            if text and Label((number, text), size).height_mm <= height and numbered <= width:
+                return Label((number, text), size, max(numbered, text_width(text, size)))
     # The number alone, as large as the booth allows (it is what visitors look for).
-    size = min(MAX_TEXT_MM, height / 1.3, width / (max(1, len(number)) * GLYPH_WIDTH))
-    return Label((number,), math.floor(size * 100) / 100)  # rounded down: never outgrows
+    per_mm = text_width(number, 1.0, bold=True) or 1.0
+    size = min(MAX_TEXT_MM, height / 1.3, width / per_mm)
+    size = math.floor(size * 100) / 100  # rounded down: never outgrows
+    return Label((number,), size, text_width(number, size, bold=True))
 
 
 def _sizes(height: float) -> list[float]:
@@ -121,19 +163,16 @@ def _sizes(height: float) -> list[float]:
     return sizes
 
 
-def _width(text: str, size: float) -> float:
-    return len(text) * size * GLYPH_WIDTH
-
-
 def _fit_text(text: str, width: float, size: float) -> str | None:
     """The text, or its start with an ellipsis, within ``width`` at ``size``; None if
     not even three letters fit."""
-    if _width(text, size) <= width:
+    if text_width(text, size) <= width:
         return text
-    room = int(width / (size * GLYPH_WIDTH)) - 1
-    if room < 3:
-        return None
-    return text[:room].rstrip(" ,.«—-") + "…"
+    for end in range(len(text) - 1, 2, -1):
+        short = text[:end].rstrip(" ,.«—-") + "…"
+        if len(short) > 3 and text_width(short, size) <= width:
+            return short
+    return None
 
 
 def scale_bar(k: float, max_mm: float = 80.0) -> tuple[float, float]:
