@@ -115,9 +115,13 @@ def _booth_item(
         apart = (mark_box[2] <= lx - half_w or mark_box[3] <= ly - half_h
                  or mark_box[0] >= lx + half_w)  # fmt: skip
         mark = mark if apart else None
+    # Each line's baseline-centre, the lines 1.2 em apart round the label point.
+    step, middle = label.size_mm * 1.2 / k, (len(label.lines) - 1) / 2
+    lines = [(round(y + (i - middle) * step, 3), text) for i, text in enumerate(label.lines)]
     return {
-        "d": frame.path(booth.polygon), "fill": fill, "opacity": opacity, "x": x, "y": y,
-        "label": label, "mark": mark, "mark_x": mx + 0.6 / k, "mark_y": my + 2.0 / k,
+        "d": frame.path(booth.polygon), "fill": fill, "opacity": opacity, "x": x,
+        "lines": lines, "size": round(label.size_mm / k, 4), "label": label,
+        "mark": mark, "mark_x": round(mx + 0.6 / k, 3), "mark_y": round(my + 2.0 / k, 3),
     }  # fmt: skip
 
 

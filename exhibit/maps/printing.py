@@ -98,29 +98,49 @@ class Label:
         return (len(self.lines) - 1) * 1.2 * self.size_mm + 1.17 * self.size_mm
 
 
+class _Advances(dict):
+    """Advance widths (em) by character; a character the font lacks counts as an em."""
+
+    def __missing__(self, char: str) -> float:
+        return 1.0
+
+
 @lru_cache(maxsize=2)
-def _advances(bold: bool) -> dict[int, float]:
-    """Advance widths (em) of DejaVu Sans (Bold) by code point, from the font file itself —
-    the font CairoSVG draws with. Empty when the font is not installed (then estimated)."""
+def _advances(bold: bool) -> _Advances:
+    """Advance widths of DejaVu Sans (Bold) from the font file itself — the font CairoSVG
+    draws with — read once per process. When the font is not installed, a generous
+    estimate for every character."""
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     found = sorted(glob.glob(f"/usr/share/fonts/**/{name}", recursive=True))
     if not found:
-        return {}
+        return _Estimate(GLYPH_WIDTH_BOLD if bold else GLYPH_WIDTH)
     from fontTools.ttLib import TTFont
 
     with TTFont(found[0]) as font:
         per_em = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
-        return {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
+        return _Advances(
+            (chr(code), metrics[glyph][0] / per_em) for code, glyph in font.getBestCmap().items()
+        )
+
+
+class _Estimate(_Advances):
+    def __init__(self, em: float):
+        super().__init__()
+        self.em = em
+
+    def __missing__(self, char: str) -> float:
+        return self.em
+
+
+def _em_widths(text: str, bold: bool = False) -> list[float]:
+    return list(map(_advances(bold).__getitem__, text))
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """How long ``text`` is on paper at ``size`` mm, in DejaVu Sans (Bold): the sum of the
-    glyphs' advances (CairoSVG does not kern). Unknown glyphs count as an em."""
-    advances = _advances(bold)
-    if not advances:
-        return len(text) * size * (GLYPH_WIDTH_BOLD if bold else GLYPH_WIDTH)
-    return sum(advances.get(ord(ch), 1.0) for ch in text) * size
+    glyphs' advances (CairoSVG does not kern)."""
+    return sum(map(_advances(bold).__getitem__, text)) * size
 
 
 def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
@@ -134,24 +154,25 @@ def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
     minx, miny, maxx, maxy = booth.bounds
     width = (maxx - minx) * k * 0.84
     height = (maxy - miny) * k * 0.84
+    number_em = text_width(number, 1.0, bold=True)
     if name:
         sizes = _sizes(height)
+        name_em = text_width(name, 1.0)
         # First the whole name, as large as fits; then, at the smallest size, shortened.
         for size in sizes:
-            wide = max(text_width(name, size), text_width(number, size, bold=True))
+            wide = max(name_em, number_em) * size
             if wide <= width and Label((number, name), size).height_mm <= height:
                 return Label((number, name), size, wide)
         if sizes:
             size = sizes[-1]
             text = _fit_text(name, width, size)
-            numbered = text_width(number, size, bold=True)
+            numbered = number_em * size
             if text and Label((number, text), size).height_mm <= height and numbered <= width:
                 return Label((number, text), size, max(numbered, text_width(text, size)))
     # The number alone, as large as the booth allows (it is what visitors look for).
-    per_mm = text_width(number, 1.0, bold=True) or 1.0
-    size = min(MAX_TEXT_MM, height / 1.3, width / per_mm)
+    size = min(MAX_TEXT_MM, height / 1.3, width / (number_em or 1.0))
     size = math.floor(size * 100) / 100  # rounded down: never outgrows
-    return Label((number,), size, text_width(number, size, bold=True))
+    return Label((number,), size, number_em * size)
 
 
 def _sizes(height: float) -> list[float]:
@@ -166,13 +187,16 @@ def _sizes(height: float) -> list[float]:
 def _fit_text(text: str, width: float, size: float) -> str | None:
     """The text, or its start with an ellipsis, within ``width`` at ``size``; None if
     not even three letters fit."""
-    if text_width(text, size) <= width:
+    ems = _em_widths(text)
+    if sum(ems) * size <= width:
         return text
-    for end in range(len(text) - 1, 2, -1):
-        short = text[:end].rstrip(" ,.«—-") + "…"
-        if len(short) > 3 and text_width(short, size) <= width:
-            return short
-    return None
+    room = width / size - _advances(False)["…"]  # ems left for the start of the text
+    used, end = 0.0, 0
+    while end < len(text) and used + ems[end] <= room:
+        used += ems[end]
+        end += 1
+    short = text[:end].rstrip(" ,.«—-")  # dropping characters only makes it shorter
+    return short + "…" if len(short) >= 3 else None
 
 
 def scale_bar(k: float, max_mm: float = 80.0) -> tuple[float, float]:

@@ -67,6 +67,10 @@ class Frame:
 def label_point(polygon: Polygon) -> tuple[float, float]:
     """Where a label sits inside a polygon: its centre when that has as much room as the
     pole of inaccessibility (rectangles), else the pole (L shapes and other odd outlines)."""
+    minx, miny, maxx, maxy = polygon.bounds
+    rectangle = len(polygon.exterior.coords) == 5 and not polygon.interiors
+    if rectangle and abs(polygon.area - (maxx - minx) * (maxy - miny)) < 1e-9:
+        return ((minx + maxx) / 2, (miny + maxy) / 2)  # its centre, without polylabel
     centre = polygon.centroid
     if polygon.area <= 0:
         return (centre.x, centre.y)
