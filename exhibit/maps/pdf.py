@@ -101,6 +101,7 @@ def _booth_item(
     fill: str = "#ffffff",
     opacity: float = 1.0,
     mark: str | None = None,
+    d: str | None = None,
 ) -> dict[str, Any]:
     """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, and the
     mark in its top left corner — left out when the booth is too small for both."""
@@ -119,8 +120,8 @@ def _booth_item(
     step, middle = label.size_mm * 1.2 / k, (len(label.lines) - 1) / 2
     lines = [(round(y + (i - middle) * step, 3), text) for i, text in enumerate(label.lines)]
     return {
-        "d": frame.path(booth.polygon), "fill": fill, "opacity": opacity, "x": x,
-        "lines": lines, "size": round(label.size_mm / k, 4), "label": label,
+        "d": frame.path(booth.polygon) if d is None else d, "fill": fill, "opacity": opacity,
+        "x": x, "lines": lines, "size": round(label.size_mm / k, 4), "label": label,
         "mark": mark, "mark_x": round(mx + 0.6 / k, 3), "mark_y": round(my + 2.0 / k, 3),
     }  # fmt: skip
 
@@ -185,7 +186,8 @@ def hall_map_document(
 
     booths, index = [], defaultdict(list)
     totals: dict[str, dict[str, Any]] = {}
-    for state in states:
+    outlines = frame.paths([state.booth.polygon for state in states])
+    for state, outline in zip(states, outlines, strict=True):
         booth = state.booth
         name = None
         fill, opacity, mark = "#ffffff", 1.0, None
@@ -206,7 +208,9 @@ def hall_map_document(
             row["area"] += float(booth.area_m2)
             row["money"] += int(state.price)
         booths.append(
-            _booth_item(booth, frame, sheet.k, name=name, fill=fill, opacity=opacity, mark=mark)
+            _booth_item(
+                booth, frame, sheet.k, name=name, fill=fill, opacity=opacity, mark=mark, d=outline
+            )
         )
     for row in totals.values():
         row["area"] = f"{row['area']:g}"
