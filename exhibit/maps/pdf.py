@@ -116,12 +116,13 @@ def _booth_item(
         apart = (mark_box[2] <= lx - half_w or mark_box[3] <= ly - half_h
                  or mark_box[0] >= lx + half_w)  # fmt: skip
         mark = mark if apart else None
-    # Each line's baseline-centre, the lines 1.2 em apart round the label point.
-    step, middle = label.size_mm * 1.2 / k, (len(label.lines) - 1) / 2
-    lines = [(round(y + (i - middle) * step, 3), text) for i, text in enumerate(label.lines)]
+    # Each line's middle (the text is centred on it) and size, round the label point.
+    sizes = [label.first_mm] + [label.size_mm] * (len(label.lines) - 1)
+    places = zip(label.centres(), label.lines, sizes, strict=True)
+    lines = [(round(y + dy / k, 3), text, round(size / k, 4)) for dy, text, size in places]
     return {
         "d": frame.path(booth.polygon) if d is None else d, "fill": fill, "opacity": opacity,
-        "x": x, "lines": lines, "size": round(label.size_mm / k, 4), "label": label,
+        "x": x, "lines": lines, "label": label,
         "mark": mark, "mark_x": round(mx + 0.6 / k, 3), "mark_y": round(my + 2.0 / k, 3),
     }  # fmt: skip
 

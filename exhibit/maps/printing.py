@@ -84,18 +84,36 @@ def sheet_for(
 class Label:
     """What a booth shows on paper: lines of text at a font size (mm), or only the number.
 
-    The first line (the number) is bold. ``width_mm`` is the widest line's advance.
+    The first line (the number) is bold, at ``number_mm`` (at least ``size_mm``: what
+    visitors look for stays large even when a long name beneath it is small). ``width_mm``
+    is the widest line's advance.
     """
 
     lines: tuple[str, ...]
     size_mm: float
     width_mm: float = 0.0
+    number_mm: float = 0.0
+
+    @property
+    def first_mm(self) -> float:
+        return max(self.number_mm, self.size_mm)
 
     @property
     def height_mm(self) -> float:
-        """From the top of the first line to the bottom of the last (ascent + descent of
-        DejaVu is 1.17 em; lines are 1.2 em apart)."""
-        return (len(self.lines) - 1) * 1.2 * self.size_mm + 1.17 * self.size_mm
+        """From the top of the first line to the bottom of the last: a line's box (ascent +
+        descent of DejaVu) is 1.17 em, with 0.1 em between lines."""
+        rest = len(self.lines) - 1
+        return 1.17 * self.first_mm + rest * 1.27 * self.size_mm
+
+    def centres(self) -> list[float]:
+        """Each line's middle, in mm below the middle of the whole label."""
+        top, out = -self.height_mm / 2, []
+        for i in range(len(self.lines)):
+            size = self.first_mm if i == 0 else self.size_mm
+            top += 0 if i == 0 else 0.1 * self.size_mm
+            out.append(top + 0.585 * size)
+            top += 1.17 * size
+        return out
 
 
 class _Advances(dict):
@@ -162,17 +180,30 @@ def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
         for size in sizes:
             wide = max(name_em, number_em) * size
             if wide <= width and Label((number, name), size).height_mm <= height:
-                return Label((number, name), size, wide)
+                return _bigger_number(Label((number, name), size, wide), number_em, width, height)
         if sizes:
             size = sizes[-1]
             text = _fit_text(name, width, size)
             numbered = number_em * size
             if text and Label((number, text), size).height_mm <= height and numbered <= width:
-                return Label((number, text), size, max(numbered, text_width(text, size)))
+                label = Label((number, text), size, max(numbered, text_width(text, size)))
+                return _bigger_number(label, number_em, width, height)
     # The number alone, as large as the booth allows (it is what visitors look for).
     size = min(MAX_TEXT_MM, height / 1.3, width / (number_em or 1.0))
     size = math.floor(size * 100) / 100  # rounded down: never outgrows
     return Label((number,), size, number_em * size)
+
+
+def _bigger_number(label: Label, number_em: float, width: float, height: float) -> Label:
+    """The label with its number as large as the booth leaves room for (not above
+    MAX_TEXT_MM, nor above twice the name's size)."""
+    room = (height - (len(label.lines) - 1) * 1.27 * label.size_mm) / 1.17
+    size = min(MAX_TEXT_MM, 2 * label.size_mm, width / (number_em or 1.0), room)
+    size = math.floor(size * 100) / 100
+    if size <= label.size_mm:
+        return label
+    wide = max(label.width_mm, number_em * size)
+    return Label(label.lines, label.size_mm, wide, size)
 
 
 def _sizes(height: float) -> list[float]:

@@ -51,9 +51,16 @@ def test_long_names_are_shortened_then_dropped():
 def test_labels_never_leave_their_booth(width, height, k, name):
     label = fit_label("B12", name or None, box(0, 0, width, height), k)
     for n, line in enumerate(label.lines):
-        assert text_width(line, label.size_mm, bold=n == 0) <= width * k * 0.84 + 1e-6
+        size = label.first_mm if n == 0 else label.size_mm
+        assert text_width(line, size, bold=n == 0) <= width * k * 0.84 + 1e-6
     assert label.width_mm <= width * k * 0.84 + 1e-6
     assert label.height_mm <= height * k * 0.84 + 1e-6
+
+
+def test_the_number_stays_larger_than_a_long_name():
+    label = fit_label("A12", "9 м² · 118 800 ₽", box(0, 0, 3, 3), 8.0)
+    assert label.lines == ("A12", "9 м² · 118 800 ₽")
+    assert label.first_mm > 1.5 * label.size_mm
 
 
 def test_text_is_measured_with_the_fonts_own_advances():
