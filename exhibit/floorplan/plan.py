@@ -13,7 +13,16 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 #: ``properties.kind`` values of a plan feature (PRODUCT.md §4).
-FEATURE_KINDS = ("hall", "booth", "obstacle", "zone", "entrance", "exit")
+FEATURE_KINDS = ("hall", "booth", "obstacle", "zone", "entrance", "exit", "equipment")
+
+#: ``properties.type`` of an ``equipment`` point (fire-safety equipment, a Point in the hall):
+#: its Russian name and the safety sign it stands for (ISO 7010; ГОСТ Р 12.4.026-2015).
+EQUIPMENT_TYPES: dict[str, tuple[str, str, str]] = {
+    "extinguisher": ("огнетушитель", "F001", "F04"),
+    "hose": ("пожарный кран", "F002", "F02"),
+    "alarm": ("ручной пожарный извещатель", "F005", "F10"),
+    "first-aid": ("аптечка первой помощи", "E003", "EC01"),
+}
 
 #: Booth kinds by number of open sides (1..4); 0 open sides is still sold as "linear".
 BOOTH_KINDS = ("linear", "corner", "peninsula", "island")
@@ -30,10 +39,12 @@ class PlanBooth:
 
 @dataclass
 class PlanFeature:
-    """Anything else drawn in the hall: an obstacle, a zone, an entrance or an exit.
+    """Anything else drawn in the hall: an obstacle, a zone, an entrance, an exit or a piece
+    of fire-safety equipment.
 
     ``geometry`` is a Polygon for obstacles and zones; entrances and exits may be a
-    LineString (the door in the wall), a Point or a Polygon.
+    LineString (the door in the wall), a Point or a Polygon; equipment is a Point, with its
+    ``type`` (see ``EQUIPMENT_TYPES``) in ``properties``.
     """
 
     kind: str
@@ -46,6 +57,11 @@ class PlanFeature:
         """The track code of a zone."""
         return self.properties.get("track")
 
+    @property
+    def equipment_type(self) -> str | None:
+        """The ``type`` of a piece of equipment (``extinguisher``, ``hose``, …)."""
+        return self.properties.get("type")
+
 
 @dataclass
 class Plan:
@@ -57,5 +73,7 @@ class Plan:
     zones: list[PlanFeature] = field(default_factory=list)
     entrances: list[PlanFeature] = field(default_factory=list)
     exits: list[PlanFeature] = field(default_factory=list)
+    #: Fire-safety equipment: extinguishers, hose cabinets, alarm call points, first aid.
+    equipment: list[PlanFeature] = field(default_factory=list)
     name: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)

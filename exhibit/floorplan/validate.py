@@ -22,6 +22,10 @@ Rules (``Issue.rule``), errors unless marked:
   entrance.
 - ``exit-blocked`` — a booth or obstacle on the exit or within ``exit_clearance`` in front
   of it.
+- ``equipment-outside-hall`` — a piece of fire-safety equipment (extinguisher, hose cabinet,
+  alarm call point, first aid) more than ``EQUIPMENT_TOLERANCE`` outside the hall's walls
+  (on the wall is fine: that is where they hang); ``equipment-in-booth`` — one that stands
+  inside a booth, where the booth's build would hide it (on the booth's wall is fine).
 - warnings: ``no-exit``, ``exit-off-wall``, ``entrance-off-wall``, ``exit-unreachable``,
   ``zone-outside-hall``.
 
@@ -50,7 +54,7 @@ from .geometry import (
     open_sides_of,
     snap_all,
 )
-from .plan import Plan
+from .plan import EQUIPMENT_TYPES, Plan
 
 #: Areas below this (m²) are rounding noise, not overlaps.
 AREA_TOLERANCE = 0.01
@@ -64,6 +68,8 @@ MIN_PASSAGE = 0.9
 COLUMN_SIZE = 1.5
 #: An entrance or exit further than this from the hall's wall is "off the wall" (metres).
 WALL_TOLERANCE = 0.5
+#: How far (metres) a piece of equipment may be off the hall or into a booth: drawing noise.
+EQUIPMENT_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -618,6 +624,43 @@ def _check_doors(
             )
 
 
+def _check_equipment(check: _Check, hall: Polygon, polys: np.ndarray, idx: np.ndarray) -> None:
+    items = check.plan.equipment
+    if not items:
+        return
+    booth_tree = shapely.STRtree(polys[idx]) if len(idx) else None
+    hall_edge = hall.boundary
+    for k, item in enumerate(items):
+        geom = item.geometry
+        if geom is None or geom.is_empty:
+            continue
+        point = geom if isinstance(geom, Point) else geom.representative_point()
+        what = EQUIPMENT_TYPES.get(item.equipment_type or "", ("оборудование",))[0]
+        what = what[0].upper() + what[1:]
+        name = f"{what} «{item.name}»" if item.name else f"{what} №{k + 1}"
+        where = f"в точке ({fmt(point.x, 1)}; {fmt(point.y, 1)})"
+        if not hall.contains(point) and point.distance(hall_edge) > EQUIPMENT_TOLERANCE:
+            check.error(
+                "equipment-outside-hall",
+                None,
+                f"{name} {where} стоит вне зала: пожарное оборудование должно быть в зале "
+                "или на его стене.",
+                _loc(point),
+            )
+            continue
+        for j in booth_tree.query(point, predicate="within") if booth_tree else []:
+            booth = polys[idx[j]]
+            if booth.exterior.distance(point) > EQUIPMENT_TOLERANCE:
+                number = check.numbers[idx[j]]
+                check.error(
+                    "equipment-in-booth",
+                    number,
+                    f"{name} {where} стоит внутри стенда {number or 'без номера'}: застройка "
+                    "стенда его закроет — перенесите его в проход или на стену.",
+                    _loc(point),
+                )
+
+
 def _check_zones(check: _Check, hall: Polygon) -> None:
     for k, zone in enumerate(check.plan.zones):
         geom = zone.geometry
@@ -682,4 +725,5 @@ def validate_plan(
         _check_aisles(check, free, opened, polys, idx, solid_obstacles, hall)
         _check_doors(check, hall, polys, idx, solid_obstacles, opened, table)
         _check_zones(check, hall)
+        _check_equipment(check, hall, polys, idx)
     return ValidationReport(errors=check.errors, warnings=check.warnings, booths=facts)

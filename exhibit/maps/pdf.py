@@ -22,6 +22,7 @@ from exhibit.booking.services import booth_states
 from exhibit.catalogue.models import Track
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.floorplan.models import Hall
+from exhibit.floorplan.plan import EQUIPMENT_TYPES
 from exhibit.floorplan.services import hall_plan
 from exhibit.maps.printing import (
     EDITIONS,
@@ -34,8 +35,9 @@ from exhibit.maps.printing import (
     fit_label,
     scale_bar,
     sheet_for,
+    text_width,
 )
-from exhibit.maps.svg import Frame, label_point
+from exhibit.maps.svg import Frame, door_label_anchor, inward_point, label_point
 
 EDITION_TITLES = {"visitor": "план для посетителей", "sales": "план продаж",
                   "fire": "план пожарной безопасности"}  # fmt: skip
@@ -47,6 +49,8 @@ STATUS_LEGEND = {
     "blocked": ("#d0d0d0", "не продаётся"),
 }
 EXIT_CLEARANCE_M = 2.0
+#: Size (mm) of a booth's track mark, the track's number in its top left corner.
+MARK_MM = 1.6
 
 
 def fetch_only_memory(resources: dict[str, bytes]) -> Any:
@@ -97,15 +101,37 @@ def _booth_item(
     fill: str = "#ffffff",
     opacity: float = 1.0,
     mark: str | None = None,
+    d: str | None = None,
 ) -> dict[str, Any]:
-    """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, mark."""
+    """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, and the
+    mark in its top left corner — left out when the booth is too small for both."""
     x, y = frame.point(*label_point(booth.polygon))
     mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
+    label = fit_label(booth.number, name, booth.polygon, k)
+    if mark is not None:
+        # Both in mm from the booth's top left corner: the mark's box, the label's box.
+        mark_box = (0.4, 0.3, 0.8 + text_width(mark, MARK_MM), 2.3)
+        lx, ly = (x - mx) * k, (y - my) * k
+        half_w, half_h = label.width_mm / 2 + 0.3, label.height_mm / 2 + 0.3
+        apart = (mark_box[2] <= lx - half_w or mark_box[3] <= ly - half_h
+                 or mark_box[0] >= lx + half_w)  # fmt: skip
+        mark = mark if apart else None
+    # Each line's middle (the text is centred on it) and size, round the label point.
+    sizes = [label.first_mm] + [label.size_mm] * (len(label.lines) - 1)
+    places = zip(label.centres(), label.lines, sizes, strict=True)
+    lines = [(round(y + dy / k, 3), text, round(size / k, 4)) for dy, text, size in places]
     return {
-        "d": frame.path(booth.polygon), "fill": fill, "opacity": opacity, "x": x, "y": y,
-        "label": fit_label(booth.number, name, booth.polygon, k),
-        "mark": mark, "mark_x": mx + 0.6 / k, "mark_y": my + 2.0 / k,
+        "d": frame.path(booth.polygon) if d is None else d, "fill": fill, "opacity": opacity,
+        "x": x, "lines": lines, "label": label,
+        "mark": mark, "mark_x": round(mx + 0.6 / k, 3), "mark_y": round(my + 2.0 / k, 3),
     }  # fmt: skip
+
+
+def _door_label(door: Any, label: str, colour: str, frame: Frame, hall: Any) -> dict[str, Any]:
+    """A door's word, a metre and a half into the hall, running away from the wall."""
+    x, y = frame.point(*inward_point(door.geometry, hall, 1.5))
+    anchor = door_label_anchor(door.geometry, hall)
+    return {"x": x, "y": y, "label": label, "colour": colour, "anchor": anchor}
 
 
 def _drawing_pdf(svg: str) -> bytes:
@@ -161,7 +187,8 @@ def hall_map_document(
 
     booths, index = [], defaultdict(list)
     totals: dict[str, dict[str, Any]] = {}
-    for state in states:
+    outlines = frame.paths([state.booth.polygon for state in states])
+    for state, outline in zip(states, outlines, strict=True):
         booth = state.booth
         name = None
         fill, opacity, mark = "#ffffff", 1.0, None
@@ -182,7 +209,9 @@ def hall_map_document(
             row["area"] += float(booth.area_m2)
             row["money"] += int(state.price)
         booths.append(
-            _booth_item(booth, frame, sheet.k, name=name, fill=fill, opacity=opacity, mark=mark)
+            _booth_item(
+                booth, frame, sheet.k, name=name, fill=fill, opacity=opacity, mark=mark, d=outline
+            )
         )
     for row in totals.values():
         row["area"] = f"{row['area']:g}"
@@ -191,17 +220,33 @@ def hall_map_document(
     bar_m, bar_mm = scale_bar(sheet.k)
     printed = datetime.now().strftime("%d.%m.%Y %H:%M")
     footer = f"{hall.exhibition.title} · {hall.name} · версия {hall.plan_version} · {printed}"
+    # (colour, opacity, text, symbol): a swatch, or a sign drawn instead of it.
+    legend: list[tuple[str, float, str, str | None]]
     if edition == "visitor":
-        legend = [(t.color, 0.22, f"{track_numbers[c]} — {t.name}") for c, t in tracks.items()]
+        legend = [
+            (t.color, 0.22, f"{track_numbers[c]} — {t.name}", None) for c, t in tracks.items()
+        ]
     elif edition == "sales":
-        legend = [(colour, 1, title) for colour, title in STATUS_LEGEND.values()]
+        legend = [(colour, 1, title, None) for colour, title in STATUS_LEGEND.values()]
     else:
         legend = [
-            ("#b00020", 1, "эвакуационный выход"),
-            ("#b00020", 0.15, f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом"),
-            ("#444444", 1, "колонны и препятствия"),
-            ("#1e7b34", 1, "вход"),
+            ("#b00020", 1, "эвакуационный выход", None),
+            (
+                "#b00020",
+                0.15,
+                f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом",
+                None,
+            ),
+            ("#0b4f8a", 1, "ширина прохода, м", "dimension"),
+            ("#444444", 1, "колонны и препятствия", None),
+            ("#1e7b34", 1, "вход", None),
         ]
+        present = {item.equipment_type for item in plan.equipment}
+        for kind, (title, iso, gost) in EQUIPMENT_TYPES.items():
+            if kind in present:
+                legend.append(("", 1, f"{title} ({iso}; {gost})", kind))
+    doors = [_door_label(d, "ВХОД", "#1e7b34", frame, hall.outline) for d in plan.entrances]
+    doors += [_door_label(d, "ВЫХОД", "#b00020", frame, hall.outline) for d in plan.exits]
 
     def clearance(door: Any) -> Any:
         return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
@@ -212,13 +257,14 @@ def hall_map_document(
         for d in aisle_dimensions([s.booth.polygon for s in states], solids, hall.outline):
             (x0, y0), (x1, y1) = frame.point(*d.start), frame.point(*d.end)
             dimensions.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1,
+                               "across": abs(x1 - x0) > abs(y1 - y0),
                                "label": f"{d.width:.1f} м".replace(".", ",")})  # fmt: skip
     sheet_svg = render_template(
         "print/sheet.svg",
         dimensions=dimensions, sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
         tracks=tracks, edition=edition, clearance=clearance, margin=MARGIN, header=HEADER,
         exhibition=hall.exhibition, edition_title=EDITION_TITLES[edition], printed=printed,
-        footer=footer, bar_m=bar_m, bar_mm=bar_mm, legend=legend,
+        footer=footer, bar_m=bar_m, bar_mm=bar_mm, legend=legend, doors=doors,
         totals={s: totals[s] for s in STATUS_LEGEND if s in totals}, status_legend=STATUS_LEGEND,
     )  # fmt: skip
     index_html = None

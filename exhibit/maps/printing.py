@@ -6,8 +6,10 @@ millimetres of paper per metre of hall (1:200 → 5 mm per metre).
 
 from __future__ import annotations
 
+import glob
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from shapely.geometry import Polygon
@@ -20,8 +22,9 @@ EDITIONS = ("visitor", "sales", "fire")
 MARGIN, HEADER, FOOTER = 10.0, 16.0, 22.0
 #: The smallest text we print (mm of cap height ≈ 7 pt) and the largest in a booth.
 MIN_TEXT_MM, MAX_TEXT_MM = 1.8, 6.0
-#: Average advance of a DejaVu Sans glyph as a share of the font size (Cyrillic, mixed case).
-GLYPH_WIDTH = 0.6
+#: Advance of a DejaVu Sans glyph as a share of the font size, when the font file cannot be
+#: read: generous (its widest letters), so that estimated labels still fit.
+GLYPH_WIDTH, GLYPH_WIDTH_BOLD = 0.8, 0.9
 
 
 class PrintError(ValueError):
@@ -79,10 +82,83 @@ def sheet_for(
 
 @dataclass(frozen=True)
 class Label:
-    """What a booth shows on paper: lines of text at a font size (mm), or only the number."""
+    """What a booth shows on paper: lines of text at a font size (mm), or only the number.
+
+    The first line (the number) is bold, at ``number_mm`` (at least ``size_mm``: what
+    visitors look for stays large even when a long name beneath it is small). ``width_mm``
+    is the widest line's advance.
+    """
 
     lines: tuple[str, ...]
     size_mm: float
+    width_mm: float = 0.0
+    number_mm: float = 0.0
+
+    @property
+    def first_mm(self) -> float:
+        return max(self.number_mm, self.size_mm)
+
+    @property
+    def height_mm(self) -> float:
+        """From the top of the first line to the bottom of the last: a line's box (ascent +
+        descent of DejaVu) is 1.17 em, with 0.1 em between lines."""
+        rest = len(self.lines) - 1
+        return 1.17 * self.first_mm + rest * 1.27 * self.size_mm
+
+    def centres(self) -> list[float]:
+        """Each line's middle, in mm below the middle of the whole label."""
+        top, out = -self.height_mm / 2, []
+        for i in range(len(self.lines)):
+            size = self.first_mm if i == 0 else self.size_mm
+            top += 0 if i == 0 else 0.1 * self.size_mm
+            out.append(top + 0.585 * size)
+            top += 1.17 * size
+        return out
+
+
+class _Advances(dict):
+    """Advance widths (em) by character; a character the font lacks counts as an em."""
+
+    def __missing__(self, char: str) -> float:
+        return 1.0
+
+
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> _Advances:
+    """Advance widths of DejaVu Sans (Bold) from the font file itself — the font CairoSVG
+    draws with — read once per process. When the font is not installed, a generous
+    estimate for every character."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    found = sorted(glob.glob(f"/usr/share/fonts/**/{name}", recursive=True))
+    if not found:
+        return _Estimate(GLYPH_WIDTH_BOLD if bold else GLYPH_WIDTH)
+    from fontTools.ttLib import TTFont
+
+    with TTFont(found[0]) as font:
+        per_em = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return _Advances(
+            (chr(code), metrics[glyph][0] / per_em) for code, glyph in font.getBestCmap().items()
+        )
+
+
+class _Estimate(_Advances):
+    def __init__(self, em: float):
+        super().__init__()
+        self.em = em
+
+    def __missing__(self, char: str) -> float:
+        return self.em
+
+
+def _em_widths(text: str, bold: bool = False) -> list[float]:
+    return list(map(_advances(bold).__getitem__, text))
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """How long ``text`` is on paper at ``size`` mm, in DejaVu Sans (Bold): the sum of the
+    glyphs' advances (CairoSVG does not kern)."""
+    return sum(map(_advances(bold).__getitem__, text)) * size
 
 
 def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
@@ -90,26 +166,44 @@ def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
     shortened with an ellipsis, then dropped: a label never leaves its booth.
 
     The box used is the booth's inner bounding box less 8 % each side: booths are rectangles
-    or L shapes; an L's label sits in its larger arm (see ``maps.svg.label_point``).
+    or L shapes; an L's label sits in its larger arm (see ``maps.svg.label_point``). Widths
+    are measured with the font's own metrics.
     """
     minx, miny, maxx, maxy = booth.bounds
     width = (maxx - minx) * k * 0.84
     height = (maxy - miny) * k * 0.84
+    number_em = text_width(number, 1.0, bold=True)
     if name:
         sizes = _sizes(height)
+        name_em = text_width(name, 1.0)
         # First the whole name, as large as fits; then, at the smallest size, shortened.
         for size in sizes:
-            fits = _width(name, size) <= width and _width(number, size) <= width
-            if fits and 2 * size * 1.25 <= height:
-                return Label((number, name), size)
+            wide = max(name_em, number_em) * size
+            if wide <= width and Label((number, name), size).height_mm <= height:
+                return _bigger_number(Label((number, name), size, wide), number_em, width, height)
         if sizes:
             size = sizes[-1]
             text = _fit_text(name, width, size)
-            if text and 2 * size * 1.25 <= height and _width(number, size) <= width:
-                return Label((number, text), size)
+            numbered = number_em * size
+            if text and Label((number, text), size).height_mm <= height and numbered <= width:
+                label = Label((number, text), size, max(numbered, text_width(text, size)))
+                return _bigger_number(label, number_em, width, height)
     # The number alone, as large as the booth allows (it is what visitors look for).
-    size = min(MAX_TEXT_MM, height / 1.3, width / (max(1, len(number)) * GLYPH_WIDTH))
-    return Label((number,), math.floor(size * 100) / 100)  # rounded down: never outgrows
+    size = min(MAX_TEXT_MM, height / 1.3, width / (number_em or 1.0))
+    size = math.floor(size * 100) / 100  # rounded down: never outgrows
+    return Label((number,), size, number_em * size)
+
+
+def _bigger_number(label: Label, number_em: float, width: float, height: float) -> Label:
+    """The label with its number as large as the booth leaves room for (not above
+    MAX_TEXT_MM, nor above twice the name's size)."""
+    room = (height - (len(label.lines) - 1) * 1.27 * label.size_mm) / 1.17
+    size = min(MAX_TEXT_MM, 2 * label.size_mm, width / (number_em or 1.0), room)
+    size = math.floor(size * 100) / 100
+    if size <= label.size_mm:
+        return label
+    wide = max(label.width_mm, number_em * size)
+    return Label(label.lines, label.size_mm, wide, size)
 
 
 def _sizes(height: float) -> list[float]:
@@ -121,19 +215,19 @@ def _sizes(height: float) -> list[float]:
     return sizes
 
 
-def _width(text: str, size: float) -> float:
-    return len(text) * size * GLYPH_WIDTH
-
-
 def _fit_text(text: str, width: float, size: float) -> str | None:
     """The text, or its start with an ellipsis, within ``width`` at ``size``; None if
     not even three letters fit."""
-    if _width(text, size) <= width:
+    ems = _em_widths(text)
+    if sum(ems) * size <= width:
         return text
-    room = int(width / (size * GLYPH_WIDTH)) - 1
-    if room < 3:
-        return None
-    return text[:room].rstrip(" ,.«—-") + "…"
+    room = width / size - _advances(False)["…"]  # ems left for the start of the text
+    used, end = 0.0, 0
+    while end < len(text) and used + ems[end] <= room:
+        used += ems[end]
+        end += 1
+    short = text[:end].rstrip(" ,.«—-")  # dropping characters only makes it shorter
+    return short + "…" if len(short) >= 3 else None
 
 
 def scale_bar(k: float, max_mm: float = 80.0) -> tuple[float, float]:

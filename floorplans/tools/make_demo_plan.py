@@ -5,7 +5,9 @@ Run from the project root: ``python floorplans/tools/make_demo_plan.py [-o OUT]`
 «Павильон 1»: a 100 × 60 m hall with a 12.5 × 12 m grid of 0.6 m columns, the main entrance
 in the south wall and a second one in the west wall, four emergency exits, the automatic
 layout of 3 × 3 m modules with 3 m aisles, then modules merged into 3×6, 6×6, 6×9 and 3×9
-booths, seven track zones over blocks of booths, numbered in walking order.
+booths, seven track zones over blocks of booths, numbered in walking order; fire-safety
+equipment: an extinguisher and an alarm call point beside every emergency exit, hose cabinets
+and extinguishers on columns, a first-aid kit by the west entrance.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import shapely
-from shapely.geometry import LineString, box
+from shapely.geometry import LineString, Point, box
 
 from exhibit.floorplan.formats.geojson import dumps_geojson
 from exhibit.floorplan.layout import layout_hall
@@ -190,11 +192,35 @@ def add_zones(plan: Plan) -> Plan:
     return replace(plan, zones=zones)
 
 
+def add_equipment(plan: Plan) -> Plan:
+    """Fire-safety equipment on the walls beside the exits and on the columns' faces."""
+    items = []
+
+    def put(kind: str, x: float, y: float, name: str) -> None:
+        items.append(PlanFeature("equipment", Point(x, y), name, {"type": kind}))
+
+    # Beside every emergency exit, on the wall: an extinguisher on one side, a call point
+    # on the other.
+    beside = [((19.3, 60), (22.7, 60)), ((77.3, 60), (80.7, 60)),
+              ((100, 18.3), (100, 21.9)), ((100, 39.3), (100, 43.1))]  # fmt: skip
+    for n, (left, right) in enumerate(beside, start=1):
+        put("extinguisher", *left, f"ОП-4 №{n}")
+        put("alarm", *right, f"ИПР-{n}")
+    # Hose cabinets and more extinguishers on the south faces of columns (in the aisles).
+    for n, (x, y) in enumerate(((25.0, 12.0), (75.0, 12.0), (25.0, 48.0), (75.0, 48.0)), 1):
+        put("hose", x, y - 0.3, f"ПК-{n}")
+    for n, (x, y) in enumerate(((50.0, 24.0), (50.0, 36.0), (12.5, 36.0), (87.5, 24.0)), 5):
+        put("extinguisher", x, y - 0.3, f"ОП-4 №{n}")
+    put("alarm", 0, 27.3, "ИПР-5")
+    put("first-aid", 0, 32.6, "Аптечка")
+    return replace(plan, equipment=items)
+
+
 def make_demo_plan(seed: int = 2025) -> Plan:
     """The demo plan, checked: raises if it does not pass ``validate_plan``."""
     rng = random.Random(seed)
     laid = layout_hall(empty_hall(), module=(3.0, 3.0), aisle=3.0, orientation="x")
-    plan = number_booths(add_zones(mixed_sizes(laid.plan, rng)))
+    plan = add_equipment(number_booths(add_zones(mixed_sizes(laid.plan, rng))))
     report = validate_plan(plan, min_aisle=3.0)
     if not report.valid:
         raise SystemExit("demo plan has errors: " + "; ".join(e.message for e in report.errors))

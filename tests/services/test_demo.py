@@ -33,6 +33,7 @@ def test_demo_exhibition_and_hall(demo_app):
     kinds = Counter(f["properties"]["kind"] for f in document["features"])
     assert kinds["entrance"] == 2
     assert kinds["exit"] == 4
+    assert kinds["equipment"] >= 10  # extinguishers, hose cabinets, call points, first aid
     assert kinds["obstacle"] >= 10  # the column grid
     tracks = {f["properties"].get("track") for f in document["features"]}
     assert {t.code for t in db.session.scalars(select(Track))} <= tracks

@@ -228,4 +228,7 @@ def test_demo_plan_round_trips_through_dxf(tmp_path):
     assert before.keys() == after.keys()
     assert all(abs(before[k] - after[k]) < 0.01 for k in before)
     assert len(again.zones) == 7 and len(again.exits) == 4 and len(again.entrances) == 2
+    assert sorted((e.equipment_type, e.name) for e in again.equipment) == sorted(
+        (e.equipment_type, e.name) for e in plan.equipment
+    )
     assert validate_plan(again).valid

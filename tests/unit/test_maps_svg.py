@@ -31,3 +31,19 @@ def test_label_size_shrinks_with_the_booth():
 def test_inward_point_moves_towards_the_hall():
     x, y = inward_point(Point(50, 0), box(0, 0, 100, 60), 2)
     assert abs(x - 50) < 0.5 and 1.5 < y < 2.5
+
+
+def test_many_paths_at_once_are_the_same_text_as_one_by_one():
+    from shapely.geometry import LineString, Polygon, box
+
+    from exhibit.maps.svg import Frame
+
+    frame = Frame(-1, -1, 40, 30)
+    shapes = [
+        box(0, 0, 3, 3),
+        Polygon([(10, 10), (16, 10), (16, 13), (13, 13), (13, 16), (10, 16)]),
+        Polygon(box(20, 20, 30, 28).exterior.coords, [box(22, 22, 24, 24).exterior.coords]),
+        LineString([(0, 0), (5, 0)]),
+        box(1.23456, 2.5, 4.0001, 7),
+    ]
+    assert frame.paths(shapes) == [frame.path(s) for s in shapes]

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from exhibit.maps.printing import GLYPH_WIDTH, PrintError, fit_label, scale_bar, sheet_for
+from exhibit.maps.printing import PrintError, fit_label, scale_bar, sheet_for, text_width
 
 
 def test_true_scale_a_3_m_booth_is_15_mm_at_1_to_200():
@@ -50,9 +50,24 @@ def test_long_names_are_shortened_then_dropped():
 )  # fmt: skip
 def test_labels_never_leave_their_booth(width, height, k, name):
     label = fit_label("B12", name or None, box(0, 0, width, height), k)
-    for line in label.lines:
-        assert len(line) * label.size_mm * GLYPH_WIDTH <= width * k * 0.84 + 1e-6
-    assert len(label.lines) * label.size_mm <= height * k
+    for n, line in enumerate(label.lines):
+        size = label.first_mm if n == 0 else label.size_mm
+        assert text_width(line, size, bold=n == 0) <= width * k * 0.84 + 1e-6
+    assert label.width_mm <= width * k * 0.84 + 1e-6
+    assert label.height_mm <= height * k * 0.84 + 1e-6
+
+
+def test_the_number_stays_larger_than_a_long_name():
+    label = fit_label("A12", "9 м² · 118 800 ₽", box(0, 0, 3, 3), 8.0)
+    assert label.lines == ("A12", "9 м² · 118 800 ₽")
+    assert label.first_mm > 1.5 * label.size_mm
+
+
+def test_text_is_measured_with_the_fonts_own_advances():
+    # DejaVu Sans Bold: «W» is far wider than «i»; the regular face is narrower than bold.
+    assert text_width("WWW", 10, bold=True) > 2 * text_width("iii", 10, bold=True)
+    assert text_width("A10", 10) < text_width("A10", 10, bold=True)
+    assert text_width("1", 10) == pytest.approx(6.36, abs=0.01)  # DejaVu Sans digits: 0.636 em
 
 
 def test_scale_bar_is_round_and_short():

@@ -15,6 +15,10 @@ from exhibit.booking.models import Reservation
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
+from exhibit.floorplan.models import Hall
+from exhibit.floorplan.services import hall_plan
+from exhibit.maps.pdf import hall_map_document
+from tests.pdfpage import stroked_outlines, words
 
 HALL = "Павильон 1"
 URL = f"/api/v1/exhibitions/{DEMO_SLUG}/halls/{HALL}/map.pdf"
@@ -76,6 +80,29 @@ def test_sales_and_fire_editions(demo_app, tmp_path):
     assert "пожарной безопасности" in text and "эвакуационный выход" in text
     assert "₽" not in text  # no commercial data
     assert "3,0 м" in text  # aisle widths are dimensioned
+    assert "ВЫХОД" in text and "ширина прохода, м" in text
+    for legend in (
+        "огнетушитель (F001; F04)",
+        "пожарный кран (F002; F02)",
+        "ручной пожарный извещатель (F005; F10)",
+        "аптечка первой помощи (E003; EC01)",
+    ):
+        assert legend in text  # fmt: skip
+
+
+def test_fire_edition_draws_every_piece_of_equipment_and_the_others_none(demo_app):
+    hall = db.session.scalar(select(Hall).where(Hall.name == HALL))
+    plan = hall_plan(hall)
+    assert len(plan.equipment) >= 10
+    red, green = 'fill="#c8102e"', 'fill="#00843d"'
+    with demo_app.test_request_context():
+        fire, _ = hall_map_document(db.session, hall, edition="fire")
+        visitor, _ = hall_map_document(db.session, hall, edition="visitor")
+    aid = sum(e.equipment_type == "first-aid" for e in plan.equipment)
+    # One sign per piece on the plan, one per type in the legend.
+    assert fire.count(green) == aid + 1
+    assert fire.count(red) == len(plan.equipment) - aid + 3
+    assert red not in visitor and green not in visitor
 
 
 def test_endpoint_and_bad_parameters(client):
@@ -156,3 +183,53 @@ def test_confirmation_pdf_for_the_exhibitor_only(demo_app, tmp_path):
     intruder = demo_app.test_client()
     login(intruder, "other@example.ru", "a long test password")
     assert intruder.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("edition", "paper", "scale"),
+    [("visitor", "A0", 100), ("visitor", "A3", 500), ("sales", "A1", 200), ("fire", "A1", 200)],
+)
+def test_booths_measure_true_scale_and_labels_stay_inside(
+    demo_app, tmp_path, edition, paper, scale
+):
+    """Measured in the PDF itself: every booth's outline (from the page's drawing operators)
+    is its size in metres ÷ the scale, ± 0.3 mm, placed to scale from booth A1; its number
+    (the word box pdftotext reports) lies inside it, and so does every other word of its
+    label."""
+    path, _ = cli_pdf(demo_app, tmp_path, "--edition", edition, "--paper", paper,
+                      "--landscape", "--scale", str(scale))  # fmt: skip
+    k = 1000 / scale  # mm of paper per metre
+    outlines = stroked_outlines(path)
+    page_words = words(path)
+    booths = db.session.scalar(select(Hall).where(Hall.name == HALL)).current_booths
+    on_paper = {}
+    for booth in booths:
+        (label,) = [w for w in page_words if w.text == booth.number]
+        centre = label.box.centroid
+        outline = min((o for o in outlines if o.contains(centre)), key=lambda o: o.area)
+        minx, miny, maxx, maxy = booth.polygon.bounds
+        x0, y0, x1, y1 = outline.bounds
+        assert x1 - x0 == pytest.approx((maxx - minx) * k, abs=0.3), booth.number
+        assert y1 - y0 == pytest.approx((maxy - miny) * k, abs=0.3), booth.number
+        assert outline.buffer(0.05).contains(label.box), f"{booth.number} spills out"
+        on_paper[booth.number] = (booth, outline)
+    a1, a1_outline = on_paper["A1"]
+    for booth, outline in on_paper.values():
+        # North is up: a metre east is k mm right, a metre north k mm up the page.
+        dx = (booth.polygon.bounds[0] - a1.polygon.bounds[0]) * k
+        dy = (booth.polygon.bounds[1] - a1.polygon.bounds[1]) * k
+        assert outline.bounds[0] - a1_outline.bounds[0] == pytest.approx(dx, abs=0.3)
+        assert a1_outline.bounds[3] - outline.bounds[3] == pytest.approx(dy, abs=0.3)
+    a_three_metre_booth = next(b for b, _ in on_paper.values() if b.polygon.bounds[2]
+                               - b.polygon.bounds[0] == pytest.approx(3))  # fmt: skip
+    width = on_paper[a_three_metre_booth.number][1].bounds
+    assert width[2] - width[0] == pytest.approx(3000 / scale, abs=0.3)  # 15 mm at 1:200
+    # No word of a label crosses its booth's outline (names, prices, track marks).
+    booth_outlines = [o for _, o in on_paper.values()]
+    inside = 0
+    for word in page_words:
+        home = [o for o in booth_outlines if o.contains(word.box.centroid)]
+        if home:
+            inside += 1
+            assert home[0].buffer(0.05).contains(word.box), f"«{word.text}» leaves its booth"
+    assert inside >= len(booths)

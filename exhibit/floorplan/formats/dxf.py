@@ -16,15 +16,25 @@ OBSTACLES, OBSTACLE, ROOMS, STAIRS obstacle
 ZONES, ZONE                        zone
 EXITS, EXIT                        exit
 ENTRANCES, ENTRANCE                entrance
+FIRE_EQUIPMENT, EQUIPMENT          equipment (fire-safety equipment: points)
 NUMBERS, BOOTH-NUMBERS, TEXT       texts (booth numbers)
 =================================  ==========
 
 A layer ``NAME-suffix`` (or ``NAME_suffix``) takes the kind of ``NAME``; the suffix says
 more: ``ZONES-tourism`` is a zone of the track ``tourism``, ``ENTRANCES-MAIN`` the main
 entrance. A zone on a plain ``ZONES`` layer takes its track from a text inside it (a track
-code such as ``living``). Other layers are ignored. ``layer_map`` adds or overrides
-entries: ``{"STANDS_2025": "booth", "Колонны": "obstacle", "ZONA7": "zone:platform",
-"FURNITURE": "ignore"}``.
+code such as ``living``). Other layers are ignored.
+
+Fire-safety equipment is a POINT, a block reference (INSERT, not exploded: its insertion
+point) or a CIRCLE (its centre) on a ``FIRE_EQUIPMENT`` layer. Its type comes from the layer's
+suffix (``FIRE_EQUIPMENT-extinguisher``, ``-hose``, ``-alarm``, ``-first-aid``), else from the
+block's name, else from a text on that layer within 1 m of the point; the type may be
+written as the code, the Russian name or the sign's number (``extinguisher``,
+``огнетушитель``, ``ОП-4``, ``F001``; ``hose``, ``ПК``, ``пожарный кран``; ``alarm``, ``ИПР``;
+``first-aid``, ``аптечка``, ``E003``). A text near the point that is not a type is its name.
+
+``layer_map`` adds or overrides entries: ``{"STANDS_2025": "booth", "Колонны": "obstacle",
+"ZONA7": "zone:platform", "FURNITURE": "ignore"}``.
 
 A booth's number is the TEXT or MTEXT whose anchor lies inside the booth (texts on the
 number and booth layers first, then texts on any layer not mapped to ``ignore``); with
@@ -42,7 +52,9 @@ Export
 ------
 ``to_dxf(plan, path)`` writes R2010 DXF in metres (``$INSUNITS`` = 6) on the layers above
 (zones on ``ZONES-<track>``, the main entrance on ``ENTRANCES-MAIN``, numbers as centred TEXT
-on ``NUMBERS``), so that export → import gives the same booths.
+on ``NUMBERS``, equipment as a block ``FIRE_<TYPE>`` — a 0.6 m square with the sign's
+letter — inserted on ``FIRE_EQUIPMENT-<type>``, its name as TEXT beside it), so that
+export → import gives the same plan.
 """
 
 from __future__ import annotations
@@ -82,12 +94,41 @@ DEFAULT_LAYER_MAP: dict[str, str] = {
     "EXIT": "exit",
     "ENTRANCES": "entrance",
     "ENTRANCE": "entrance",
+    "FIRE_EQUIPMENT": "equipment",
+    "FIRE-EQUIPMENT": "equipment",
+    "EQUIPMENT": "equipment",
     "NUMBERS": "text",
     "BOOTH-NUMBERS": "text",
     "TEXT": "text",
 }
-_KINDS = {"hall", "booth", "obstacle", "zone", "entrance", "exit", "text", "ignore"}
+_KINDS = {"hall", "booth", "obstacle", "zone", "entrance", "exit", "equipment", "text", "ignore"}
 TRACKS = ("governance", "economy", "society", "tourism", "human-capital", "living", "platform")
+#: How a type of equipment may be written in a drawing (lower case; a text *starting* with
+#: one of these words names the type: «ОП-4» is an extinguisher).
+EQUIPMENT_ALIASES: dict[str, tuple[str, ...]] = {
+    "extinguisher": ("extinguisher", "огнетушитель", "оп", "оу", "f001", "f04"),
+    "hose": ("hose", "hydrant", "пожарный кран", "пк", "f002", "f02"),
+    "alarm": ("alarm", "call point", "извещатель", "ипр", "f005", "f10"),
+    "first-aid": ("first-aid", "first aid", "аптечка", "e003", "ec01"),
+}
+
+
+def _norm(text: str) -> str:
+    value = " ".join(text.strip().lower().replace("_", " ").split())
+    head, _, rest = value.partition(" ")
+    return rest if head == "fire" and rest else value
+
+
+def equipment_type_of(text: str | None) -> str | None:
+    """The equipment type a layer suffix, block name or text stands for, if any."""
+    if not text:
+        return None
+    value = _norm(text)
+    for code, aliases in EQUIPMENT_ALIASES.items():
+        for alias in map(_norm, (code, *aliases)):
+            if value == alias or (value.startswith(alias) and not value[len(alias)].isalpha()):
+                return code
+    return None
 
 
 # --------------------------------------------------------------------------- import
@@ -124,17 +165,20 @@ def _unit_factor(doc, extent: float) -> float:
         raise PlanFormatError(f"Неизвестные единицы чертежа DXF ($INSUNITS = {code}).") from None
 
 
-def _entities(layout, depth: int = 0, layer: str | None = None):
+def _entities(layout, depth: int = 0, layer: str | None = None, keep=None):
     """Entities of a layout with blocks exploded; block content on layer 0 takes the layer
-    of its INSERT."""
+    of its INSERT. INSERTs on layers for which ``keep(layer)`` is true are yielded whole."""
     for e in layout:
         kind = e.dxftype()
         own = e.dxf.get("layer", "0")
         eff = layer if (layer is not None and own == "0") else own
         if kind == "INSERT":
+            if keep is not None and keep(eff):
+                yield e, eff
+                continue
             if depth < 3:
                 try:
-                    yield from _entities(e.virtual_entities(), depth + 1, eff)
+                    yield from _entities(e.virtual_entities(), depth + 1, eff, keep)
                 except Exception:  # a broken block is skipped, not fatal
                     continue
             continue
@@ -215,7 +259,11 @@ def parse_dxf(data: bytes, layer_map: Mapping[str, str] | None = None) -> dict[s
 
     shapes: dict[str, list[tuple[Any, str | None]]] = {k: [] for k in _KINDS}
     texts: list[tuple[str, tuple[float, float], str]] = []
-    for entity, layer in _entities(doc.modelspace()):
+
+    def is_equipment(layer: str) -> bool:
+        return _classify(layer, mapping)[0] == "equipment"
+
+    for entity, layer in _entities(doc.modelspace(), keep=is_equipment):
         kind, qualifier = _classify(layer, mapping)
         if kind == "ignore":
             continue
@@ -226,6 +274,18 @@ def parse_dxf(data: bytes, layer_map: Mapping[str, str] | None = None) -> dict[s
                 texts.append((found[0], found[1], kind))
             continue
         if kind in ("text", "unknown"):
+            continue
+        if kind == "equipment":
+            # A point: a POINT, a block's insertion point or a circle's centre.
+            if dxftype == "INSERT":
+                p = entity.dxf.insert
+                shapes[kind].append((Point(p.x, p.y), qualifier or entity.dxf.name))
+            elif dxftype == "POINT":
+                p = entity.dxf.location
+                shapes[kind].append((Point(p.x, p.y), qualifier))
+            elif dxftype == "CIRCLE":
+                c = entity.dxf.center
+                shapes[kind].append((Point(c.x, c.y), qualifier))
             continue
         if dxftype == "HATCH":
             from ezdxf import path as dxfpath
@@ -291,7 +351,7 @@ def parse_dxf(data: bytes, layer_map: Mapping[str, str] | None = None) -> dict[s
 
     add("hall", hall)
     booth_polys = [g for g, _ in shapes["booth"] if isinstance(g, Polygon)]
-    numbers = _assign_numbers(booth_polys, texts)
+    numbers = _assign_numbers(booth_polys, [t for t in texts if t[2] != "equipment"])
     for poly, number in zip(booth_polys, numbers, strict=True):
         add("booth", poly, number=number)
     for geom, qualifier in shapes["obstacle"]:
@@ -316,6 +376,8 @@ def parse_dxf(data: bytes, layer_map: Mapping[str, str] | None = None) -> dict[s
                 {"main": True} if kind == "entrance" and (qualifier or "").upper() == "MAIN" else {}
             )
             add(kind, geom, **props)
+    for geom, qualifier in shapes["equipment"]:
+        add("equipment", geom, **_equipment_props(geom, qualifier, texts, 1.0 / factor, factor))
     top = {"units": "m", "source_units_factor": factor}
     return {"type": "FeatureCollection", "properties": top, "features": features}
 
@@ -341,6 +403,38 @@ def _assign_numbers(booths, texts) -> list[str | None]:
     for b, (t, *_rest) in best.items():
         numbers[b] = texts[t][0][:32]
     return numbers
+
+
+def _equipment_props(point, qualifier, texts, reach: float, factor: float) -> dict[str, Any]:
+    """``type`` (and ``name``) of a piece of equipment: from the layer suffix or block name,
+    else from the nearest text on an equipment layer within ``reach`` drawing units that
+    names a type; the nearest other text is its name."""
+    near = sorted(
+        (point.distance(_xy_point(where)), text)
+        for text, where, kind in texts
+        if kind == "equipment" and point.distance(_xy_point(where)) <= reach
+    )
+    kind = equipment_type_of(qualifier)
+    name = None
+    for _, text in near:
+        found = equipment_type_of(text)
+        if found and kind is None:
+            kind = found  # the text says what it is («ОП-4»): not a name
+        elif name is None:
+            name = text[:200]
+    if kind is None:
+        raise PlanFormatError(
+            f"Пожарное оборудование в точке ({point.x * factor:.1f}; {point.y * factor:.1f}) без "
+            "вида: назовите слой FIRE_EQUIPMENT-<вид> (extinguisher, hose, alarm, first-aid) "
+            "или подпишите точку видом (например, «огнетушитель»)."
+        )
+    return {"type": kind, "name": name} if name else {"type": kind}
+
+
+def _xy_point(where: tuple[float, float]):
+    from shapely.geometry import Point
+
+    return Point(where)
 
 
 def _track_from_texts(zone, texts) -> str | None:
@@ -458,6 +552,8 @@ def to_dxf(plan: Plan, path: str | os.PathLike[str] | io.StringIO) -> None:
     from ezdxf.enums import TextEntityAlignment
     from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
+    from .svg import EQUIPMENT_MARKS
+
     doc = ezdxf.new("R2010", setup=False)
     doc.header["$INSUNITS"] = 6  # metres
     doc.header["$MEASUREMENT"] = 1
@@ -470,6 +566,7 @@ def to_dxf(plan: Plan, path: str | os.PathLike[str] | io.StringIO) -> None:
         "EXITS": 1,
         "ENTRANCES": 3,
         "NUMBERS": 7,
+        "FIRE_EQUIPMENT": 1,
     }
 
     def layer(name: str) -> str:
@@ -504,6 +601,20 @@ def to_dxf(plan: Plan, path: str | os.PathLike[str] | io.StringIO) -> None:
         door(e.geometry, "ENTRANCES-MAIN" if e.properties.get("main") else "ENTRANCES")
     for e in plan.exits:
         door(e.geometry, "EXITS")
+    for item in plan.equipment:
+        kind = item.equipment_type or "extinguisher"
+        block = f"FIRE_{kind.upper().replace('-', '_')}"
+        if block not in doc.blocks:
+            symbol = doc.blocks.new(block)
+            symbol.add_lwpolyline([(-0.3, -0.3), (0.3, -0.3), (0.3, 0.3), (-0.3, 0.3)], close=True)
+            mark = symbol.add_text(EQUIPMENT_MARKS.get(kind, "?"), height=0.3)
+            mark.set_placement((0, 0), align=TextEntityAlignment.MIDDLE_CENTER)
+        at = item.geometry if isinstance(item.geometry, Point) else item.geometry.centroid
+        msp.add_blockref(block, (at.x, at.y), dxfattribs={"layer": layer(f"FIRE_EQUIPMENT-{kind}")})
+        if item.name:
+            msp.add_text(
+                item.name, height=0.25, dxfattribs={"layer": layer(f"FIRE_EQUIPMENT-{kind}")}
+            ).set_placement((at.x + 0.4, at.y + 0.1))
     for b in plan.booths:
         polygon(b.polygon, "BOOTHS")
         if b.number:

@@ -37,6 +37,7 @@ _KIND_RU = {
     "zone": "зона",
     "entrance": "вход",
     "exit": "выход",
+    "equipment": "оборудование",
 }
 _TYPE_RU = {
     "string": "строка",
@@ -131,6 +132,8 @@ def _schema_message(error: jsonschema.ValidationError, data: Any) -> PlanFormatE
         reason = (
             f"недопустимое значение {json.dumps(value, ensure_ascii=False)}; допустимы: {allowed}"
         )
+    elif error.validator == "const" and list(error.absolute_path)[-2:] == ["geometry", "type"]:
+        reason = f"геометрия не того типа (ожидается {error.validator_value})"
     elif error.validator == "const":
         reason = f"должно быть {json.dumps(error.validator_value, ensure_ascii=False)}"
     elif error.validator in ("minItems", "maxItems"):
@@ -247,6 +250,7 @@ def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
                 "zone": plan.zones,
                 "entrance": plan.entrances,
                 "exit": plan.exits,
+                "equipment": plan.equipment,
             }[kind].append(item)
     return plan
 
@@ -319,6 +323,7 @@ def to_geojson(plan: Plan, *, digits: int = 3) -> dict[str, Any]:
         ("zone", plan.zones),
         ("entrance", plan.entrances),
         ("exit", plan.exits),
+        ("equipment", plan.equipment),
     ):
         for item in items:
             props: dict[str, Any] = {"kind": kind}

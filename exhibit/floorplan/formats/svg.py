@@ -15,7 +15,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from ..geometry import BoothFacts
-from ..plan import Plan
+from ..plan import EQUIPMENT_TYPES, Plan
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -30,6 +30,9 @@ TRACK_COLOURS = {
     "platform": "#b07aa1",
 }
 
+#: The letter on an equipment square: «О» огнетушитель, «ПК» пожарный кран, «И» извещатель.
+EQUIPMENT_MARKS = {"extinguisher": "О", "hose": "ПК", "alarm": "И", "first-aid": "+"}
+
 _STYLE = """
 .hall{fill:#fafafa;stroke:#222;stroke-width:0.3}
 .zone{fill-opacity:0.18;stroke-width:0.15;stroke-dasharray:0.6 0.4}
@@ -39,6 +42,9 @@ _STYLE = """
 .booth.kind-island{fill:#dce9ff}
 .entrance{stroke:#2a9d4a;stroke-width:0.6;fill:none}
 .exit{stroke:#d62828;stroke-width:0.6;fill:none}
+.equipment{fill:#c8102e;stroke:#fff;stroke-width:0.05}.equipment.type-first-aid{fill:#00843d}
+text.equipment-mark{font-family:'DejaVu Sans',sans-serif;text-anchor:middle;
+dominant-baseline:central;fill:#fff;font-size:0.4px;font-weight:bold}
 text.number{font-family:'DejaVu Sans',sans-serif;text-anchor:middle;
 dominant-baseline:central;fill:#111}
 """
@@ -159,6 +165,27 @@ def to_svg(
             ET.SubElement(el, "title").text = item.name or (
                 "Вход" if kind == "entrance" else "Выход"
             )
+    kit = ET.SubElement(root, "g", {"class": "equipment"})
+    for item in plan.equipment:
+        kind = item.equipment_type or ""
+        at = item.geometry.centroid
+        x, y = flip.pt(at.x, at.y)
+        el = ET.SubElement(
+            kit,
+            "rect",
+            {
+                "class": f"equipment type-{kind}",
+                "x": _fmt(float(x) - 0.3),
+                "y": _fmt(float(y) - 0.3),
+                "width": "0.6",
+                "height": "0.6",
+                "data-type": kind,
+            },
+        )
+        what = EQUIPMENT_TYPES.get(kind, ("оборудование",))[0]
+        ET.SubElement(el, "title").text = f"{what} «{item.name}»" if item.name else what
+        mark = ET.SubElement(kit, "text", {"class": "equipment-mark", "x": x, "y": y})
+        mark.text = EQUIPMENT_MARKS.get(kind, "?")
     return ET.tostring(root, encoding="unicode", xml_declaration=False)
 
 
