@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from shapely.geometry import Polygon
 from shapely.ops import unary_union
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,11 +30,11 @@ from exhibit.booking.assign import (
 from exhibit.booking.models import Reservation
 from exhibit.booking.plans import merge_groups_draft, publish_draft
 from exhibit.booking.rules import ACTIVE_STATUSES
-from exhibit.booking.services import reservation_state
+from exhibit.booking.services import BoothState, booth_states, reservation_state
 from exhibit.catalogue.models import Exhibitor, Track
 from exhibit.db import begin_write
 from exhibit.errors import DomainError
-from exhibit.floorplan.models import Booth, Exhibition
+from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
 from exhibit.timeutil import utcnow
 
@@ -258,3 +259,68 @@ def apply(session: Session, exhibition: Exhibition, *, user_id: int | None = Non
         user_id=user_id,
     )  # fmt: skip
     return Applied(result, dict(wanted), merges, released)
+
+
+# --- the organiser page: the preview on the hall plans --------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedBooth:
+    """A booth (or a merged group) on the "after" plan, with who gets it."""
+
+    number: str  # the number it keeps (for a group: the surviving one)
+    booths: list[str]  # the booths it is made of (one, or the group)
+    polygon: Polygon
+    exhibitor: str | None  # proposed by this run; None when untouched
+    status: str  # status now (before the run)
+    colour: str | None  # fill for the proposed exhibitor
+
+
+@dataclass(frozen=True)
+class HallPreview:
+    hall: Hall
+    states: list[BoothState]  # before: every booth with its status
+    after: list[PlannedBooth]
+
+
+def exhibitor_colour(index: int) -> str:
+    """A light fill that tells neighbouring exhibitors apart (golden-angle hues)."""
+    return f"hsl({(index * 137.508) % 360:.0f}, 70%, 72%)"
+
+
+def plan_preview(
+    session: Session, exhibition: Exhibition, result: AssignmentResult
+) -> list[HallPreview]:
+    """Each hall before (booths by status) and after the run (booths by proposed exhibitor,
+    merged groups drawn as the one booth they will become)."""
+    owner = {n: (a.exhibitor, k) for k, a in enumerate(result.assignments) for n in a.booths}
+    groups = {a.booths[0]: a for a in result.assignments if len(a.booths) > 1}
+    tails = {n for a in groups.values() for n in a.booths[1:]}  # drawn with their group
+    out = []
+    for hall in exhibition.halls:
+        states = booth_states(session, hall)
+        by_number = {s.booth.number: s for s in states}
+        after: list[PlannedBooth] = []
+        for state in states:
+            number = state.booth.number
+            if number in tails:
+                continue
+            name, k = owner.get(number, (None, 0))
+            members = list(groups[number].booths) if number in groups else [number]
+            polygon = (
+                unary_union([by_number[n].booth.polygon for n in members])
+                if len(members) > 1
+                else state.booth.polygon
+            )
+            after.append(
+                PlannedBooth(
+                    number=merged_number(members),
+                    booths=members,
+                    polygon=polygon,
+                    exhibitor=name,
+                    status=state.status,
+                    colour=exhibitor_colour(k) if name else None,
+                )
+            )
+        out.append(HallPreview(hall, states, after))
+    return out
