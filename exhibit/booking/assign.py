@@ -149,6 +149,12 @@ MILP_MAX_VARS = 25_000
 #: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
 MILP_NODE_LIMIT = 1000
 
+#: Rounds of the subgradient method that prices booths between groups and single booths
+#: (fewer above COUPLING_BIG applicant × booth cells, where a round costs ~0.3 s).
+COUPLING_ROUNDS = 10
+COUPLING_BIG = 1_000_000
+COUPLING_ROUNDS_BIG = 3
+
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
 
 
@@ -899,6 +905,7 @@ class _Problem:
         self._prepare_partner_floor()
         allowed = np.isfinite(self.S).sum() + np.isfinite(self.G).sum()
         self.small = bool(allowed <= MILP_SOLVE_VARS)
+        self.exact_affordable = bool(allowed <= MILP_MAX_VARS)
         self.scarcity = np.zeros(self.cols_b.size)  # extra cost of groups: Σ booth_price
         self.booth_price = np.zeros(self.m)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
@@ -1020,6 +1027,9 @@ class _Problem:
         bound = self._lagrangian(np.zeros(self.m))  # the decomposed relaxation
         if self.rows_b.size:
             bound = max(bound, self._lagrangian(self._coupling_prices()))
+            coupled = getattr(self, "coupled_bound", None)
+            if coupled is not None and coupled[0] == tuple(np.flatnonzero(self.admitted).tolist()):
+                bound = max(bound, coupled[1])
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
             if exact is not None:
@@ -1072,6 +1082,96 @@ class _Problem:
             total += float(cost[np.flatnonzero(placed), col[placed]].sum())
             total += float(self.unplaced_cost[rows[~placed]].sum())
         return total
+
+    def _lagrangian_parts(
+        self, price: np.ndarray, extra_s: np.ndarray | None, extra_g: np.ndarray | None
+    ) -> tuple[float, np.ndarray]:
+        """``LSA(S' + p) + LSA(G' + Σp) − Σp`` and how often each booth is used by the two
+        relaxed solutions (``S'``, ``G'``: the cost matrices plus ``extra_*``)."""
+        total = 0.0 - float(price.sum())
+        usage = np.zeros(self.m)
+        for rows, cols, base, extra in (
+            (self.rows_s, self.cols_s, self.S, extra_s),
+            (self.rows_b, self.cols_b, self.G, extra_g),
+        ):
+            if rows.size == 0:
+                continue
+            pad = self.pad[cols]
+            cost = base + np.where(pad >= 0, price[np.maximum(pad, 0)], 0.0).sum(axis=1)
+            if extra is not None:
+                cost = cost + extra
+            col = _lsa(cost, self.unplaced_cost[rows])
+            placed = np.flatnonzero(col >= 0)
+            total += float(cost[placed, col[placed]].sum())
+            total += float(self.unplaced_cost[rows[col < 0]].sum())
+            members = pad[col[placed]]
+            np.add.at(usage, members[members >= 0], 1.0)
+        return total, usage
+
+    def _linear_value(
+        self, col: np.ndarray, extra_s: np.ndarray | None, extra_g: np.ndarray | None
+    ) -> float:
+        """Cost of a solution under the linear costs plus ``extra_*`` (what step 2 bounds)."""
+        total = 0.0
+        for i in np.flatnonzero(self.admitted).tolist():
+            c = int(col[i])
+            if c < 0:
+                total += float(self.unplaced_cost[i])
+                continue
+            total += self.lin(i, c)
+            extra, row, k = (
+                (extra_g, self.grow[i], c - self.m) if self.is_big[i] else (extra_s, self.srow[i], c)
+            )
+            if extra is not None:
+                total += float(extra[row, k])
+        return total
+
+    def _coordinate(
+        self, extra_s: np.ndarray | None, extra_g: np.ndarray | None, forbid: dict
+    ) -> np.ndarray:
+        """Booth prices shared by groups and single booths, by subgradient optimisation.
+
+        Groups and single-booth applicants compete for the same booths; the shadow prices
+        of step 2 are marginal (what losing *one* booth costs), so several groups can still
+        take booths the others need. Each round solves both relaxed problems with prices
+        ``p`` (a valid bound, kept in ``self.coupled_bound``), builds a solution (groups at
+        those prices, single booths on what is left) and moves ``p`` along the subgradient
+        ``usage − 1`` with Polyak's step ``θ (best solution − bound) / ‖g‖²``. The prices of
+        the best solution stay in ``self.booth_price`` for the later solves. A fixed number
+        of rounds keeps it deterministic.
+        """
+        price = self.booth_price.copy()
+        best_col = self._solve_linear(extra_s, extra_g, forbid)
+        best_ub = self._linear_value(best_col, extra_s, extra_g)
+        best_price, best_lb = self.booth_price.copy(), -np.inf
+        theta, stall = 1.0, 0
+        big = self.rows_s.size * self.m > COUPLING_BIG
+        for _ in range(COUPLING_ROUNDS_BIG if big else COUPLING_ROUNDS):
+            lb, usage = self._lagrangian_parts(price, extra_s, extra_g)
+            if lb > best_lb + 1e-9:
+                best_lb, stall = lb, 0
+            else:
+                stall += 1
+                if stall >= 2:
+                    theta, stall = theta / 2, 0
+            if best_ub - best_lb <= 1e-4 * max(abs(best_lb), 1.0):
+                break
+            g = usage - 1.0
+            g[(price <= 0) & (g < 0)] = 0.0
+            norm = float(g @ g)
+            if norm == 0:
+                break
+            price = np.maximum(0.0, price + theta * (best_ub - lb) / norm * g)
+            self.booth_price = price.copy()
+            self._price_groups()
+            col = self._solve_linear(extra_s, extra_g, forbid)
+            value = self._linear_value(col, extra_s, extra_g)
+            if value < best_ub - 1e-9:
+                best_col, best_ub, best_price = col, value, self.booth_price.copy()
+        self.booth_price = best_price
+        self._price_groups()
+        self.coupled_bound = (tuple(np.flatnonzero(self.admitted).tolist()), best_lb)
+        return best_col
 
     def _coupling_prices(self) -> np.ndarray:
         """Shadow prices of the booths for the admitted single-booth applicants."""
@@ -1299,6 +1399,8 @@ class _Problem:
             self._price_groups()
         floor_s = self._partner_floor(self.rows_s, self.cols_s) if self.partner_pairs else None
         floor_g = self._partner_floor(self.rows_b, self.cols_b) if self.partner_pairs else None
+        if self.rows_b.size and not self.exact_affordable:  # else the exact MILP decides
+            self._coordinate(floor_s, floor_g, {})
         col = self._solve_with_rules(floor_s, floor_g, forbid)
         best, best_obj = col, self.objective(col)
         for _ in range(8 if self.partner_pairs else 0):
