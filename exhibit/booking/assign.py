@@ -111,10 +111,10 @@ the problem a quadratic assignment, whose bounds are known to be loose. On the g
 benchmark halls (docs/benchmarks.md) the gap without partner requests is under 1 %; with
 them it is 5–11 %: at 1 500 / 2 000, 8 points are partner distance above the floors and 3
 the linear cost above the linear-only bound (partners pulling applicants off their best
-booths), neither of which these bounds can see. Stronger relaxations were tried and did not close it: exact partner costs per
-cluster (dynamic programme over spanning trees, booth prices from the LP duals, 150
-subgradient rounds) raised the 500 / 600 bound by 0.5 % only; HiGHS on the exact
-quadratic model (partner distance by 16 tangent cuts) for 300 s at 200 / 260 proved a
+booths), neither of which these bounds can see. Stronger relaxations were tried and did
+not close it: exact partner costs per cluster (dynamic programme over spanning trees,
+booth prices from the LP duals, 150 subgradient rounds) raised the 500 / 600 bound by
+0.5 % only; HiGHS on the exact quadratic model (partner distance by 16 tangent cuts) for 300 s at 200 / 260 proved a
 bound 12 % below its best solution.
 
 Determinism: booths are sorted by number, zones by track, applicants keep the given order;
@@ -1140,9 +1140,10 @@ class _Problem:
                 total += float(self.unplaced_cost[i])
                 continue
             total += self.lin(i, c)
-            extra, row, k = (
-                (extra_g, self.grow[i], c - self.m) if self.is_big[i] else (extra_s, self.srow[i], c)
-            )
+            if self.is_big[i]:
+                extra, row, k = extra_g, self.grow[i], c - self.m
+            else:
+                extra, row, k = extra_s, self.srow[i], c
             if extra is not None:
                 total += float(extra[row, k])
         return total
@@ -1559,7 +1560,8 @@ class _Problem:
                 continue
             tree = cKDTree(self.booth_xy[pool])
             centre = self.booth_xy[own].mean(axis=0)
-            near_all = pool[np.atleast_1d(tree.query(centre, k=min(pool.size, 4 * CLUSTER_NEAR))[1])]
+            _, idx = tree.query(centre, k=min(pool.size, 4 * CLUSTER_NEAR))
+            near_all = pool[np.atleast_1d(idx)]
             inside = set(members)
             cand: dict[int, np.ndarray] = {}
             unary: dict[int, np.ndarray] = {}
