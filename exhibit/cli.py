@@ -230,11 +230,13 @@ def assign_command(slug: str, as_json: bool, do_apply: bool) -> None:
     from exhibit.booking import assignment
     from exhibit.floorplan.services import get_exhibition
 
+    merges: list[assignment.Merge] = []
     try:
         exhibition = get_exhibition(db.session, slug)
         if do_apply:
-            result = assignment.apply(db.session, exhibition)
+            applied = assignment.apply(db.session, exhibition)
             db.session.commit()
+            result, merges = applied.result, applied.merges
         else:
             result = assignment.preview(db.session, exhibition)
             db.session.rollback()
@@ -242,7 +244,10 @@ def assign_command(slug: str, as_json: bool, do_apply: bool) -> None:
         db.session.rollback()
         raise refusal(error) from None
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        body = result.to_dict()
+        if merges:
+            body["merged"] = [{"booths": m.booths, "number": m.number} for m in merges]
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     for a in result.assignments:
         costs = ", ".join(f"{k} {v:.2f}" for k, v in a.cost.items() if v)
@@ -250,6 +255,8 @@ def assign_command(slug: str, as_json: bool, do_apply: bool) -> None:
                    + (f" [{costs}]" if costs else ""))  # fmt: skip
     for u in result.unplaced:
         click.echo(f"не размещён: {u.exhibitor} — {u.reason}")
+    for m in merges:
+        click.echo(f"объединены: {' + '.join(m.booths)} → {m.number} ({m.exhibitor})")
     q = result.quality
     click.echo(
         f"Размещено {q.placed_share:.0%}, в зоне своего направления {q.in_zone_share:.0%}, "

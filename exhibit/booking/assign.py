@@ -66,6 +66,10 @@ Algorithm
    booth gets its *shadow price* — the cheapest chain of moves that would free it (the
    LP dual of "booth used once", by vectorised Bellman–Ford on the residual graph). Groups
    pay the prices of their booths, so a group does not take the 18 m² booths others need.
+   Shadow prices are marginal (what losing *one* booth costs), so where the exact MILP is
+   not affordable a few rounds of subgradient optimisation move the prices by how often
+   the two relaxed problems use each booth (Polyak steps); each round builds a solution
+   (groups at those prices, single booths on the rest) and the best one's prices stay.
 3. ``scipy.optimize.linear_sum_assignment`` (exact; ~40 ms at 1,500 × 2,000): groups first
    (overlaps resolved in application order, re-solved), then single booths on the rest. If
    that still leaves someone out, the booths they could have used get dearer for groups.
@@ -81,7 +85,11 @@ Algorithm
    anchor it: the others come to them), and this repeats while the true objective improves.
 6. Local search with the true objective: an applicant near its partners (or next to a
    competitor) moves to a free booth, swaps with a holder, or pushes the holder on to the
-   holder's cheapest free booth.
+   holder's cheapest free booth. Then *cluster moves*: each partner cluster in turn, with
+   everyone else fixed, is placed anew by a min-sum dynamic programme over a spanning tree
+   of the cluster (candidates: its own booths and the free booths nearest to it or
+   cheapest for each member; competitor rule as a filter), kept when the true cost falls;
+   local search and cluster moves alternate while the objective improves.
 7. Up to ``MILP_MAX_VARS`` pairs the exact MILP of the linear part (partner floors, rule as
    constraints) is solved too; after step 6 the better of the two solutions is kept.
 
@@ -93,13 +101,22 @@ Relaxations of the same problem, the best one reported:
   where ``nn_j(c)`` is the distance from ``c``'s centroid to the nearest other column that
   ``j`` may take (its family and area) — linear per applicant;
 * competitors are ignored, and "each booth once" between groups and single booths is
-  relaxed with the shadow prices ``p`` of step 2 (Lagrangian): ``LSA(S + p) + LSA(G + Σp) −
-  Σp`` is a valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart);
+  relaxed with booth prices ``p`` (Lagrangian): ``LSA(S + p) + LSA(G + Σp) − Σp`` is a
+  valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart); ``p`` are the
+  shadow prices of step 2 and every subgradient round's prices, the best value kept;
 * up to ``MILP_MAX_VARS`` pairs: HiGHS's proven bound of the exact MILP above.
 
 ``optimality_gap = (objective − bound) / max(|bound|, 1)``. The pairwise partner term makes
-the problem a quadratic assignment, whose bounds are known to be loose: the gap mostly
-measures the partner floors, not the solution (without partner terms it is ~2 %).
+the problem a quadratic assignment, whose bounds are known to be loose. On the generated
+benchmark halls (docs/benchmarks.md) the gap without partner requests is under 1 %; with
+them it is 5–11 %: at 1 500 / 2 000, 8 points are partner distance above the floors and 3
+the linear cost above the linear-only bound (partners pulling applicants off their best
+booths), neither of which these bounds can see. Stronger relaxations were tried and did
+not close it: exact partner costs per cluster (dynamic programme over spanning trees,
+booth prices from the LP duals, 150 subgradient rounds) raised the 500 / 600 bound by
+0.5 % only; HiGHS on the exact quadratic model (partner distance by 16 tangent cuts,
+competitor rule left out) ran 300 s on a 200 / 260 hall and still had 9 % between its
+bound (155.9) and its best solution (171.2; this solver: 176.1 in 0.2 s).
 
 Determinism: booths are sorted by number, zones by track, applicants keep the given order;
 no randomness, and nothing iterates over a hash-ordered set of strings.
@@ -148,6 +165,17 @@ MILP_SOLVE_VARS = 8_000
 MILP_MAX_VARS = 25_000
 #: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
 MILP_NODE_LIMIT = 1000
+
+#: Cluster moves: free booths nearest to each member, and its cheapest, as candidates;
+#: rounds of local search and cluster moves in turn.
+CLUSTER_NEAR = 24
+CLUSTER_CHEAP = 12
+POLISH_ROUNDS = 1
+#: Rounds of the subgradient method that prices booths between groups and single booths
+#: (fewer above COUPLING_BIG applicant × booth cells, where a round costs ~0.3 s).
+COUPLING_ROUNDS = 10
+COUPLING_BIG = 1_000_000
+COUPLING_ROUNDS_BIG = 3
 
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
 
@@ -899,6 +927,7 @@ class _Problem:
         self._prepare_partner_floor()
         allowed = np.isfinite(self.S).sum() + np.isfinite(self.G).sum()
         self.small = bool(allowed <= MILP_SOLVE_VARS)
+        self.exact_affordable = bool(allowed <= MILP_MAX_VARS)
         self.scarcity = np.zeros(self.cols_b.size)  # extra cost of groups: Σ booth_price
         self.booth_price = np.zeros(self.m)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
@@ -1020,6 +1049,9 @@ class _Problem:
         bound = self._lagrangian(np.zeros(self.m))  # the decomposed relaxation
         if self.rows_b.size:
             bound = max(bound, self._lagrangian(self._coupling_prices()))
+            coupled = getattr(self, "coupled_bound", None)
+            if coupled is not None and coupled[0] == tuple(np.flatnonzero(self.admitted).tolist()):
+                bound = max(bound, coupled[1])
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
             if exact is not None:
@@ -1072,6 +1104,97 @@ class _Problem:
             total += float(cost[np.flatnonzero(placed), col[placed]].sum())
             total += float(self.unplaced_cost[rows[~placed]].sum())
         return total
+
+    def _lagrangian_parts(
+        self, price: np.ndarray, extra_s: np.ndarray | None, extra_g: np.ndarray | None
+    ) -> tuple[float, np.ndarray]:
+        """``LSA(S' + p) + LSA(G' + Σp) − Σp`` and how often each booth is used by the two
+        relaxed solutions (``S'``, ``G'``: the cost matrices plus ``extra_*``)."""
+        total = 0.0 - float(price.sum())
+        usage = np.zeros(self.m)
+        for rows, cols, base, extra in (
+            (self.rows_s, self.cols_s, self.S, extra_s),
+            (self.rows_b, self.cols_b, self.G, extra_g),
+        ):
+            if rows.size == 0:
+                continue
+            pad = self.pad[cols]
+            cost = base + np.where(pad >= 0, price[np.maximum(pad, 0)], 0.0).sum(axis=1)
+            if extra is not None:
+                cost = cost + extra
+            col = _lsa(cost, self.unplaced_cost[rows])
+            placed = np.flatnonzero(col >= 0)
+            total += float(cost[placed, col[placed]].sum())
+            total += float(self.unplaced_cost[rows[col < 0]].sum())
+            members = pad[col[placed]]
+            np.add.at(usage, members[members >= 0], 1.0)
+        return total, usage
+
+    def _linear_value(
+        self, col: np.ndarray, extra_s: np.ndarray | None, extra_g: np.ndarray | None
+    ) -> float:
+        """Cost of a solution under the linear costs plus ``extra_*`` (what step 2 bounds)."""
+        total = 0.0
+        for i in np.flatnonzero(self.admitted).tolist():
+            c = int(col[i])
+            if c < 0:
+                total += float(self.unplaced_cost[i])
+                continue
+            total += self.lin(i, c)
+            if self.is_big[i]:
+                extra, row, k = extra_g, self.grow[i], c - self.m
+            else:
+                extra, row, k = extra_s, self.srow[i], c
+            if extra is not None:
+                total += float(extra[row, k])
+        return total
+
+    def _coordinate(
+        self, extra_s: np.ndarray | None, extra_g: np.ndarray | None, forbid: dict
+    ) -> np.ndarray:
+        """Booth prices shared by groups and single booths, by subgradient optimisation.
+
+        Groups and single-booth applicants compete for the same booths; the shadow prices
+        of step 2 are marginal (what losing *one* booth costs), so several groups can still
+        take booths the others need. Each round solves both relaxed problems with prices
+        ``p`` (a valid bound, kept in ``self.coupled_bound``), builds a solution (groups at
+        those prices, single booths on what is left) and moves ``p`` along the subgradient
+        ``usage − 1`` with Polyak's step ``θ (best solution − bound) / ‖g‖²``. The prices of
+        the best solution stay in ``self.booth_price`` for the later solves. A fixed number
+        of rounds keeps it deterministic.
+        """
+        price = self.booth_price.copy()
+        best_col = self._solve_linear(extra_s, extra_g, forbid)
+        best_ub = self._linear_value(best_col, extra_s, extra_g)
+        best_price, best_lb = self.booth_price.copy(), -np.inf
+        theta, stall = 1.0, 0
+        big = self.rows_s.size * self.m > COUPLING_BIG
+        for _ in range(COUPLING_ROUNDS_BIG if big else COUPLING_ROUNDS):
+            lb, usage = self._lagrangian_parts(price, extra_s, extra_g)
+            if lb > best_lb + 1e-9:
+                best_lb, stall = lb, 0
+            else:
+                stall += 1
+                if stall >= 2:
+                    theta, stall = theta / 2, 0
+            if best_ub - best_lb <= 1e-4 * max(abs(best_lb), 1.0):
+                break
+            g = usage - 1.0
+            g[(price <= 0) & (g < 0)] = 0.0
+            norm = float(g @ g)
+            if norm == 0:
+                break
+            price = np.maximum(0.0, price + theta * (best_ub - lb) / norm * g)
+            self.booth_price = price.copy()
+            self._price_groups()
+            col = self._solve_linear(extra_s, extra_g, forbid)
+            value = self._linear_value(col, extra_s, extra_g)
+            if value < best_ub - 1e-9:
+                best_col, best_ub, best_price = col, value, self.booth_price.copy()
+        self.booth_price = best_price
+        self._price_groups()
+        self.coupled_bound = (tuple(np.flatnonzero(self.admitted).tolist()), best_lb)
+        return best_col
 
     def _coupling_prices(self) -> np.ndarray:
         """Shadow prices of the booths for the admitted single-booth applicants."""
@@ -1299,6 +1422,8 @@ class _Problem:
             self._price_groups()
         floor_s = self._partner_floor(self.rows_s, self.cols_s) if self.partner_pairs else None
         floor_g = self._partner_floor(self.rows_b, self.cols_b) if self.partner_pairs else None
+        if self.rows_b.size and not self.exact_affordable:  # else the exact MILP decides
+            self._coordinate(floor_s, floor_g, {})
         col = self._solve_with_rules(floor_s, floor_g, forbid)
         best, best_obj = col, self.objective(col)
         for _ in range(8 if self.partner_pairs else 0):
@@ -1309,17 +1434,17 @@ class _Problem:
                 best, best_obj = col, obj
             else:
                 break
-        best = self._local_search(best)
+        best = self._polish(best)
         if self._violations(best):
             rows = np.flatnonzero(best >= 0).tolist()
             repaired, _ = self._milp(rows, *self._surrogate(best), competitors=True)
             if repaired is not None and (repaired[rows] >= 0).all():
-                best = self._local_search(repaired)
+                best = self._polish(repaired)
         # Where the exact MILP is affordable its solution (partner floors in place of the
         # pairwise term) is polished too, and the better one kept; its bound is reused.
         exact, _ = self._exact()
         if exact is not None:
-            exact = self._local_search(exact)
+            exact = self._polish(exact)
             if self._rank(exact) < self._rank(best):
                 best = exact
         return best
@@ -1385,6 +1510,132 @@ class _Problem:
                 if any(b in near for b in self.members[cq]):
                     total += HARD_PENALTY
         return total
+
+    def _polish(self, col: np.ndarray) -> np.ndarray:
+        """Local search and cluster moves, in turn, while the true objective improves."""
+        col = self._local_search(col)
+        if not self.partner_pairs:
+            return col
+        obj = self.objective(col)
+        for _ in range(POLISH_ROUNDS):
+            moved = self._cluster_moves(col)
+            moved = self._local_search(moved)
+            new = self.objective(moved)
+            if new >= obj - 1e-9:
+                break
+            col, obj = moved, new
+        return col
+
+    def _clusters(self) -> list[list[int]]:
+        """Partner clusters (connected components) of admitted single-booth applicants."""
+        uf = _UnionFind(self.n)
+        for i, j in self.partner_pairs:
+            if not (self.is_big[i] or self.is_big[j]) and self.admitted[i] and self.admitted[j]:
+                uf.union(i, j)
+        groups: dict[int, list[int]] = {}
+        for i in range(self.n):
+            if self.admitted[i] and not self.is_big[i] and self.partners[i]:
+                groups.setdefault(uf.find(i), []).append(i)
+        return [g for _, g in sorted(groups.items()) if len(g) > 1]
+
+    def _cluster_moves(self, col: np.ndarray) -> np.ndarray:
+        """Move whole partner clusters at once to their best free booths (best response).
+
+        For each cluster, everyone else stays put: each member may take its own booth or a
+        free one among the nearest to the members and its cheapest (competitor rule as a
+        filter), and a min-sum dynamic programme over a spanning tree of the cluster finds
+        the placement of least linear + partner cost (partners outside the tree's edges and
+        outside the cluster are counted exactly afterwards). The move is kept when the true
+        local cost falls.
+        """
+        col = col.copy()
+        owner = self._owners(col)
+        wp = self.w.partner_per_10m / 10.0
+        for members in self._clusters():
+            if any(col[x] < 0 for x in members):
+                continue
+            free = np.flatnonzero(owner < 0)
+            own = np.array([col[x] for x in members], dtype=np.int64)
+            pool = np.union1d(free, own)
+            if pool.size == 0:
+                continue
+            tree = cKDTree(self.booth_xy[pool])
+            centre = self.booth_xy[own].mean(axis=0)
+            _, idx = tree.query(centre, k=min(pool.size, 4 * CLUSTER_NEAR))
+            near_all = pool[np.atleast_1d(idx)]
+            inside = set(members)
+            cand: dict[int, np.ndarray] = {}
+            unary: dict[int, np.ndarray] = {}
+            for x in members:
+                row = self.S[self.srow[x]]
+                _, idx = tree.query(self.booth_xy[col[x]], k=min(pool.size, CLUSTER_NEAR))
+                near = pool[np.atleast_1d(idx)]
+                finite = pool[np.isfinite(row[pool])]
+                cheap = finite[np.lexsort((finite, row[finite]))][:CLUSTER_CHEAP]
+                c = np.unique(np.concatenate([near, near_all, cheap, [col[x]]]))
+                c = c[np.isfinite(row[c])]
+                # Competitors outside the cluster stay put: their neighbourhood is barred.
+                bar: set[int] = set()
+                for q in self.comps[x]:
+                    if q not in inside and col[q] >= 0:
+                        for b in self.members[col[q]]:
+                            bar.update(self.near[b])
+                if bar:
+                    c = c[[b not in bar for b in c.tolist()]]
+                u = row[c].copy()
+                for q in self.partners[x]:  # partners outside the cluster (merged groups)
+                    if q not in inside and col[q] >= 0:
+                        u += wp * np.hypot(*(self.booth_xy[c] - self.col_xy[col[q]]).T)
+                cand[x], unary[x] = c, u
+            if any(cand[x].size == 0 for x in members):
+                continue
+            # Spanning tree (BFS from the first member), then leaves-to-root min-sum.
+            root = members[0]
+            order, parent = [root], {root: -1}
+            for x in order:
+                for y in self.partners[x]:
+                    if y in inside and y not in parent:
+                        parent[y] = x
+                        order.append(y)
+            total = {x: unary[x].copy() for x in members}
+            message: dict[int, np.ndarray] = {}
+            for x in reversed(order[1:]):
+                par = parent[x]
+                a, b = self.booth_xy[cand[par]], self.booth_xy[cand[x]]
+                d = wp * np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
+                d[cand[par][:, None] == cand[x][None, :]] = np.inf
+                message[x] = d + total[x][None, :]
+                total[par] = total[par] + message[x].min(axis=1)
+            k = int(np.argmin(total[root]))
+            if not np.isfinite(total[root][k]):
+                continue
+            # Top-down: each member takes its best booth given its parent's, among those
+            # no other member has taken (the programme itself lets siblings share one).
+            pick = {root: k}
+            taken = {int(cand[root][k])}
+            for x in order[1:]:
+                row = message[x][pick[parent[x]]].copy()
+                row[np.isin(cand[x], list(taken))] = np.inf
+                pick[x] = int(np.argmin(row))
+                if not np.isfinite(row[pick[x]]):
+                    break
+                taken.add(int(cand[x][pick[x]]))
+            if len(taken) < len(members):
+                continue
+            pos = {x: int(cand[x][pick[x]]) for x in members}
+            if all(pos[x] == col[x] for x in members):
+                continue
+            # Exact comparison: every partner and competitor term touching the cluster.
+            touched = sorted(inside | {q for x in members for q in self.comps[x]})
+            before = self._local_cost(touched, {}, col)
+            after = self._local_cost(touched, pos, col)
+            if after < before - 1e-9:
+                for x in members:
+                    owner[col[x]] = -1
+                for x in members:
+                    col[x] = pos[x]
+                    owner[pos[x]] = x
+        return col
 
     def _local_search(self, col: np.ndarray, passes: int = 8) -> np.ndarray:
         """Moves of single-booth holders near their partners or out of a violation.

@@ -10,8 +10,10 @@ so that a re-run moves as few exhibitors as possible.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+from shapely.geometry import Polygon
 from shapely.ops import unary_union
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,12 +28,13 @@ from exhibit.booking.assign import (
     assign,
 )
 from exhibit.booking.models import Reservation
+from exhibit.booking.plans import merge_groups_draft, publish_draft
 from exhibit.booking.rules import ACTIVE_STATUSES
-from exhibit.booking.services import reservation_state
+from exhibit.booking.services import BoothState, booth_states, reservation_state
 from exhibit.catalogue.models import Exhibitor, Track
 from exhibit.db import begin_write
 from exhibit.errors import DomainError
-from exhibit.floorplan.models import Booth, Exhibition
+from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
 from exhibit.timeutil import utcnow
 
@@ -120,6 +123,16 @@ def _solver_input(session: Session, exhibition: Exhibition):
 def preview(session: Session, exhibition: Exhibition) -> AssignmentResult:
     """The optimal assignment of the open applications to the free booths (nothing stored)."""
     applications, free, zones, placed, _ = _solver_input(session, exhibition)
+    return _solve(session, applications, free, zones, placed)
+
+
+def _solve(
+    session: Session,
+    applications: list[Application],
+    free: list[FreeBooth],
+    zones: list[TrackZone],
+    placed: dict,
+) -> AssignmentResult:
     if not applications:
         raise AssignmentRefused("Нет заявок «любой стенд» без стенда: назначать некого")
     try:
@@ -138,21 +151,54 @@ def preview(session: Session, exhibition: Exhibition) -> AssignmentResult:
         ) from None
 
 
-def apply(
-    session: Session, exhibition: Exhibition, *, user_id: int | None = None
-) -> AssignmentResult:
+@dataclass(frozen=True)
+class Merge:
+    """Booths merged into one for an exhibitor: ``number`` survives (the first of them)."""
+
+    exhibitor: str
+    booths: list[str]
+    number: str
+    hall: str
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What :func:`apply` did: the result it applied, the holds it made, the merges."""
+
+    result: AssignmentResult
+    held: dict[str, str]  # booth number → exhibitor, holds made (or kept) by this run
+    merges: list[Merge]
+    released: int  # holds of earlier runs given up
+
+
+def merged_number(booths: list[str]) -> str:
+    """The number a merged booth keeps: the first of the group in the hall's numbering
+    order (the solver lists a group's booths in that order), as on the plan page, where
+    the booth a merge is started from keeps its number."""
+    return booths[0]
+
+
+def apply(session: Session, exhibition: Exhibition, *, user_id: int | None = None) -> Applied:
     """Compute the assignment and hold every assigned booth for its exhibitor, in one go.
 
-    Callers check who may do this (organisers on the web; operators on the command line).
+    A merged group becomes one booth on the published plan first (a plan draft merging
+    every group of the hall, published as the hall's next version: ``plan.drafted`` and
+    ``plan.imported`` audit events), then it is held like any other booth. Anything
+    refused on the way (a group that does not merge) raises and nothing is kept: callers
+    roll back. Callers check who may do this (organisers on the web; operators on the
+    command line).
     """
     begin_write(session)
-    result = preview(session, exhibition)
-    _, _, _, _, movable = _solver_input(session, exhibition)
+    applications, free, zones, placed, movable = _solver_input(session, exhibition)
+    result = _solve(session, applications, free, zones, placed)
     names = {e.name: e for e in session.scalars(
         select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id))}  # fmt: skip
     booths = {b.number: b for hall in exhibition.halls for b in hall.current_booths}
-    wanted = {number: a.exhibitor for a in result.assignments for number in a.booths}
-    # Earlier assignment holds that this run moves elsewhere are released first.
+    wanted = {a.booths[0]: a.exhibitor for a in result.assignments if len(a.booths) == 1}
+    groups = [a for a in result.assignments if len(a.booths) > 1]
+    # Earlier assignment holds that this run moves elsewhere (or that lie in a group about
+    # to be merged) are released first.
+    released = 0
     for reservation in movable.values():
         number = reservation.booth.number
         if wanted.get(number) != reservation.exhibitor.name:
@@ -161,11 +207,34 @@ def apply(
             reservation.decided_at = utcnow()
             reservation.decided_by_id = user_id
             session.flush()
-            after = reservation_state(reservation)
             audit.record(
                 session, "reservation.cancelled", "reservation", reservation.id,
-                before=before, after=after, user_id=user_id,
+                before=before, after=reservation_state(reservation), user_id=user_id,
             )  # fmt: skip
+            released += 1
+    merges: list[Merge] = []
+    by_hall: dict[int, list[Merge]] = {}
+    for a in groups:
+        hall = booths[a.booths[0]].hall
+        merge = Merge(a.exhibitor, list(a.booths), merged_number(a.booths), hall.name)
+        merges.append(merge)
+        by_hall.setdefault(hall.id, []).append(merge)
+    for hall in exhibition.halls:
+        todo = by_hall.get(hall.id)
+        if not todo:
+            continue
+        note = "Автоматическое размещение: " + "; ".join(
+            f"{' + '.join(m.booths)} → {m.number} ({m.exhibitor})" for m in todo
+        )
+        draft = merge_groups_draft(
+            session, exhibition, hall, [(m.booths, m.number) for m in todo], note[:500],
+            user_id=user_id,
+        )  # fmt: skip
+        publish_draft(session, exhibition, draft.id, user_id=user_id)
+    if merges:
+        session.flush()
+        booths = {b.number: b for hall in exhibition.halls for b in hall.current_booths}
+        wanted.update({m.number: m.exhibitor for m in merges})
     kept = {(r.booth.number, r.exhibitor.name) for r in movable.values() if r.status == "held"}
     expires = utcnow() + timedelta(hours=exhibition.hold_hours)
     for number, exhibitor_name in wanted.items():
@@ -183,6 +252,75 @@ def apply(
         session.flush()
         audit.record(session, "reservation.held", "reservation", reservation.id,
                      after=reservation_state(reservation), user_id=user_id)  # fmt: skip
-    audit.record(session, "assignment.applied", "exhibition", exhibition.id,
-                 after=result.to_dict()["quality"], user_id=user_id)  # fmt: skip
-    return result
+    audit.record(
+        session, "assignment.applied", "exhibition", exhibition.id,
+        after={**result.to_dict()["quality"],
+               "merged": [{"booths": m.booths, "number": m.number} for m in merges]},
+        user_id=user_id,
+    )  # fmt: skip
+    return Applied(result, dict(wanted), merges, released)
+
+
+# --- the organiser page: the preview on the hall plans --------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedBooth:
+    """A booth (or a merged group) on the "after" plan, with who gets it."""
+
+    number: str  # the number it keeps (for a group: the surviving one)
+    booths: list[str]  # the booths it is made of (one, or the group)
+    polygon: Polygon
+    exhibitor: str | None  # proposed by this run; None when untouched
+    status: str  # status now (before the run)
+    colour: str | None  # fill for the proposed exhibitor
+
+
+@dataclass(frozen=True)
+class HallPreview:
+    hall: Hall
+    states: list[BoothState]  # before: every booth with its status
+    after: list[PlannedBooth]
+
+
+def exhibitor_colour(index: int) -> str:
+    """A light fill that tells neighbouring exhibitors apart (golden-angle hues)."""
+    return f"hsl({(index * 137.508) % 360:.0f}, 70%, 72%)"
+
+
+def plan_preview(
+    session: Session, exhibition: Exhibition, result: AssignmentResult
+) -> list[HallPreview]:
+    """Each hall before (booths by status) and after the run (booths by proposed exhibitor,
+    merged groups drawn as the one booth they will become)."""
+    owner = {n: (a.exhibitor, k) for k, a in enumerate(result.assignments) for n in a.booths}
+    groups = {a.booths[0]: a for a in result.assignments if len(a.booths) > 1}
+    tails = {n for a in groups.values() for n in a.booths[1:]}  # drawn with their group
+    out = []
+    for hall in exhibition.halls:
+        states = booth_states(session, hall)
+        by_number = {s.booth.number: s for s in states}
+        after: list[PlannedBooth] = []
+        for state in states:
+            number = state.booth.number
+            if number in tails:
+                continue
+            name, k = owner.get(number, (None, 0))
+            members = list(groups[number].booths) if number in groups else [number]
+            polygon = (
+                unary_union([by_number[n].booth.polygon for n in members])
+                if len(members) > 1
+                else state.booth.polygon
+            )
+            after.append(
+                PlannedBooth(
+                    number=merged_number(members),
+                    booths=members,
+                    polygon=polygon,
+                    exhibitor=name,
+                    status=state.status,
+                    colour=exhibitor_colour(k) if name else None,
+                )
+            )
+        out.append(HallPreview(hall, states, after))
+    return out

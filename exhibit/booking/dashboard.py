@@ -41,6 +41,8 @@ class Summary:
     pending: list[Reservation] = field(default_factory=list)
     expiring: list[Reservation] = field(default_factory=list)
     awaiting_approval: list[Exhibitor] = field(default_factory=list)
+    #: Approved "any booth" applications without a booth yet (for the automatic assignment).
+    open_applications: int = 0
 
     @property
     def sold_share(self) -> float:
@@ -52,8 +54,11 @@ def summary(session: Session, exhibition: Exhibition) -> Summary:
     result = Summary()
     by_track: dict[str | None, Tally] = defaultdict(Tally)
     now = utcnow()
+    holders: set[int] = set()
     for hall in exhibition.halls:
         for state in booth_states(session, hall):
+            if state.reservation is not None:
+                holders.add(state.reservation.exhibitor_id)
             result.total.add(state)
             result.by_status[state.status].add(state)
             if state.status == "confirmed":
@@ -81,4 +86,12 @@ def summary(session: Session, exhibition: Exhibition) -> Summary:
             .order_by(Exhibitor.created_at)
         )
     )
+    applicants = session.scalars(
+        select(Exhibitor.id).where(
+            Exhibitor.exhibition_id == exhibition.id,
+            Exhibitor.approved.is_(True),
+            Exhibitor.application.is_not(None),
+        )
+    )
+    result.open_applications = len(set(applicants) - holders)
     return result

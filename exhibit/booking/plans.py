@@ -409,20 +409,45 @@ def merge_booths_draft(
 ) -> PlanDraft:
     """A draft with adjacent booths merged into one; ``keep`` is the number that survives."""
     numbers = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
-    if len(numbers) < 2:
-        raise DomainError("Для объединения нужны хотя бы два стенда")
-    if keep not in numbers:
-        raise DomainError(f"Номер {keep} должен быть одним из объединяемых стендов")
-    plan = hall_plan(hall)
-    indices = [_booth_index(plan, n) for n in numbers]
-    try:
-        merged = merge_booths([plan.booths[i].polygon for i in indices])
-    except ValueError as exc:
-        raise DomainError(f"Стенды {', '.join(numbers)} нельзя объединить: {exc}") from None
-    kept = plan.booths[_booth_index(plan, keep)]
-    booths = [b for i, b in enumerate(plan.booths) if i not in indices]
-    booths.insert(min(indices), PlanBooth(keep, merged, dict(kept.properties)))
     note = f"Стенды {', '.join(numbers)} объединены в {keep}"
+    return merge_groups_draft(session, exhibition, hall, [(numbers, keep)], note, user_id=user_id)
+
+
+def merge_groups_draft(
+    session: Session,
+    exhibition: Exhibition,
+    hall: Hall,
+    groups: list[tuple[list[str], str]],
+    note: str,
+    *,
+    user_id: int | None = None,
+) -> PlanDraft:
+    """A draft with several groups of adjacent booths merged, each into one booth.
+
+    Each group is ``(numbers, keep)``: ``keep``, one of ``numbers``, is the number that
+    survives (in the plan's order, where the first of the group stood). A group that does
+    not merge into one simple polygon is refused with the reason (nothing is stored).
+    """
+    plan = hall_plan(hall)
+    booths = list(plan.booths)
+    seen: set[str] = set()
+    for numbers, keep in groups:
+        if len(numbers) < 2:
+            raise DomainError("Для объединения нужны хотя бы два стенда")
+        if keep not in numbers:
+            raise DomainError(f"Номер {keep} должен быть одним из объединяемых стендов")
+        if twice := sorted(seen.intersection(numbers)):
+            raise DomainError(f"Стенд {', '.join(twice)} входит в два объединения сразу")
+        seen.update(numbers)
+        current = replace(plan, booths=booths)
+        indices = [_booth_index(current, n) for n in numbers]
+        try:
+            merged = merge_booths([booths[i].polygon for i in indices])
+        except ValueError as exc:
+            raise DomainError(f"Стенды {', '.join(numbers)} нельзя объединить: {exc}") from None
+        kept = booths[_booth_index(current, keep)]
+        booths = [b for i, b in enumerate(booths) if i not in indices]
+        booths.insert(min(indices), PlanBooth(keep, merged, dict(kept.properties)))
     return _edited_draft(session, exhibition, hall, replace(plan, booths=booths), note, user_id)
 
 

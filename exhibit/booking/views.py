@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from exhibit.accounts.decorators import exhibitor_required, organiser_required
 from exhibit.accounts.forms import ConfirmForm
 from exhibit.accounts.services import approve_exhibitor
+from exhibit.booking import assignment as assignment_service
 from exhibit.booking import dashboard as dashboard_service
 from exhibit.booking import services
 from exhibit.booking.forms import BlockForm, HoldForm, MoveForm
@@ -293,6 +295,71 @@ def organiser(slug: str) -> str:
         summary=dashboard_service.summary(db.session, exhibition),
         form=ConfirmForm(),
     )
+
+
+@bp.get("/<slug>/assignment")
+@organiser_required
+def assignment_page(slug: str) -> str:
+    """The automatic assignment's preview: each hall before and after, the list with the
+    reasons and costs, the quality figures, who is left out; and the button to apply it."""
+    exhibition = get_exhibition(db.session, slug)
+    result = refusal = None
+    halls = []
+    try:
+        result = assignment_service.preview(db.session, exhibition)
+        halls = assignment_service.plan_preview(db.session, exhibition, result)
+    except DomainError as error:
+        refusal = error
+        halls = [
+            assignment_service.HallPreview(h, services.booth_states(db.session, h), [])
+            for h in exhibition.halls
+        ]
+    db.session.rollback()  # a preview stores nothing
+    return render_template(
+        "booking/assignment.html",
+        exhibition=exhibition,
+        result=result,
+        refusal=refusal,
+        halls=halls,
+        plans={h.hall.id: hall_plan(h.hall) for h in halls},
+        frames={h.hall.id: Frame.around(h.hall.outline, margin=2.5) for h in halls},
+        colours={a.exhibitor: assignment_service.exhibitor_colour(k)
+                 for k, a in enumerate(result.assignments)} if result else {},
+        form=ConfirmForm(),
+    )  # fmt: skip
+
+
+@bp.post("/<slug>/assignment/apply")
+@organiser_required
+def apply_assignment(slug: str) -> Response:
+    """Apply the assignment in one transaction, exactly as ``flask assign --apply``."""
+    exhibition = get_exhibition(db.session, slug)
+    back = url_for("booking.assignment_page", slug=slug)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Форма устарела или пришла без защитного токена; попробуйте ещё раз."), "error")
+        return redirect(back)
+    try:
+        applied = assignment_service.apply(db.session, exhibition, user_id=current_user.id)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    placed = len(applied.result.assignments)
+    message = ngettext(
+        "Размещение применено: %(num)d экспонент получил стенд (удержание).",
+        "Размещение применено: %(num)d экспонентов получили стенды (удержание).",
+        placed,
+    )
+    if applied.merges:
+        message += " " + _(
+            "Объединены стенды: %(merges)s.",
+            merges="; ".join(f"{' + '.join(m.booths)} → {m.number}" for m in applied.merges),
+        )
+    if applied.result.unplaced:
+        message += " " + _("Без стенда: %(count)d.", count=len(applied.result.unplaced))
+    flash(message, "success")
+    return redirect(url_for("booking.assignment_page", slug=slug, applied=1))
 
 
 @bp.post("/<slug>/exhibitors/<int:exhibitor_id>/approve")

@@ -89,6 +89,10 @@ MATRIX = {
         (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
     "booking.organiser": ("GET", "/{slug}/organiser", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "booking.assignment_page": ("GET", "/{slug}/assignment", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "booking.apply_assignment": ("POST", "/{slug}/assignment/apply", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "booking.approve": ("POST", "/{slug}/exhibitors/{pending_id}/approve", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "profile.mine": ("GET", "/profile", signed_in(
@@ -201,6 +205,11 @@ class World:
         a = make_exhibitor(exhibition, "Ирбит")
         b = make_exhibitor(exhibition, "Тагил")
         pending = make_exhibitor(exhibition, "Шадринск", approved=False)
+        # An "any booth" application in a zoned hall, for the automatic assignment.
+        rezh = make_exhibitor(exhibition, "Реж")
+        rezh.application = {"requested_area": 9, "track": "living"}
+        for booth in db.session.scalars(select(Booth)):
+            booth.zone_track = "living"
         user_a = make_user("a@example.ru", exhibitor=a)
         user_b = make_user("b@example.ru", exhibitor=b)
         organiser = make_user("org@example.ru", "organiser")
