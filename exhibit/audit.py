@@ -25,8 +25,17 @@ class AuditEvent(Base):
     entity_id: Mapped[str | None] = mapped_column(String(40))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The booth and the exhibitor the event concerns, for filtering the log; plain ids
+    #: without foreign keys, so the history outlives the records.
+    booth_id: Mapped[int | None]
+    exhibitor_id: Mapped[int | None]
 
-    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity", "entity_id"),
+        Index("ix_audit_event_booth_id", "booth_id"),
+        Index("ix_audit_event_exhibitor_id", "exhibitor_id"),
+        Index("ix_audit_event_user_id", "user_id"),
+    )
 
 
 def record(
@@ -38,8 +47,15 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     user_id: int | None = None,
+    booth_id: int | None = None,
+    exhibitor_id: int | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the caller's transaction (committed or rolled back with it)."""
+    """Add an audit event to the caller's transaction (committed or rolled back with it).
+
+    The booth and exhibitor the event concerns are found from the entity and the recorded
+    states (``booth_id`` / ``exhibitor_id`` keys) unless given.
+    """
+    found_booth, found_exhibitor = concerned(entity, entity_id, before, after)
     event = AuditEvent(
         action=action,
         entity=entity,
@@ -47,6 +63,38 @@ def record(
         before=before,
         after=after,
         user_id=user_id,
+        booth_id=booth_id if booth_id is not None else found_booth,
+        exhibitor_id=exhibitor_id if exhibitor_id is not None else found_exhibitor,
     )
     session.add(event)
     return event
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def concerned(
+    entity: str,
+    entity_id: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> tuple[int | None, int | None]:
+    """(booth id, exhibitor id) an event is about: the entity itself, or the ids its states
+    name (the state after the change first: a moved reservation is on its new booth)."""
+    booth = _int(entity_id) if entity == "booth" else None
+    exhibitor = _int(entity_id) if entity == "exhibitor" else None
+    for state in (after, before):
+        if not isinstance(state, dict):
+            continue
+        if booth is None:
+            booth = _int(state.get("booth_id"))
+        if exhibitor is None:
+            exhibitor = _int(state.get("exhibitor_id"))
+        if exhibitor is None and entity == "user":
+            exhibitor = _int(state.get("exhibitor"))
+    return booth, exhibitor

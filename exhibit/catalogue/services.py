@@ -480,7 +480,7 @@ def update_solution(
             setattr(solution, name, value)
         audit.record(
             session, "solution.updated", "solution", solution.id,
-            before=before, after=after, user_id=by_user.id,
+            before=before, after=after, user_id=by_user.id, exhibitor_id=exhibitor.id,
         )  # fmt: skip
     return solution
 
