@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, and_, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from exhibit.db import Base
@@ -98,3 +100,73 @@ def concerned(
         if exhibitor is None and entity == "user":
             exhibitor = _int(state.get("exhibitor"))
     return booth, exhibitor
+
+
+# --- reading the log --------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class EventPage:
+    events: list[AuditEvent]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_older(self) -> bool:
+        return self.page < self.pages
+
+
+def events(
+    session: Session,
+    *,
+    booth_ids: Collection[int] | None = None,
+    exhibitor_id: int | None = None,
+    user_id: int | None = None,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+) -> EventPage:
+    """Audit events, newest first, filtered by booth(s), exhibitor and user, one page.
+
+    A booth's events include every event of the reservations that were ever on it (so a
+    reservation moved away still shows its move under the booth it left).
+    """
+    conditions = []
+    if booth_ids is not None:
+        ids = list(booth_ids)
+        reservations_there = select(AuditEvent.entity_id).where(
+            AuditEvent.entity == "reservation", AuditEvent.booth_id.in_(ids)
+        )
+        conditions.append(
+            or_(
+                AuditEvent.booth_id.in_(ids),
+                and_(
+                    AuditEvent.entity == "reservation",
+                    AuditEvent.entity_id.in_(reservations_there),
+                ),
+            )
+        )
+    if exhibitor_id is not None:
+        conditions.append(AuditEvent.exhibitor_id == exhibitor_id)
+    if user_id is not None:
+        conditions.append(AuditEvent.user_id == user_id)
+    total = session.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0
+    page = max(1, page)
+    rows = session.scalars(
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return EventPage(list(rows), total, page, per_page)

@@ -77,7 +77,11 @@ def summary(session: Session, exhibition: Exhibition) -> Summary:
     result.awaiting_approval = list(
         session.scalars(
             select(Exhibitor)
-            .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.approved.is_(False))
+            .where(
+                Exhibitor.exhibition_id == exhibition.id,
+                Exhibitor.approved.is_(False),
+                Exhibitor.deleted_at.is_(None),
+            )
             .order_by(Exhibitor.created_at)
         )
     )

@@ -151,7 +151,7 @@ def visit(slug: str) -> str:
     solutions = [
         s
         for s in db.session.scalars(select(Solution).where(Solution.id.in_(chosen)))
-        if s.exhibitor.exhibition_id == exhibition.id and s.exhibitor.approved
+        if s.exhibitor.exhibition_id == exhibition.id and s.exhibitor.is_public
     ]
     solutions.sort(key=lambda s: chosen.index(s.id))
     booths = confirmed_booths(db.session, {s.exhibitor_id for s in solutions})
