@@ -84,8 +84,12 @@ def downgrade():
     op.drop_index('ix_audit_event_user_id', table_name='audit_event')
     op.drop_index('ix_audit_event_exhibitor_id', table_name='audit_event')
     op.drop_index('ix_audit_event_booth_id', table_name='audit_event')
-    with op.batch_alter_table('audit_event') as batch_op:
-        batch_op.drop_column('exhibitor_id')
-        batch_op.drop_column('booth_id')
-    with op.batch_alter_table('exhibitor') as batch_op:
-        batch_op.drop_column('deleted_at')
+    # SQLite (3.35+) drops a column in place; a batch copy of «exhibitor» would trip over
+    # the foreign keys that point at it.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    for table, column in (('audit_event', 'exhibitor_id'), ('audit_event', 'booth_id'),
+                          ('exhibitor', 'deleted_at')):
+        if sqlite:
+            op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+        else:
+            op.drop_column(table, column)
