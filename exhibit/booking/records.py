@@ -107,6 +107,7 @@ def audit_log(slug: str) -> tuple[str, int]:
     exhibitor_id = _int_arg("exhibitor")
     user_id = _int_arg("user")
     page = _int_arg("page") or 1
+    per_page = min(max(_int_arg("per_page") or audit.PAGE_SIZE, 1), 500)
     exhibitors = sorted(
         db.session.scalars(select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id)),
         key=lambda e: russian_sort_key(e.name),
@@ -132,7 +133,12 @@ def audit_log(slug: str) -> tuple[str, int]:
         result = audit.EventPage([], 0, 1, audit.PAGE_SIZE)
     else:
         result = audit.events(
-            db.session, booth_ids=booth_ids, exhibitor_id=exhibitor_id, user_id=user_id, page=page
+            db.session,
+            booth_ids=booth_ids,
+            exhibitor_id=exhibitor_id,
+            user_id=user_id,
+            page=page,
+            per_page=per_page,
         )
     booth_numbers = dict(
         db.session.execute(
@@ -146,6 +152,8 @@ def audit_log(slug: str) -> tuple[str, int]:
         for key, value in (("booth", booth_number), ("exhibitor", exhibitor_id), ("user", user_id))
         if value
     }
+    if per_page != audit.PAGE_SIZE:
+        filters["per_page"] = per_page
     return render_template(
         "booking/audit.html",
         exhibition=exhibition,
