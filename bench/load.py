@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.pgcluster import PostgresCluster, find_pg_bin  # noqa: E402
 
-HEADING = "## Load test (bench/load.py)"
+HEADING = "## Load test (bench/load.py, {users} users, think time {think} s)"
 SLUG = "goroda-rossii-2025"
 PASSWORD = "load-test-password"
 QUERIES = [
@@ -155,12 +155,36 @@ class LoadSampler:
         self.thread.join()
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children, living ones."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def postmaster_pid(cluster: PostgresCluster) -> int:
+    return int((cluster.datadir / "postmaster.pid").read_text().split()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--think", default="1,4", help="think time MIN,MAX seconds")
     parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
     args = parser.parse_args()
 
@@ -182,6 +206,7 @@ def main() -> None:
             "EXHIBIT_SECRET_KEY": "load-test",
             "EXHIBIT_LOAD_WORLD": str(workdir / "world.json"),
             "EXHIBIT_LOAD_RESULT": str(workdir / "result.json"),
+            "EXHIBIT_LOAD_THINK": args.think,
             "PYTHONPATH": str(ROOT / "bench"),
         }
         gunicorn = subprocess.Popen(
@@ -195,6 +220,9 @@ def main() -> None:
         before = double_bookings(url)
         sampler = LoadSampler()
         load_before = os.getloadavg()
+        app_cpu = tree_cpu(gunicorn.pid)
+        pg_cpu = tree_cpu(postmaster_pid(cluster))
+        tool_cpu = os.times().children_user + os.times().children_system
         sampler.start()
         subprocess.run(
             [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench/locustfile.py"),
@@ -204,6 +232,9 @@ def main() -> None:
             env=env, check=False,
         )  # fmt: skip
         sampler.finish()
+        tool_cpu = os.times().children_user + os.times().children_system - tool_cpu
+        app_cpu = tree_cpu(gunicorn.pid) - app_cpu
+        pg_cpu = tree_cpu(postmaster_pid(cluster)) - pg_cpu
         gunicorn.terminate()
         gunicorn.wait(30)
         gunicorn = None
@@ -219,13 +250,18 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
     total = result["total"]
+    think = args.think.replace(",", "–")
+    heading = HEADING.format(users=args.users, think=think)
     server_errors = sum(v for k, v in statuses.items() if k >= 500)
     p95 = float(total["p95"])
     lines = [
         f"Machine: {machine()}; PostgreSQL 15 (throwaway cluster, fsync off); gunicorn "
         f"{args.workers} sync workers; locust {args.users} users (spawned at "
-        f"{max(1, args.users // 20)}/s), {args.seconds} s, think time 1–4 s, the load tool on "
-        "the same machine.",
+        f"{max(1, args.users // 20)}/s), {args.seconds} s, think time {think} s between a user's "
+        "requests, the load tool on the same machine. Visitors (9 in 10) browse the "
+        "catalogue, search and look at the map; exhibitors (1 in 10) sign in through the "
+        "login form, open the plan and their page, request booths through the API and "
+        "cancel some.",
         "",
         f"Machine load during the run (other work included): 1-minute load average "
         f"{load_before[0]:.1f} at the start, {min(sampler.loads):.1f}–{max(sampler.loads):.1f} "
@@ -241,7 +277,15 @@ def main() -> None:
             f"| {row['name']} | {row['requests']} | {row['failures']} | {row['rps']:.1f} | "
             f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} | {row['max']:.0f} |"
         )
+    served = max(total["requests"], 1)
+    per_request = 1000 * (app_cpu + pg_cpu) / served
     lines += [
+        "",
+        f"CPU time spent during the run: gunicorn workers {app_cpu:.0f} s "
+        f"({1000 * app_cpu / served:.0f} ms a request), PostgreSQL {pg_cpu:.0f} s "
+        f"({1000 * pg_cpu / served:.0f} ms a request), locust {tool_cpu:.0f} s. At "
+        f"{per_request:.0f} CPU-ms a request, {os.cpu_count()} idle cores would serve at most "
+        f"about {1000 * (os.cpu_count() or 1) / per_request:.0f} requests a second.",
         "",
         "Responses by status: "
         + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()))
@@ -256,11 +300,11 @@ def main() -> None:
         f"{'✔' if not doubled else '✘ ' + str(doubled[:5])} |",
     ]
     text = "\n".join(lines)
-    print(HEADING + "\n\n" + text)
+    print(heading + "\n\n" + text)
     if server_errors:
         print("gunicorn log (tail):\n" + log_tail, file=sys.stderr)
     if args.write:
-        write_section(HEADING, text)
+        write_section(heading, text)
 
 
 if __name__ == "__main__":

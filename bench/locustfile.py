@@ -20,6 +20,8 @@ WORLD = json.loads(Path(os.environ["EXHIBIT_LOAD_WORLD"]).read_text(encoding="ut
 SLUG = WORLD["slug"]
 STATUSES: Counter[int] = Counter()
 _accounts = list(WORLD["accounts"])
+#: Think time between a user's requests, seconds (bench/load.py --think).
+THINK = tuple(float(x) for x in os.environ.get("EXHIBIT_LOAD_THINK", "1,4").split(","))
 random.Random(7).shuffle(_accounts)
 
 
@@ -52,18 +54,20 @@ def _save(environment, **_kwargs) -> None:
     if not path:
         return
     stats = environment.stats
-    entries = [_entry(s, f"{s.method} {s.name}") for s in stats.entries.values()]
+    duration = max(stats.total.last_request_timestamp - stats.total.start_time, 1e-9)
+    entries = [_entry(s, f"{s.method} {s.name}", duration) for s in stats.entries.values()]
     result = {
         "statuses": {str(k): v for k, v in STATUSES.items()},
         "entries": sorted(entries, key=lambda e: e["name"]),
-        "total": _entry(stats.total, "all"),
+        "total": _entry(stats.total, "all", duration),
+        "seconds": duration,
     }
     Path(path).write_text(json.dumps(result))
 
 
 class Visitor(HttpUser):
     weight = 9
-    wait_time = between(1, 4)
+    wait_time = between(*THINK)
 
     @task(2)
     def home(self) -> None:
@@ -106,7 +110,7 @@ class Visitor(HttpUser):
 
 class Exhibitor(HttpUser):
     weight = 1
-    wait_time = between(1, 4)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         account = _accounts.pop() if _accounts else random.choice(WORLD["accounts"])

@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,3 +248,44 @@ def _restore_sqlite(file: Path, target: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+# --- uploaded files ---------------------------------------------------------------------
+
+
+def files_archive(backup_path: Path) -> Path:
+    """Where the uploaded files of a backup go: beside it, ``<backup>.uploads.tar``."""
+    return backup_path.with_name(backup_path.name + ".uploads.tar")
+
+
+def backup_files(directory: Path, archive: Path) -> int:
+    """Archive the uploads folder (logos: files never rewritten under a name, so a copy
+    taken after the database snapshot holds every file the snapshot names). Returns the
+    number of files; with none, no archive is written (and an old one is removed)."""
+    files = sorted(p for p in directory.rglob("*") if p.is_file()) if directory.is_dir() else []
+    if not files:
+        archive.unlink(missing_ok=True)
+        return 0
+    partial = archive.with_name(archive.name + ".partial")
+    try:
+        with tarfile.open(partial, "w") as tar:
+            for path in files:
+                tar.add(path, arcname=str(path.relative_to(directory)), recursive=False)
+        os.replace(partial, archive)
+    finally:
+        partial.unlink(missing_ok=True)
+    return len(files)
+
+
+def restore_files(archive: Path, directory: Path) -> int:
+    """Unpack a backup's uploads into the (new) uploads folder; files already there with
+    the same name are kept. Returns the number of files unpacked."""
+    directory.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            if not member.isfile() or (directory / member.name).exists():
+                continue
+            tar.extract(member, directory, filter="data")  # no paths outside, no links
+            count += 1
+    return count

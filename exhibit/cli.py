@@ -335,13 +335,16 @@ def sweep_holds_command() -> None:
 def backup_command(out: Path) -> None:
     """Write a consistent full backup to OUT while the site keeps running (SQLite: the
     online backup API; PostgreSQL: pg_dump, custom format)."""
-    from exhibit.backup import BackupError, backup
+    from exhibit.backup import BackupError, backup, backup_files, files_archive
 
     try:
         result = backup(db.engine, out)
-    except BackupError as error:
-        raise refusal(error) from None
+        files = backup_files(uploads_directory(), files_archive(out))
+    except (BackupError, OSError) as error:
+        raise click.ClickException(getattr(error, "message", str(error))) from None
     click.echo(f"Резервная копия ({result.backend}): {result.path}, {result.size // 1024} КБ")
+    if files:
+        click.echo(f"Загруженные файлы ({files}): {files_archive(out)}")
 
 
 @click.command("restore")
@@ -353,7 +356,7 @@ def restore_command(file: Path) -> None:
     from alembic.script import ScriptDirectory
     from flask_migrate import Migrate
 
-    from exhibit.backup import BackupError, restore
+    from exhibit.backup import BackupError, files_archive, restore, restore_files
 
     try:
         result = restore(db.engine, file)
@@ -363,6 +366,10 @@ def restore_command(file: Path) -> None:
         f"Восстановлено из {file} ({result.backend}): таблиц {result.tables}, "
         f"версия схемы {result.revision or 'неизвестна'}."
     )
+    archive = files_archive(file)
+    if archive.exists():
+        count = restore_files(archive, uploads_directory())
+        click.echo(f"Загруженные файлы из {archive}: {count} в {uploads_directory()}")
     migrate: Migrate = current_app.extensions["migrate"]
     config = migrate.migrate.get_config(migrate.directory)
     head = ScriptDirectory.from_config(config).get_current_head()
@@ -426,6 +433,11 @@ def _organiser_and_exhibitor(email: str, slug: str, name: str) -> tuple[Any, Exh
         raise DomainError(f"{email} — не учётная запись организатора")
     exhibition = get_exhibition(db.session, slug)
     return user, exhibition, _find_exhibitor(name, slug)
+
+
+def uploads_directory() -> Path:
+    """Uploaded files (logos) live in the instance folder, beside a SQLite database."""
+    return Path(current_app.instance_path) / "uploads"
 
 
 def documents(count: int) -> str:

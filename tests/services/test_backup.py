@@ -55,8 +55,8 @@ def empty_database_url(databases, name: str) -> str:
 
 
 @contextlib.contextmanager
-def app_on_empty_database(databases, name: str) -> Iterator[Flask]:
-    app = make_app(empty_database_url(databases, name), databases.workdir)
+def app_on_empty_database(databases, name: str, instance: Path | None = None) -> Iterator[Flask]:
+    app = make_app(empty_database_url(databases, name), instance or databases.workdir)
     with app.app_context():
         try:
             yield app
@@ -259,3 +259,18 @@ def test_the_backup_is_readable_by_the_engines_own_tools(demo_app, databases, tm
         ).stdout  # fmt: skip
         assert "TABLE DATA public reservation" in listing
     assert Path(out).stat().st_size > 0
+
+
+def test_uploaded_logos_travel_with_the_backup(demo_app, databases, tmp_path):
+    logos = Path(demo_app.instance_path) / "uploads" / "logos"
+    logos.mkdir(parents=True, exist_ok=True)
+    (logos / "0123abcd.png").write_bytes(b"\x89PNG logo")
+    out = tmp_path / "exhibit.backup"
+    result = demo_app.test_cli_runner().invoke(args=["backup", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "exhibit.backup.uploads.tar").exists()
+    instance = tmp_path / "new-instance"
+    with app_on_empty_database(databases, f"logos_{id(out)}", instance) as target:
+        result = target.test_cli_runner().invoke(args=["restore", str(out)])
+        assert result.exit_code == 0, result.output
+    assert (instance / "uploads" / "logos" / "0123abcd.png").read_bytes() == b"\x89PNG logo"
