@@ -30,10 +30,7 @@ def _count(response=None, exception=None, **_kwargs) -> None:
     STATUSES[getattr(response, "status_code", 0) or 0] += 1
 
 
-def _entry(stats, name: str) -> dict:
-    duration = (
-        max(stats.last_request_timestamp - stats.start_time, 1e-9) if stats.num_requests else 1
-    )
+def _entry(stats, name: str, duration: float) -> dict:
     return {
         "name": name,
         "requests": stats.num_requests,
