@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -113,7 +114,9 @@ class Writers:
             time.sleep(0.01)
 
 
-def test_backup_under_concurrent_reservations_restores_the_same_data(demo_app, databases, tmp_path):
+def backup_under_writes(demo_app, databases, tmp_path) -> list[str]:
+    """Take a backup while threads make reservations, restore it into an empty database,
+    compare; the problems found (none for a good backup)."""
     exhibition = newest_exhibition(db.session)
     free = [
         state.booth.number
@@ -147,32 +150,38 @@ def test_backup_under_concurrent_reservations_restores_the_same_data(demo_app, d
         for thread in writers.threads:
             thread.join(60)
     assert writers.errors == []
-    during = [rid for at, rid in writers.commits if started <= at <= finished]
-    assert during, "no reservation was committed while the backup command ran"
+    # The writers were at work on both sides of the backup (a fast one may fall between
+    # two of their commits).
+    assert min(at for at, _ in writers.commits) < started
+    assert max(at for at, _ in writers.commits) > finished
 
     live = table_rows(db.engine)
     with app_on_empty_database(databases, f"restored_{id(out)}") as target:
         result = target.test_cli_runner().invoke(args=["restore", str(out)])
-        assert result.exit_code == 0, result.output
+        if result.exit_code != 0:
+            return [f"restore failed: {result.output}"]
         restored = table_rows(db.engine)
         target_url = db.engine.url
 
-    assert restored.keys() == live.keys()
-    for name in live:
+    problems = []
+    if restored.keys() != live.keys():
+        problems.append(f"tables differ: {sorted(restored.keys() ^ live.keys())}")
+    for name in live.keys() & restored.keys():
         if name in WRITTEN:
             # A snapshot of a moment: every restored row is in the live database as it is,
             # and rows written before the backup are all there.
-            assert set(restored[name]) <= set(live[name]), name
-            assert set(before_rows[name]) <= set(restored[name]), name
-        else:
-            assert checksum(restored[name]) == checksum(live[name]), name
-    # Writes went on after the snapshot, and the snapshot holds some of the new ones.
-    assert len(before_rows["reservation"]) < len(restored["reservation"])
-    assert len(restored["reservation"]) < len(live["reservation"])
+            if not set(restored[name]) <= set(live[name]):
+                problems.append(f"{name}: restored rows the live database does not have")
+            if not set(before_rows[name]) <= set(restored[name]):
+                problems.append(f"{name}: rows from before the backup are missing")
+        elif checksum(restored[name]) != checksum(live[name]):
+            problems.append(f"{name}: checksum differs")
+    # The snapshot holds the reservations committed before the backup began, and writes
+    # went on after it.
+    committed_before = {rid for at, rid in writers.commits if at < started}
 
     engine = create_engine(target_url)
     with engine.connect() as connection:
-        # No transaction cut in half: each reservation with its audit event, and back.
         reservations = set(connection.scalars(select(Reservation.id)))
         requested = {
             int(i)
@@ -180,17 +189,40 @@ def test_backup_under_concurrent_reservations_restores_the_same_data(demo_app, d
                 select(AuditEvent.entity_id).where(AuditEvent.action == "reservation.requested")
             )
         }
-        new = {rid for _, rid in writers.commits} & reservations
-        assert new and new <= requested
-        assert requested <= reservations
         doubled = connection.execute(
             select(Reservation.booth_id)
             .where(Reservation.status.in_(ACTIVE_STATUSES))
             .group_by(Reservation.booth_id)
             .having(func.count() > 1)
         ).all()
-        assert doubled == []
     engine.dispose()
+    if not committed_before <= reservations:
+        problems.append(f"{len(committed_before - reservations)} reservations committed "
+                        "before the backup began are missing")  # fmt: skip
+    if not len(reservations) < len(live["reservation"]):
+        problems.append("the backup holds reservations made after it finished")
+    # No transaction cut in half: each new reservation with its audit event, and back.
+    new = {rid for _, rid in writers.commits} & reservations
+    if not new <= requested or not requested <= reservations:
+        problems.append("a reservation without its audit event, or the reverse")
+    if doubled:
+        problems.append(f"booths with two active reservations: {doubled}")
+    return problems
+
+
+def test_backup_under_concurrent_reservations_restores_the_same_data(demo_app, databases, tmp_path):
+    assert backup_under_writes(demo_app, databases, tmp_path) == []
+
+
+@pytest.mark.sqlite_only
+def test_the_comparison_catches_a_naive_file_copy(demo_app, databases, tmp_path, monkeypatch):
+    """The switch that proves the test can fail: copying the database file while the app
+    runs misses what is still in the write-ahead log."""
+    monkeypatch.setattr(
+        backup_module, "_backup_sqlite", lambda source, target: shutil.copyfile(source, target)
+    )
+    problems = backup_under_writes(demo_app, databases, tmp_path)
+    assert any("committed before the backup began are missing" in p for p in problems)
 
 
 def test_restore_refuses_a_database_that_is_not_empty(demo_app, tmp_path):
