@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.api.extension import init_app as init_api
     from exhibit.api.views import bp as api_bp
     from exhibit.booking.plan_views import bp as plans_bp
+    from exhibit.booking.records import bp as records_bp
     from exhibit.booking.views import bp as booking_bp
     from exhibit.catalogue.profile import bp as profile_bp
     from exhibit.catalogue.views import bp as catalogue_bp
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(records_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(catalogue_bp)

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import OperationalError
 
 from exhibit.catalogue.models import Exhibitor
@@ -81,10 +81,17 @@ def _index_if_incomplete() -> int:
     from exhibit.search.index import reindex
     from exhibit.search.models import SearchDocument
 
-    def count(model: type) -> int:
-        return db.session.scalar(select(func.count()).select_from(model)) or 0
+    def count(query: Select) -> int:
+        return db.session.scalar(query) or 0
 
-    if count(SearchDocument) == count(Exhibitor) + count(Solution):
+    documents = count(select(func.count()).select_from(SearchDocument))
+    exhibitors = count(select(func.count(Exhibitor.id)).where(Exhibitor.deleted_at.is_(None)))
+    solutions = count(
+        select(func.count(Solution.id))
+        .join(Solution.exhibitor)
+        .where(Exhibitor.deleted_at.is_(None))
+    )
+    if documents == exhibitors + solutions:
         return 0
     return reindex(db.session)
 
@@ -346,6 +353,117 @@ def sweep_holds_command() -> None:
     click.echo(f"Истекло удержаний: {expired}.")
 
 
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(out: Path) -> None:
+    """Write a consistent full backup to OUT while the site keeps running (SQLite: the
+    online backup API; PostgreSQL: pg_dump, custom format)."""
+    from exhibit.backup import BackupError, backup, backup_files, files_archive
+
+    try:
+        result = backup(db.engine, out)
+        files = backup_files(uploads_directory(), files_archive(out))
+    except (BackupError, OSError) as error:
+        raise click.ClickException(getattr(error, "message", str(error))) from None
+    click.echo(f"Резервная копия ({result.backend}): {result.path}, {result.size // 1024} КБ")
+    if files:
+        click.echo(f"Загруженные файлы ({files}): {files_archive(out)}")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Restore a backup made by `backup` into an EMPTY database (a non-empty one is refused
+    and left as it was)."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate
+
+    from exhibit.backup import BackupError, files_archive, restore, restore_files
+
+    try:
+        result = restore(db.engine, file)
+    except BackupError as error:
+        raise refusal(error) from None
+    click.echo(
+        f"Восстановлено из {file} ({result.backend}): таблиц {result.tables}, "
+        f"версия схемы {result.revision or 'неизвестна'}."
+    )
+    archive = files_archive(file)
+    if archive.exists():
+        count = restore_files(archive, uploads_directory())
+        click.echo(f"Загруженные файлы из {archive}: {count} в {uploads_directory()}")
+    migrate: Migrate = current_app.extensions["migrate"]
+    config = migrate.migrate.get_config(migrate.directory)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if result.revision != head:
+        click.echo(
+            f"Схема копии ({result.revision}) старше текущей ({head}): "
+            "выполните `flask --app exhibit init-db`, чтобы обновить её."
+        )
+
+
+@exhibitors_cli.command("delete")
+@click.argument("name")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--by", "email", required=True, help="E-mail of the organiser doing it.")
+@database_command
+def exhibitors_delete_command(name: str, slug: str, email: str) -> None:
+    """Soft-delete an exhibitor: its reservations are released (audited); undo: restore."""
+    from exhibit.catalogue.deletion import delete_exhibitor
+
+    try:
+        user, exhibition, exhibitor = _organiser_and_exhibitor(email, slug, name)
+        result = delete_exhibitor(db.session, exhibition, exhibitor.id, user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise refusal(error) from None
+    released = ", ".join(result.booths) or "нет"
+    click.echo(f"Экспонент «{exhibitor.name}» удалён; освобождены стенды: {released}.")
+
+
+@exhibitors_cli.command("restore")
+@click.argument("name")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--by", "email", required=True, help="E-mail of the organiser doing it.")
+@database_command
+def exhibitors_restore_command(name: str, slug: str, email: str) -> None:
+    """Undo an exhibitor's deletion (its released booths are not re-reserved)."""
+    from exhibit.catalogue.deletion import restore_exhibitor
+
+    try:
+        user, exhibition, exhibitor = _organiser_and_exhibitor(email, slug, name)
+        result = restore_exhibitor(db.session, exhibition, exhibitor.id, user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise refusal(error) from None
+    click.echo(f"Экспонент «{exhibitor.name}» восстановлен.")
+    if result.booths:
+        click.echo(
+            f"Стенды, освобождённые при удалении, не забронированы заново: "
+            f"{', '.join(result.booths)}."
+        )
+
+
+def _organiser_and_exhibitor(email: str, slug: str, name: str) -> tuple[Any, Exhibition, Exhibitor]:
+    from exhibit.accounts.services import get_user_by_email
+    from exhibit.floorplan.services import get_exhibition
+
+    user = get_user_by_email(db.session, email)
+    if user is None or not user.is_organiser:
+        raise DomainError(f"{email} — не учётная запись организатора")
+    exhibition = get_exhibition(db.session, slug)
+    return user, exhibition, _find_exhibitor(name, slug)
+
+
+def uploads_directory() -> Path:
+    """Uploaded files (logos) live in the instance folder, beside a SQLite database."""
+    return Path(current_app.instance_path) / "uploads"
+
+
 def documents(count: int) -> str:
     return plural_ru(count, "документ", "документа", "документов")
 
@@ -359,6 +477,6 @@ def register(app: Flask) -> None:
     plan_cli.add_command(export_command)
     commands = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
                 search_reindex_command, exhibitors_cli, assign_command, map_cli,
-                catalogue_cli)  # fmt: skip
+                catalogue_cli, backup_command, restore_command)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

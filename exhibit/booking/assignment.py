@@ -67,7 +67,7 @@ def _solver_input(session: Session, exhibition: Exhibition):
             select(Exhibitor)
             .where(
                 Exhibitor.exhibition_id == exhibition.id,
-                Exhibitor.approved.is_(True),
+                Exhibitor.is_public,
                 Exhibitor.application.is_not(None),
             )
             .order_by(Exhibitor.created_at, Exhibitor.id)

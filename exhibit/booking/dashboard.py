@@ -82,14 +82,18 @@ def summary(session: Session, exhibition: Exhibition) -> Summary:
     result.awaiting_approval = list(
         session.scalars(
             select(Exhibitor)
-            .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.approved.is_(False))
+            .where(
+                Exhibitor.exhibition_id == exhibition.id,
+                Exhibitor.approved.is_(False),
+                Exhibitor.deleted_at.is_(None),
+            )
             .order_by(Exhibitor.created_at)
         )
     )
     applicants = session.scalars(
         select(Exhibitor.id).where(
             Exhibitor.exhibition_id == exhibition.id,
-            Exhibitor.approved.is_(True),
+            Exhibitor.is_public,
             Exhibitor.application.is_not(None),
         )
     )

@@ -254,7 +254,7 @@ def _offer_to_waitlist(session: Session, booth: Booth) -> Reservation | None:
     )
     for entry in entries:
         exhibitor = entry.exhibitor
-        if not exhibitor.approved:
+        if not exhibitor.is_public:
             continue
         try:
             _check_limits(session, exhibition, exhibitor, booth)
@@ -351,6 +351,13 @@ def request_booth(
     """
     if exhibitor.exhibition_id != exhibition.id:
         raise Forbidden("Экспонент не участвует в этой выставке")
+    if guard:
+        # An organiser deleting this exhibitor right now holds its row: wait, then see it
+        # (the exhibitor first, then the booth: the order deletion takes them in).
+        begin_write(session)
+        session.refresh(exhibitor, with_for_update={"read": True})
+    if exhibitor.is_deleted:
+        raise Forbidden(f"Экспонент «{exhibitor.name}» удалён организаторами")
     if not exhibitor.approved:
         raise Forbidden("Организаторы ещё не одобрили заявку экспонента: бронировать рано")
     booth = _lock_booth(session, exhibition, number, guard=guard)
@@ -378,6 +385,8 @@ def join_waitlist(
     session: Session, exhibition: Exhibition, number: str, exhibitor: Exhibitor, user: User
 ) -> WaitlistEntry:
     """Queue for a booth that is taken; the first in line is offered it when it frees."""
+    if exhibitor.is_deleted:
+        raise Forbidden(f"Экспонент «{exhibitor.name}» удалён организаторами")
     if not exhibitor.approved:
         raise Forbidden("Организаторы ещё не одобрили заявку экспонента")
     booth = _lock_booth(session, exhibition, number)
@@ -524,6 +533,8 @@ def hold_booth(
     organiser = _organiser(user)
     if exhibitor.exhibition_id != exhibition.id:
         raise NotFound("Экспонент не найден в этой выставке")
+    if exhibitor.is_deleted:
+        raise Forbidden(f"Экспонент «{exhibitor.name}» удалён организаторами")
     booth = _lock_booth(session, exhibition, number)
     if booth.blocked:
         raise BoothUnavailable(f"Стенд {number} заблокирован; сначала снимите блокировку")
@@ -607,3 +618,77 @@ def move_reservation(
     _record(session, "reservation.moved", reservation, before, organiser)
     _offer_to_waitlist(session, source)
     return reservation
+
+
+def release_all_of(
+    session: Session, exhibitor: Exhibitor, user: User | None, reason: str
+) -> list[dict[str, Any]]:
+    """Cancel every active reservation of the exhibitor (an organiser's act, e.g. on its
+    deletion) and withdraw it from the waitlists; each change is an audit event.
+
+    The freed booths are offered to their waitlists. Returns what was released, as
+    ``{"reservation_id", "booth_id", "booth", "status"}`` (the status before release).
+    """
+    organiser = _organiser(user)
+    begin_write(session)
+    active = list(
+        session.scalars(
+            select(Reservation)
+            .where(
+                Reservation.exhibitor_id == exhibitor.id,
+                Reservation.status.in_(ACTIVE_STATUSES),
+            )
+            .order_by(Reservation.booth_id)
+        )
+    )
+    if active:
+        # The booths' rows first, in one order, as request_booth locks them.
+        session.scalars(
+            select(Booth.id)
+            .where(Booth.id.in_([r.booth_id for r in active]))
+            .order_by(Booth.id)
+            .with_for_update()
+        ).all()
+    released: list[dict[str, Any]] = []
+    now = utcnow()
+    for reservation in active:
+        session.refresh(reservation, with_for_update=True)
+        if reservation.status not in ACTIVE_STATUSES:
+            continue  # finished meanwhile
+        before = reservation_state(reservation)
+        reservation.status = "cancelled"
+        reservation.decided_at = now
+        reservation.decided_by_id = organiser.id
+        reservation.note = reason[:500]
+        session.flush()
+        audit.record(
+            session, "reservation.released", "reservation", reservation.id,
+            before=before, after={**reservation_state(reservation), "reason": reason},
+            user_id=organiser.id,
+        )  # fmt: skip
+        released.append(
+            {
+                "reservation_id": reservation.id,
+                "booth_id": reservation.booth_id,
+                "booth": reservation.booth.number,
+                "status": before["status"],
+            }
+        )
+    for entry in session.scalars(
+        select(WaitlistEntry).where(
+            WaitlistEntry.exhibitor_id == exhibitor.id, WaitlistEntry.status == "waiting"
+        )
+    ):
+        entry.status = "withdrawn"
+        audit.record(
+            session, "waitlist.withdrawn", "waitlist_entry", entry.id,
+            before={"booth_id": entry.booth_id, "exhibitor_id": exhibitor.id, "status": "waiting"},
+            after={"booth_id": entry.booth_id, "exhibitor_id": exhibitor.id,
+                   "status": "withdrawn", "reason": reason},
+            user_id=organiser.id,
+        )  # fmt: skip
+    session.flush()
+    for reservation in active:
+        if reservation.status == "cancelled":
+            _offer_to_waitlist(session, reservation.booth)
+    return released

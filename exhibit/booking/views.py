@@ -110,7 +110,7 @@ def booth(slug: str, number: str) -> str:
             SelectChoice(e.id, e.name)
             for e in db.session.scalars(
                 db.select(Exhibitor)
-                .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.approved.is_(True))
+                .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.is_public)
                 .order_by(Exhibitor.name)
             )
         ]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exhibit.catalogue.rules import EXHIBITOR_KINDS, STAGES, size_class
@@ -66,6 +76,9 @@ class Exhibitor(Base):
     #: "Any booth" application for automatic assignment (area, track, wishes), or None.
     application: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Soft deletion: a deleted exhibitor is kept (with its history) but shown nowhere.
+    #: (who deleted it, and what was released, is in the audit log).
+    deleted_at: Mapped[datetime | None]
 
     region: Mapped[Region | None] = relationship()
     solutions: Mapped[list[Solution]] = relationship(
@@ -78,6 +91,20 @@ class Exhibitor(Base):
         # Imports and partner lists refer to exhibitors by name within an exhibition.
         UniqueConstraint("exhibition_id", "name"),
     )
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Shown to visitors: approved and not deleted (also a SQL condition)."""
+        return self.approved and self.deleted_at is None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.approved.is_(True), cls.deleted_at.is_(None))
 
     @property
     def size_class(self) -> str | None:

@@ -75,11 +75,12 @@ def list_tracks(session: Session) -> list[Track]:
 
 
 def list_exhibitors(session: Session, exhibition_id: int) -> list[Exhibitor]:
-    """Approved exhibitors of an exhibition in Russian alphabetical order (ё after е), with
-    their region and solutions. Sorted in Python: SQLite's collation knows no Cyrillic."""
+    """Public (approved, not deleted) exhibitors of an exhibition in Russian alphabetical
+    order (ё after е), with their region and solutions. Sorted in Python: SQLite's
+    collation knows no Cyrillic."""
     query = (
         select(Exhibitor)
-        .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.approved.is_(True))
+        .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.is_public)
         .options(selectinload(Exhibitor.region), selectinload(Exhibitor.solutions))
     )
     return sorted(session.scalars(query), key=lambda e: russian_sort_key(e.name))
@@ -96,24 +97,26 @@ def exhibitors_by_region(exhibitors: list[Exhibitor]) -> list[tuple[Region, list
 
 
 def get_solution(session: Session, solution_id: int, exhibition_id: int | None) -> Solution:
-    """A solution of an approved exhibitor of this exhibition (``None``: of any)."""
+    """A solution of a public (approved, not deleted) exhibitor of this exhibition
+    (``None``: of any)."""
     solution = session.get(Solution, solution_id)
     if (
         solution is None
         or exhibition_id not in (None, solution.exhibitor.exhibition_id)
-        or not solution.exhibitor.approved
+        or not solution.exhibitor.is_public
     ):
         raise NotFound(f"Решение {solution_id} не найдено")
     return solution
 
 
 def get_exhibitor(session: Session, exhibitor_id: int, exhibition_id: int | None) -> Exhibitor:
-    """An approved exhibitor of this exhibition (``None``: of any); others are not public."""
+    """An approved, not deleted exhibitor of this exhibition (``None``: of any); others
+    are not public."""
     exhibitor = session.get(Exhibitor, exhibitor_id)
     if (
         exhibitor is None
         or exhibition_id not in (None, exhibitor.exhibition_id)
-        or not exhibitor.approved
+        or not exhibitor.is_public
     ):
         raise NotFound(f"Экспонент {exhibitor_id} не найден")
     return exhibitor
@@ -131,7 +134,7 @@ class ExhibitionStats:
 
 def exhibition_stats(session: Session, exhibition_id: int) -> ExhibitionStats:
     """Headline figures for the exhibition's home page."""
-    approved = (Exhibitor.exhibition_id == exhibition_id, Exhibitor.approved.is_(True))
+    approved = (Exhibitor.exhibition_id == exhibition_id, Exhibitor.is_public)
     exhibitors = session.execute(
         select(
             func.count(Exhibitor.id),
@@ -166,7 +169,7 @@ def tracks_with_counts(session: Session, exhibition_id: int) -> list[tuple[Track
         session.execute(
             select(Solution.track_code, func.count(Solution.id))
             .join(Solution.exhibitor)
-            .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.approved.is_(True))
+            .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.is_public)
             .group_by(Solution.track_code)
         ).all()
     )
@@ -484,7 +487,7 @@ def update_solution(
             setattr(solution, name, value)
         audit.record(
             session, "solution.updated", "solution", solution.id,
-            before=before, after=after, user_id=by_user.id,
+            before=before, after=after, user_id=by_user.id, exhibitor_id=exhibitor.id,
         )  # fmt: skip
     return solution
 

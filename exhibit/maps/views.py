@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from exhibit.booking.services import booth_states, confirmed_booths
-from exhibit.catalogue.models import Solution, Track
+from exhibit.catalogue.models import Exhibitor, Solution, Track
 from exhibit.db import db
 from exhibit.errors import InvalidParameter, NotFound
 from exhibit.floorplan.models import Hall
@@ -68,6 +69,15 @@ def map_context(
 ) -> dict[str, Any]:
     """What ``maps/_hall_svg.html`` needs to draw a hall, or an excerpt ``around`` a shape."""
     states = booth_states(db.session, hall)
+    # The cards show each exhibitor's region and solutions: load them in two queries, not
+    # two per booth.
+    shown = {s.exhibitor.id for s in states if s.status == "confirmed" and s.exhibitor}
+    if shown:
+        db.session.scalars(
+            select(Exhibitor)
+            .where(Exhibitor.id.in_(shown))
+            .options(selectinload(Exhibitor.region), selectinload(Exhibitor.solutions))
+        ).all()
     frame = Frame.around(around if around is not None else hall.outline, margin=margin)
     return {
         "hall": hall,
@@ -150,7 +160,7 @@ def visit(slug: str) -> str:
     solutions = [
         s
         for s in db.session.scalars(select(Solution).where(Solution.id.in_(chosen)))
-        if s.exhibitor.exhibition_id == exhibition.id and s.exhibitor.approved
+        if s.exhibitor.exhibition_id == exhibition.id and s.exhibitor.is_public
     ]
     solutions.sort(key=lambda s: chosen.index(s.id))
     booths = confirmed_booths(db.session, {s.exhibitor_id for s in solutions})

@@ -81,9 +81,13 @@ def _write(session: Session, exhibitors: Iterable[Exhibitor], solutions: Iterabl
 
 
 def reindex(session: Session, exhibition_id: int | None = None) -> int:
-    """Rewrite every document (of one exhibition, or all); returns how many were written."""
-    query = select(Exhibitor).options(
-        selectinload(Exhibitor.solutions), selectinload(Exhibitor.region)
+    """Rewrite every document (of one exhibition, or all); returns how many were written.
+
+    Soft-deleted exhibitors and their solutions have no documents."""
+    query = (
+        select(Exhibitor)
+        .where(Exhibitor.deleted_at.is_(None))
+        .options(selectinload(Exhibitor.solutions), selectinload(Exhibitor.region))
     )
     if exhibition_id is not None:
         query = query.where(Exhibitor.exhibition_id == exhibition_id)
@@ -111,10 +115,18 @@ def _follow_changes(session: Session, flush_context: Any) -> None:
         if id(obj) in deleted:
             continue
         if isinstance(obj, Exhibitor):
+            if obj.deleted_at is not None:
+                # A soft-deleted exhibitor leaves the index with its solutions.
+                gone.append(("exhibitor", obj.id))
+                gone.extend(("solution", s.id) for s in obj.solutions if s.id is not None)
+                continue
             exhibitors[obj.id] = obj
             # Solution documents carry the exhibitor's name and place.
             solutions.update({s.id: s for s in obj.solutions if s.id is not None})
         elif isinstance(obj, Solution) and obj.exhibitor is not None:
+            if obj.exhibitor.deleted_at is not None:
+                gone.append(("solution", obj.id))
+                continue
             solutions[obj.id] = obj
     if exhibitors or solutions or gone:
         _write(session, exhibitors.values(), solutions.values(), gone)

@@ -101,7 +101,7 @@ _catalogues: dict[tuple, Catalogue] = {}
 def catalogue_facts(
     session: Session, exhibition_id: int, state: tuple[int, int] | None = None
 ) -> Catalogue:
-    """The approved exhibitors and their solutions, cached per worker.
+    """The public (approved, not deleted) exhibitors and their solutions, cached per worker.
 
     The key is the search index's state (document count and newest id): every change of an
     exhibitor (approval included) or a solution rewrites its documents, so the key moves.
@@ -115,7 +115,7 @@ def catalogue_facts(
     solutions: dict[int, SolutionFacts] = {}
     rows = session.scalars(
         select(Exhibitor)
-        .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.approved.is_(True))
+        .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.is_public)
         .options(selectinload(Exhibitor.solutions))
     )
     for e in rows:

@@ -20,6 +20,7 @@ from exhibit.audit import AuditEvent
 from exhibit.booking import services
 from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.booking.plans import create_draft
+from exhibit.catalogue.deletion import delete_exhibitor
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.floorplan.models import Booth, Hall
@@ -94,6 +95,14 @@ MATRIX = {
     "booking.apply_assignment": ("POST", "/{slug}/assignment/apply", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "booking.approve": ("POST", "/{slug}/exhibitors/{pending_id}/approve", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "records.exhibitors": ("GET", "/{slug}/organiser/exhibitors", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "records.audit_log": ("GET", "/{slug}/organiser/audit?booth=A1", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "records.delete_exhibitor": ("POST", "/{slug}/exhibitors/{b_id}/delete", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "records.restore_exhibitor": ("POST", "/{slug}/exhibitors/{deleted_id}/restore", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "profile.mine": ("GET", "/profile", signed_in(
         (302, SAME), (302, SAME), (302, SAME), (403, SAME))),
@@ -219,6 +228,8 @@ class World:
         services.request_booth(db.session, exhibition, "A2", b, user_b)
         entry = services.join_waitlist(db.session, exhibition, "A2", a, user_a)
         services.block_booth(db.session, exhibition, "A6", organiser, "Пресс-центр")
+        deleted = make_exhibitor(exhibition, "Камышлов")
+        delete_exhibitor(db.session, exhibition, deleted.id, organiser)
         hall = db.session.scalar(select(Hall))
         draft = create_draft(db.session, exhibition, hall.name, hall_plan(hall))
         tokens = {
@@ -233,6 +244,7 @@ class World:
             "slug": "matrix", "a_id": a.id, "b_id": b.id, "pending_id": pending.id,
             "solution_id": solution.id, "a_reservation_id": reservation.id,
             "a_entry_id": entry.id, "a_token_id": a_token_id, "draft_id": draft.id,
+            "deleted_id": deleted.id,
         }  # fmt: skip
 
     def _sign_in(self, role: str) -> tuple[str | None, str]:
@@ -267,6 +279,7 @@ class World:
                                                 Reservation.status).order_by(Reservation.id))),
                 tuple(db.session.scalars(select(Booth.blocked).order_by(Booth.id))),
                 tuple(db.session.scalars(select(Exhibitor.approved).order_by(Exhibitor.id))),
+                tuple(db.session.scalars(select(Exhibitor.deleted_at).order_by(Exhibitor.id))),
                 tuple(db.session.execute(select(WaitlistEntry.status).order_by(WaitlistEntry.id))),
                 tuple(db.session.execute(select(ApiToken.revoked_at).order_by(ApiToken.id))),
                 tuple(db.session.scalars(select(User.session_version).order_by(User.id))),
