@@ -35,6 +35,34 @@ def refusal(error: DomainError) -> click.ClickException:
     return click.ClickException("\n".join(lines))
 
 
+class StageBar:
+    """A progress bar on stderr for work done in named stages: ``begin(stage)`` when each
+    starts; the bar fills as stages end (stdout stays clean for the command's result).
+    Where stderr is not a terminal, each stage is a line of its own."""
+
+    def __init__(self, label: str, stages: int) -> None:
+        self._bar = click.progressbar(
+            length=stages, label=label, file=sys.stderr, item_show_func=lambda s: s
+        )
+        self._begun = 0
+        self._lines = not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+
+    def __enter__(self) -> StageBar:
+        self._bar.__enter__()
+        return self
+
+    def begin(self, stage: str) -> None:
+        self._bar.update(1 if self._begun else 0, stage)
+        self._begun += 1
+        if self._lines:  # not a terminal (a log, cron): one line per stage instead
+            click.echo(f"  {stage}…", err=True)
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            self._bar.update(self._bar.length - self._bar.pos, "готово")
+        self._bar.__exit__(*exc)
+
+
 def database_command(func: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command in the app context; a database that can't be reached is one clear line."""
 
@@ -293,22 +321,21 @@ def map_pdf_command(
     from flask import current_app
 
     from exhibit.floorplan.services import get_exhibition, get_hall
-    from exhibit.maps.pdf import hall_map_pdf
+    from exhibit.maps.pdf import MAP_STAGES, hall_map_pdf
     from exhibit.maps.printing import PrintError
 
     try:
         hall = get_hall(db.session, get_exhibition(db.session, slug), hall_name)
-        # A big map takes seconds: say what is under way (on stderr, stdout stays clean).
-        click.echo(
-            f"Карта зала «{hall.name}» ({paper}, {edition}, "
-            f"{plural_ru(len(hall.current_booths), 'стенд', 'стенда', 'стендов')})…",
-            err=True,
-        )
         started = time.monotonic()
-        with current_app.test_request_context():
+        label = (
+            f"Карта зала «{hall.name}» ({paper}, {edition}, "
+            f"{plural_ru(len(hall.current_booths), 'стенд', 'стенда', 'стендов')})"
+        )
+        # A big map takes seconds: show its stages (on stderr, stdout stays clean).
+        with StageBar(label, len(MAP_STAGES)) as bar, current_app.test_request_context():
             pdf = hall_map_pdf(
                 db.session, hall, paper=paper, landscape=landscape, edition=edition,
-                scale=int(scale) if scale else None,
+                scale=int(scale) if scale else None, progress=bar.begin,
             )  # fmt: skip
     except (DomainError, PrintError) as error:
         raise click.ClickException(getattr(error, "message", str(error))) from None

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from exhibit.booking.plans import import_plan
-from exhibit.cli import database_command, refusal
+from exhibit.cli import StageBar, database_command, refusal
 from exhibit.db import begin_write, db
 from exhibit.errors import DomainError
 from exhibit.floorplan import services
@@ -15,6 +15,8 @@ from exhibit.floorplan.formats import PlanFormatError, load_plan
 from exhibit.floorplan.formats.geojson import dumps_geojson, from_geojson
 
 EXPORT_FORMATS = ("geojson", "svg", "dxf")
+#: What ``plan import`` shows on its progress bar, in order.
+IMPORT_STAGES = ("чтение файла", "проверка и сравнение с прежней версией", "запись")
 
 
 def _parse_moves(values: tuple[str, ...]) -> dict[str, str]:
@@ -43,25 +45,30 @@ def _parse_moves(values: tuple[str, ...]) -> dict[str, str]:
 @database_command
 def import_command(file: Path, slug: str, hall_name: str, moves: tuple[str, ...]) -> None:
     """Load a plan file (GeoJSON or DXF) as a hall, or as its next plan version."""
-    try:
-        plan = load_plan(file)
-    except PlanFormatError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        begin_write(db.session)
-        exhibition = services.get_exhibition(db.session, slug)
-        result = import_plan(
-            db.session,
-            exhibition,
-            hall_name,
-            plan,
-            moves=_parse_moves(moves),
-            source_name=file.name,
-        )
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise refusal(error) from None
+    with StageBar(f"План «{file.name}»", len(IMPORT_STAGES)) as bar:
+        reading, checking, saving = IMPORT_STAGES
+        bar.begin(reading)
+        try:
+            plan = load_plan(file)
+        except PlanFormatError as exc:
+            raise click.ClickException(str(exc)) from None
+        bar.begin(checking)
+        try:
+            begin_write(db.session)
+            exhibition = services.get_exhibition(db.session, slug)
+            result = import_plan(
+                db.session,
+                exhibition,
+                hall_name,
+                plan,
+                moves=_parse_moves(moves),
+                source_name=file.name,
+            )
+            bar.begin(saving)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            raise refusal(error) from None
     click.echo(
         f"Зал «{hall_name}»: версия плана {result.version}; стендов {len(plan.booths)}"
         f" (новых {len(result.added)}, изменённых {len(result.reshaped)},"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -72,15 +73,32 @@ def _money(value: Decimal) -> str:
     return f"{int(value):,}".replace(",", " ")
 
 
-def hall_map_pdf(session: Session, hall: Hall, **options: Any) -> bytes:
-    """The hall's map as a PDF (options of :func:`hall_map_document`).
+#: The stages of :func:`hall_map_pdf`, as it reports them (the index only for visitors).
+MAP_STAGES = ("чертёж и подписи", "лист карты", "указатель экспонентов", "сборка PDF")
+
+
+def hall_map_pdf(
+    session: Session,
+    hall: Hall,
+    *,
+    progress: Callable[[str], None] | None = None,
+    **options: Any,
+) -> bytes:
+    """The hall's map as a PDF (options of :func:`hall_map_document`); ``progress`` is told
+    each of :data:`MAP_STAGES` as it begins.
 
     Raises :class:`PrintError` for choices that cannot work.
     """
+    begin = progress or (lambda stage: None)
+    drawing, sheet, index, joining = MAP_STAGES
+    begin(drawing)
     sheet_svg, index_html = hall_map_document(session, hall, **options)
+    begin(sheet)
     parts = [_drawing_pdf(sheet_svg)]
     if index_html is not None:
+        begin(index)
         parts.append(html_to_pdf(index_html))
+    begin(joining)
     return _concatenate(parts)
 
 

@@ -14,8 +14,10 @@ from exhibit.booking.plans import import_plan
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
 from exhibit.errors import Conflict, PlanInvalid
+from exhibit.floorplan.formats.geojson import dumps_geojson
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.plan import Plan, PlanBooth, PlanFeature
+from exhibit.plan_commands import IMPORT_STAGES
 
 
 def small_plan(booths: dict[str, Polygon]) -> Plan:
@@ -161,3 +163,27 @@ def test_finished_reservations_do_not_hold_a_booth_back(exhibition):
     result = import_plan(db.session, exhibition, "Зал 1", small_plan(row(3)))
     db.session.commit()
     assert result.retired == ["A4"]
+
+
+def test_plan_import_command_shows_its_stages_and_refuses_a_bad_plan(app, exhibition, tmp_path):
+    good, bad = tmp_path / "hall.geojson", tmp_path / "broken.geojson"
+    good.write_text(dumps_geojson(small_plan(row(4))), encoding="utf-8")
+    bad.write_text(
+        dumps_geojson(small_plan({"A1": box(5, 17, 8, 20), "A2": box(7, 17, 10, 20)})),
+        encoding="utf-8",
+    )
+    runner = app.test_cli_runner()
+    args = ["plan", "import", "--exhibition", "test", "--hall", "Зал 1"]
+
+    result = runner.invoke(args=[*args, str(good)])
+    assert result.exit_code == 0, result.output
+    assert "версия плана 1" in result.stdout
+    for stage in IMPORT_STAGES:  # the progress bar, on stderr
+        assert stage in result.stderr and stage not in result.stdout
+
+    refused = runner.invoke(args=[*args, str(bad)])
+    assert refused.exit_code == 1
+    assert "booth-overlap" in refused.stderr or "пересека" in refused.stderr
+    assert "запись" not in refused.stderr  # it stopped before writing anything
+    db.session.rollback()
+    assert db.session.scalar(select(Hall)).plan_version == 1

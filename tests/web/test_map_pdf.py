@@ -17,7 +17,7 @@ from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import hall_plan
-from exhibit.maps.pdf import hall_map_document
+from exhibit.maps.pdf import MAP_STAGES, hall_map_document, hall_map_pdf
 from tests.pdfpage import stroked_outlines, words
 
 HALL = "Павильон 1"
@@ -233,3 +233,20 @@ def test_booths_measure_true_scale_and_labels_stay_inside(
             inside += 1
             assert home[0].buffer(0.05).contains(word.box), f"«{word.text}» leaves its booth"
     assert inside >= len(booths)
+
+
+def test_a_map_reports_its_stages_and_the_command_shows_them(demo_app, tmp_path):
+    hall = db.session.scalar(select(Hall).where(Hall.name == HALL))
+    stages: list[str] = []
+    with demo_app.test_request_context():
+        hall_map_pdf(db.session, hall, paper="A3", edition="fire", progress=stages.append)
+    assert stages == ["чертёж и подписи", "лист карты", "сборка PDF"]  # no index: fire edition
+
+    out = tmp_path / "map.pdf"
+    result = demo_app.test_cli_runner().invoke(
+        args=["map", "pdf", "--exhibition", DEMO_SLUG, "--hall", HALL, "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    for stage in MAP_STAGES:  # the visitor edition goes through all four, on stderr
+        assert stage in result.stderr
+    assert result.stdout.startswith(str(out))  # stdout: only the result
