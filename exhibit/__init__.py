@@ -33,6 +33,8 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         app.config.update(config)
 
     _finish_config(app)
+    # JSON as people read it: Cyrillic as itself (UTF-8), not as \u escapes.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     _init_extensions(app)
     _register_blueprints(app)
     security.limit_the_api(app)

@@ -344,3 +344,31 @@ def test_a_form_with_mistakes_keeps_the_input_and_marks_each_field(browser, live
     screenshot(page, f"register-errors-{size}")
     assert page.errors == []
     page.context.close()
+
+
+def test_deleting_an_exhibitor_asks_first(browser, live_server):
+    """A click on «Удалить» asks; «Отмена» changes nothing, «OK» deletes (and can be undone)."""
+    make_user("records@example.ru", role="organiser")
+    name = "Администрация города Вологды"
+    page = new_page(browser, "desktop")
+    sign_in(page, live_server, "records@example.ru", PASSWORD)
+    page.goto(f"{live_server}/{DEMO_SLUG}/organiser/exhibitors")
+    questions: list[str] = []
+    answer = {"accept": False}
+
+    def on_dialog(dialog) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if answer["accept"] else dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    delete = page.get_by_role("button", name=f"Удалить «{name}»")
+    delete.click()
+    assert questions == [f"Удалить экспонента «{name}»? Его брони будут сняты."]
+    db.session.rollback()  # a fresh look at the database
+    assert db.session.scalar(select(Exhibitor).where(Exhibitor.name == name)).deleted_at is None
+
+    answer["accept"] = True
+    delete.click()
+    page.get_by_role("button", name=f"Восстановить «{name}»").wait_for()
+    db.session.rollback()  # a fresh look at the database
+    assert db.session.scalar(select(Exhibitor).where(Exhibitor.name == name)).deleted_at

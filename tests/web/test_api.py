@@ -113,7 +113,9 @@ def test_bad_paging_is_422_naming_the_field(client, query, field):
 
 
 def test_one_exhibitor_and_one_solution(world):
-    exhibitor = world("GET", f"/api/v1/exhibitors/{world.ids['a']}").get_json()
+    response = world("GET", f"/api/v1/exhibitors/{world.ids['a']}")
+    assert "Ирбит".encode() in response.data  # readable UTF-8, not \u escapes
+    exhibitor = response.get_json()
     assert exhibitor["name"] == "Ирбит" and exhibitor["exhibition"] == "api"
     assert [s["title"] for s in exhibitor["solutions"]] == ["Сквер"]
     assert "contacts" not in exhibitor  # contacts are not public

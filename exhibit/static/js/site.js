@@ -3,9 +3,15 @@
 // - a form marked data-busy shows that long work is under way: its button is disabled,
 //   says so (data-busy text) and the form is aria-busy, until the answer arrives;
 // - a form marked data-download fetches its file in the background, so the page keeps
-//   its busy state until the file is there (and goes to the error page if it fails).
+//   its busy state until the file is there (and goes to the error page if it fails);
+// - a form marked data-confirm asks that question before it is sent.
 (function () {
   "use strict";
+
+  document.addEventListener("submit", function (evt) {
+    var question = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) evt.preventDefault();
+  }, true);
 
   document.addEventListener("click", function (evt) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
