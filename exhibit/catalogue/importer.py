@@ -280,16 +280,26 @@ def _application(v: dict[str, str], track: str, fail) -> dict[str, Any] | None:
 def _check_references(
     drafts: dict[str, _Draft], existing: dict[str, Exhibitor], problems: list[dict[str, Any]]
 ) -> None:
-    """Partners and competitors must name exhibitors of the file or of the exhibition."""
-    known = set(drafts) | set(existing)
+    """Partners and competitors must name exhibitors of the file or of the exhibition; a
+    deleted exhibitor is neither completed by the file nor anybody's partner until restored."""
+    deleted = {key for key, exhibitor in existing.items() if exhibitor.is_deleted}
+    known = (set(drafts) | set(existing)) - deleted
     roles = {"partners": "партнёром", "competitors": "конкурентом"}
     for key, draft in drafts.items():
+        if key in deleted:
+            message = (
+                f"экспонент «{draft.name}» удалён организаторами: восстановите его "
+                "или уберите из файла"
+            )
+            problems.append({"line": draft.first_line, "column": "name", "message": message})
         if draft.application is None:
             continue
         for column, role in roles.items():
             for name in draft.application[column]:
                 if name_key(name) == key:
                     message = f"«{draft.name}» не может быть {role} самому себе"
+                elif name_key(name) in deleted:
+                    message = f"экспонент «{name}» удалён организаторами"
                 elif name_key(name) not in known:
                     message = f"экспонент «{name}» не найден ни в файле, ни в выставке"
                 else:

@@ -33,7 +33,7 @@ from exhibit.catalogue import logos, services
 from exhibit.catalogue.forms import LogoForm, ProfileForm, SolutionForm
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
-from exhibit.errors import DomainError
+from exhibit.errors import DomainError, Forbidden
 from exhibit.floorplan.models import Exhibition
 from exhibit.floorplan.services import get_exhibition
 
@@ -52,6 +52,11 @@ def _own_exhibitor(slug: str) -> tuple[Exhibition, Exhibitor]:
     exhibitor = current_user.exhibitor
     if exhibitor.exhibition_id != exhibition.id:
         abort(404)
+    if exhibitor.is_deleted:
+        raise Forbidden(
+            f"Экспонент «{exhibitor.name}» удалён организаторами: профиль и решения можно "
+            "менять после восстановления"
+        )
     return exhibition, exhibitor
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
-from tests.factories import make_exhibition
+from tests.factories import make_exhibition, make_exhibitor
 
 HEADER = (
     "exhibitor,kind,region,municipality,population,website,title,summary,description,track,"
@@ -149,3 +150,24 @@ def test_the_import_reports_its_progress(app, exhibition, tmp_path):
     result = run(app, write(tmp_path, [HEADER, *GOOD]))
     assert result.exit_code == 0
     assert "Импорт экспонентов" in result.stderr  # the progress bar, off stdout
+
+
+def test_a_deleted_exhibitor_is_neither_completed_nor_a_partner(app, exhibition, tmp_path):
+    gone = make_exhibitor(exhibition, "Администрация г. Камышлов")
+    gone.deleted_at = datetime(2025, 11, 1, tzinfo=UTC)
+    db.session.commit()
+    path = write(tmp_path, [HEADER, *GOOD])
+    result = run(app, path)
+    assert result.exit_code != 0
+    assert "строка 2, name: экспонент «Администрация г. Камышлов» удалён" in result.output
+    assert count(Solution) == 0 and count(Exhibitor) == 1  # nothing imported
+
+    rows = [{"exhibitor": "Туринск", "kind": "municipality", "title": "Набережная",
+             "track": "tourism", "stage": "pilot", "requested_area": "9",
+             "partners": "Администрация г. Камышлов"}]  # fmt: skip
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    result = run(app, path)
+    assert result.exit_code != 0
+    assert "экспонент «Администрация г. Камышлов» удалён организаторами" in result.output
+    assert count(Exhibitor) == 1

@@ -322,3 +322,15 @@ def test_an_organiser_edits_any_profile_and_exhibitors_cannot(app, site):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "exhibitor.updated"))
     assert event.user_id is not None and event.entity_id == str(site["tagil"])
     assert client.get(f"/{site['slug']}/profile").status_code == 403
+
+
+def test_a_deleted_exhibitor_can_not_change_its_profile(app, site):
+    client = signed_in(app, "a@example.ru")
+    db.session.get(Exhibitor, site["irbit"]).deleted_at = db.func.now()
+    db.session.commit()
+    page = client.get(f"/{site['slug']}/profile")
+    assert page.status_code == 403 and "удалён организаторами" in page.get_data(as_text=True)
+    token = csrf_token(client, "/account")
+    events = _events()
+    sent = client.post(f"/{site['slug']}/profile", data=_profile_form(token, description="x"))
+    assert sent.status_code == 403 and _events() == events  # nothing changed
