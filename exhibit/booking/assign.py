@@ -887,6 +887,34 @@ class _Problem:
             k *= 4
         return out
 
+    def _nearest_disjoint_k(self, sources: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` least distances (ascending) from each of the ``sources`` columns'
+        centroids to distinct ``targets`` columns that share no booth with it; 0 where fewer
+        exist (a safe floor)."""
+        out = np.zeros((sources.size, k))
+        if targets.size == 0 or sources.size == 0 or k == 0:
+            return out
+        tree = cKDTree(self.col_xy[targets])
+        todo = np.arange(sources.size)
+        kk = k + 4  # margin for the column itself and groups sharing its booths
+        while todo.size:
+            kk = min(kk, targets.size)
+            src = sources[todo]
+            dists, idx = tree.query(self.col_xy[src], k=kk)
+            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
+            mine = self.pad[src][:, None, :, None]
+            theirs = self.pad[cand][:, :, None, :]
+            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
+            ok = ~shared & (cand != src[:, None])
+            found = (ok.sum(axis=1) >= k) | (kk == targets.size)
+            best = np.sort(np.where(ok, dists, np.inf), axis=1)[:, :k]
+            if best.shape[1] < k:
+                best = np.pad(best, ((0, 0), (0, k - best.shape[1])), constant_values=np.inf)
+            out[todo[found]] = np.where(np.isfinite(best[found]), best[found], 0.0)
+            todo = todo[~found]
+            kk *= 4
+        return out
+
     # ---- rows: the two assignment problems
 
     def _prepare_rows(self) -> None:
@@ -958,6 +986,65 @@ class _Problem:
             nn[k] = self._nearest_disjoint(family[self.col_area[family] >= threshold])
         self.partner_deg = deg
         self.partner_nn = nn
+        self.partner_classes = classes
+        self._gl_cache = None
+
+    def _prepare_partner_gl(self) -> None:
+        """Gilmore–Lawler floor of each applicant's own partner distances, per column.
+
+        ``i``'s admitted partners take ``|P_i|`` distinct columns that share no booth with
+        ``i``'s column ``c`` (nor with each other), each one a column its partner may take;
+        so ``Σ_{j ∈ P_i} d(c, c_j)`` is at least the sum of the ``|P_i|`` smallest
+        distances from ``c`` to other columns, disjoint from ``c``, in the union of the
+        partners' classes. ``partner_gl[key, c]`` holds that sum, ``gl_key[i]`` says which
+        row is ``i``'s (row 0: no partners, zeros). Computed once per admitted set.
+        """
+        key = tuple(np.flatnonzero(self.admitted).tolist())
+        if self._gl_cache == key:
+            return
+        classes = self.partner_classes
+        # (i's family, its partners' classes) -> most partners of anyone with them; only
+        # the columns of i's own family are ever charged, so only those are computed.
+        need: dict[tuple[bool, tuple[int, ...]], int] = {}
+        sets: list[tuple[tuple[bool, tuple[int, ...]], int] | None] = []
+        for i in range(self.n):
+            mine = sorted(
+                {
+                    classes[(bool(self.is_big[j]), float(self.threshold[j]))]
+                    for j in self.partners[i]
+                    if self.admitted[j]
+                }
+            )
+            deg = sum(bool(self.admitted[j]) for j in self.partners[i])
+            if not deg or not self.admitted[i]:
+                sets.append(None)
+                continue
+            cls = (bool(self.is_big[i]), tuple(mine))
+            need[cls] = max(need.get(cls, 0), deg)
+            sets.append((cls, deg))
+        rows: list[np.ndarray] = [np.zeros(self.K)]
+        index: dict[tuple[tuple[bool, tuple[int, ...]], int], int] = {}
+        for cls in sorted(need):
+            sources = self.cols_b if cls[0] else self.cols_s
+            targets = np.unique(
+                np.concatenate(
+                    [
+                        (family := self.cols_b if big else self.cols_s)[
+                            self.col_area[family] >= threshold
+                        ]
+                        for (big, threshold), k in classes.items()
+                        if k in cls[1]
+                    ]
+                )
+            )
+            sums = np.cumsum(self._nearest_disjoint_k(sources, targets, need[cls]), axis=1)
+            for deg in range(1, need[cls] + 1):
+                index[(cls, deg)] = len(rows)
+                rows.append(np.zeros(self.K))
+                rows[-1][sources] = sums[:, deg - 1]
+        self.partner_gl = np.array(rows)
+        self.gl_key = np.array([0 if s is None else index[s] for s in sets], dtype=np.int64)
+        self._gl_cache = key
 
     def _terms(self, r: np.ndarray, c: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
         """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting).
@@ -1039,19 +1126,32 @@ class _Problem:
             self._prepare_partner_floor()
         return self._result(col, self._lower_bound())
 
-    def _partner_floor(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Each partner pair's least possible distance, split between the two sides."""
+    def _partner_floor(
+        self, rows: np.ndarray, cols: np.ndarray, strong: bool = False
+    ) -> np.ndarray:
+        """Each partner pair's least possible distance, split between the two sides.
+
+        With ``strong``: per applicant and column the larger of that and half its
+        Gilmore–Lawler floor (``_prepare_partner_gl``); both bound the same half-sum."""
         half = self.w.partner_per_10m / 10.0 * 0.5
-        return half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
+        floor = half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
+        if strong and self.partner_pairs:
+            self._prepare_partner_gl()
+            gl = self.partner_gl[self.gl_key[rows]][:, cols]
+            floor = np.maximum(floor, half * gl)
+        return floor
 
     def _lower_bound(self) -> float:
         """The best of the valid bounds (see the module docstring)."""
-        bound = self._lagrangian(np.zeros(self.m))  # the decomposed relaxation
+        strong = bool(self.partner_pairs)
+        bound = self._lagrangian(np.zeros(self.m), strong)  # the decomposed relaxation
         if self.rows_b.size:
-            bound = max(bound, self._lagrangian(self._coupling_prices()))
+            bound = max(bound, self._lagrangian(self._coupling_prices(), strong))
             coupled = getattr(self, "coupled_bound", None)
             if coupled is not None and coupled[0] == tuple(np.flatnonzero(self.admitted).tolist()):
                 bound = max(bound, coupled[1])
+                if strong:  # the subgradient rounds' best prices, with the stronger floor
+                    bound = max(bound, self._lagrangian(self.coupled_price, strong))
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
             if exact is not None:
@@ -1084,9 +1184,10 @@ class _Problem:
             price[held] = new
         return np.maximum(price, 0.0)
 
-    def _lagrangian(self, price: np.ndarray) -> float:
+    def _lagrangian(self, price: np.ndarray, strong: bool = False) -> float:
         """Lagrangian bound: "each booth once" between groups and single booths relaxed
-        with a price per booth: ``LSA(S + p) + LSA(G + Σ p) − Σ p`` (valid for any p ≥ 0)."""
+        with a price per booth: ``LSA(S + p) + LSA(G + Σ p) − Σ p`` (valid for any p ≥ 0);
+        ``strong``: partner floors with the Gilmore–Lawler term (``_partner_floor``)."""
         total = 0.0 - float(price.sum())  # 0.0 - 0.0 is 0.0, not -0.0
         for rows, cols, base in (
             (self.rows_s, self.cols_s, self.S),
@@ -1098,7 +1199,7 @@ class _Problem:
                 continue
             pad = self.pad[cols]
             extra = np.where(pad >= 0, price[np.maximum(pad, 0)], 0.0).sum(axis=1)
-            cost = base + self._partner_floor(rows, cols) + extra[None, :]
+            cost = base + self._partner_floor(rows, cols, strong) + extra[None, :]
             col = _lsa(cost, self.unplaced_cost[rows])
             placed = col >= 0
             total += float(cost[np.flatnonzero(placed), col[placed]].sum())
@@ -1167,12 +1268,13 @@ class _Problem:
         best_col = self._solve_linear(extra_s, extra_g, forbid)
         best_ub = self._linear_value(best_col, extra_s, extra_g)
         best_price, best_lb = self.booth_price.copy(), -np.inf
+        lb_price = price.copy()
         theta, stall = 1.0, 0
         big = self.rows_s.size * self.m > COUPLING_BIG
         for _ in range(COUPLING_ROUNDS_BIG if big else COUPLING_ROUNDS):
             lb, usage = self._lagrangian_parts(price, extra_s, extra_g)
             if lb > best_lb + 1e-9:
-                best_lb, stall = lb, 0
+                best_lb, stall, lb_price = lb, 0, price.copy()
             else:
                 stall += 1
                 if stall >= 2:
@@ -1194,6 +1296,7 @@ class _Problem:
         self.booth_price = best_price
         self._price_groups()
         self.coupled_bound = (tuple(np.flatnonzero(self.admitted).tolist()), best_lb)
+        self.coupled_price = lb_price
         return best_col
 
     def _coupling_prices(self) -> np.ndarray:
