@@ -97,26 +97,55 @@ Lower bound and gap
 -------------------
 Relaxations of the same problem, the best one reported:
 
-* each partner pair is charged only a floor: ``d(c_i, c_j) ≥ (nn_j(c_i) + nn_i(c_j)) / 2``,
-  where ``nn_j(c)`` is the distance from ``c``'s centroid to the nearest other column that
-  ``j`` may take (its family and area) — linear per applicant;
+* partner pairs are charged a floor, linear per applicant and column. With ``P_i`` the
+  admitted partners of ``i`` (partners in ``placed`` are already linear), the pair sum is
+  ``Σ_pairs d(c_i, c_j) = ½ Σ_i Σ_{j ∈ P_i} d(c_i, c_j)``, and ``i``'s half is charged the
+  larger of two floors of ``½ Σ_{j ∈ P_i} d(c_i, c_j)``, both valid for every placement:
+
+  - *nearest neighbour*: ``½ Σ_{j ∈ P_i} nn_j(c_i)``, ``nn_j(c)`` the distance from ``c``'s
+    centroid to the nearest other column that ``j`` may take (its family and area) and
+    that shares no booth with ``c``;
+  - *Gilmore–Lawler*: ``½ GL_i(c_i)``, ``GL_i(c)`` the sum of the ``|P_i|`` smallest
+    distances from ``c`` to distinct other columns that share no booth with ``c``, among
+    the columns any partner of ``i`` may take (the partners take ``|P_i|`` distinct,
+    booth-disjoint columns, so their distances sum to at least that). A cluster of four
+    in a row of 3 m booths is charged 3 + 3 + 6 m per member instead of 3 + 3 + 3 m.
+    ``cKDTree`` queries with ``k = max |P_i| + 4`` (more where groups sharing booths fill the
+    list), per (family of ``i``, classes of its partners);
+
 * competitors are ignored, and "each booth once" between groups and single booths is
   relaxed with booth prices ``p`` (Lagrangian): ``LSA(S + p) + LSA(G + Σp) − Σp`` is a
-  valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart); ``p`` are the
-  shadow prices of step 2 and every subgradient round's prices, the best value kept;
-* up to ``MILP_MAX_VARS`` pairs: HiGHS's proven bound of the exact MILP above.
+  valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart); ``p`` are zero,
+  the shadow prices of step 2 and the subgradient rounds' prices (the rounds themselves
+  run with the nearest-neighbour floor; their best bound is kept too, and the best
+  round's prices are evaluated again with both floors), the best value kept;
+* up to ``MILP_MAX_VARS`` pairs: HiGHS's proven bound of the exact MILP above (with the
+  nearest-neighbour floors: with the stronger ones its bound rose by 0.04 % at
+  150 / 150, but its solutions, which step 7 also uses, got worse on two of three halls).
 
 ``optimality_gap = (objective − bound) / max(|bound|, 1)``. The pairwise partner term makes
 the problem a quadratic assignment, whose bounds are known to be loose. On the generated
 benchmark halls (docs/benchmarks.md) the gap without partner requests is under 1 %; with
-them it is 5–11 %: at 1 500 / 2 000, 8 points are partner distance above the floors and 3
-the linear cost above the linear-only bound (partners pulling applicants off their best
-booths), neither of which these bounds can see. Stronger relaxations were tried and did
-not close it: exact partner costs per cluster (dynamic programme over spanning trees,
-booth prices from the LP duals, 150 subgradient rounds) raised the 500 / 600 bound by
-0.5 % only; HiGHS on the exact quadratic model (partner distance by 16 tangent cuts,
-competitor rule left out) ran 300 s on a 200 / 260 hall and still had 9 % between its
-bound (155.9) and its best solution (171.2; this solver: 176.1 in 0.2 s).
+them the Gilmore–Lawler term moved it only from 5.10 to 4.90 % at 500 / 600 and from 11.11
+to 10.36 % at 1 500 / 2 000 (150 / 150: 1.92 %, the MILP bound, unchanged), for ~0.2–0.3 s
+more CPU at 1 500 / 2 000. The halls are back-to-back rows of 3 and 6 m booths: a booth has
+its side neighbours and the booth behind it within 3–4.5 m, and the clusters are stars of
+2–4: the |P_i| nearest columns are rarely much further than the nearest. At 1 500 / 2 000
+the objective 669.7 is 528.4 linear cost and 141.3 partner distance; the bound (606.8)
+charges the single-booth applicants 90.4 for partners, and at the solution's own columns
+their floors add up to 98.2 only: the partners are apart because their best columns (zone,
+area, kind) are taken by others or lie apart, which a per-applicant floor cannot see. The
+rest (~12 points) is the linear cost above the linear-only bound (509.0 at the same prices):
+partners pulling applicants off their best booths. Stronger relaxations were tried and did
+not close it: moving a share ``β`` of each partner's linear cost into its partners'
+Gilmore–Lawler term (the classic bound with linear costs) *lowered* the 1 500 / 2 000 bound
+at ``p = 0`` from 565.1 to 559.3 / 553.5 / 545.2 for ``β`` = 0.3 / 0.5 / 0.7, since the
+borrowed costs are charged without competition for booths; exact partner costs per cluster
+(dynamic programme over spanning trees, booth prices from the LP duals, 150 subgradient
+rounds) raised the 500 / 600 bound by 0.5 % only; HiGHS on the exact quadratic model
+(partner distance by 16 tangent cuts, competitor rule left out) ran 300 s on a 200 / 260
+hall and still had 9 % between its bound (155.9) and its best solution (171.2; this solver:
+176.1 in 0.2 s).
 
 Determinism: booths are sorted by number, zones by track, applicants keep the given order;
 no randomness, and nothing iterates over a hash-ordered set of strings.
