@@ -214,15 +214,17 @@ competitor in their own track, 15 % wishing a corner booth, 5 % needing step-fre
 - *in zone (capacity allows)*: the share in their track's zone, and in brackets the share a
   zone-only run of the solver reaches with the same applicants — what the zones can hold.
 - *mean area diff*: relative, |area − request| / request.
-- *optimality gap*: (objective − lower bound) / bound, the bound from the solver
-  (module docstring of `exhibit/booking/assign.py`: partner floors, a Lagrangian relaxation
-  of groups vs. single booths with shadow prices and subgradient rounds, and at 150 / 150
-  HiGHS's MILP bound). The partner term makes this a quadratic assignment, whose bounds are
-  loose: the rows "no partner requests" (same halls and demand, partner lists emptied) show
-  the gap without it. With partners, the gap is what the bound cannot see — partner
-  distances above their floors and the linear cost partners pull applicants into (split
-  in the docstring); stronger relaxations tried there did not close it. The greedy
-  placer's gap is against the bound for the applicants it placed.
+- *optimality gap*: (objective − lower bound) / bound, the bound from the solver (module
+  docstring of `exhibit/booking/assign.py`: partner floors — nearest neighbour or
+  Gilmore–Lawler, the sum of the |P_i| nearest booth-disjoint columns, whichever is larger —
+  a Lagrangian relaxation of groups vs. single booths with shadow prices and subgradient
+  rounds, and at 150 / 150 HiGHS's MILP bound). The partner term makes this a quadratic
+  assignment, whose bounds are loose: the rows "no partner requests" (same halls and demand,
+  partner lists emptied) show the gap without it. With partners, the gap is what the bound
+  cannot see — partner distances above their floors and the linear cost partners pull
+  applicants into (split in the docstring); the Gilmore–Lawler term moved it by 0.2 points
+  at 500 / 600 and 0.75 at 1,500 / 2,000, and stronger relaxations tried there did not close
+  it. The greedy placer's gap is against the bound for the applicants it placed.
 - 150 / 150 is a full hall: merged booths for the large requests leave fewer booths than
   applicants, and the zones cannot hold everyone (the later applications are left out).
 

@@ -97,26 +97,55 @@ Lower bound and gap
 -------------------
 Relaxations of the same problem, the best one reported:
 
-* each partner pair is charged only a floor: ``d(c_i, c_j) ≥ (nn_j(c_i) + nn_i(c_j)) / 2``,
-  where ``nn_j(c)`` is the distance from ``c``'s centroid to the nearest other column that
-  ``j`` may take (its family and area) — linear per applicant;
+* partner pairs are charged a floor, linear per applicant and column. With ``P_i`` the
+  admitted partners of ``i`` (partners in ``placed`` are already linear), the pair sum is
+  ``Σ_pairs d(c_i, c_j) = ½ Σ_i Σ_{j ∈ P_i} d(c_i, c_j)``, and ``i``'s half is charged the
+  larger of two floors of ``½ Σ_{j ∈ P_i} d(c_i, c_j)``, both valid for every placement:
+
+  - *nearest neighbour*: ``½ Σ_{j ∈ P_i} nn_j(c_i)``, ``nn_j(c)`` the distance from ``c``'s
+    centroid to the nearest other column that ``j`` may take (its family and area) and
+    that shares no booth with ``c``;
+  - *Gilmore–Lawler*: ``½ GL_i(c_i)``, ``GL_i(c)`` the sum of the ``|P_i|`` smallest
+    distances from ``c`` to distinct other columns that share no booth with ``c``, among
+    the columns any partner of ``i`` may take (the partners take ``|P_i|`` distinct,
+    booth-disjoint columns, so their distances sum to at least that). A cluster of four
+    in a row of 3 m booths is charged 3 + 3 + 6 m per member instead of 3 + 3 + 3 m.
+    ``cKDTree`` queries with ``k = max |P_i| + 4`` (more where groups sharing booths fill the
+    list), per (family of ``i``, classes of its partners);
+
 * competitors are ignored, and "each booth once" between groups and single booths is
   relaxed with booth prices ``p`` (Lagrangian): ``LSA(S + p) + LSA(G + Σp) − Σp`` is a
-  valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart); ``p`` are the
-  shadow prices of step 2 and every subgradient round's prices, the best value kept;
-* up to ``MILP_MAX_VARS`` pairs: HiGHS's proven bound of the exact MILP above.
+  valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart); ``p`` are zero,
+  the shadow prices of step 2 and the subgradient rounds' prices (the rounds themselves
+  run with the nearest-neighbour floor; their best bound is kept too, and the best
+  round's prices are evaluated again with both floors), the best value kept;
+* up to ``MILP_MAX_VARS`` pairs: HiGHS's proven bound of the exact MILP above (with the
+  nearest-neighbour floors: with the stronger ones its bound rose by 0.04 % at
+  150 / 150, but its solutions, which step 7 also uses, got worse on two of three halls).
 
 ``optimality_gap = (objective − bound) / max(|bound|, 1)``. The pairwise partner term makes
 the problem a quadratic assignment, whose bounds are known to be loose. On the generated
 benchmark halls (docs/benchmarks.md) the gap without partner requests is under 1 %; with
-them it is 5–11 %: at 1 500 / 2 000, 8 points are partner distance above the floors and 3
-the linear cost above the linear-only bound (partners pulling applicants off their best
-booths), neither of which these bounds can see. Stronger relaxations were tried and did
-not close it: exact partner costs per cluster (dynamic programme over spanning trees,
-booth prices from the LP duals, 150 subgradient rounds) raised the 500 / 600 bound by
-0.5 % only; HiGHS on the exact quadratic model (partner distance by 16 tangent cuts,
-competitor rule left out) ran 300 s on a 200 / 260 hall and still had 9 % between its
-bound (155.9) and its best solution (171.2; this solver: 176.1 in 0.2 s).
+them the Gilmore–Lawler term moved it only from 5.10 to 4.90 % at 500 / 600 and from 11.11
+to 10.36 % at 1 500 / 2 000 (150 / 150: 1.92 %, the MILP bound, unchanged), for ~0.2–0.3 s
+more CPU at 1 500 / 2 000. The halls are back-to-back rows of 3 and 6 m booths: a booth has
+its side neighbours and the booth behind it within 3–4.5 m, and the clusters are stars of
+2–4: the |P_i| nearest columns are rarely much further than the nearest. At 1 500 / 2 000
+the objective 669.7 is 528.4 linear cost and 141.3 partner distance; the bound (606.8)
+charges the single-booth applicants 90.4 for partners, and at the solution's own columns
+their floors add up to 98.2 only: the partners are apart because their best columns (zone,
+area, kind) are taken by others or lie apart, which a per-applicant floor cannot see. The
+rest (~12 points) is the linear cost above the linear-only bound (509.0 at the same prices):
+partners pulling applicants off their best booths. Stronger relaxations were tried and did
+not close it: moving a share ``β`` of each partner's linear cost into its partners'
+Gilmore–Lawler term (the classic bound with linear costs) *lowered* the 1 500 / 2 000 bound
+at ``p = 0`` from 565.1 to 559.3 / 553.5 / 545.2 for ``β`` = 0.3 / 0.5 / 0.7, since the
+borrowed costs are charged without competition for booths; exact partner costs per cluster
+(dynamic programme over spanning trees, booth prices from the LP duals, 150 subgradient
+rounds) raised the 500 / 600 bound by 0.5 % only; HiGHS on the exact quadratic model
+(partner distance by 16 tangent cuts, competitor rule left out) ran 300 s on a 200 / 260
+hall and still had 9 % between its bound (155.9) and its best solution (171.2; this solver:
+176.1 in 0.2 s).
 
 Determinism: booths are sorted by number, zones by track, applicants keep the given order;
 no randomness, and nothing iterates over a hash-ordered set of strings.
@@ -887,6 +916,34 @@ class _Problem:
             k *= 4
         return out
 
+    def _nearest_disjoint_k(self, sources: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` least distances (ascending) from each of the ``sources`` columns'
+        centroids to distinct ``targets`` columns that share no booth with it; 0 where fewer
+        exist (a safe floor)."""
+        out = np.zeros((sources.size, k))
+        if targets.size == 0 or sources.size == 0 or k == 0:
+            return out
+        tree = cKDTree(self.col_xy[targets])
+        todo = np.arange(sources.size)
+        kk = k + 4  # margin for the column itself and groups sharing its booths
+        while todo.size:
+            kk = min(kk, targets.size)
+            src = sources[todo]
+            dists, idx = tree.query(self.col_xy[src], k=kk)
+            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
+            mine = self.pad[src][:, None, :, None]
+            theirs = self.pad[cand][:, :, None, :]
+            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
+            ok = ~shared & (cand != src[:, None])
+            found = (ok.sum(axis=1) >= k) | (kk == targets.size)
+            best = np.sort(np.where(ok, dists, np.inf), axis=1)[:, :k]
+            if best.shape[1] < k:
+                best = np.pad(best, ((0, 0), (0, k - best.shape[1])), constant_values=np.inf)
+            out[todo[found]] = np.where(np.isfinite(best[found]), best[found], 0.0)
+            todo = todo[~found]
+            kk *= 4
+        return out
+
     # ---- rows: the two assignment problems
 
     def _prepare_rows(self) -> None:
@@ -958,6 +1015,65 @@ class _Problem:
             nn[k] = self._nearest_disjoint(family[self.col_area[family] >= threshold])
         self.partner_deg = deg
         self.partner_nn = nn
+        self.partner_classes = classes
+        self._gl_cache = None
+
+    def _prepare_partner_gl(self) -> None:
+        """Gilmore–Lawler floor of each applicant's own partner distances, per column.
+
+        ``i``'s admitted partners take ``|P_i|`` distinct columns that share no booth with
+        ``i``'s column ``c`` (nor with each other), each one a column its partner may take;
+        so ``Σ_{j ∈ P_i} d(c, c_j)`` is at least the sum of the ``|P_i|`` smallest
+        distances from ``c`` to other columns, disjoint from ``c``, in the union of the
+        partners' classes. ``partner_gl[key, c]`` holds that sum, ``gl_key[i]`` says which
+        row is ``i``'s (row 0: no partners, zeros). Computed once per admitted set.
+        """
+        key = tuple(np.flatnonzero(self.admitted).tolist())
+        if self._gl_cache == key:
+            return
+        classes = self.partner_classes
+        # (i's family, its partners' classes) -> most partners of anyone with them; only
+        # the columns of i's own family are ever charged, so only those are computed.
+        need: dict[tuple[bool, tuple[int, ...]], int] = {}
+        sets: list[tuple[tuple[bool, tuple[int, ...]], int] | None] = []
+        for i in range(self.n):
+            mine = sorted(
+                {
+                    classes[(bool(self.is_big[j]), float(self.threshold[j]))]
+                    for j in self.partners[i]
+                    if self.admitted[j]
+                }
+            )
+            deg = sum(bool(self.admitted[j]) for j in self.partners[i])
+            if not deg or not self.admitted[i]:
+                sets.append(None)
+                continue
+            cls = (bool(self.is_big[i]), tuple(mine))
+            need[cls] = max(need.get(cls, 0), deg)
+            sets.append((cls, deg))
+        rows: list[np.ndarray] = [np.zeros(self.K)]
+        index: dict[tuple[tuple[bool, tuple[int, ...]], int], int] = {}
+        for cls in sorted(need):
+            sources = self.cols_b if cls[0] else self.cols_s
+            targets = np.unique(
+                np.concatenate(
+                    [
+                        (family := self.cols_b if big else self.cols_s)[
+                            self.col_area[family] >= threshold
+                        ]
+                        for (big, threshold), k in classes.items()
+                        if k in cls[1]
+                    ]
+                )
+            )
+            sums = np.cumsum(self._nearest_disjoint_k(sources, targets, need[cls]), axis=1)
+            for deg in range(1, need[cls] + 1):
+                index[(cls, deg)] = len(rows)
+                rows.append(np.zeros(self.K))
+                rows[-1][sources] = sums[:, deg - 1]
+        self.partner_gl = np.array(rows)
+        self.gl_key = np.array([0 if s is None else index[s] for s in sets], dtype=np.int64)
+        self._gl_cache = key
 
     def _terms(self, r: np.ndarray, c: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
         """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting).
@@ -1039,19 +1155,32 @@ class _Problem:
             self._prepare_partner_floor()
         return self._result(col, self._lower_bound())
 
-    def _partner_floor(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Each partner pair's least possible distance, split between the two sides."""
+    def _partner_floor(
+        self, rows: np.ndarray, cols: np.ndarray, strong: bool = False
+    ) -> np.ndarray:
+        """Each partner pair's least possible distance, split between the two sides.
+
+        With ``strong``: per applicant and column the larger of that and half its
+        Gilmore–Lawler floor (``_prepare_partner_gl``); both bound the same half-sum."""
         half = self.w.partner_per_10m / 10.0 * 0.5
-        return half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
+        floor = half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
+        if strong and self.partner_pairs:
+            self._prepare_partner_gl()
+            gl = self.partner_gl[self.gl_key[rows]][:, cols]
+            floor = np.maximum(floor, half * gl)
+        return floor
 
     def _lower_bound(self) -> float:
         """The best of the valid bounds (see the module docstring)."""
-        bound = self._lagrangian(np.zeros(self.m))  # the decomposed relaxation
+        strong = bool(self.partner_pairs)
+        bound = self._lagrangian(np.zeros(self.m), strong)  # the decomposed relaxation
         if self.rows_b.size:
-            bound = max(bound, self._lagrangian(self._coupling_prices()))
+            bound = max(bound, self._lagrangian(self._coupling_prices(), strong))
             coupled = getattr(self, "coupled_bound", None)
             if coupled is not None and coupled[0] == tuple(np.flatnonzero(self.admitted).tolist()):
                 bound = max(bound, coupled[1])
+                if strong:  # the subgradient rounds' best prices, with the stronger floor
+                    bound = max(bound, self._lagrangian(self.coupled_price, strong))
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
             if exact is not None:
@@ -1084,9 +1213,10 @@ class _Problem:
             price[held] = new
         return np.maximum(price, 0.0)
 
-    def _lagrangian(self, price: np.ndarray) -> float:
+    def _lagrangian(self, price: np.ndarray, strong: bool = False) -> float:
         """Lagrangian bound: "each booth once" between groups and single booths relaxed
-        with a price per booth: ``LSA(S + p) + LSA(G + Σ p) − Σ p`` (valid for any p ≥ 0)."""
+        with a price per booth: ``LSA(S + p) + LSA(G + Σ p) − Σ p`` (valid for any p ≥ 0);
+        ``strong``: partner floors with the Gilmore–Lawler term (``_partner_floor``)."""
         total = 0.0 - float(price.sum())  # 0.0 - 0.0 is 0.0, not -0.0
         for rows, cols, base in (
             (self.rows_s, self.cols_s, self.S),
@@ -1098,7 +1228,7 @@ class _Problem:
                 continue
             pad = self.pad[cols]
             extra = np.where(pad >= 0, price[np.maximum(pad, 0)], 0.0).sum(axis=1)
-            cost = base + self._partner_floor(rows, cols) + extra[None, :]
+            cost = base + self._partner_floor(rows, cols, strong) + extra[None, :]
             col = _lsa(cost, self.unplaced_cost[rows])
             placed = col >= 0
             total += float(cost[np.flatnonzero(placed), col[placed]].sum())
@@ -1167,12 +1297,13 @@ class _Problem:
         best_col = self._solve_linear(extra_s, extra_g, forbid)
         best_ub = self._linear_value(best_col, extra_s, extra_g)
         best_price, best_lb = self.booth_price.copy(), -np.inf
+        lb_price = price.copy()
         theta, stall = 1.0, 0
         big = self.rows_s.size * self.m > COUPLING_BIG
         for _ in range(COUPLING_ROUNDS_BIG if big else COUPLING_ROUNDS):
             lb, usage = self._lagrangian_parts(price, extra_s, extra_g)
             if lb > best_lb + 1e-9:
-                best_lb, stall = lb, 0
+                best_lb, stall, lb_price = lb, 0, price.copy()
             else:
                 stall += 1
                 if stall >= 2:
@@ -1194,6 +1325,7 @@ class _Problem:
         self.booth_price = best_price
         self._price_groups()
         self.coupled_bound = (tuple(np.flatnonzero(self.admitted).tolist()), best_lb)
+        self.coupled_price = lb_price
         return best_col
 
     def _coupling_prices(self) -> np.ndarray:

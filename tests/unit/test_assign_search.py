@@ -3,14 +3,23 @@ booths (subgradient rounds) and whole partner clusters moved at once."""
 
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
 import pytest
 
 from exhibit.booking import assign as A
-from exhibit.booking.assign import Application, Weights
-from tests.unit.test_assign import halves, row_hall
+from exhibit.booking.assign import Application, Weights, assign
+from tests.unit.test_assign import (
+    WIDTHS_10,
+    W,
+    brute_force,
+    halves,
+    placeable,
+    random_case,
+    row_hall,
+)
 
 
 def crowded_case(seed: int):
@@ -93,3 +102,111 @@ def test_a_cluster_move_respects_a_competitor_outside_the_cluster():
     assert moved[2] == 3
     assert not p._violations(moved)
     assert p.objective(moved) <= p.objective(start)
+
+
+# ----------------------------------------------------------------- Gilmore–Lawler partner floor
+
+
+def with_clusters(apps, clusters: list[list[int]], star: bool):
+    """``apps`` with partner clusters: everyone with everyone, or the first with the rest."""
+    partners: list[set[str]] = [set() for _ in apps]
+    for cluster in clusters:
+        for a in cluster:
+            for b in cluster:
+                if a != b and (not star or a == cluster[0] or b == cluster[0]):
+                    partners[a].add(apps[b].exhibitor)
+    return [
+        Application(**{**app.__dict__, "partners": sorted(partners[i])})
+        for i, app in enumerate(apps)
+    ]
+
+
+def bounds(p: A._Problem) -> tuple[float, float]:
+    """The Lagrangian bound at p = 0 with the nearest-neighbour floors and with the
+    Gilmore–Lawler floor."""
+    zero = np.zeros(p.m)
+    return p._lagrangian(zero), p._lagrangian(zero, strong=True)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_gilmore_lawler_bound_never_exceeds_the_brute_force_optimum(seed):
+    rng = random.Random(300 + seed)
+    n = 8 if seed < 4 else 7
+    apps, booths, zones = random_case(300 + seed, n, WIDTHS_10)
+    order = list(range(n))
+    rng.shuffle(order)
+    sizes = [4, 3] if seed % 2 == 0 else [3, 2, 2]
+    clusters, k = [], 0
+    for size in sizes:
+        clusters.append(order[k : k + size])
+        k += size
+    apps = with_clusters(apps, clusters, star=seed % 4 >= 2)
+    if not placeable(apps, booths):
+        pytest.skip("generated demand does not fit")
+    optimum = brute_force(apps, booths, zones, pairwise=True)
+    p = problem(apps, booths, zones)
+    old, new = bounds(p)
+    assert old - 1e-9 <= new <= optimum + 1e-9
+    result = assign(apps, booths, zones)
+    assert new - 1e-9 <= result.quality.lower_bound <= optimum + 1e-9
+    assert result.quality.objective >= optimum - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gilmore_lawler_bound_with_merged_booths_is_valid(seed):
+    # Two rows of four 3 m booths; one applicant needs two booths merged. The optimum over
+    # every placement (columns: single booths and groups, no booth twice) by enumeration.
+    rng = random.Random(400 + seed)
+    booths = row_hall([[3, 3, 3, 3], [3, 3, 3, 3]])
+    zones = halves(booths)
+    apps = [
+        Application(
+            exhibitor=f"E{i}",
+            requested_area=18.0 if i == 0 else 9.0,
+            track=rng.choice(["t1", "t2"]),
+            wish_kind=rng.choice([None, "corner"]),
+        )
+        for i in range(5)
+    ]
+    apps = with_clusters(apps, [[0, 1, 2], [3, 4]] if seed % 2 else [[1, 0, 2, 3]], star=False)
+    p = problem(apps, booths, zones)
+    assert p.admitted.all() and p.rows_b.size == 1
+    best = math.inf
+
+    def place(i: int, col: list[int], used: set[int]) -> None:
+        nonlocal best
+        if i == p.n:
+            best = min(best, p.objective(np.array(col)))
+            return
+        for c in range(p.K):
+            if (c >= p.m) != bool(p.is_big[i]) or not math.isfinite(p.lin(i, c)):
+                continue
+            if used.isdisjoint(p.members[c]):
+                place(i + 1, [*col, c], used | set(p.members[c]))
+
+    place(0, [], set())
+    old, new = bounds(p)
+    assert math.isfinite(best)
+    assert old - 1e-9 <= new <= best + 1e-9
+    for price in (p._coupling_prices(), np.full(p.m, 0.5)):
+        assert p._lagrangian(price, strong=True) <= best + 1e-9
+
+
+def test_gilmore_lawler_charges_the_second_and_third_nearest_partner():
+    # Four mutual partners, one row of eight 3 m booths, nothing else to pay for. The
+    # nearest-neighbour floor charges 3 m for each of the 6 pairs (18 m); each member's
+    # three partners are at least 3 + 3 + 6 m away (12 m, half of it per side: 24 m); four
+    # booths side by side cost 3 + 6 + 9 + 3 + 6 + 3 = 30 m.
+    booths = row_hall([[3] * 8], kinds=[["linear"] * 8])
+    zones = halves(booths, tracks=("t1", "t1"))
+    names = ["P0", "P1", "P2", "P3"]
+    apps = [Application(n, 9.0, "t1", partners=[x for x in names if x != n]) for n in names]
+    per_m = W.partner_per_10m / 10
+    p = problem(apps, booths, zones)
+    old, new = bounds(p)
+    assert old == pytest.approx(18 * per_m)
+    assert new == pytest.approx(24 * per_m)
+    result = assign(apps, booths, zones)
+    assert result.quality.objective == pytest.approx(30 * per_m)
+    assert result.quality.objective == pytest.approx(brute_force(apps, booths, zones, True))
+    assert result.quality.lower_bound == pytest.approx(24 * per_m)
