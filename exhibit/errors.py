@@ -19,6 +19,9 @@ class Refusal(str):
         self.lang = lang
         return self
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.lang  # copies and pickles keep the language
+
 
 def tr(message: str, **params: Any) -> Refusal:
     """Translate a refusal into the language of the current request.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 from exhibit.errors import BoothUnavailable, DomainError, tr
 
 
@@ -20,3 +23,9 @@ def test_a_plain_string_refusal_is_taken_as_russian():
 
 def test_a_message_without_placeholders_keeps_a_percent_sign():
     assert tr("Скидка 10% не действует") == "Скидка 10% не действует"
+
+
+def test_a_refusal_keeps_its_language_when_copied_or_pickled():
+    message = tr("Стенд %(number)s уже занят", number="A1")
+    for twin in (copy.deepcopy(message), pickle.loads(pickle.dumps(message))):
+        assert (twin, twin.lang) == ("Стенд A1 уже занят", "ru")
