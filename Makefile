@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app exhibit
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench translations install install-test clean
+.PHONY: run test lint format bench translations messages install install-test clean
 
 run: install translations
 	$(FLASK) init-db
@@ -48,6 +48,13 @@ $(VENV)/.installed-test: $(BIN)/python setup.cfg
 
 translations: install
 	$(BIN)/pybabel -q compile -d exhibit/translations
+
+# After adding interface strings: refresh the catalogues, then translate the new English
+# msgstr (Russian ones stay empty). `tr` marks the services' refusals (exhibit/errors.py).
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k tr -o $(VENV)/messages.pot \
+	  --ignore-dirs='.venv .git build' .
+	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d exhibit/translations
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -102,9 +102,9 @@ def _domain_error(error: DomainError) -> Any:
         from exhibit.api.errors import from_domain_error
 
         return from_domain_error(error)
-    # The services explain refusals in Russian: an English page marks the text as Russian.
+    # A refusal the catalogue did not translate stays Russian: the page marks it so.
     return render_template(
-        "errors/error.html", status=error.status, message=error.message, message_lang="ru"
+        "errors/error.html", status=error.status, message=error.message, message_lang=error.lang
     ), error.status
 
 

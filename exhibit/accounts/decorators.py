@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from exhibit.accounts.models import User
 from exhibit.db import db
-from exhibit.errors import Forbidden
+from exhibit.errors import Forbidden, tr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,7 +86,7 @@ def token_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def require(condition: bool, message: str = "Недостаточно прав") -> None:
+def require(condition: bool, message: str | None = None) -> None:
     """Raise :class:`Forbidden` unless ``condition`` holds."""
     if not condition:
-        raise Forbidden(message)
+        raise Forbidden(message or tr("Недостаточно прав"))

@@ -16,7 +16,7 @@ from exhibit.accounts.models import ROLES, ApiToken, User
 from exhibit.catalogue.models import Exhibitor
 from exhibit.catalogue.rules import name_key
 from exhibit.db import begin_write
-from exhibit.errors import Conflict, DomainError, NotFound
+from exhibit.errors import Conflict, DomainError, NotFound, tr
 from exhibit.floorplan.models import Exhibition
 from exhibit.timeutil import utcnow
 
@@ -30,7 +30,8 @@ def normalise_email(email: str) -> str:
         valid = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise DomainError(
-            f"Неверный адрес электронной почты: {exc}", details={"field": "email"}
+            tr("Неверный адрес электронной почты: %(reason)s", reason=exc),
+            details={"field": "email"},
         ) from None
     return valid.normalized.lower()
 
@@ -38,7 +39,10 @@ def normalise_email(email: str) -> str:
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов",
+            tr(
+                "Пароль должен быть не короче %(length)s символов",
+                length=MIN_PASSWORD_LENGTH,
+            ),
             details={"field": "password"},
         )
 
@@ -68,12 +72,16 @@ def create_user(
 ) -> tuple[User, str]:
     """Create an account; returns it with its password (generated when none is given)."""
     if role not in ROLES:
-        raise DomainError(f"Неизвестная роль «{role}»: {', '.join(ROLES)}")
+        raise DomainError(
+            tr("Неизвестная роль «%(role)s»: %(roles)s", role=role, roles=", ".join(ROLES))
+        )
     if role == "exhibitor" and exhibitor is None:
-        raise DomainError("Учётной записи экспонента нужен экспонент (--exhibitor)")
+        raise DomainError(tr("Учётной записи экспонента нужен экспонент (--exhibitor)"))
     address = normalise_email(email)
     if get_user_by_email(session, address) is not None:
-        raise Conflict(f"Пользователь {address} уже есть", details={"field": "email"})
+        raise Conflict(
+            tr("Пользователь %(address)s уже есть", address=address), details={"field": "email"}
+        )
     password = password or secrets.token_urlsafe(12)
     user = User(email=address, role=role, exhibitor=exhibitor)
     set_password(user, password)
@@ -102,12 +110,14 @@ def register_exhibitor(
     """Self-registration: a new exhibitor (waiting for approval) and its first user."""
     organisation = organisation.strip()
     if not organisation:
-        raise DomainError("Укажите название организации", details={"field": "organisation"})
+        raise DomainError(tr("Укажите название организации"), details={"field": "organisation"})
     names = session.scalars(select(Exhibitor.name).where(Exhibitor.exhibition_id == exhibition.id))
     if name_key(organisation) in {name_key(n) for n in names}:
         raise Conflict(
-            "Организация с таким названием уже зарегистрирована; попросите её представителя "
-            "или организаторов добавить вас",
+            tr(
+                "Организация с таким названием уже зарегистрирована; попросите её представителя "
+                "или организаторов добавить вас"
+            ),
             details={"field": "organisation"},
         )
     check_password_rules(password)
@@ -145,7 +155,7 @@ def end_sessions(session: Session, user: User) -> None:
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if authenticate(session, user.email, current) is None:
-        raise DomainError("Текущий пароль неверен", details={"field": "current_password"})
+        raise DomainError(tr("Текущий пароль неверен"), details={"field": "current_password"})
     set_password(user, new)
     end_sessions(session, user)
     audit.record(session, "user.password_changed", "user", user.id, user_id=user.id)
@@ -181,7 +191,7 @@ def issue_token(session: Session, user: User, label: str = "") -> str:
 def revoke_token(session: Session, user: User, token_id: int) -> None:
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("Токен не найден")
+        raise NotFound(tr("Токен не найден"))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         audit.record(session, "token.revoked", "api_token", row.id, user_id=user.id)

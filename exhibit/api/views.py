@@ -23,7 +23,7 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import Exhibitor, Region, Solution
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.errors import DomainError, Forbidden
+from exhibit.errors import DomainError, Forbidden, tr
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.services import get_exhibition, get_hall
 from exhibit.maps.geojson import booth_feature
@@ -368,7 +368,7 @@ def regions(limit: int, offset: int) -> dict[str, Any]:
 def _exhibitor_of_token() -> Exhibitor:
     user = api_user()
     if user is None or user.exhibitor is None:
-        raise Forbidden("Бронировать может только экспонент")
+        raise Forbidden(tr("Бронировать может только экспонент"))
     return user.exhibitor
 
 
@@ -431,7 +431,7 @@ def hold(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
     exhibition = get_exhibition(db.session, slug)
     user = api_user()
     if not user.is_organiser:
-        raise Forbidden("Это могут только организаторы")
+        raise Forbidden(tr("Это могут только организаторы"))
     exhibitor = catalogue.get_exhibitor(db.session, body["exhibitor_id"], exhibition.id)
     reservation = booking.hold_booth(
         db.session, exhibition, number, exhibitor, user, hours=body.get("hours")

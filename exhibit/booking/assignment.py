@@ -33,7 +33,7 @@ from exhibit.booking.rules import ACTIVE_STATUSES
 from exhibit.booking.services import BoothState, booth_states, reservation_state
 from exhibit.catalogue.models import Exhibitor, Track
 from exhibit.db import begin_write
-from exhibit.errors import DomainError
+from exhibit.errors import DomainError, tr
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
 from exhibit.timeutil import utcnow
@@ -134,7 +134,7 @@ def _solve(
     placed: dict,
 ) -> AssignmentResult:
     if not applications:
-        raise AssignmentRefused("Нет заявок «любой стенд» без стенда: назначать некого")
+        raise AssignmentRefused(tr("Нет заявок «любой стенд» без стенда: назначать некого"))
     try:
         return assign(
             applications,
@@ -146,7 +146,10 @@ def _solve(
     except AssignmentInputError as error:
         problems = getattr(error, "problems", None) or [str(error)]
         raise AssignmentRefused(
-            "Заявки нельзя распределить: " + "; ".join(map(str, problems[:5])),
+            tr(
+                "Заявки нельзя распределить: %(problems)s",
+                problems="; ".join(map(str, problems[:5])),
+            ),
             details=[str(p) for p in problems],
         ) from None
 

@@ -17,7 +17,7 @@ from exhibit.accounts.decorators import organiser_required
 from exhibit.accounts.forms import ConfirmForm
 from exhibit.booking import plans
 from exhibit.db import db
-from exhibit.errors import DomainError
+from exhibit.errors import DomainError, tr
 from exhibit.floorplan.formats import PlanFormatError, read_plan
 from exhibit.floorplan.formats.geojson import dumps_geojson, from_geojson
 from exhibit.floorplan.formats.svg import to_svg
@@ -102,7 +102,7 @@ def _parse_moves(text: str) -> dict[str, str]:
         old, sep, new = line.partition("=")
         if not sep or not old.strip() or not new.strip():
             raise DomainError(
-                _("Перенос записывается как «A4=B1», по одному в строке: %(line)s", line=line)
+                tr("Перенос записывается как «A4=B1», по одному в строке: %(line)s", line=line)
             )
         moves[old.strip()] = new.strip()
     return moves
@@ -153,7 +153,7 @@ def layout(slug: str, hall_name: str) -> Response:
     hall = get_hall(db.session, exhibition, hall_name)
     try:
         if not ConfirmForm().validate_on_submit():
-            raise DomainError(_("Форма устарела; попробуйте ещё раз."))
+            raise DomainError(tr("Форма устарела; попробуйте ещё раз."))
         module = parse_module(request.form.get("module", "3x3"))
         aisle = float(request.form.get("aisle", "3").replace(",", "."))
         item = plans.layout_draft(
@@ -173,7 +173,7 @@ def _draft_action(slug: str, hall_name: str, make) -> Response:
     hall = get_hall(db.session, exhibition, hall_name)
     try:
         if not ConfirmForm().validate_on_submit():
-            raise DomainError(_("Форма устарела; попробуйте ещё раз."))
+            raise DomainError(tr("Форма устарела; попробуйте ещё раз."))
         item = make(exhibition, hall)
         db.session.commit()
     except DomainError as error:
@@ -238,7 +238,7 @@ def catalogue(slug: str) -> Response:
     exhibition = get_exhibition(db.session, slug)
     paper = request.args.get("paper", "A4")
     if paper not in ("A4", "A5"):
-        raise DomainError(_("Формат каталога: A4 или A5"))
+        raise DomainError(tr("Формат каталога: A4 или A5"))
     response = Response(
         catalogue_pdf(db.session, exhibition, paper=paper), mimetype="application/pdf"
     )

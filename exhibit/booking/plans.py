@@ -19,7 +19,7 @@ from exhibit.booking.models import Reservation
 from exhibit.booking.rules import ACTIVE_STATUSES
 from exhibit.booking.services import reservation_state
 from exhibit.db import begin_write
-from exhibit.errors import Conflict, DomainError, NotFound, PlanInvalid
+from exhibit.errors import Conflict, DomainError, NotFound, PlanInvalid, tr
 from exhibit.floorplan.formats.geojson import from_geojson, to_geojson
 from exhibit.floorplan.geometry import BoothFacts
 from exhibit.floorplan.layout import layout_hall
@@ -69,7 +69,11 @@ def import_plan(
     report = check_plan(exhibition, plan)
     if not report.valid:
         raise PlanInvalid(
-            f"План зала «{hall_name}» содержит ошибки ({len(report.errors)}); он не загружен",
+            tr(
+                "План зала «%(hall)s» содержит ошибки (%(count)s); он не загружен",
+                hall=hall_name,
+                count=len(report.errors),
+            ),
             details=report.to_dict()["errors"],
         )
     facts = {f.number: f for f in report.booths}
@@ -101,12 +105,16 @@ def import_plan(
             if target is None or target not in drawn:
                 affected.append(_affected(reservation, number, "reshaped" if new else "dropped"))
     if unknown := sorted(set(moves) - set(current)):
-        raise Conflict(f"Нет стендов с номерами: {', '.join(unknown)}", details=unknown)
+        raise Conflict(
+            tr("Нет стендов с номерами: %(numbers)s", numbers=", ".join(unknown)), details=unknown
+        )
     _refuse_bad_move_targets(moves, drawn, current, active)
     if affected:
         raise Conflict(
-            "Новая версия плана убирает или меняет стенды с действующими бронированиями; "
-            "укажите, куда перенести эти бронирования",
+            tr(
+                "Новая версия плана убирает или меняет стенды с действующими бронированиями; "
+                "укажите, куда перенести эти бронирования"
+            ),
             details=affected,
         )
 
@@ -188,13 +196,30 @@ def _refuse_bad_move_targets(
     targets = list(moves.values())
     for source, target in moves.items():
         if target not in drawn:
-            problems.append(f"{source} → {target}: такого стенда нет в новом плане")
+            problems.append(
+                tr(
+                    "%(source)s → %(target)s: такого стенда нет в новом плане",
+                    source=source,
+                    target=target,
+                )
+            )
         elif targets.count(target) > 1:
-            problems.append(f"{source} → {target}: на этот стенд переносится несколько броней")
+            problems.append(
+                tr(
+                    "%(source)s → %(target)s: на этот стенд переносится несколько броней",
+                    source=source,
+                    target=target,
+                )
+            )
         elif target in current and active.get(current[target].id) and target not in moves:
-            problems.append(f"{source} → {target}: стенд уже забронирован")
+            problems.append(
+                tr("%(source)s → %(target)s: стенд уже забронирован", source=source, target=target)
+            )
     if problems:
-        raise Conflict("Перенос бронирований невозможен: " + "; ".join(problems), details=problems)
+        raise Conflict(
+            tr("Перенос бронирований невозможен: %(problems)s", problems="; ".join(problems)),
+            details=problems,
+        )
 
 
 def _refuse_numbers_used_in_other_halls(
@@ -209,8 +234,11 @@ def _refuse_numbers_used_in_other_halls(
     ).all()
     if clashes:
         raise Conflict(
-            "Номера стендов должны быть уникальны в выставке; в других залах уже есть: "
-            + ", ".join(sorted(clashes)),
+            tr(
+                "Номера стендов должны быть уникальны в выставке; в других залах уже есть: "
+                "%(numbers)s",
+                numbers=", ".join(sorted(clashes)),
+            ),
             details=sorted(clashes),
         )
 
@@ -278,7 +306,7 @@ def create_draft(
     """Store a plan with its validation report, to be looked at and published (or not)."""
     hall_name = hall_name.strip()
     if not hall_name:
-        raise DomainError("Укажите название зала", details={"field": "hall_name"})
+        raise DomainError(tr("Укажите название зала"), details={"field": "hall_name"})
     begin_write(session)
     report = check_plan(exhibition, plan)
     draft = PlanDraft(
@@ -305,7 +333,7 @@ def create_draft(
 def get_draft(session: Session, exhibition: Exhibition, draft_id: int) -> PlanDraft:
     draft = session.get(PlanDraft, draft_id)
     if draft is None or draft.exhibition_id != exhibition.id:
-        raise NotFound(f"Черновик плана {draft_id} не найден")
+        raise NotFound(tr("Черновик плана %(draft_id)s не найден", draft_id=draft_id))
     return draft
 
 
@@ -321,7 +349,12 @@ def publish_draft(
     begin_write(session)
     draft = get_draft(session, exhibition, draft_id)
     if draft.published_version is not None:
-        raise Conflict(f"Этот черновик уже опубликован как версия {draft.published_version}")
+        raise Conflict(
+            tr(
+                "Этот черновик уже опубликован как версия %(published_version)s",
+                published_version=draft.published_version,
+            )
+        )
     result = import_plan(
         session,
         exhibition,
@@ -372,7 +405,7 @@ def _booth_index(plan: Plan, number: str) -> int:
     for index, booth in enumerate(plan.booths):
         if booth.number == number:
             return index
-    raise NotFound(f"Стенда {number} нет на текущем плане")
+    raise NotFound(tr("Стенда %(number)s нет на текущем плане", number=number))
 
 
 def split_booth_draft(
@@ -388,10 +421,17 @@ def split_booth_draft(
     try:
         first, second = split_booth(original.polygon, 2)
     except ValueError as exc:
-        raise DomainError(f"Стенд {number} нельзя разделить: {exc}") from None
+        raise DomainError(
+            tr("Стенд %(number)s нельзя разделить: %(reason)s", number=number, reason=exc)
+        ) from None
     new_number = f"{number}b"
     if any(b.number == new_number for b in plan.booths):
-        raise Conflict(f"Номер {new_number} уже занят; перенумеруйте зал или выберите другой стенд")
+        raise Conflict(
+            tr(
+                "Номер %(new_number)s уже занят; перенумеруйте зал или выберите другой стенд",
+                new_number=new_number,
+            )
+        )
     booths = list(plan.booths)
     booths[index] = PlanBooth(number, first, dict(original.properties))
     booths.insert(index + 1, PlanBooth(new_number, second, dict(original.properties)))
@@ -433,18 +473,28 @@ def merge_groups_draft(
     seen: set[str] = set()
     for numbers, keep in groups:
         if len(numbers) < 2:
-            raise DomainError("Для объединения нужны хотя бы два стенда")
+            raise DomainError(tr("Для объединения нужны хотя бы два стенда"))
         if keep not in numbers:
-            raise DomainError(f"Номер {keep} должен быть одним из объединяемых стендов")
+            raise DomainError(
+                tr("Номер %(keep)s должен быть одним из объединяемых стендов", keep=keep)
+            )
         if twice := sorted(seen.intersection(numbers)):
-            raise DomainError(f"Стенд {', '.join(twice)} входит в два объединения сразу")
+            raise DomainError(
+                tr("Стенд %(numbers)s входит в два объединения сразу", numbers=", ".join(twice))
+            )
         seen.update(numbers)
         current = replace(plan, booths=booths)
         indices = [_booth_index(current, n) for n in numbers]
         try:
             merged = merge_booths([booths[i].polygon for i in indices])
         except ValueError as exc:
-            raise DomainError(f"Стенды {', '.join(numbers)} нельзя объединить: {exc}") from None
+            raise DomainError(
+                tr(
+                    "Стенды %(numbers)s нельзя объединить: %(reason)s",
+                    numbers=", ".join(numbers),
+                    reason=exc,
+                )
+            ) from None
         kept = booths[_booth_index(current, keep)]
         booths = [b for i, b in enumerate(booths) if i not in indices]
         booths.insert(min(indices), PlanBooth(keep, merged, dict(kept.properties)))

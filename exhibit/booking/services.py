@@ -27,7 +27,7 @@ from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.booking.rules import ACTIVE_STATUSES, booth_number_key, booth_price, booth_status
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import begin_write
-from exhibit.errors import BoothUnavailable, Conflict, Forbidden, NotFound
+from exhibit.errors import BoothUnavailable, Conflict, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.timeutil import utcnow
 
@@ -105,14 +105,16 @@ def get_booth(
         query = query.with_for_update()
     booth = session.scalar(query)
     if booth is None:
-        raise NotFound(f"Стенда {number} нет на плане выставки")
+        raise NotFound(tr("Стенда %(number)s нет на плане выставки", number=number))
     return booth
 
 
 def get_reservation(session: Session, reservation_id: int) -> Reservation:
     reservation = session.get(Reservation, reservation_id)
     if reservation is None:
-        raise NotFound(f"Бронирование {reservation_id} не найдено")
+        raise NotFound(
+            tr("Бронирование %(reservation_id)s не найдено", reservation_id=reservation_id)
+        )
     return reservation
 
 
@@ -152,7 +154,7 @@ def list_reservations(
 ) -> list[Reservation]:
     """Reservations a user may see, newest first: an organiser all, an exhibitor their own."""
     if user is None or (not user.is_organiser and user.exhibitor_id is None):
-        raise Forbidden("Бронирования видят организаторы и экспоненты")
+        raise Forbidden(tr("Бронирования видят организаторы и экспоненты"))
     query = (
         select(Reservation)
         .options(selectinload(Reservation.exhibitor), selectinload(Reservation.booth))
@@ -173,11 +175,13 @@ def visible_reservation(session: Session, reservation_id: int, user: User | None
     """One reservation for its exhibitor or an organiser; to anybody else it does not exist."""
     reservation = session.get(Reservation, reservation_id)
     if user is None or (not user.is_organiser and user.exhibitor_id is None):
-        raise Forbidden("Бронирования видят организаторы и экспоненты")
+        raise Forbidden(tr("Бронирования видят организаторы и экспоненты"))
     if reservation is None or not (
         user.is_organiser or user.exhibitor_id == reservation.exhibitor_id
     ):
-        raise NotFound(f"Бронирование {reservation_id} не найдено")
+        raise NotFound(
+            tr("Бронирование %(reservation_id)s не найдено", reservation_id=reservation_id)
+        )
     return reservation
 
 
@@ -331,7 +335,7 @@ def _insert_reservation(session: Session, reservation: Reservation, number: str)
     except IntegrityError:
         # The database's guard caught a race the lock did not (or the lock was skipped).
         session.rollback()
-        raise BoothUnavailable(f"Стенд {number} уже занят") from None
+        raise BoothUnavailable(tr("Стенд %(number)s уже занят", number=number)) from None
 
 
 def request_booth(
@@ -350,21 +354,21 @@ def request_booth(
     lock and widen the gap between the check and the insert, to prove the test sees races.
     """
     if exhibitor.exhibition_id != exhibition.id:
-        raise Forbidden("Экспонент не участвует в этой выставке")
+        raise Forbidden(tr("Экспонент не участвует в этой выставке"))
     if guard:
         # An organiser deleting this exhibitor right now holds its row: wait, then see it
         # (the exhibitor first, then the booth: the order deletion takes them in).
         begin_write(session)
         session.refresh(exhibitor, with_for_update={"read": True})
     if exhibitor.is_deleted:
-        raise Forbidden(f"Экспонент «{exhibitor.name}» удалён организаторами")
+        raise Forbidden(tr("Экспонент «%(name)s» удалён организаторами", name=exhibitor.name))
     if not exhibitor.approved:
-        raise Forbidden("Организаторы ещё не одобрили заявку экспонента: бронировать рано")
+        raise Forbidden(tr("Организаторы ещё не одобрили заявку экспонента: бронировать рано"))
     booth = _lock_booth(session, exhibition, number, guard=guard)
     if booth.blocked:
-        raise BoothUnavailable(f"Стенд {number} не продаётся")
+        raise BoothUnavailable(tr("Стенд %(number)s не продаётся", number=number))
     if _active_by_booth(session, [booth.id]):
-        raise BoothUnavailable(f"Стенд {number} уже занят или удерживается")
+        raise BoothUnavailable(tr("Стенд %(number)s уже занят или удерживается", number=number))
     _check_limits(session, exhibition, exhibitor, booth)
     if race_window:
         time.sleep(race_window)
@@ -386,15 +390,17 @@ def join_waitlist(
 ) -> WaitlistEntry:
     """Queue for a booth that is taken; the first in line is offered it when it frees."""
     if exhibitor.is_deleted:
-        raise Forbidden(f"Экспонент «{exhibitor.name}» удалён организаторами")
+        raise Forbidden(tr("Экспонент «%(name)s» удалён организаторами", name=exhibitor.name))
     if not exhibitor.approved:
-        raise Forbidden("Организаторы ещё не одобрили заявку экспонента")
+        raise Forbidden(tr("Организаторы ещё не одобрили заявку экспонента"))
     booth = _lock_booth(session, exhibition, number)
     active = _active_by_booth(session, [booth.id]).get(booth.id)
     if active is None and not booth.blocked:
-        raise Conflict(f"Стенд {number} свободен: его можно забронировать сразу")
+        raise Conflict(
+            tr("Стенд %(number)s свободен: его можно забронировать сразу", number=number)
+        )
     if active is not None and active.exhibitor_id == exhibitor.id:
-        raise Conflict(f"Стенд {number} уже ваш")
+        raise Conflict(tr("Стенд %(number)s уже ваш", number=number))
     existing = session.scalar(
         select(WaitlistEntry).where(
             WaitlistEntry.booth_id == booth.id,
@@ -419,7 +425,7 @@ def leave_waitlist(session: Session, entry_id: int, exhibitor: Exhibitor, user: 
     begin_write(session)
     entry = session.get(WaitlistEntry, entry_id)
     if entry is None or entry.exhibitor_id != exhibitor.id:
-        raise NotFound("Запись в листе ожидания не найдена")
+        raise NotFound(tr("Запись в листе ожидания не найдена"))
     if entry.status == "waiting":
         entry.status = "withdrawn"
         audit.record(
@@ -454,7 +460,7 @@ def waitlist_of(session: Session, exhibitor: Exhibitor) -> list[WaitlistEntry]:
 
 def _organiser(user: User | None) -> User:
     if user is None or not user.is_organiser:
-        raise Forbidden("Это могут только организаторы")
+        raise Forbidden(tr("Это могут только организаторы"))
     return user
 
 
@@ -464,7 +470,9 @@ def _locked_reservation(session: Session, reservation_id: int) -> Reservation:
         select(Reservation).where(Reservation.id == reservation_id).with_for_update()
     )
     if reservation is None:
-        raise NotFound(f"Бронирование {reservation_id} не найдено")
+        raise NotFound(
+            tr("Бронирование %(reservation_id)s не найдено", reservation_id=reservation_id)
+        )
     expire_lapsed(session, [reservation.booth_id])
     return reservation
 
@@ -476,7 +484,11 @@ def confirm_reservation(session: Session, reservation_id: int, user: User | None
         return reservation
     if reservation.status not in ("requested", "held"):
         raise Conflict(
-            f"Бронирование {reservation_id} нельзя подтвердить: оно «{reservation.status}»"
+            tr(
+                "Бронирование %(reservation_id)s нельзя подтвердить: оно «%(status)s»",
+                reservation_id=reservation_id,
+                status=reservation.status,
+            )
         )
     before = reservation_state(reservation)
     reservation.status = "confirmed"
@@ -492,7 +504,11 @@ def decline_reservation(session: Session, reservation_id: int, user: User | None
     reservation = _locked_reservation(session, reservation_id)
     if reservation.status not in ("requested", "held"):
         raise Conflict(
-            f"Бронирование {reservation_id} нельзя отклонить: оно «{reservation.status}»"
+            tr(
+                "Бронирование %(reservation_id)s нельзя отклонить: оно «%(status)s»",
+                reservation_id=reservation_id,
+                status=reservation.status,
+            )
         )
     return _finish(session, reservation, "declined", organiser)
 
@@ -501,12 +517,20 @@ def cancel_reservation(session: Session, reservation_id: int, user: User | None)
     """The exhibitor cancels their own reservation, or an organiser cancels any."""
     reservation = _locked_reservation(session, reservation_id)
     if user is None:
-        raise Forbidden("Нужно войти")
+        raise Forbidden(tr("Нужно войти"))
     if not user.is_organiser and user.exhibitor_id != reservation.exhibitor_id:
         # Someone else's reservation: as if it did not exist.
-        raise NotFound(f"Бронирование {reservation_id} не найдено")
+        raise NotFound(
+            tr("Бронирование %(reservation_id)s не найдено", reservation_id=reservation_id)
+        )
     if reservation.status not in ACTIVE_STATUSES:
-        raise Conflict(f"Бронирование {reservation_id} уже завершено («{reservation.status}»)")
+        raise Conflict(
+            tr(
+                "Бронирование %(reservation_id)s уже завершено («%(status)s»)",
+                reservation_id=reservation_id,
+                status=reservation.status,
+            )
+        )
     return _finish(session, reservation, "cancelled", user)
 
 
@@ -532,14 +556,16 @@ def hold_booth(
     """An organiser holds an available booth for a named exhibitor."""
     organiser = _organiser(user)
     if exhibitor.exhibition_id != exhibition.id:
-        raise NotFound("Экспонент не найден в этой выставке")
+        raise NotFound(tr("Экспонент не найден в этой выставке"))
     if exhibitor.is_deleted:
-        raise Forbidden(f"Экспонент «{exhibitor.name}» удалён организаторами")
+        raise Forbidden(tr("Экспонент «%(name)s» удалён организаторами", name=exhibitor.name))
     booth = _lock_booth(session, exhibition, number)
     if booth.blocked:
-        raise BoothUnavailable(f"Стенд {number} заблокирован; сначала снимите блокировку")
+        raise BoothUnavailable(
+            tr("Стенд %(number)s заблокирован; сначала снимите блокировку", number=number)
+        )
     if _active_by_booth(session, [booth.id]):
-        raise BoothUnavailable(f"Стенд {number} уже занят или удерживается")
+        raise BoothUnavailable(tr("Стенд %(number)s уже занят или удерживается", number=number))
     _check_limits(session, exhibition, exhibitor, booth)
     reservation = Reservation(
         booth_id=booth.id,
@@ -562,7 +588,9 @@ def block_booth(
     if booth.blocked:
         return booth
     if _active_by_booth(session, [booth.id]):
-        raise Conflict(f"Стенд {number} забронирован: сначала отмените бронирование")
+        raise Conflict(
+            tr("Стенд %(number)s забронирован: сначала отмените бронирование", number=number)
+        )
     before = booth_block_state(booth)
     booth.blocked = True
     booth.blocked_reason = reason.strip()[:200] or None
@@ -598,7 +626,12 @@ def move_reservation(
     organiser = _organiser(user)
     reservation = _locked_reservation(session, reservation_id)
     if reservation.status not in ACTIVE_STATUSES:
-        raise Conflict(f"Бронирование {reservation_id} завершено; переносить нечего")
+        raise Conflict(
+            tr(
+                "Бронирование %(reservation_id)s завершено; переносить нечего",
+                reservation_id=reservation_id,
+            )
+        )
     exhibition = reservation.booth.hall.exhibition
     source = reservation.booth
     target = get_booth(session, exhibition, target_number, lock=True)
@@ -606,14 +639,14 @@ def move_reservation(
     if target.id == source.id:
         return reservation
     if target.blocked or _active_by_booth(session, [target.id]):
-        raise BoothUnavailable(f"Стенд {target_number} не свободен")
+        raise BoothUnavailable(tr("Стенд %(number)s не свободен", number=target_number))
     before = reservation_state(reservation)
     reservation.booth_id = target.id
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise BoothUnavailable(f"Стенд {target_number} не свободен") from None
+        raise BoothUnavailable(tr("Стенд %(number)s не свободен", number=target_number)) from None
     session.refresh(reservation)
     _record(session, "reservation.moved", reservation, before, organiser)
     _offer_to_waitlist(session, source)

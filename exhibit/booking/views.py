@@ -20,7 +20,7 @@ from exhibit.booking import services
 from exhibit.booking.forms import BlockForm, HoldForm, MoveForm
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
-from exhibit.errors import DomainError, NotFound
+from exhibit.errors import DomainError, NotFound, tr
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.services import get_exhibition, hall_plan, newest_exhibition
 from exhibit.maps.svg import Frame
@@ -53,13 +53,13 @@ def _act(action, success: str, back: str) -> Response:
 def _hall(exhibition: Exhibition, name: str | None) -> Hall:
     halls = exhibition.halls
     if not halls:
-        raise NotFound(_("В выставке ещё нет залов"))
+        raise NotFound(tr("В выставке ещё нет залов"))
     if name is None:
         return halls[0]
     for hall in halls:
         if hall.name == name:
             return hall
-    raise NotFound(_("Зал не найден"))
+    raise NotFound(tr("Зал не найден"))
 
 
 @bp.get("/dashboard")
@@ -384,7 +384,9 @@ def confirmation(reservation_id: int) -> Response:
 
     reservation = services.get_reservation(db.session, reservation_id)
     if not current_user.is_organiser and current_user.exhibitor_id != reservation.exhibitor_id:
-        raise NotFound(f"Бронирование {reservation_id} не найдено")
+        raise NotFound(
+            tr("Бронирование %(reservation_id)s не найдено", reservation_id=reservation_id)
+        )
     pdf = confirmation_pdf(db.session, reservation)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (

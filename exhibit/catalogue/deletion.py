@@ -20,7 +20,7 @@ from exhibit.audit import AuditEvent
 from exhibit.booking.services import release_all_of
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import begin_write
-from exhibit.errors import Conflict, Forbidden, NotFound
+from exhibit.errors import Conflict, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Exhibition
 from exhibit.timeutil import utcnow
 
@@ -38,7 +38,7 @@ class DeletionResult:
 
 def _organiser(user: User | None) -> User:
     if user is None or not user.is_organiser:
-        raise Forbidden("Это могут только организаторы")
+        raise Forbidden(tr("Это могут только организаторы"))
     return user
 
 
@@ -48,7 +48,13 @@ def _locked_exhibitor(session: Session, exhibition: Exhibition, exhibitor_id: in
         select(Exhibitor).where(Exhibitor.id == exhibitor_id).with_for_update()
     )
     if exhibitor is None or exhibitor.exhibition_id != exhibition.id:
-        raise NotFound(f"Экспонент {exhibitor_id} не найден в выставке «{exhibition.title}»")
+        raise NotFound(
+            tr(
+                "Экспонент %(exhibitor_id)s не найден в выставке «%(title)s»",
+                exhibitor_id=exhibitor_id,
+                title=exhibition.title,
+            )
+        )
     return exhibitor
 
 
@@ -59,7 +65,7 @@ def delete_exhibitor(
     organiser = _organiser(user)
     exhibitor = _locked_exhibitor(session, exhibition, exhibitor_id)
     if exhibitor.is_deleted:
-        raise Conflict(f"Экспонент «{exhibitor.name}» уже удалён")
+        raise Conflict(tr("Экспонент «%(name)s» уже удалён", name=exhibitor.name))
     exhibitor.deleted_at = utcnow()
     session.flush()  # the search index drops its documents in this flush
     released = release_all_of(
@@ -82,7 +88,9 @@ def restore_exhibitor(
     organiser = _organiser(user)
     exhibitor = _locked_exhibitor(session, exhibition, exhibitor_id)
     if not exhibitor.is_deleted:
-        raise Conflict(f"Экспонент «{exhibitor.name}» не удалён: восстанавливать нечего")
+        raise Conflict(
+            tr("Экспонент «%(name)s» не удалён: восстанавливать нечего", name=exhibitor.name)
+        )
     released = last_released(session, exhibitor)
     before = {"deleted_at": exhibitor.deleted_at.isoformat() if exhibitor.deleted_at else None}
     exhibitor.deleted_at = None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from exhibit.errors import DomainError
+from exhibit.errors import DomainError, tr
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000
@@ -46,17 +46,20 @@ def process_logo(data: bytes) -> bytes:
     is RGB or RGBA, and is at most :data:`STORED_SIDE` pixels on its long side.
     """
     if not data:
-        raise LogoRejected("Файл пуст: выберите изображение PNG или JPEG.")
+        raise LogoRejected(tr("Файл пуст: выберите изображение PNG или JPEG."))
     if len(data) > MAX_BYTES:
         raise LogoRejected(
-            f"Файл больше {MAX_BYTES // (1024 * 1024)} МБ: уменьшите изображение и загрузите снова."
+            tr(
+                "Файл больше %(megabytes)s МБ: уменьшите изображение и загрузите снова.",
+                megabytes=MAX_BYTES // (1024 * 1024),
+            )
         )
     _check_header(data)
     # A JPEG ends with its EOI marker. Checked here rather than left to Pillow, because
     # another library in the process (WeasyPrint) tells Pillow to accept truncated images.
     if data[:3] == b"\xff\xd8\xff" and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
         raise LogoRejected(
-            "Изображение повреждено или обрезано: сохраните его заново и загрузите снова."
+            tr("Изображение повреждено или обрезано: сохраните его заново и загрузите снова.")
         )
     try:
         # verify() checks the structure (chunks, checksums) but leaves the image unusable,
@@ -75,7 +78,7 @@ def process_logo(data: bytes) -> bytes:
         # Pillow reports damaged data with many exception types (OSError, SyntaxError,
         # ValueError, struct.error, …): for an upload they all mean the same thing.
         raise LogoRejected(
-            "Изображение повреждено или обрезано: сохраните его заново и загрузите снова."
+            tr("Изображение повреждено или обрезано: сохраните его заново и загрузите снова.")
         ) from None
 
 
@@ -100,15 +103,21 @@ def _check_header(data: bytes) -> None:
 
 def _not_an_image() -> LogoRejected:
     return LogoRejected(
-        "Это не изображение PNG или JPEG. Логотип принимается только в этих форматах "
-        "(SVG, GIF, WebP и другие сохраните как PNG)."
+        tr(
+            "Это не изображение PNG или JPEG. Логотип принимается только в этих форматах "
+            "(SVG, GIF, WebP и другие сохраните как PNG)."
+        )
     )
 
 
 def _too_many_pixels() -> LogoRejected:
     return LogoRejected(
-        f"Изображение слишком большое: не больше {MAX_SIDE} × {MAX_SIDE} пикселей "
-        f"и не больше {MAX_PIXELS // 1_000_000} мегапикселей."
+        tr(
+            "Изображение слишком большое: не больше %(side)s × %(side)s пикселей "
+            "и не больше %(megapixels)s мегапикселей.",
+            side=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
+        )
     )
 
 

@@ -33,7 +33,7 @@ from exhibit.catalogue import logos, services
 from exhibit.catalogue.forms import LogoForm, ProfileForm, SolutionForm
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
-from exhibit.errors import DomainError, Forbidden
+from exhibit.errors import DomainError, Forbidden, tr
 from exhibit.floorplan.models import Exhibition
 from exhibit.floorplan.services import get_exhibition
 
@@ -54,8 +54,11 @@ def _own_exhibitor(slug: str) -> tuple[Exhibition, Exhibitor]:
         abort(404)
     if exhibitor.is_deleted:
         raise Forbidden(
-            f"Экспонент «{exhibitor.name}» удалён организаторами: профиль и решения можно "
-            "менять после восстановления"
+            tr(
+                "Экспонент «%(name)s» удалён организаторами: профиль и решения можно менять "
+                "после восстановления",
+                name=exhibitor.name,
+            )
         )
     return exhibition, exhibitor
 

@@ -22,7 +22,7 @@ from exhibit.catalogue import logos
 from exhibit.catalogue.models import Exhibitor, Region, Solution, Track
 from exhibit.catalogue.rules import EXHIBITOR_KINDS, SIZE_CLASSES, STAGES, russian_sort_key
 from exhibit.db import begin_write
-from exhibit.errors import Conflict, DomainError, NotFound
+from exhibit.errors import Conflict, DomainError, NotFound, tr
 from exhibit.floorplan.models import Booth
 
 
@@ -105,7 +105,7 @@ def get_solution(session: Session, solution_id: int, exhibition_id: int | None) 
         or exhibition_id not in (None, solution.exhibitor.exhibition_id)
         or not solution.exhibitor.is_public
     ):
-        raise NotFound(f"Решение {solution_id} не найдено")
+        raise NotFound(tr("Решение %(solution_id)s не найдено", solution_id=solution_id))
     return solution
 
 
@@ -118,7 +118,7 @@ def get_exhibitor(session: Session, exhibitor_id: int, exhibition_id: int | None
         or exhibition_id not in (None, exhibitor.exhibition_id)
         or not exhibitor.is_public
     ):
-        raise NotFound(f"Экспонент {exhibitor_id} не найден")
+        raise NotFound(tr("Экспонент %(exhibitor_id)s не найден", exhibitor_id=exhibitor_id))
     return exhibitor
 
 
@@ -237,7 +237,12 @@ def _blank_to_none(value: str | None) -> str | None:
 def _check_length(value: str | None, limit: int, field_name: str, label: str) -> None:
     if value is not None and len(value) > limit:
         raise DomainError(
-            f"{label}: не длиннее {limit} символов (сейчас {len(value)})",
+            tr(
+                "%(label)s: не длиннее %(limit)s символов (сейчас %(length)s)",
+                label=label,
+                limit=limit,
+                length=len(value),
+            ),
             details={"field": field_name},
         )
 
@@ -253,52 +258,56 @@ def normalise_website(value: str | None) -> str | None:
         return None
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise DomainError(
-            "В адресе сайта не должно быть пробелов и служебных символов",
+            tr("В адресе сайта не должно быть пробелов и служебных символов"),
             details={"field": "website"},
         )
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
     if "://" not in value and not _URL_SCHEME.match(value):
         raise DomainError(
-            "Укажите адрес сайта полностью, начиная с https:// (например, https://irbit.ru)",
+            tr("Укажите адрес сайта полностью, начиная с https:// (например, https://irbit.ru)"),
             details={"field": "website"},
         )
     if scheme not in ("http", "https"):
         raise DomainError(
-            "Адрес сайта должен начинаться с http:// или https://", details={"field": "website"}
+            tr("Адрес сайта должен начинаться с http:// или https://"), details={"field": "website"}
         )
     if not value[len(scheme) :].startswith("://") or not parts.hostname:
         raise DomainError(
-            "После https:// укажите адрес сайта, например https://irbit.ru",
+            tr("После https:// укажите адрес сайта, например https://irbit.ru"),
             details={"field": "website"},
         )
     if parts.username is not None or parts.password is not None:
         raise DomainError(
-            "Адрес сайта не должен содержать имя пользователя или пароль",
+            tr("Адрес сайта не должен содержать имя пользователя или пароль"),
             details={"field": "website"},
         )
     try:
         parts.port  # noqa: B018 (a malformed port raises here)
     except ValueError:
-        raise DomainError("В адресе сайта неверный порт", details={"field": "website"}) from None
+        raise DomainError(
+            tr("В адресе сайта неверный порт"), details={"field": "website"}
+        ) from None
     value = scheme + value[len(scheme) :]
-    _check_length(value, 300, "website", "Адрес сайта")
+    _check_length(value, 300, "website", tr("Адрес сайта"))
     return value
 
 
 def _normalise_contacts(contacts: dict[str, str | None]) -> dict[str, str]:
     unknown = set(contacts) - set(CONTACT_KEYS)
     if unknown:
-        raise DomainError(f"Неизвестные поля контактов: {', '.join(sorted(unknown))}")
+        raise DomainError(
+            tr("Неизвестные поля контактов: %(fields)s", fields=", ".join(sorted(unknown)))
+        )
     clean = {key: value.strip() for key, value in contacts.items() if value and value.strip()}
-    _check_length(clean.get("person"), 120, "contact_person", "Контактное лицо")
-    _check_length(clean.get("phone"), 40, "contact_phone", "Телефон")
+    _check_length(clean.get("person"), 120, "contact_person", tr("Контактное лицо"))
+    _check_length(clean.get("phone"), 40, "contact_phone", tr("Телефон"))
     if "email" in clean:
         try:
             clean["email"] = validate_email(clean["email"], check_deliverability=False).normalized
         except EmailNotValidError:
             raise DomainError(
-                "Неверный адрес электронной почты", details={"field": "contact_email"}
+                tr("Неверный адрес электронной почты"), details={"field": "contact_email"}
             ) from None
     return {key: clean[key] for key in CONTACT_KEYS if key in clean}
 
@@ -306,23 +315,27 @@ def _normalise_contacts(contacts: dict[str, str | None]) -> dict[str, str]:
 def _check_profile(session: Session, exhibitor: Exhibitor, data: ProfileData) -> ProfileData:
     name = (data.name or "").strip()
     if not name:
-        raise DomainError("Укажите название организации", details={"field": "name"})
-    _check_length(name, 200, "name", "Название")
+        raise DomainError(tr("Укажите название организации"), details={"field": "name"})
+    _check_length(name, 200, "name", tr("Название"))
     short_name = _blank_to_none(data.short_name)
-    _check_length(short_name, 40, "short_name", "Краткое название")
+    _check_length(short_name, 40, "short_name", tr("Краткое название"))
     if data.kind not in EXHIBITOR_KINDS:
-        raise DomainError(f"Неизвестный тип организации «{data.kind}»", details={"field": "kind"})
+        raise DomainError(
+            tr("Неизвестный тип организации «%(kind)s»", kind=data.kind), details={"field": "kind"}
+        )
     region_code = _blank_to_none(data.region_code)
     if region_code is not None and session.get(Region, region_code) is None:
-        raise DomainError("Выберите регион из списка", details={"field": "region_code"})
+        raise DomainError(tr("Выберите регион из списка"), details={"field": "region_code"})
     municipality = _blank_to_none(data.municipality)
-    _check_length(municipality, 120, "municipality", "Муниципалитет")
+    _check_length(municipality, 120, "municipality", tr("Муниципалитет"))
     if data.population is not None and (
         isinstance(data.population, bool)
         or not isinstance(data.population, int)
         or data.population < 0
     ):
-        raise DomainError("Население — целое число не меньше нуля", details={"field": "population"})
+        raise DomainError(
+            tr("Население — целое число не меньше нуля"), details={"field": "population"}
+        )
     # Names are compared ignoring case in Python: SQLite's lower() folds only ASCII.
     folded = name.casefold()
     clash = next(
@@ -339,7 +352,7 @@ def _check_profile(session: Session, exhibitor: Exhibitor, data: ProfileData) ->
     )
     if clash is not None:
         raise Conflict(
-            f"Экспонент «{clash}» уже есть на выставке: выберите другое название",
+            tr("Экспонент «%(name)s» уже есть на выставке: выберите другое название", name=clash),
             details={"field": "name"},
         )
     return ProfileData(
@@ -384,7 +397,10 @@ def update_profile(
             session.flush()
     except IntegrityError:
         raise Conflict(
-            f"Экспонент «{clean.name}» уже есть на выставке: выберите другое название",
+            tr(
+                "Экспонент «%(name)s» уже есть на выставке: выберите другое название",
+                name=clean.name,
+            ),
             details={"field": "name"},
         ) from None
     audit.record(
@@ -414,27 +430,28 @@ def normalise_tags(tags: list[str]) -> list[str]:
             clean.append(tag)
     if len(clean) > MAX_TAGS:
         raise DomainError(
-            f"Не больше {MAX_TAGS} тегов (сейчас {len(clean)})", details={"field": "tags"}
+            tr("Не больше %(limit)s тегов (сейчас %(count)s)", limit=MAX_TAGS, count=len(clean)),
+            details={"field": "tags"},
         )
     for tag in clean:
-        _check_length(tag, MAX_TAG_LENGTH, "tags", f"Тег «{tag[:20]}…»")
+        _check_length(tag, MAX_TAG_LENGTH, "tags", tr("Тег «%(tag)s…»", tag=tag[:20]))
     return clean
 
 
 def _check_solution(session: Session, data: SolutionData) -> SolutionData:
     title = (data.title or "").strip()
     if not title:
-        raise DomainError("Укажите название решения", details={"field": "title"})
-    _check_length(title, 250, "title", "Название")
+        raise DomainError(tr("Укажите название решения"), details={"field": "title"})
+    _check_length(title, 250, "title", tr("Название"))
     summary = (data.summary or "").strip()
-    _check_length(summary, 500, "summary", "Кратко")
+    _check_length(summary, 500, "summary", tr("Кратко"))
     if session.get(Track, data.track_code or "") is None:
-        raise DomainError("Выберите направление из списка", details={"field": "track_code"})
+        raise DomainError(tr("Выберите направление из списка"), details={"field": "track_code"})
     if data.stage not in STAGES:
-        raise DomainError("Выберите стадию из списка", details={"field": "stage"})
+        raise DomainError(tr("Выберите стадию из списка"), details={"field": "stage"})
     unknown = set(data.size_classes) - set(SIZE_CLASSES)
     if unknown:
-        raise DomainError("Неизвестный размер города", details={"field": "size_classes"})
+        raise DomainError(tr("Неизвестный размер города"), details={"field": "size_classes"})
     return SolutionData(
         title=title,
         track_code=data.track_code,
@@ -455,7 +472,7 @@ def get_own_solution(session: Session, exhibitor: Exhibitor, solution_id: int) -
     """One of the exhibitor's own solutions; anyone else's is «not found»."""
     solution = session.get(Solution, solution_id)
     if solution is None or solution.exhibitor_id != exhibitor.id:
-        raise NotFound(f"Решение {solution_id} не найдено")
+        raise NotFound(tr("Решение %(solution_id)s не найдено", solution_id=solution_id))
     return solution
 
 

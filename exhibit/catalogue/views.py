@@ -13,7 +13,7 @@ from exhibit.catalogue import services
 from exhibit.catalogue.models import Region, Solution, Track
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.errors import NotFound
+from exhibit.errors import NotFound, tr
 from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import get_exhibition, newest_exhibition
 from exhibit.maps.views import map_context
@@ -123,7 +123,7 @@ def track(slug: str, code: str) -> str:
     exhibition = get_exhibition(db.session, slug)
     item = db.session.get(Track, code)
     if item is None:
-        raise NotFound(f"Направления «{code}» нет")
+        raise NotFound(tr("Направления «%(code)s» нет", code=code))
     rows = services.list_exhibitors(db.session, exhibition.id)
     items = sorted(
         (s for e in rows for s in e.solutions if s.track_code == code),
@@ -147,7 +147,7 @@ def region(slug: str, code: str) -> str:
     exhibition = get_exhibition(db.session, slug)
     item = db.session.get(Region, code)
     if item is None:
-        raise NotFound(f"Региона с кодом «{code}» нет")
+        raise NotFound(tr("Региона с кодом «%(code)s» нет", code=code))
     rows = [e for e in services.list_exhibitors(db.session, exhibition.id) if e.region_code == code]
     booths = confirmed_booths(db.session, (e.id for e in rows))
     return render_template(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from exhibit.errors import NotFound
+from exhibit.errors import NotFound, tr
 from exhibit.floorplan.formats.geojson import from_geojson
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.plan import Plan
@@ -17,7 +17,7 @@ from exhibit.floorplan.validate import ValidationReport, validate_plan
 def get_exhibition(session: Session, slug: str) -> Exhibition:
     exhibition = session.scalar(select(Exhibition).where(Exhibition.slug == slug))
     if exhibition is None:
-        raise NotFound(f"Выставка «{slug}» не найдена")
+        raise NotFound(tr("Выставка «%(slug)s» не найдена", slug=slug))
     return exhibition
 
 
@@ -31,7 +31,9 @@ def get_hall(session: Session, exhibition: Exhibition, name: str) -> Hall:
         select(Hall).where(Hall.exhibition_id == exhibition.id, Hall.name == name)
     )
     if hall is None:
-        raise NotFound(f"Зал «{name}» не найден в выставке «{exhibition.slug}»")
+        raise NotFound(
+            tr("Зал «%(name)s» не найден в выставке «%(slug)s»", name=name, slug=exhibition.slug)
+        )
     return hall
 
 
@@ -44,7 +46,7 @@ def plan_document(hall: Hall) -> dict[str, Any]:
     """The GeoJSON document of the hall's current plan version."""
     current = hall.current_plan
     if current is None:
-        raise NotFound(f"У зала «{hall.name}» нет плана")
+        raise NotFound(tr("У зала «%(name)s» нет плана", name=hall.name))
     return current.document
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from exhibit.booking.services import booth_states, confirmed_booths
 from exhibit.catalogue.models import Exhibitor, Solution, Track
 from exhibit.db import db
-from exhibit.errors import InvalidParameter, NotFound
+from exhibit.errors import InvalidParameter, NotFound, tr
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import get_exhibition, hall_plan
 from exhibit.maps.route import MAX_STOPS, RouteError, WalkGraph, visit_route
@@ -98,7 +98,7 @@ def hall_map(slug: str) -> str:
 def _hall_map(slug: str) -> str:
     exhibition = get_exhibition(db.session, slug)
     if not exhibition.halls:
-        raise NotFound("В выставке ещё нет залов")
+        raise NotFound(tr("В выставке ещё нет залов"))
     name = request.args.get("hall")
     hall = next((h for h in exhibition.halls if h.name == name), exhibition.halls[0])
     context = map_context(hall, slug)
@@ -143,7 +143,8 @@ def _solution_ids(raw: str) -> list[int]:
             continue
         if not part.isdigit():
             raise InvalidParameter(
-                f"Номер решения «{part[:20]}» — не число", details={"field": "solutions"}
+                tr("Номер решения «%(number)s» — не число", number=part[:20]),
+                details={"field": "solutions"},
             )
         ids.append(int(part))
     return list(dict.fromkeys(ids))[: MAX_STOPS * 3]
@@ -154,7 +155,7 @@ def visit(slug: str) -> str:
     """A visit plan: the chosen solutions' booths and the shortest walk to them."""
     exhibition = get_exhibition(db.session, slug)
     if not exhibition.halls:
-        raise NotFound("В выставке ещё нет залов")
+        raise NotFound(tr("В выставке ещё нет залов"))
     hall = exhibition.halls[0]
     chosen = _solution_ids(request.args.get("solutions", ""))
     solutions = [

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from exhibit.booking.services import confirmed_booths
 from exhibit.catalogue.models import Exhibitor, Region, Track
 from exhibit.catalogue.rules import EXHIBITOR_KINDS, SIZE_CLASSES, STAGES, russian_sort_key
-from exhibit.errors import InvalidParameter
+from exhibit.errors import InvalidParameter, tr
 from exhibit.floorplan.models import Booth, Exhibition
 from exhibit.search import index
 from exhibit.search.models import SearchDocument
@@ -191,10 +191,17 @@ def _check_filters(catalogue: Catalogue, filters: dict[str, str]) -> dict[str, s
         if not value:
             continue
         if name not in FACETS:
-            raise InvalidParameter(f"Неизвестный фильтр «{name}»", details={"field": name})
+            raise InvalidParameter(
+                tr("Неизвестный фильтр «%(name)s»", name=name), details={"field": name}
+            )
         if name in known and value not in known[name]:
             raise InvalidParameter(
-                f"Неизвестное значение фильтра «{name}»: «{value[:50]}»", details={"field": name}
+                tr(
+                    "Неизвестное значение фильтра «%(name)s»: «%(value)s»",
+                    name=name,
+                    value=value[:50],
+                ),
+                details={"field": name},
             )
         clean[name] = value
     return clean

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from exhibit.catalogue.models import Region, Track
 from exhibit.db import db
-from exhibit.errors import InvalidParameter
+from exhibit.errors import InvalidParameter, tr
 from exhibit.extensions import limiter
 from exhibit.floorplan.services import get_exhibition
 from exhibit.pagecache import cached_page
@@ -25,7 +25,7 @@ def _int_arg(name: str, default: int) -> int:
         return default
     if not raw.isdigit():
         raise InvalidParameter(
-            f"Параметр «{name}» должен быть целым числом", details={"field": name}
+            tr("Параметр «%(name)s» должен быть целым числом", name=name), details={"field": name}
         )
     return int(raw)
 
@@ -36,7 +36,8 @@ def _run(slug: str, default_limit: int):
     unknown = set(request.args) - set(FACETS) - {"q", "limit", "offset", "page", "lang"}
     if unknown:
         raise InvalidParameter(
-            f"Неизвестный параметр «{sorted(unknown)[0]}»", details={"field": sorted(unknown)[0]}
+            tr("Неизвестный параметр «%(name)s»", name=sorted(unknown)[0]),
+            details={"field": sorted(unknown)[0]},
         )
     limit = _int_arg("limit", default_limit)
     offset = _int_arg("offset", (_int_arg("page", 1) - 1) * default_limit)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 from flask_babel import force_locale, ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from exhibit.booking.models import Reservation
 from exhibit.catalogue.models import Exhibitor, Solution
@@ -20,7 +20,7 @@ from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
 from exhibit.site import format_area, format_money
 from tests.factories import make_user
-from tests.web.test_accounts import login
+from tests.web.test_accounts import csrf_token, login
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 
@@ -236,3 +236,93 @@ def test_regions_page_lists_regions_in_russian_order(client):
     names = re.findall(r'<a href="/[^"]+/regions/[^"]+">([^<]+)</a>', html)
     assert len(names) > 10
     assert names == sorted(names, key=russian_sort_key)
+
+
+# The services' refusals (exhibit.errors.tr) come in the visitor's language.
+
+
+@pytest.fixture
+def taken_booth(app):
+    """Booth A1 is held for «Суздаль»; a@example.ru (of «Ирбит») will ask for it too."""
+    from exhibit.booking.services import request_booth
+    from tests.factories import make_exhibition, make_exhibitor
+
+    exhibition = make_exhibition()
+    make_user("a@example.ru", exhibitor=make_exhibitor(exhibition, "Ирбит"))
+    other = make_exhibitor(exhibition, "Суздаль")
+    request_booth(db.session, exhibition, "A1", other, make_user("b@example.ru", exhibitor=other))
+    db.session.commit()
+    return exhibition
+
+
+def _flashes(html: str) -> list[str]:
+    return re.findall(r'<p class="flash flash-error"([^>]*)>([^<]*)</p>', html)
+
+
+@pytest.mark.parametrize(
+    ("lang", "refusal"),
+    [
+        ("en", "Booth A1 is already taken or on hold"),
+        ("ru", "Стенд A1 уже занят или удерживается"),
+    ],
+)
+def test_a_refused_booking_is_explained_in_the_visitors_language(app, taken_booth, lang, refusal):
+    client = app.test_client()
+    login(client, "a@example.ru")
+    client.get(f"/lang/{lang}")  # after signing in: signing in starts a new session
+    url = f"/{taken_booth.slug}/booths/A1"
+    token = csrf_token(client, url)
+    page = client.post(f"{url}/request", data={"csrf_token": token}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    # The flash, not marked as another language than the page's.
+    assert _flashes(html) == [("", refusal)]
+    # Nothing was booked for «Ирбит».
+    assert db.session.scalar(select(func.count()).select_from(Reservation)) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "refusal"),
+    [
+        ("en", "There is no booth Z9 on the exhibition plan"),
+        ("ru", "Стенда Z9 нет на плане выставки"),
+    ],
+)
+def test_the_error_page_of_a_refusal_is_in_the_visitors_language(app, lang, refusal):
+    from tests.factories import make_exhibition
+
+    make_exhibition()
+    client = app.test_client()
+    page = client.get(f"/test/booths/Z9?lang={lang}")
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    assert f"<p>{refusal}</p>" in html  # no lang="ru" on it
+    # The API says the same, in the same shape.
+    api = client.get(f"/api/v1/exhibitions/test/booths/Z9?lang={lang}")
+    assert api.status_code == 404
+    assert api.get_json()["error"] == {"code": "not_found", "message": refusal, "details": None}
+
+
+def test_a_refusal_without_a_translation_stays_russian_and_says_so(app):
+    from exhibit.errors import NotFound, tr
+    from exhibit.site import _domain_error
+
+    # Each in its own app context: Flask-Babel keeps the locale in ``g``.
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        translated = tr("Стенд %(number)s не свободен", number="A1")
+        assert (translated, translated.lang) == ("Booth A1 is not free", "en")
+        untranslated = tr("Такой фразы нет в каталоге: %(number)s", number="A1")
+        assert (untranslated, untranslated.lang) == ("Такой фразы нет в каталоге: A1", "ru")
+        error = NotFound(untranslated)
+        assert error.lang == "ru"
+        html, status = _domain_error(error)
+        assert status == 404
+        assert '<p lang="ru">Такой фразы нет в каталоге: A1</p>' in html
+        html, _ = _domain_error(NotFound(translated))
+        assert "<p>Booth A1 is not free</p>" in html
+    with app.app_context(), app.test_request_context("/?lang=ru"):
+        russian = tr("Стенд %(number)s не свободен", number="A1")
+        assert (russian, russian.lang) == ("Стенд A1 не свободен", "ru")
+        html, _ = _domain_error(NotFound(russian))
+        assert "<p>Стенд A1 не свободен</p>" in html
