@@ -33,6 +33,15 @@ def _field_error(form, error: DomainError) -> None:
         flash(error.message, "error")
 
 
+def _fresh_session() -> None:
+    """A new session at sign-in, sign-up and sign-out (nothing carried over from before,
+    against session fixation) — but the language the visitor chose stays."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def login() -> Response | str:
@@ -44,7 +53,7 @@ def login() -> Response | str:
         if user is None:
             form.password.errors = [_("Неверная почта или пароль")]
         else:
-            session.clear()
+            _fresh_session()
             login_user(user)
             return redirect(_safe_next(url_for("booking.dashboard")))
     return render_template("accounts/login.html", form=form)
@@ -59,7 +68,7 @@ def logout() -> Response:
         services.end_sessions(db.session, current_user)
         db.session.commit()
         logout_user()
-        session.clear()
+        _fresh_session()
     return redirect(url_for("catalogue.index"))
 
 
@@ -84,7 +93,7 @@ def register(slug: str) -> Response | str:
             db.session.rollback()
             _field_error(form, error)
         else:
-            session.clear()
+            _fresh_session()
             login_user(user)
             flash(_("Заявка принята: после одобрения организаторами можно бронировать."), "success")
             return redirect(url_for("booking.dashboard"))

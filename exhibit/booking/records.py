@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,11 +12,11 @@ from exhibit import audit
 from exhibit.accounts.decorators import organiser_required
 from exhibit.accounts.forms import ConfirmForm
 from exhibit.accounts.models import User
+from exhibit.booking.views import run_change
 from exhibit.catalogue import deletion
 from exhibit.catalogue.models import Exhibitor
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.errors import DomainError
 from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import get_exhibition
 
@@ -39,21 +39,6 @@ def exhibitors(slug: str) -> str:
     )
 
 
-def _change(action, back: str) -> Response:
-    if not ConfirmForm().validate_on_submit():
-        flash(_("Форма устарела или пришла без защитного токена; попробуйте ещё раз."), "error")
-        return redirect(back)
-    try:
-        message = action()
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(message, "success")
-    return redirect(back)
-
-
 @bp.post("/<slug>/exhibitors/<int:exhibitor_id>/delete")
 @organiser_required
 def delete_exhibitor(slug: str, exhibitor_id: int) -> Response:
@@ -70,7 +55,7 @@ def delete_exhibitor(slug: str, exhibitor_id: int) -> Response:
             )
         return _("Экспонент «%(name)s» удалён.", name=name)
 
-    return _change(act, url_for("records.exhibitors", slug=slug))
+    return run_change(act, None, url_for("records.exhibitors", slug=slug))
 
 
 @bp.post("/<slug>/exhibitors/<int:exhibitor_id>/restore")
@@ -90,7 +75,7 @@ def restore_exhibitor(slug: str, exhibitor_id: int) -> Response:
             )
         return _("Экспонент «%(name)s» восстановлен.", name=name)
 
-    return _change(act, url_for("records.exhibitors", slug=slug))
+    return run_change(act, None, url_for("records.exhibitors", slug=slug))
 
 
 def _int_arg(name: str) -> int | None:

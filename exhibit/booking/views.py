@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -34,19 +35,21 @@ def _current_exhibition() -> Exhibition | None:
     return newest_exhibition(db.session)
 
 
-def _act(action, success: str, back: str) -> Response:
-    """Run a state change; a refused one becomes a message, never a 500."""
+def run_change(action: Callable[[], object], success: str | None, back: str) -> Response:
+    """Run a state change from a confirm form and go ``back``; a refused one becomes a
+    message, never a 500. The message on success is ``success``, or (``None``) what
+    ``action`` returns."""
     if not ConfirmForm().validate_on_submit():
         flash(_("Форма устарела или пришла без защитного токена; попробуйте ещё раз."), "error")
         return redirect(back)
     try:
-        action()  # the service takes the write lock it needs
+        result = action()  # the service takes the write lock it needs
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(success, "success")
+        flash(success if success is not None else str(result), "success")
     return redirect(back)
 
 
@@ -146,7 +149,7 @@ def guard_options() -> dict[str, Any]:
 @exhibitor_required
 def request_booth(slug: str, number: str) -> Response:
     exhibition = get_exhibition(db.session, slug)
-    return _act(
+    return run_change(
         lambda: services.request_booth(
             db.session, exhibition, number, current_user.exhibitor, current_user, **guard_options()
         ),
@@ -159,7 +162,7 @@ def request_booth(slug: str, number: str) -> Response:
 @exhibitor_required
 def join_waitlist(slug: str, number: str) -> Response:
     exhibition = get_exhibition(db.session, slug)
-    return _act(
+    return run_change(
         lambda: services.join_waitlist(
             db.session, exhibition, number, current_user.exhibitor, current_user
         ),
@@ -171,7 +174,7 @@ def join_waitlist(slug: str, number: str) -> Response:
 @bp.post("/waitlist/<int:entry_id>/leave")
 @exhibitor_required
 def leave_waitlist(entry_id: int) -> Response:
-    return _act(
+    return run_change(
         lambda: services.leave_waitlist(db.session, entry_id, current_user.exhibitor, current_user),
         _("Вы вышли из листа ожидания."),
         url_for("booking.dashboard"),
@@ -183,7 +186,7 @@ def leave_waitlist(entry_id: int) -> Response:
 def block(slug: str, number: str) -> Response:
     exhibition = get_exhibition(db.session, slug)
     reason = request.form.get("reason", "")
-    return _act(
+    return run_change(
         lambda: services.block_booth(db.session, exhibition, number, current_user, reason),
         _("Стенд %(number)s снят с продажи.", number=number),
         url_for("booking.booth", slug=slug, number=number),
@@ -194,7 +197,7 @@ def block(slug: str, number: str) -> Response:
 @organiser_required
 def unblock(slug: str, number: str) -> Response:
     exhibition = get_exhibition(db.session, slug)
-    return _act(
+    return run_change(
         lambda: services.unblock_booth(db.session, exhibition, number, current_user),
         _("Стенд %(number)s снова в продаже.", number=number),
         url_for("booking.booth", slug=slug, number=number),
@@ -211,7 +214,7 @@ def hold(slug: str, number: str) -> Response:
         flash(_("Выберите экспонента."), "error")
         return redirect(back)
     hours = request.form.get("hours", type=int)
-    return _act(
+    return run_change(
         lambda: services.hold_booth(
             db.session, exhibition, number, exhibitor, current_user, hours=hours
         ),
@@ -230,7 +233,7 @@ def _reservation_back() -> str:
 @bp.post("/reservations/<int:reservation_id>/confirm")
 @organiser_required
 def confirm(reservation_id: int) -> Response:
-    return _act(
+    return run_change(
         lambda: services.confirm_reservation(db.session, reservation_id, current_user),
         _("Бронирование подтверждено."),
         _reservation_back(),
@@ -240,7 +243,7 @@ def confirm(reservation_id: int) -> Response:
 @bp.post("/reservations/<int:reservation_id>/decline")
 @organiser_required
 def decline(reservation_id: int) -> Response:
-    return _act(
+    return run_change(
         lambda: services.decline_reservation(db.session, reservation_id, current_user),
         _("Заявка отклонена."),
         _reservation_back(),
@@ -250,7 +253,7 @@ def decline(reservation_id: int) -> Response:
 @bp.post("/reservations/<int:reservation_id>/cancel")
 @login_required
 def cancel(reservation_id: int) -> Response:
-    return _act(
+    return run_change(
         lambda: services.cancel_reservation(db.session, reservation_id, current_user),
         _("Бронирование отменено."),
         _reservation_back(),
@@ -261,7 +264,7 @@ def cancel(reservation_id: int) -> Response:
 @organiser_required
 def move(reservation_id: int) -> Response:
     target = request.form.get("target", "").strip()
-    return _act(
+    return run_change(
         lambda: services.move_reservation(db.session, reservation_id, target, current_user),
         _("Бронирование перенесено на стенд %(number)s.", number=target),
         _reservation_back(),
@@ -369,7 +372,7 @@ def approve(slug: str, exhibitor_id: int) -> Response:
     exhibitor = db.session.get(Exhibitor, exhibitor_id)
     if exhibitor is None or exhibitor.exhibition_id != exhibition.id:
         abort(404)
-    return _act(
+    return run_change(
         lambda: approve_exhibitor(db.session, exhibitor, current_user),
         _("Экспонент «%(name)s» одобрен.", name=exhibitor.name),
         url_for("booking.organiser", slug=slug),

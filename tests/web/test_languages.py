@@ -326,3 +326,15 @@ def test_a_refusal_without_a_translation_stays_russian_and_says_so(app):
         assert (russian, russian.lang) == ("Стенд A1 не свободен", "ru")
         html, _ = _domain_error(NotFound(russian))
         assert "<p>Стенд A1 не свободен</p>" in html
+
+
+def test_signing_in_and_out_keeps_the_chosen_language(client):
+    make_user("keeps-english@example.ru", role="organiser")
+    client.get("/lang/en")
+    login(client, "keeps-english@example.ru")
+    assert '<html lang="en">' in client.get(f"/{DEMO_SLUG}/organiser").get_data(as_text=True)
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/account").get_data(as_text=True)
+    ).group(1)
+    client.post("/logout", data={"csrf_token": token})
+    assert '<html lang="en">' in client.get(f"/{DEMO_SLUG}/").get_data(as_text=True)
