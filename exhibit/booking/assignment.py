@@ -292,10 +292,13 @@ def exhibitor_colour(index: int) -> str:
 
 
 def plan_preview(
-    session: Session, exhibition: Exhibition, result: AssignmentResult
+    session: Session, exhibition: Exhibition, result: AssignmentResult | None
 ) -> list[HallPreview]:
     """Each hall before (booths by status) and after the run (booths by proposed exhibitor,
-    merged groups drawn as the one booth they will become)."""
+    merged groups drawn as the one booth they will become); without a run (it was refused),
+    the halls as they are."""
+    if result is None:
+        return [HallPreview(hall, booth_states(session, hall), []) for hall in exhibition.halls]
     owner = {n: (a.exhibitor, k) for k, a in enumerate(result.assignments) for n in a.booths}
     groups = {a.booths[0]: a for a in result.assignments if len(a.booths) > 1}
     tails = {n for a in groups.values() for n in a.booths[1:]}  # drawn with their group

@@ -1,4 +1,4 @@
-"""The organisers' dashboard: occupancy, revenue, what needs a decision."""
+"""The organisers' dashboard: occupancy, revenue, what needs a decision; the audit log."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exhibit import audit
+from exhibit.accounts.models import User
 from exhibit.booking.models import Reservation
 from exhibit.booking.services import BoothState, booth_states
+from exhibit.catalogue.deletion import exhibitors_on_record
 from exhibit.catalogue.models import Exhibitor, Track
-from exhibit.floorplan.models import Exhibition
+from exhibit.errors import tr
+from exhibit.floorplan.models import Booth, Exhibition
 from exhibit.timeutil import utcnow
 
 #: Holds that lapse within this time are listed as "expiring".
@@ -99,3 +103,60 @@ def summary(session: Session, exhibition: Exhibition) -> Summary:
     )
     result.open_applications = len(set(applicants) - holders)
     return result
+
+
+@dataclass
+class AuditLog:
+    """One page of the audit log, with what the organisers' page needs to show it."""
+
+    page: audit.EventPage
+    #: Filters that name nothing in this exhibition: the page shows them, and no events.
+    problems: list[str]
+    exhibitors: list[Exhibitor]  # deleted ones too: their history stays readable
+    users: list[User]
+    booth_numbers: dict[int, str]  # of the booths the page's events concern
+
+
+def audit_log(
+    session: Session,
+    exhibition: Exhibition,
+    *,
+    booth_number: str = "",
+    exhibitor_id: int | None = None,
+    user_id: int | None = None,
+    page: int = 1,
+    per_page: int = audit.PAGE_SIZE,
+) -> AuditLog:
+    """The audit log filtered by booth number, exhibitor and user, newest first."""
+    exhibitors = exhibitors_on_record(session, exhibition)
+    users = list(session.scalars(select(User).order_by(User.email)))
+    problems = []
+    booth_ids = None
+    if booth_number:
+        booth_ids = list(
+            session.scalars(
+                select(Booth.id).where(
+                    Booth.exhibition_id == exhibition.id, Booth.number == booth_number
+                )
+            )
+        )
+        if not booth_ids:
+            problems.append(tr("Стенда %(number)s нет в этой выставке.", number=booth_number))
+    if exhibitor_id is not None and exhibitor_id not in {e.id for e in exhibitors}:
+        problems.append(tr("Такого экспонента нет в этой выставке."))
+    if user_id is not None and user_id not in {u.id for u in users}:
+        problems.append(tr("Такого пользователя нет."))
+    if problems:
+        events = audit.EventPage([], 0, 1, per_page)
+    else:
+        events = audit.events(
+            session,
+            booth_ids=booth_ids,
+            exhibitor_id=exhibitor_id,
+            user_id=user_id,
+            page=page,
+            per_page=per_page,
+        )
+    concerned = {e.booth_id for e in events.events if e.booth_id}
+    numbers = session.execute(select(Booth.id, Booth.number).where(Booth.id.in_(concerned)))
+    return AuditLog(events, problems, exhibitors, users, dict(numbers.all()))

@@ -307,16 +307,11 @@ def assignment_page(slug: str) -> str:
     reasons and costs, the quality figures, who is left out; and the button to apply it."""
     exhibition = get_exhibition(db.session, slug)
     result = refusal = None
-    halls = []
     try:
         result = assignment_service.preview(db.session, exhibition)
-        halls = assignment_service.plan_preview(db.session, exhibition, result)
     except DomainError as error:
         refusal = error
-        halls = [
-            assignment_service.HallPreview(h, services.booth_states(db.session, h), [])
-            for h in exhibition.halls
-        ]
+    halls = assignment_service.plan_preview(db.session, exhibition, result)
     db.session.rollback()  # a preview stores nothing
     return render_template(
         "booking/assignment.html",

@@ -19,6 +19,7 @@ from exhibit.accounts.models import User
 from exhibit.audit import AuditEvent
 from exhibit.booking.services import release_all_of
 from exhibit.catalogue.models import Exhibitor
+from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import begin_write
 from exhibit.errors import Conflict, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Exhibition
@@ -121,11 +122,7 @@ def last_released(session: Session, exhibitor: Exhibitor) -> list[dict[str, Any]
     return list(event.after.get("released") or [])
 
 
-def deleted_exhibitors(session: Session, exhibition: Exhibition) -> list[Exhibitor]:
-    return list(
-        session.scalars(
-            select(Exhibitor)
-            .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.deleted_at.is_not(None))
-            .order_by(Exhibitor.deleted_at.desc())
-        )
-    )
+def exhibitors_on_record(session: Session, exhibition: Exhibition) -> list[Exhibitor]:
+    """Every exhibitor of the exhibition, deleted ones too, in Russian alphabetical order."""
+    rows = session.scalars(select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id))
+    return sorted(rows, key=lambda e: russian_sort_key(e.name))
