@@ -440,15 +440,9 @@ def exhibitors_delete_command(name: str, slug: str, email: str) -> None:
     """Soft-delete an exhibitor: its reservations are released (audited); undo: restore."""
     from exhibit.catalogue.deletion import delete_exhibitor
 
-    try:
-        user, exhibition, exhibitor = _organiser_and_exhibitor(email, slug, name)
-        result = delete_exhibitor(db.session, exhibition, exhibitor.id, user)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise refusal(error) from None
+    result = _exhibitor_change(delete_exhibitor, email, slug, name)
     released = ", ".join(result.booths) or "нет"
-    click.echo(f"Экспонент «{exhibitor.name}» удалён; освобождены стенды: {released}.")
+    click.echo(f"Экспонент «{result.exhibitor.name}» удалён; освобождены стенды: {released}.")
 
 
 @exhibitors_cli.command("restore")
@@ -460,19 +454,26 @@ def exhibitors_restore_command(name: str, slug: str, email: str) -> None:
     """Undo an exhibitor's deletion (its released booths are not re-reserved)."""
     from exhibit.catalogue.deletion import restore_exhibitor
 
-    try:
-        user, exhibition, exhibitor = _organiser_and_exhibitor(email, slug, name)
-        result = restore_exhibitor(db.session, exhibition, exhibitor.id, user)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise refusal(error) from None
-    click.echo(f"Экспонент «{exhibitor.name}» восстановлен.")
+    result = _exhibitor_change(restore_exhibitor, email, slug, name)
+    click.echo(f"Экспонент «{result.exhibitor.name}» восстановлен.")
     if result.booths:
         click.echo(
             f"Стенды, освобождённые при удалении, не забронированы заново: "
             f"{', '.join(result.booths)}."
         )
+
+
+def _exhibitor_change(change: Callable[..., Any], email: str, slug: str, name: str) -> Any:
+    """Delete or restore (``change``) an exhibitor for an organiser, committed; a refusal is
+    the command's error."""
+    try:
+        user, exhibition, exhibitor = _organiser_and_exhibitor(email, slug, name)
+        result = change(db.session, exhibition, exhibitor.id, user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise refusal(error) from None
+    return result
 
 
 def _organiser_and_exhibitor(email: str, slug: str, name: str) -> tuple[Any, Exhibition, Exhibitor]:

@@ -272,3 +272,26 @@ def test_a_request_racing_the_deletion_waits_for_it_and_is_refused(app, world):
     thread.join(20)
     assert outcome == ["Экспонент «Ирбит» удалён организаторами"]  # … and is refused
     assert active_booths(exhibitor_id) == []
+
+
+def test_the_commands_delete_and_restore_for_an_organiser_only(app, world):
+    exhibition, a, _b, organiser, user_a = world
+    runner = app.test_cli_runner()
+    args = [a.name, "--exhibition", exhibition.slug]
+
+    refused = runner.invoke(args=["exhibitors", "delete", *args, "--by", user_a.email])
+    assert refused.exit_code == 1 and "не учётная запись организатора" in refused.output
+    assert active_booths(a.id) == ["A1", "A2"]
+
+    deleted = runner.invoke(args=["exhibitors", "delete", *args, "--by", organiser.email])
+    assert deleted.exit_code == 0, deleted.output
+    assert "Экспонент «Ирбит» удалён; освобождены стенды: A1, A2." in deleted.output
+    db.session.rollback()
+    assert active_booths(a.id) == [] and db.session.get(Exhibitor, a.id).is_deleted
+
+    restored = runner.invoke(args=["exhibitors", "restore", *args, "--by", organiser.email])
+    assert restored.exit_code == 0, restored.output
+    assert "Экспонент «Ирбит» восстановлен." in restored.output
+    assert "не забронированы заново: A1, A2." in restored.output
+    db.session.rollback()
+    assert not db.session.get(Exhibitor, a.id).is_deleted
