@@ -37,7 +37,6 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     _init_extensions(app)
     _register_blueprints(app)
-    security.limit_the_api(app)
     _register_cli(app)
     return app
 
@@ -134,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.search.views import bp as search_bp
 
     csrf.exempt(api_bp)  # bearer tokens only, never cookies: see exhibit/api/views.py
+    security.limit_the_api(api_bp)
     init_api(app, [api_bp])
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)

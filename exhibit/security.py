@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, abort, current_app, flash, request, session
+from flask import Blueprint, Flask, abort, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in
@@ -63,22 +63,12 @@ def init_app(app: Flask) -> None:
     user_logged_in.connect(_stamp_sign_in, app)
 
 
-def limit_the_api(app: Flask) -> None:
-    """One shared limit on every view under ``/api/`` (after the blueprints are registered).
-
-    Done here, on the views the app ends up with, so that a new API route is covered without
-    its module knowing about rate limits; a view marked ``@limiter.exempt`` stays exempt.
-    """
+def limit_the_api(blueprint: Blueprint) -> None:
+    """One shared limit on every route of the API's blueprint (a route marked
+    ``@limiter.exempt`` stays exempt)."""
     from exhibit.extensions import limiter
 
-    decorate = limiter.shared_limit(api_rate_limit, scope="api", key_func=api_client)
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/"):
-            view = app.view_functions[rule.endpoint]
-            if not getattr(view, "_exhibit_api_limited", False):
-                limited = decorate(view)
-                limited._exhibit_api_limited = True  # type: ignore[attr-defined]
-                app.view_functions[rule.endpoint] = limited
+    limiter.shared_limit(api_rate_limit, scope="api", key_func=api_client)(blueprint)
 
 
 def api_rate_limit() -> str:
