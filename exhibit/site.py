@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_decimal=format_decimal,
         format_percent=format_percent,
+        format_share=format_share,
         current_locale=current_locale,
         door_label_anchor=door_label_anchor,
         inward_point=inward_point,
@@ -86,6 +87,16 @@ def is_web_address(value: Any) -> bool:
     """Whether ``value`` may be a link: http(s) only (the forms and the import allow no other,
     and a ``javascript:`` address that got into the database some other way stays text)."""
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def format_share(value: float, digits: int = 1) -> str:
+    """A share as a percentage with up to ``digits`` decimals, written as the visitor's
+    language writes it: «9,5 %», «0,8 %»; «9.5%»."""
+    from babel.numbers import format_percent as babel_percent
+
+    return babel_percent(
+        round(value, digits + 2), locale=current_locale(), decimal_quantization=False
+    )
 
 
 def format_money(value: Any, currency: str = "RUB") -> str:

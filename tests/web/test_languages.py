@@ -18,7 +18,7 @@ from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
-from exhibit.site import format_area, format_money
+from exhibit.site import format_area, format_money, format_share
 from tests.factories import make_user
 from tests.web.test_accounts import csrf_token, login
 
@@ -216,11 +216,13 @@ def test_areas_money_and_dates_in_both_languages(demo_app):
             assert format_area(21.5) == "21,5 м²"
             assert format_area(1234.5) == "1\xa0234,5 м²"
             assert format_money(118800) == "118\xa0800 ₽"
+            assert format_share(0.0999) == "10\xa0%" and format_share(0.0077) == "0,8\xa0%"
             assert format_date(date(2025, 11, 27), "d MMMM y") == "27 ноября 2025"
         with force_locale("en"):
             assert format_area(1) == "1 m²"
             assert format_area(21.5) == "21.5 m²"
             assert format_money(118800) == "118,800 ₽"
+            assert format_share(0.095) == "9.5%"
             assert format_date(date(2025, 11, 27), "d MMMM y") == "27 November 2025"
 
 
