@@ -7,7 +7,9 @@ writing transactions start with ``BEGIN IMMEDIATE`` (see :func:`begin_write`): S
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import shapely
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +30,11 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 #: Execution option that marks a connection's transaction as writing.
 WRITE_OPTION = "exhibit_write"
+#: Session flag: a unit of work is open and owns the transaction.
+UNIT_OF_WORK = "exhibit_unit_of_work"
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Base(DeclarativeBase):
@@ -103,3 +110,35 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
 def _forget_write_flag(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(WRITE_OPTION, None)
+
+
+def unit_of_work(
+    func: Callable[Concatenate[Any, P], R],
+) -> Callable[Concatenate[Any, P], R]:
+    """Make a service that changes data the one owner of its transaction.
+
+    The decorated function takes the session first. It runs in a writing transaction
+    (:func:`begin_write`) that is committed when it returns and rolled back when it raises,
+    so a refused change (a ``DomainError``) leaves nothing behind. Called from inside another
+    unit of work it joins that one: the outermost service commits. Views, API handlers and
+    commands call services and never commit or roll back themselves (docs/architecture.md).
+    """
+
+    @functools.wraps(func)
+    def run(session: Any, *args: P.args, **kwargs: P.kwargs) -> R:
+        own = session() if isinstance(session, scoped_session) else session
+        if own.info.get(UNIT_OF_WORK):
+            return func(session, *args, **kwargs)
+        begin_write(own)
+        own.info[UNIT_OF_WORK] = True
+        try:
+            result = func(session, *args, **kwargs)
+            own.commit()
+        except BaseException:
+            own.rollback()
+            raise
+        finally:
+            own.info.pop(UNIT_OF_WORK, None)
+        return result
+
+    return run

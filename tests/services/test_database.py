@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from exhibit.booking.models import Reservation
 from exhibit.catalogue.models import Exhibitor, Region, Track
-from exhibit.db import Base, begin_write, db
+from exhibit.db import Base, begin_write, db, unit_of_work
+from exhibit.errors import DomainError
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 
 
@@ -191,3 +192,43 @@ def test_writers_queue_on_the_lock_instead_of_failing(app):
     db.session.rollback()  # end this session's read snapshot
     assert db.session.get(Booth, booth_id).blocked_reason == "second"
     assert exhibitor_id
+
+
+@unit_of_work
+def _add_exhibitor(session, exhibition_id: int, name: str, refuse: bool = False) -> Exhibitor:
+    exhibitor = make_exhibitor(exhibition_id, name)
+    if refuse:
+        raise DomainError(f"{name}: refused")
+    return exhibitor
+
+
+@unit_of_work
+def _add_two(session, exhibition_id: int, second_refused: bool) -> None:
+    _add_exhibitor(session, exhibition_id, "Первый")
+    _add_exhibitor(session, exhibition_id, "Второй", refuse=second_refused)
+
+
+def _names(exhibition_id: int) -> list[str]:
+    db.session.rollback()  # read what is committed, not what the session holds
+    query = select(Exhibitor.name).where(Exhibitor.exhibition_id == exhibition_id)
+    return sorted(db.session.scalars(query))
+
+
+def test_a_unit_of_work_commits_what_it_did_and_rolls_back_a_refusal(app):
+    exhibition_id = make_booth().exhibition_id
+    db.session.commit()
+    _add_exhibitor(db.session, exhibition_id, "Сохранён")
+    assert not db.session().in_transaction()
+    with pytest.raises(DomainError):
+        _add_exhibitor(db.session, exhibition_id, "Отказ", refuse=True)
+    assert _names(exhibition_id) == ["Сохранён"]
+
+
+def test_a_unit_of_work_inside_another_joins_it(app):
+    exhibition_id = make_booth().exhibition_id
+    db.session.commit()
+    with pytest.raises(DomainError):
+        _add_two(db.session, exhibition_id, second_refused=True)
+    assert _names(exhibition_id) == []  # the first was not committed on its own
+    _add_two(db.session, exhibition_id, second_refused=False)
+    assert _names(exhibition_id) == ["Второй", "Первый"]
