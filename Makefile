@@ -6,14 +6,15 @@ FLASK := $(BIN)/flask --app exhibit
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench translations messages install install-test clean
+.PHONY: run test lint format bench translations messages install install-test clean syscheck
 
-run: install translations
+run: syscheck install translations
 	$(FLASK) init-db
 	$(FLASK) demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test translations
+test: SYSCHECK_ARGS = --test
+test: syscheck install-test translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -29,8 +30,13 @@ format: install-test
 bench: install-test
 	$(BIN)/python bench/plan_check.py
 
-$(BIN)/python:
-	@$(PYTHON) exhibit/syscheck.py
+# The Debian packages the app needs (stdlib only, before the virtualenv): what is missing and
+# the apt-get line; it stops only when something required is missing (`make test` also names
+# what the tests that would skip need).
+syscheck:
+	@$(PYTHON) exhibit/syscheck.py $(SYSCHECK_ARGS)
+
+$(BIN)/python: | syscheck
 	$(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install python3-venv)"; \
 	  exit 1; }

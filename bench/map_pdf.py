@@ -54,7 +54,8 @@ def measure(n: int) -> dict[str, float]:
 
     from exhibit.db import db
     from exhibit.floorplan.models import Hall
-    from exhibit.maps.pdf import _drawing_pdf, hall_map_document, hall_map_pdf, html_to_pdf
+    from exhibit.html_pdf import html_to_pdf
+    from exhibit.maps.pdf import _drawing_pdf, hall_map_document, hall_map_pdf
 
     workdir = Path(tempfile.mkdtemp(prefix="exhibit-pdf-"))
     os.environ["EXHIBIT_INSTANCE_PATH"] = str(workdir)

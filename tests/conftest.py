@@ -18,6 +18,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.hidden_libraries import hide_harfbuzz_subset, hiding_asked
+
+if hiding_asked():  # before anything imports WeasyPrint
+    hide_harfbuzz_subset()
+
 from exhibit import create_app
 from exhibit.config import TestConfig
 from tests.pgcluster import PostgresCluster, PostgresUnavailable, find_pg_bin
@@ -39,6 +44,17 @@ def _cheap_password_hashing() -> Iterator[None]:
 
 
 _counter = itertools.count()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which font subsetter WeasyPrint used, once it has been imported by a test."""
+    import sys
+
+    if "weasyprint" in sys.modules:
+        from exhibit.html_pdf import has_harfbuzz_subset
+
+        used = "HarfBuzz" if has_harfbuzz_subset() else "fontTools (no libharfbuzz-subset0)"
+        terminalreporter.write_line(f"WeasyPrint font subsetter: {used}")
 
 
 def _strict(name: str) -> bool:

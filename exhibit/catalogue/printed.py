@@ -19,7 +19,7 @@ from exhibit.booking.rules import booth_number_key
 from exhibit.booking.services import confirmed_booths
 from exhibit.catalogue.services import exhibitors_by_region, list_exhibitors, list_tracks
 from exhibit.floorplan.models import Exhibition
-from exhibit.maps.pdf import html_to_pdf
+from exhibit.html_pdf import html_to_pdf
 
 PAPERS = ("A4", "A5")
 

@@ -25,6 +25,7 @@ from exhibit.catalogue.rules import russian_sort_key
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.plan import EQUIPMENT_TYPES
 from exhibit.floorplan.services import hall_plan
+from exhibit.html_pdf import html_to_pdf
 from exhibit.maps.printing import (
     EDITIONS,
     FOOTER,
@@ -52,21 +53,6 @@ STATUS_LEGEND = {
 EXIT_CLEARANCE_M = 2.0
 #: Size (mm) of a booth's track mark, the track's number in its top left corner.
 MARK_MM = 1.6
-
-
-def fetch_only_memory(resources: dict[str, bytes]) -> Any:
-    """A WeasyPrint URL fetcher that serves ``resources`` and refuses everything else."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class MemoryFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if url not in resources:
-                raise ValueError(f"the map renderer fetches nothing from outside: {url[:80]}")
-            return URLFetcherResponse(
-                url, body=resources[url], headers={"Content-Type": "image/svg+xml"}
-            )
-
-    return MemoryFetcher(allowed_protocols=("memory",))
 
 
 def _money(value: Decimal) -> str:
@@ -100,14 +86,6 @@ def hall_map_pdf(
         parts.append(html_to_pdf(index_html))
     begin(joining)
     return _concatenate(parts)
-
-
-def html_to_pdf(html: str, resources: dict[str, bytes] | None = None) -> bytes:
-    """A page of HTML as PDF (WeasyPrint); it may fetch only ``resources``, from memory."""
-    from weasyprint import HTML  # slow to import: keep it off the app's start-up path
-
-    fetcher = fetch_only_memory(resources or {})
-    return HTML(string=html, base_url="memory:", url_fetcher=fetcher).write_pdf()
 
 
 def _booth_item(

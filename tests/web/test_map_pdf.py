@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import threading
@@ -18,17 +17,15 @@ from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import hall_plan
 from exhibit.maps.pdf import MAP_STAGES, hall_map_document, hall_map_pdf
-from tests.pdfpage import stroked_outlines, words
+from tests.pdfpage import need_poppler, stroked_outlines, words
 
 HALL = "Павильон 1"
 URL = f"/api/v1/exhibitions/{DEMO_SLUG}/halls/{HALL}/map.pdf"
-POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts")
 pytestmark = pytest.mark.sqlite_only  # rendering does not depend on the database engine
 
 
 def poppler(tool: str, path) -> str:
-    if not POPPLER:
-        pytest.skip("PDF checks need poppler-utils: apt-get install poppler-utils")
+    need_poppler()
     args = [tool, str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
