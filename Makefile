@@ -28,7 +28,7 @@ format: install-test
 	$(BIN)/ruff check --fix .
 
 bench: install-test
-	$(BIN)/python bench/plan_check.py
+	$(BIN)/python bench/run.py
 
 # The Debian packages the app needs (stdlib only, before the virtualenv): what is missing and
 # the apt-get line; it stops only when something required is missing (`make test` also names

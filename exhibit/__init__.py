@@ -76,7 +76,6 @@ def _finish_config(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from flask_babel import Babel
-    from flask_migrate import Migrate
 
     from exhibit.accounts.decorators import load_session_user
     from exhibit.db import configure_sqlite, db
@@ -86,7 +85,6 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-    Migrate(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     Babel(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)

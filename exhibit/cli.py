@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from exhibit.catalogue.models import Exhibitor
 from exhibit.catalogue.rules import name_key, plural_ru
-from exhibit.db import begin_write, db
+from exhibit.db import begin_write, db, migrations
 from exhibit.errors import DomainError
 from exhibit.floorplan.models import Exhibition
 
@@ -90,6 +90,7 @@ def init_db_command() -> None:
 
     from exhibit.catalogue.services import load_reference_data
 
+    migrations(current_app)
     upgrade()
     begin_write(db.session)
     added = load_reference_data(db.session)
@@ -405,7 +406,6 @@ def restore_command(file: Path) -> None:
     """Restore a backup made by `backup` into an EMPTY database (a non-empty one is refused
     and left as it was)."""
     from alembic.script import ScriptDirectory
-    from flask_migrate import Migrate
 
     from exhibit.backup import BackupError, files_archive, restore, restore_files
 
@@ -421,8 +421,7 @@ def restore_command(file: Path) -> None:
     if archive.exists():
         count = restore_files(archive, uploads_directory())
         click.echo(f"Загруженные файлы из {archive}: {count} в {uploads_directory()}")
-    migrate: Migrate = current_app.extensions["migrate"]
-    config = migrate.migrate.get_config(migrate.directory)
+    config = migrations(current_app).get_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     if result.revision != head:
         click.echo(
@@ -496,6 +495,23 @@ def documents(count: int) -> str:
     return plural_ru(count, "документ", "документа", "документов")
 
 
+class MigrationsGroup(click.Group):
+    """``flask … db`` — Flask-Migrate's commands (Alembic), imported only when used: this
+    stands in the command list and hands its arguments to the real group."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:  # fmt: skip
+        migrations(current_app)
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
+migrations_cli = MigrationsGroup("db", help="Database migrations (Flask-Migrate, Alembic).")
+
+
 def register(app: Flask) -> None:
     """Add the project's commands to ``app.cli``."""
     from exhibit.floorplan.cli import plan_cli
@@ -505,6 +521,6 @@ def register(app: Flask) -> None:
     plan_cli.add_command(export_command)
     commands = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
                 search_reindex_command, exhibitors_cli, assign_command, map_cli,
-                catalogue_cli, backup_command, restore_command)  # fmt: skip
+                catalogue_cli, backup_command, restore_command, migrations_cli)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

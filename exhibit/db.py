@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import shapely
 from flask_sqlalchemy import SQLAlchemy
@@ -17,6 +17,10 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import LargeBinary, TypeDecorator
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask_migrate import Migrate
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -142,3 +146,15 @@ def unit_of_work(
         return result
 
     return run
+
+
+def migrations(app: Flask) -> Migrate:
+    """Flask-Migrate (Alembic) for ``app``, set up on first use: importing Alembic would cost
+    every command and every worker a tenth of a second at start."""
+    from flask_migrate import Migrate
+
+    from exhibit.resources import resource_dir
+
+    if "migrate" not in app.extensions:
+        Migrate(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    return app.extensions["migrate"].migrate

@@ -81,3 +81,10 @@ def cached_page(render: Callable[[], str | bytes]) -> str | bytes:
         if len(_pages) > MAX_PAGES:
             _pages.popitem(last=False)
     return page
+
+
+def clear() -> None:
+    """Forget every cached page and data version (a server's preload renders pages once)."""
+    with _lock:
+        _pages.clear()
+    _known.clear()

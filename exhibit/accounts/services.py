@@ -7,7 +7,6 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,8 @@ _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
 def normalise_email(email: str) -> str:
     """The address as stored: checked, with the domain lower-cased (and the local part too)."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         valid = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:

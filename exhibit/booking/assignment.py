@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from shapely.geometry import Polygon
 from shapely.ops import unary_union
@@ -19,14 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
-from exhibit.booking.assign import (
-    Application,
-    AssignmentInputError,
-    AssignmentResult,
-    FreeBooth,
-    TrackZone,
-    assign,
-)
 from exhibit.booking.models import Reservation
 from exhibit.booking.plans import merge_groups_draft, publish_draft
 from exhibit.booking.rules import ACTIVE_STATUSES
@@ -38,6 +31,9 @@ from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
 from exhibit.timeutil import utcnow
 
+if TYPE_CHECKING:  # the solver imports SciPy: only when an assignment is computed
+    from exhibit.booking.assign import Application, AssignmentResult, FreeBooth, TrackZone
+
 #: Reservations made by an assignment run carry this note (and may be moved by the next run).
 ASSIGNED = "assignment"
 
@@ -47,6 +43,8 @@ class AssignmentRefused(DomainError):
 
 
 def _solver_input(session: Session, exhibition: Exhibition):
+    from exhibit.booking.assign import Application, FreeBooth, TrackZone
+
     now = utcnow()
     active = list(
         session.scalars(
@@ -133,6 +131,8 @@ def _solve(
     zones: list[TrackZone],
     placed: dict,
 ) -> AssignmentResult:
+    from exhibit.booking.assign import AssignmentInputError, assign
+
     if not applications:
         raise AssignmentRefused(tr("Нет заявок «любой стенд» без стенда: назначать некого"))
     try:

@@ -12,10 +12,12 @@ import os
 import re
 import secrets
 from pathlib import Path
-
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING
 
 from exhibit.errors import DomainError, tr
+
+if TYPE_CHECKING:  # Pillow is imported where a logo is read (not at the app's start)
+    from PIL import Image
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000
@@ -54,6 +56,8 @@ def process_logo(data: bytes) -> bytes:
                 megabytes=MAX_BYTES // (1024 * 1024),
             )
         )
+    from PIL import Image, ImageOps
+
     _check_header(data)
     # A JPEG ends with its EOI marker. Checked here rather than left to Pillow, because
     # another library in the process (WeasyPrint) tells Pillow to accept truncated images.
@@ -84,6 +88,8 @@ def process_logo(data: bytes) -> bytes:
 
 def _check_header(data: bytes) -> None:
     """Identify the format and the pixel size from the header alone, before any decoding."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
             width, height = image.size
@@ -122,6 +128,8 @@ def _too_many_pixels() -> LogoRejected:
 
 
 def _to_png(image: Image.Image) -> bytes:
+    from PIL import Image
+
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )

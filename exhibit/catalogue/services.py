@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import distinct, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session, selectinload
@@ -303,6 +302,8 @@ def _normalise_contacts(contacts: dict[str, str | None]) -> dict[str, str]:
     _check_length(clean.get("person"), 120, "contact_person", tr("Контактное лицо"))
     _check_length(clean.get("phone"), 40, "contact_phone", tr("Телефон"))
     if "email" in clean:
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             clean["email"] = validate_email(clean["email"], check_deliverability=False).normalized
         except EmailNotValidError:

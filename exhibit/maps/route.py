@@ -57,9 +57,8 @@ import random
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import shapely
 from shapely import BufferJoinStyle
@@ -67,6 +66,9 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from exhibit.floorplan.plan import Plan, PlanFeature
+
+if TYPE_CHECKING:  # NetworkX takes a fifth of a second to import: only when a route is walked
+    import networkx as nx
 
 #: A person's half-width, metres: paths keep this far off walls, booths and obstacles.
 CLEARANCE = 0.45
@@ -261,6 +263,8 @@ class WalkGraph:
             )
         free = polys[0] if len(polys) == 1 else MultiPolygon(polys)
         nodes, prev, nxt, component = _reflex_vertices(free)
+
+        import networkx as nx
 
         graph = nx.Graph()
         graph.add_nodes_from((k, {"pos": (x, y)}) for k, (x, y) in enumerate(nodes.tolist()))
@@ -477,6 +481,8 @@ class WalkGraph:
         (fa, fb), (ca, cb) = self._prepare([a, b])
         if ca != cb:
             raise RouteError("Между этими точками зала нет прохода", code="unreachable")
+        import networkx as nx
+
         with self._lock:
             ids = self._insert([fa, fb], [ca, cb])
             try:
@@ -511,6 +517,8 @@ class WalkGraph:
         dist = np.full((m, m), np.inf)
         np.fill_diagonal(dist, 0.0)
         paths: dict[tuple[int, int], LineString] = {}
+        import networkx as nx
+
         with self._lock:
             ids = self._insert(free, components)
             try:

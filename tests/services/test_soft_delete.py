@@ -7,7 +7,6 @@ import threading
 
 import pytest
 from alembic import command
-from flask_migrate import Migrate
 from sqlalchemy import func, select, update
 
 from exhibit import audit
@@ -18,7 +17,7 @@ from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.deletion import delete_exhibitor, restore_exhibitor
 from exhibit.catalogue.models import Exhibitor, Solution
-from exhibit.db import db
+from exhibit.db import db, migrations
 from exhibit.errors import Conflict, Forbidden, NotFound
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.search.models import SearchDocument
@@ -224,8 +223,7 @@ def test_migration_0003_fills_in_booth_and_exhibitor_of_old_events(world):
     assert len(expected) >= 5
     db.session.execute(update(AuditEvent).values(booth_id=None, exhibitor_id=None))
     db.session.commit()
-    migrate: Migrate = current_app.extensions["migrate"]
-    config = migrate.migrate.get_config(migrate.directory)
+    config = migrations(current_app).get_config()
     db.session.remove()
     command.downgrade(config, "0002")
     command.upgrade(config, "0003")
