@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 
 from exhibit import config as config_module
-from exhibit import security
 from exhibit.errors import ConfigurationError
 from exhibit.resources import resource_dir
+from exhibit.web import security
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -117,18 +117,18 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from exhibit import health, site
-    from exhibit.accounts.views import bp as accounts_bp
     from exhibit.api.extension import init_app as init_api
     from exhibit.api.views import bp as api_bp
-    from exhibit.booking.plan_views import bp as plans_bp
-    from exhibit.booking.records import bp as records_bp
-    from exhibit.booking.views import bp as booking_bp
-    from exhibit.catalogue.profile import bp as profile_bp
-    from exhibit.catalogue.views import bp as catalogue_bp
     from exhibit.extensions import csrf
-    from exhibit.maps.views import bp as maps_bp
-    from exhibit.search.views import bp as search_bp
+    from exhibit.web import health, site
+    from exhibit.web.accounts import bp as accounts_bp
+    from exhibit.web.booking import bp as booking_bp
+    from exhibit.web.catalogue import bp as catalogue_bp
+    from exhibit.web.maps import bp as maps_bp
+    from exhibit.web.plans import bp as plans_bp
+    from exhibit.web.profile import bp as profile_bp
+    from exhibit.web.records import bp as records_bp
+    from exhibit.web.search import bp as search_bp
 
     csrf.exempt(api_bp)  # bearer tokens only, never cookies: see exhibit/api/views.py
     security.limit_the_api(api_bp)
@@ -146,6 +146,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from exhibit.cli import register
+    from exhibit.commands import register
 
     register(app)

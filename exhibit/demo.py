@@ -19,6 +19,7 @@ from exhibit.booking.plans import import_plan
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.catalogue.rules import plural_ru
 from exhibit.catalogue.services import read_data_file
+from exhibit.db import unit_of_work
 from exhibit.floorplan.formats import load_plan
 from exhibit.floorplan.models import Booth, Exhibition
 from exhibit.resources import resource_dir
@@ -37,6 +38,7 @@ class DemoResult:
     message: str
 
 
+@unit_of_work
 def load_demo(session: Session) -> DemoResult:
     """Load the demo exhibition unless it is there already (then nothing changes)."""
     existing = session.scalar(select(Exhibition).where(Exhibition.slug == DEMO_SLUG))

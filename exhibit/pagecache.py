@@ -67,7 +67,7 @@ def cached_page(render: Callable[[], str | bytes]) -> str | bytes:
     """``render()``'s page, from the cache when this anonymous request was rendered before."""
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
-    from exhibit.site import current_locale
+    from exhibit.i18n import current_locale
 
     key = (request.full_path, current_locale(), known_data_version())
     with _lock:

@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from exhibit.accounts.models import User
 from exhibit.db import db
-from exhibit.errors import Forbidden, tr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,9 +83,3 @@ def token_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
-
-
-def require(condition: bool, message: str | None = None) -> None:
-    """Raise :class:`Forbidden` unless ``condition`` holds."""
-    if not condition:
-        raise Forbidden(message or tr("Недостаточно прав"))

@@ -14,7 +14,7 @@ from exhibit import audit
 from exhibit.accounts.models import ROLES, ApiToken, User
 from exhibit.catalogue.models import Exhibitor
 from exhibit.catalogue.rules import name_key
-from exhibit.db import begin_write
+from exhibit.db import unit_of_work
 from exhibit.errors import Conflict, DomainError, NotFound, tr
 from exhibit.floorplan.models import Exhibition
 from exhibit.timeutil import utcnow
@@ -62,6 +62,7 @@ def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+@unit_of_work
 def create_user(
     session: Session,
     email: str,
@@ -99,6 +100,7 @@ def create_user(
     return user, password
 
 
+@unit_of_work
 def register_exhibitor(
     session: Session,
     exhibition: Exhibition,
@@ -133,6 +135,7 @@ def register_exhibitor(
     return user
 
 
+@unit_of_work
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, else None (the same for both mistakes)."""
     user = get_user_by_email(session, email)
@@ -149,11 +152,13 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+@unit_of_work
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every session cookie issued to the user so far (logout, password change)."""
     user.session_version += 1
 
 
+@unit_of_work
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if authenticate(session, user.email, current) is None:
         raise DomainError(tr("Текущий пароль неверен"), details={"field": "current_password"})
@@ -162,8 +167,8 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     audit.record(session, "user.password_changed", "user", user.id, user_id=user.id)
 
 
+@unit_of_work
 def approve_exhibitor(session: Session, exhibitor: Exhibitor, by_user: User) -> None:
-    begin_write(session)
     if exhibitor.approved:
         return
     exhibitor.approved = True
@@ -177,6 +182,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@unit_of_work
 def issue_token(session: Session, user: User, label: str = "") -> str:
     """A new API token for the user; only its hash is stored, the token is shown once."""
     token = "exh_" + secrets.token_urlsafe(32)
@@ -189,6 +195,7 @@ def issue_token(session: Session, user: User, label: str = "") -> str:
     return token
 
 
+@unit_of_work
 def revoke_token(session: Session, user: User, token_id: int) -> None:
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:

@@ -55,7 +55,7 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 class ExhibitApi(flask_smorest.Api):
-    """The API extension; errors are rendered by the app's own handlers (exhibit.site)."""
+    """The API extension; errors are rendered by the app's own handlers (exhibit.web.site)."""
 
     ERROR_SCHEMA = ErrorSchema
     #: Every operation lists its own error statuses: no catch-all ``default`` response.
@@ -73,7 +73,7 @@ class ExhibitApi(flask_smorest.Api):
 
     def _register_error_handlers(self) -> None:
         # flask-smorest would answer every HTTP error of the app (HTML pages too) in JSON;
-        # exhibit.site dispatches on the path instead.
+        # exhibit.web.site dispatches on the path instead.
         pass
 
 

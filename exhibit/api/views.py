@@ -18,7 +18,6 @@ from exhibit.api import schemas
 from exhibit.api.extension import BEARER, Blueprint
 from exhibit.booking import services as booking
 from exhibit.booking.models import Reservation
-from exhibit.booking.views import guard_options
 from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import Exhibitor, Region, Solution
 from exhibit.catalogue.rules import russian_sort_key
@@ -413,10 +412,7 @@ def request_booth(slug: str, number: str) -> dict[str, Any]:
     confirms or the hold lapses. 409 when the booth is not available or a limit is reached."""
     exhibitor = _exhibitor_of_token()
     exhibition = get_exhibition(db.session, slug)
-    reservation = booking.request_booth(
-        db.session, exhibition, number, exhibitor, api_user(), **guard_options()
-    )
-    db.session.commit()
+    reservation = booking.request_booth(db.session, exhibition, number, exhibitor, api_user())
     return reservation_json(reservation)
 
 
@@ -436,7 +432,6 @@ def hold(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
     reservation = booking.hold_booth(
         db.session, exhibition, number, exhibitor, user, hours=body.get("hours")
     )
-    db.session.commit()
     return reservation_json(reservation)
 
 
@@ -450,7 +445,6 @@ def block(body: dict[str, Any], slug: str, number: str) -> dict[str, Any]:
     """An organiser takes a booth off sale (a booth somebody has must be freed first)."""
     exhibition = get_exhibition(db.session, slug)
     booking.block_booth(db.session, exhibition, number, api_user(), body["reason"])
-    db.session.commit()
     return _booth_json(exhibition, number)
 
 
@@ -463,7 +457,6 @@ def unblock(slug: str, number: str) -> dict[str, Any]:
     """An organiser puts a blocked booth back on sale (the waitlist is offered it first)."""
     exhibition = get_exhibition(db.session, slug)
     booking.unblock_booth(db.session, exhibition, number, api_user())
-    db.session.commit()
     return _booth_json(exhibition, number)
 
 
@@ -475,7 +468,6 @@ def unblock(slug: str, number: str) -> dict[str, Any]:
 def confirm(reservation_id: int) -> dict[str, Any]:
     """An organiser confirms a requested or held booth."""
     reservation = booking.confirm_reservation(db.session, reservation_id, api_user())
-    db.session.commit()
     return reservation_json(reservation)
 
 
@@ -487,7 +479,6 @@ def confirm(reservation_id: int) -> dict[str, Any]:
 def decline(reservation_id: int) -> dict[str, Any]:
     """An organiser declines a request (the booth goes to the waitlist or back on sale)."""
     reservation = booking.decline_reservation(db.session, reservation_id, api_user())
-    db.session.commit()
     return reservation_json(reservation)
 
 
@@ -499,7 +490,6 @@ def decline(reservation_id: int) -> dict[str, Any]:
 def cancel(reservation_id: int) -> dict[str, Any]:
     """The exhibitor cancels their own reservation, or an organiser cancels any."""
     reservation = booking.cancel_reservation(db.session, reservation_id, api_user())
-    db.session.commit()
     return reservation_json(reservation)
 
 
@@ -512,5 +502,4 @@ def cancel(reservation_id: int) -> dict[str, Any]:
 def move(body: dict[str, Any], reservation_id: int) -> dict[str, Any]:
     """An organiser moves an active reservation to another available booth."""
     reservation = booking.move_reservation(db.session, reservation_id, body["booth"], api_user())
-    db.session.commit()
     return reservation_json(reservation)

@@ -25,7 +25,7 @@ from exhibit.booking.plans import merge_groups_draft, publish_draft
 from exhibit.booking.rules import ACTIVE_STATUSES
 from exhibit.booking.services import BoothState, booth_states, reservation_state
 from exhibit.catalogue.models import Exhibitor, Track
-from exhibit.db import begin_write
+from exhibit.db import unit_of_work
 from exhibit.errors import DomainError, tr
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
@@ -181,6 +181,7 @@ def merged_number(booths: list[str]) -> str:
     return booths[0]
 
 
+@unit_of_work
 def apply(session: Session, exhibition: Exhibition, *, user_id: int | None = None) -> Applied:
     """Compute the assignment and hold every assigned booth for its exhibitor, in one go.
 
@@ -191,7 +192,6 @@ def apply(session: Session, exhibition: Exhibition, *, user_id: int | None = Non
     roll back. Callers check who may do this (organisers on the web; operators on the
     command line).
     """
-    begin_write(session)
     applications, free, zones, placed, movable = _solver_input(session, exhibition)
     result = _solve(session, applications, free, zones, placed)
     names = {e.name: e for e in session.scalars(

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
 from exhibit.accounts.models import User
+from exhibit.booking.deletion import exhibitors_on_record
 from exhibit.booking.models import Reservation
 from exhibit.booking.services import BoothState, booth_states
-from exhibit.catalogue.deletion import exhibitors_on_record
-from exhibit.catalogue.models import Exhibitor, Track
+from exhibit.catalogue.models import Exhibitor, Solution, Track
 from exhibit.errors import tr
 from exhibit.floorplan.models import Booth, Exhibition
 from exhibit.timeutil import utcnow
@@ -160,3 +160,44 @@ def audit_log(
     concerned = {e.booth_id for e in events.events if e.booth_id}
     numbers = session.execute(select(Booth.id, Booth.number).where(Booth.id.in_(concerned)))
     return AuditLog(events, problems, exhibitors, users, dict(numbers.all()))
+
+
+@dataclass
+class ExhibitionStats:
+    booths: int
+    booths_sold: int
+    exhibitors: int
+    municipalities: int
+    regions: int
+    solutions: int
+
+
+def exhibition_stats(session: Session, exhibition_id: int) -> ExhibitionStats:
+    """Headline figures for the exhibition's home page."""
+    approved = (Exhibitor.exhibition_id == exhibition_id, Exhibitor.is_public)
+    exhibitors = session.execute(
+        select(
+            func.count(Exhibitor.id),
+            func.count(Exhibitor.id).filter(Exhibitor.kind == "municipality"),
+            func.count(distinct(Exhibitor.region_code)),
+        ).where(*approved)
+    ).one()
+    solutions = session.scalar(
+        select(func.count(Solution.id)).join(Solution.exhibitor).where(*approved)
+    )
+    booths = session.scalar(
+        select(func.count(Booth.id)).where(Booth.exhibition_id == exhibition_id)
+    )
+    sold = session.scalar(
+        select(func.count(Reservation.id))
+        .join(Booth, Booth.id == Reservation.booth_id)
+        .where(Booth.exhibition_id == exhibition_id, Reservation.status == "confirmed")
+    )
+    return ExhibitionStats(
+        booths=booths or 0,
+        booths_sold=sold or 0,
+        exhibitors=exhibitors[0],
+        municipalities=exhibitors[1],
+        regions=exhibitors[2],
+        solutions=solutions or 0,
+    )

@@ -6,7 +6,7 @@ made on the old one (imports run floorplan ← booking, never the other way).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,7 @@ from exhibit import audit
 from exhibit.booking.models import Reservation
 from exhibit.booking.rules import ACTIVE_STATUSES
 from exhibit.booking.services import reservation_state
-from exhibit.db import begin_write
+from exhibit.db import unit_of_work
 from exhibit.errors import Conflict, DomainError, NotFound, PlanInvalid, tr
 from exhibit.floorplan.formats.geojson import from_geojson, to_geojson
 from exhibit.floorplan.geometry import BoothFacts
@@ -48,6 +48,7 @@ class ImportResult:
         return self.version == 1
 
 
+@unit_of_work
 def import_plan(
     session: Session,
     exhibition: Exhibition,
@@ -57,8 +58,12 @@ def import_plan(
     moves: Mapping[str, str] | None = None,
     source_name: str | None = None,
     user_id: int | None = None,
+    checked: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Load a plan as a new hall, or as the next version of an existing hall.
+
+    ``checked`` is called once the plan has passed every check and writing begins (the
+    command line shows it as a stage).
 
     A plan with validation errors is refused (:class:`PlanInvalid`, with the report). A new
     version may not drop or reshape a booth that has an active reservation: that is refused
@@ -118,6 +123,8 @@ def import_plan(
             details=affected,
         )
 
+    if checked is not None:
+        checked()
     for number, new in drawn.items():
         booth = existing.get(number)
         booth_facts_ = facts[number]
@@ -292,6 +299,7 @@ def _apply_facts(booth: Booth, drawn: PlanBooth, facts: BoothFacts) -> None:
 # --- drafts: upload or lay out, look at the report, then publish --------------------------
 
 
+@unit_of_work
 def create_draft(
     session: Session,
     exhibition: Exhibition,
@@ -307,7 +315,6 @@ def create_draft(
     hall_name = hall_name.strip()
     if not hall_name:
         raise DomainError(tr("Укажите название зала"), details={"field": "hall_name"})
-    begin_write(session)
     report = check_plan(exhibition, plan)
     draft = PlanDraft(
         exhibition_id=exhibition.id,
@@ -337,6 +344,7 @@ def get_draft(session: Session, exhibition: Exhibition, draft_id: int) -> PlanDr
     return draft
 
 
+@unit_of_work
 def publish_draft(
     session: Session,
     exhibition: Exhibition,
@@ -346,7 +354,6 @@ def publish_draft(
     user_id: int | None = None,
 ) -> ImportResult:
     """Publish a valid draft as the hall's next plan version (see :func:`import_plan`)."""
-    begin_write(session)
     draft = get_draft(session, exhibition, draft_id)
     if draft.published_version is not None:
         raise Conflict(
@@ -368,6 +375,7 @@ def publish_draft(
     return result
 
 
+@unit_of_work
 def layout_draft(
     session: Session,
     exhibition: Exhibition,
@@ -408,6 +416,7 @@ def _booth_index(plan: Plan, number: str) -> int:
     raise NotFound(tr("Стенда %(number)s нет на текущем плане", number=number))
 
 
+@unit_of_work
 def split_booth_draft(
     session: Session, exhibition: Exhibition, hall: Hall, number: str, user_id: int | None = None
 ) -> PlanDraft:
@@ -439,6 +448,7 @@ def split_booth_draft(
     return _edited_draft(session, exhibition, hall, replace(plan, booths=booths), note, user_id)
 
 
+@unit_of_work
 def merge_booths_draft(
     session: Session,
     exhibition: Exhibition,
@@ -453,6 +463,7 @@ def merge_booths_draft(
     return merge_groups_draft(session, exhibition, hall, [(numbers, keep)], note, user_id=user_id)
 
 
+@unit_of_work
 def merge_groups_draft(
     session: Session,
     exhibition: Exhibition,
@@ -501,6 +512,7 @@ def merge_groups_draft(
     return _edited_draft(session, exhibition, hall, replace(plan, booths=booths), note, user_id)
 
 
+@unit_of_work
 def renumber_draft(
     session: Session, exhibition: Exhibition, hall: Hall, user_id: int | None = None
 ) -> PlanDraft:

@@ -9,7 +9,6 @@ is the full new state of the record, so that replaying the log gives the current
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from exhibit.accounts.models import User
 from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.booking.rules import ACTIVE_STATUSES, booth_number_key, booth_price, booth_status
 from exhibit.catalogue.models import Exhibitor
-from exhibit.db import begin_write
+from exhibit.db import unit_of_work
 from exhibit.errors import BoothUnavailable, Conflict, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.timeutil import utcnow
@@ -223,6 +222,7 @@ def _record(
 # --- expiry and the waitlist ------------------------------------------------------------
 
 
+@unit_of_work
 def expire_lapsed(session: Session, booth_ids: Iterable[int] | None = None) -> int:
     """Mark requests and holds past their expiry as expired, and offer the booths on.
 
@@ -317,13 +317,10 @@ def _check_limits(
         )
 
 
-def _lock_booth(
-    session: Session, exhibition: Exhibition, number: str, *, guard: bool = True
-) -> Booth:
-    """Take the write lock and the booth row, then settle lapsed holds on it."""
-    if guard:
-        begin_write(session)
-    booth = get_booth(session, exhibition, number, lock=guard)
+def _lock_booth(session: Session, exhibition: Exhibition, number: str) -> Booth:
+    """Take the booth's row (inside the unit of work's write lock), then settle lapsed
+    holds on it."""
+    booth = get_booth(session, exhibition, number, lock=True)
     expire_lapsed(session, [booth.id])
     return booth
 
@@ -334,44 +331,38 @@ def _insert_reservation(session: Session, reservation: Reservation, number: str)
         session.flush()
     except IntegrityError:
         # The database's guard caught a race the lock did not (or the lock was skipped).
-        session.rollback()
         raise BoothUnavailable(tr("Стенд %(number)s уже занят", number=number)) from None
 
 
+@unit_of_work
 def request_booth(
     session: Session,
     exhibition: Exhibition,
     number: str,
     exhibitor: Exhibitor,
     user: User | None,
-    *,
-    guard: bool = True,
-    race_window: float = 0.0,
 ) -> Reservation:
     """An approved exhibitor asks for an available booth; it is held for the hold time.
 
-    ``guard=False`` and ``race_window`` exist for the concurrency test only: they skip the
-    lock and widen the gap between the check and the insert, to prove the test sees races.
+    Two requests for one booth never both win: the write lock (``BEGIN IMMEDIATE`` on
+    SQLite, the booth's row on PostgreSQL) orders them, and the database's unique index is
+    the last guard (tests/concurrency proves both, and that the test sees a race without).
     """
     if exhibitor.exhibition_id != exhibition.id:
         raise Forbidden(tr("Экспонент не участвует в этой выставке"))
-    if guard:
-        # An organiser deleting this exhibitor right now holds its row: wait, then see it
-        # (the exhibitor first, then the booth: the order deletion takes them in).
-        begin_write(session)
-        session.refresh(exhibitor, with_for_update={"read": True})
+    # An organiser deleting this exhibitor right now holds its row: wait, then see it
+    # (the exhibitor first, then the booth: the order deletion takes them in).
+    session.refresh(exhibitor, with_for_update={"read": True})
     if exhibitor.is_deleted:
         raise Forbidden(tr("Экспонент «%(name)s» удалён организаторами", name=exhibitor.name))
     if not exhibitor.approved:
         raise Forbidden(tr("Организаторы ещё не одобрили заявку экспонента: бронировать рано"))
-    booth = _lock_booth(session, exhibition, number, guard=guard)
+    booth = _lock_booth(session, exhibition, number)
     if booth.blocked:
         raise BoothUnavailable(tr("Стенд %(number)s не продаётся", number=number))
     if _active_by_booth(session, [booth.id]):
         raise BoothUnavailable(tr("Стенд %(number)s уже занят или удерживается", number=number))
     _check_limits(session, exhibition, exhibitor, booth)
-    if race_window:
-        time.sleep(race_window)
     reservation = Reservation(
         booth_id=booth.id,
         exhibitor_id=exhibitor.id,
@@ -385,6 +376,7 @@ def request_booth(
     return reservation
 
 
+@unit_of_work
 def join_waitlist(
     session: Session, exhibition: Exhibition, number: str, exhibitor: Exhibitor, user: User
 ) -> WaitlistEntry:
@@ -421,8 +413,8 @@ def join_waitlist(
     return entry
 
 
+@unit_of_work
 def leave_waitlist(session: Session, entry_id: int, exhibitor: Exhibitor, user: User) -> None:
-    begin_write(session)
     entry = session.get(WaitlistEntry, entry_id)
     if entry is None or entry.exhibitor_id != exhibitor.id:
         raise NotFound(tr("Запись в листе ожидания не найдена"))
@@ -465,7 +457,6 @@ def _organiser(user: User | None) -> User:
 
 
 def _locked_reservation(session: Session, reservation_id: int) -> Reservation:
-    begin_write(session)
     reservation = session.scalar(
         select(Reservation).where(Reservation.id == reservation_id).with_for_update()
     )
@@ -477,6 +468,7 @@ def _locked_reservation(session: Session, reservation_id: int) -> Reservation:
     return reservation
 
 
+@unit_of_work
 def confirm_reservation(session: Session, reservation_id: int, user: User | None) -> Reservation:
     organiser = _organiser(user)
     reservation = _locked_reservation(session, reservation_id)
@@ -499,6 +491,7 @@ def confirm_reservation(session: Session, reservation_id: int, user: User | None
     return reservation
 
 
+@unit_of_work
 def decline_reservation(session: Session, reservation_id: int, user: User | None) -> Reservation:
     organiser = _organiser(user)
     reservation = _locked_reservation(session, reservation_id)
@@ -513,6 +506,7 @@ def decline_reservation(session: Session, reservation_id: int, user: User | None
     return _finish(session, reservation, "declined", organiser)
 
 
+@unit_of_work
 def cancel_reservation(session: Session, reservation_id: int, user: User | None) -> Reservation:
     """The exhibitor cancels their own reservation, or an organiser cancels any."""
     reservation = _locked_reservation(session, reservation_id)
@@ -544,6 +538,7 @@ def _finish(session: Session, reservation: Reservation, status: str, user: User)
     return reservation
 
 
+@unit_of_work
 def hold_booth(
     session: Session,
     exhibition: Exhibition,
@@ -579,6 +574,7 @@ def hold_booth(
     return reservation
 
 
+@unit_of_work
 def block_booth(
     session: Session, exhibition: Exhibition, number: str, user: User | None, reason: str = ""
 ) -> Booth:
@@ -601,6 +597,7 @@ def block_booth(
     return booth
 
 
+@unit_of_work
 def unblock_booth(
     session: Session, exhibition: Exhibition, number: str, user: User | None
 ) -> Booth:
@@ -619,6 +616,7 @@ def unblock_booth(
     return booth
 
 
+@unit_of_work
 def move_reservation(
     session: Session, reservation_id: int, target_number: str, user: User | None
 ) -> Reservation:
@@ -645,7 +643,6 @@ def move_reservation(
     try:
         session.flush()
     except IntegrityError:
-        session.rollback()
         raise BoothUnavailable(tr("Стенд %(number)s не свободен", number=target_number)) from None
     session.refresh(reservation)
     _record(session, "reservation.moved", reservation, before, organiser)
@@ -653,6 +650,7 @@ def move_reservation(
     return reservation
 
 
+@unit_of_work
 def release_all_of(
     session: Session, exhibitor: Exhibitor, user: User | None, reason: str
 ) -> list[dict[str, Any]]:
@@ -663,7 +661,6 @@ def release_all_of(
     ``{"reservation_id", "booth_id", "booth", "status"}`` (the status before release).
     """
     organiser = _organiser(user)
-    begin_write(session)
     active = list(
         session.scalars(
             select(Reservation)

@@ -24,7 +24,7 @@ from exhibit import audit
 from exhibit.catalogue.models import Exhibitor, Region, Solution, Track
 from exhibit.catalogue.rules import EXHIBITOR_KINDS, STAGES, name_key
 from exhibit.catalogue.services import normalise_website, parse_tags
-from exhibit.db import begin_write
+from exhibit.db import unit_of_work
 from exhibit.errors import DomainError
 from exhibit.floorplan.models import Exhibition
 from exhibit.floorplan.plan import BOOTH_KINDS
@@ -107,6 +107,7 @@ def read_rows(data: bytes, filename: str = "") -> list[_Row]:
     return rows
 
 
+@unit_of_work
 def import_exhibitors(
     session: Session,
     exhibition: Exhibition,
@@ -122,7 +123,6 @@ def import_exhibitors(
     """
     problems: list[dict[str, Any]] = []
     drafts = _check(session, rows, problems)
-    begin_write(session)
     existing = {
         name_key(e.name): e
         for e in session.scalars(select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id))

@@ -11,18 +11,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import distinct, event, func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from exhibit import audit
-from exhibit.booking.models import Reservation
 from exhibit.catalogue import logos
 from exhibit.catalogue.models import Exhibitor, Region, Solution, Track
-from exhibit.catalogue.rules import EXHIBITOR_KINDS, SIZE_CLASSES, STAGES, russian_sort_key
-from exhibit.db import begin_write
+from exhibit.catalogue.rules import (
+    EXHIBITOR_KINDS,
+    SIZE_CLASSES,
+    STAGES,
+    name_key,
+    russian_sort_key,
+)
+from exhibit.db import unit_of_work
 from exhibit.errors import Conflict, DomainError, NotFound, tr
-from exhibit.floorplan.models import Booth
+from exhibit.floorplan.models import Exhibition
 
 
 def read_data_file(name: str) -> Any:
@@ -30,6 +35,7 @@ def read_data_file(name: str) -> Any:
     return json.loads(resources.files("exhibit").joinpath("data", name).read_text("utf-8"))
 
 
+@unit_of_work
 def load_reference_data(session: Session) -> dict[str, int]:
     """Insert or update the tracks and regions; return how many rows were added.
 
@@ -121,45 +127,17 @@ def get_exhibitor(session: Session, exhibitor_id: int, exhibition_id: int | None
     return exhibitor
 
 
-@dataclass
-class ExhibitionStats:
-    booths: int
-    booths_sold: int
-    exhibitors: int
-    municipalities: int
-    regions: int
-    solutions: int
-
-
-def exhibition_stats(session: Session, exhibition_id: int) -> ExhibitionStats:
-    """Headline figures for the exhibition's home page."""
-    approved = (Exhibitor.exhibition_id == exhibition_id, Exhibitor.is_public)
-    exhibitors = session.execute(
-        select(
-            func.count(Exhibitor.id),
-            func.count(Exhibitor.id).filter(Exhibitor.kind == "municipality"),
-            func.count(distinct(Exhibitor.region_code)),
-        ).where(*approved)
-    ).one()
-    solutions = session.scalar(
-        select(func.count(Solution.id)).join(Solution.exhibitor).where(*approved)
-    )
-    booths = session.scalar(
-        select(func.count(Booth.id)).where(Booth.exhibition_id == exhibition_id)
-    )
-    sold = session.scalar(
-        select(func.count(Reservation.id))
-        .join(Booth, Booth.id == Reservation.booth_id)
-        .where(Booth.exhibition_id == exhibition_id, Reservation.status == "confirmed")
-    )
-    return ExhibitionStats(
-        booths=booths or 0,
-        booths_sold=sold or 0,
-        exhibitors=exhibitors[0],
-        municipalities=exhibitors[1],
-        regions=exhibitors[2],
-        solutions=solutions or 0,
-    )
+def find_exhibitor(session: Session, name: str, slug: str | None = None) -> Exhibitor:
+    """An exhibitor by its name, as an organiser types it (case and ё ignored), in the
+    exhibition ``slug`` or else the newest that has one by that name; deleted ones too."""
+    query = select(Exhibitor).join(Exhibition, Exhibition.id == Exhibitor.exhibition_id)
+    if slug:
+        query = query.where(Exhibition.slug == slug)
+    wanted = name_key(name)
+    for exhibitor in session.scalars(query.order_by(Exhibition.starts_on.desc())):
+        if name_key(exhibitor.name) == wanted:
+            return exhibitor
+    raise NotFound(tr("Экспонент «%(name)s» не найден", name=name))
 
 
 def tracks_with_counts(session: Session, exhibition_id: int) -> list[tuple[Track, int]]:
@@ -378,6 +356,7 @@ def _changes(record: object, values: object, names: tuple[str, ...]) -> tuple[di
     return before, after
 
 
+@unit_of_work
 def update_profile(
     session: Session, exhibitor: Exhibitor, data: ProfileData, by_user: Any
 ) -> dict[str, Any]:
@@ -386,7 +365,6 @@ def update_profile(
     One audit event records the changed fields before and after; nothing changed, no event.
     A name another exhibitor of the exhibition already has (ignoring case) is refused.
     """
-    begin_write(session)
     clean = _check_profile(session, exhibitor, data)
     before, after = _changes(exhibitor, clean, PROFILE_FIELDS)
     if not after:
@@ -477,10 +455,10 @@ def get_own_solution(session: Session, exhibitor: Exhibitor, solution_id: int) -
     return solution
 
 
+@unit_of_work
 def create_solution(
     session: Session, exhibitor: Exhibitor, data: SolutionData, by_user: Any
 ) -> Solution:
-    begin_write(session)
     clean = _check_solution(session, data)
     solution = Solution(exhibitor_id=exhibitor.id, **_solution_record(clean))
     session.add(solution)
@@ -492,11 +470,11 @@ def create_solution(
     return solution
 
 
+@unit_of_work
 def update_solution(
     session: Session, exhibitor: Exhibitor, solution_id: int, data: SolutionData, by_user: Any
 ) -> Solution:
     """Save changes to one of the exhibitor's solutions (another's: :class:`NotFound`)."""
-    begin_write(session)
     solution = get_own_solution(session, exhibitor, solution_id)
     clean = _check_solution(session, data)
     before, after = _changes(solution, clean, SOLUTION_FIELDS)
@@ -510,9 +488,9 @@ def update_solution(
     return solution
 
 
+@unit_of_work
 def delete_solution(session: Session, exhibitor: Exhibitor, solution_id: int, by_user: Any) -> None:
     """Delete one of the exhibitor's solutions (another's: :class:`NotFound`)."""
-    begin_write(session)
     solution = get_own_solution(session, exhibitor, solution_id)
     record = {"exhibitor_id": exhibitor.id, **_solution_record(solution)}
     session.delete(solution)
@@ -522,6 +500,7 @@ def delete_solution(session: Session, exhibitor: Exhibitor, solution_id: int, by
     )
 
 
+@unit_of_work
 def replace_logo(
     session: Session, exhibitor: Exhibitor, data: bytes, directory: Path, by_user: Any
 ) -> str:
@@ -530,7 +509,6 @@ def replace_logo(
     The old file is removed once the transaction commits; if it rolls back instead, the
     new file goes and the old one stays. A refused upload stores nothing.
     """
-    begin_write(session)
     png = logos.process_logo(data)
     name = logos.save_logo(directory, png)
     old = exhibitor.logo
@@ -547,9 +525,9 @@ def replace_logo(
     return name
 
 
+@unit_of_work
 def remove_logo(session: Session, exhibitor: Exhibitor, directory: Path, by_user: Any) -> None:
     """Take the exhibitor's logo away (the file goes when the transaction commits)."""
-    begin_write(session)
     old = exhibitor.logo
     if old is None:
         return

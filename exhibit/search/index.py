@@ -19,6 +19,7 @@ from sqlalchemy import delete, event, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from exhibit.catalogue.models import Exhibitor, Solution
+from exhibit.db import unit_of_work
 from exhibit.search.models import SearchDocument
 from exhibit.search.text import QueryPlan, TypoIndex, fts5_match, to_index_text, tsquery
 
@@ -80,6 +81,7 @@ def _write(session: Session, exhibitors: Iterable[Exhibitor], solutions: Iterabl
         connection.execute(insert(SearchDocument), rows)
 
 
+@unit_of_work
 def reindex(session: Session, exhibition_id: int | None = None) -> int:
     """Rewrite every document (of one exhibition, or all); returns how many were written.
 
@@ -99,6 +101,21 @@ def reindex(session: Session, exhibition_id: int | None = None) -> int:
     solutions = [s for e in exhibitors for s in e.solutions]
     _write(session, exhibitors, solutions, [])
     return len(exhibitors) + len(solutions)
+
+
+@unit_of_work
+def reindex_if_incomplete(session: Session) -> int:
+    """Build the index when it lacks documents (a database from before the index); returns
+    how many were written (0 when it was complete)."""
+    documents = session.scalar(select(func.count()).select_from(SearchDocument)) or 0
+    live = Exhibitor.deleted_at.is_(None)
+    exhibitors = session.scalar(select(func.count(Exhibitor.id)).where(live)) or 0
+    solutions = (
+        session.scalar(select(func.count(Solution.id)).join(Solution.exhibitor).where(live)) or 0
+    )
+    if documents == exhibitors + solutions:
+        return 0
+    return reindex(session)
 
 
 @event.listens_for(Session, "after_flush")

@@ -2,9 +2,9 @@
 
 The app runs under gunicorn with 4 sync workers on the test database (SQLite and
 PostgreSQL); 50 threads released together each send the API request of a different
-exhibitor. The second test switches the guard off (no lock, the unique index dropped, a
-wider gap between check and insert) and shows that the same checks then fail: the test
-can see a race.
+exhibitor. The second test serves the app with the guard taken out
+(tests/concurrency/unguarded.py: no lock, a wider gap between check and insert; the test
+drops the unique index) and shows that the same checks then fail: the test can see a race.
 """
 
 from __future__ import annotations
@@ -40,10 +40,16 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving wsgi:app on the given database, for the length of a with-block."""
+    """gunicorn serving wsgi:app on the given database, for the length of a with-block.
 
-    def __init__(self, database_url: str, instance: Path, **env: str) -> None:
+    ``--preload``, as in production: the workers are forked ready, so every one of them
+    serves the storm (without it, the first worker to finish booting could take it all)."""
+
+    def __init__(
+        self, database_url: str, instance: Path, target: str = "wsgi:app", **env: str
+    ) -> None:
         self.port = free_port()
+        self.target = target
         self.env = {
             **os.environ,
             "EXHIBIT_DATABASE_URL": database_url,
@@ -57,7 +63,7 @@ class Server:
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b",
-             f"127.0.0.1:{self.port}", "--timeout", "60", "wsgi:app"],
+             f"127.0.0.1:{self.port}", "--timeout", "60", "--preload", self.target],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -166,6 +172,6 @@ def test_the_race_test_fails_when_the_guard_is_off(app, tmp_path):
     db.session.execute(text("DROP INDEX uq_reservation_active_booth"))
     db.session.commit()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    with Server(url, tmp_path, EXHIBIT_TEST_DISABLE_BOOKING_GUARD="1") as server:
+    with Server(url, tmp_path, target="tests.concurrency.unguarded:app") as server:
         statuses = storm(server, tokens)
     assert problems(statuses) != [], f"no race seen without the guard: {statuses}"

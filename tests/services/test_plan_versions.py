@@ -12,12 +12,12 @@ from exhibit.audit import AuditEvent
 from exhibit.booking.models import Reservation
 from exhibit.booking.plans import import_plan
 from exhibit.catalogue.models import Exhibitor
+from exhibit.commands.plans import IMPORT_STAGES
 from exhibit.db import db
 from exhibit.errors import Conflict, PlanInvalid
 from exhibit.floorplan.formats.geojson import dumps_geojson
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.plan import Plan, PlanBooth, PlanFeature
-from exhibit.plan_commands import IMPORT_STAGES
 
 
 def small_plan(booths: dict[str, Polygon]) -> Plan:

@@ -34,7 +34,7 @@ from exhibit.catalogue.services import (
     update_profile,
     update_solution,
 )
-from exhibit.db import db
+from exhibit.db import db, unit_of_work
 from exhibit.errors import Conflict, DomainError, NotFound
 from tests.factories import make_exhibition, make_exhibitor, make_user
 
@@ -449,14 +449,26 @@ def _files(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
 
 
+@unit_of_work
+def _in_a_larger_change(session, change, directory: Path, refuse: bool = False):
+    """Run ``change`` inside an enclosing unit of work; return what it gave and the files
+    while that unit is still open (``refuse``: it then fails, and everything rolls back)."""
+    result = change()
+    seen = _files(directory)
+    if refuse:
+        raise DomainError("the larger change is refused")
+    return result, seen
+
+
 def test_a_new_logo_replaces_the_old_file_once_committed(world, tmp_path):
     _, irbit, _, user, _ = world
     first = replace_logo(db.session, irbit, _encode(_noise((50, 50))), tmp_path, user)
-    db.session.commit()
     assert _files(tmp_path) == [first]
-    second = replace_logo(db.session, irbit, _encode(_noise((60, 40)), "JPEG"), tmp_path, user)
-    assert sorted(_files(tmp_path)) == sorted([first, second])  # the old one stays until commit
-    db.session.commit()
+    jpeg = _encode(_noise((60, 40)), "JPEG")
+    second, during = _in_a_larger_change(
+        db.session, lambda: replace_logo(db.session, irbit, jpeg, tmp_path, user), tmp_path
+    )
+    assert during == sorted([first, second])  # the old one stays until the commit
     assert _files(tmp_path) == [second]
     assert db.session.get(Exhibitor, irbit.id).logo == second
     assert _decoded((tmp_path / second).read_bytes()).size == (60, 40)
@@ -470,9 +482,12 @@ def test_a_new_logo_replaces_the_old_file_once_committed(world, tmp_path):
 def test_a_rolled_back_logo_change_leaves_the_old_file(world, tmp_path):
     _, irbit, _, user, _ = world
     first = replace_logo(db.session, irbit, _encode(_noise((50, 50))), tmp_path, user)
-    db.session.commit()
-    replace_logo(db.session, irbit, _encode(_noise((50, 50))), tmp_path, user)
-    db.session.rollback()
+    png = _encode(_noise((50, 50)))
+    with pytest.raises(DomainError):
+        _in_a_larger_change(
+            db.session, lambda: replace_logo(db.session, irbit, png, tmp_path, user), tmp_path,
+            refuse=True,
+        )  # fmt: skip
     assert _files(tmp_path) == [first]
     assert db.session.get(Exhibitor, irbit.id).logo == first
 

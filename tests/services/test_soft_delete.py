@@ -11,11 +11,11 @@ from sqlalchemy import func, select, update
 
 from exhibit import audit
 from exhibit.audit import AuditEvent
-from exhibit.booking import services
+from exhibit.booking import dashboard, services
 from exhibit.booking.assignment import AssignmentRefused, _solver_input, preview
+from exhibit.booking.deletion import delete_exhibitor, restore_exhibitor
 from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.catalogue import services as catalogue
-from exhibit.catalogue.deletion import delete_exhibitor, restore_exhibitor
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db, migrations
 from exhibit.errors import Conflict, Forbidden, NotFound
@@ -96,7 +96,7 @@ def test_deleting_releases_booths_with_audit_events_and_hides_the_exhibitor(worl
     solution_id = db.session.scalar(select(Solution.id).where(Solution.exhibitor_id == a.id))
     with pytest.raises(NotFound):
         catalogue.get_solution(db.session, solution_id, exhibition.id)
-    assert catalogue.exhibition_stats(db.session, exhibition.id).exhibitors == 1
+    assert dashboard.exhibition_stats(db.session, exhibition.id).exhibitors == 1
     assert documents_of(a.id) == 0
     assert search(db.session, exhibition, "сквер").total == 0
     assert search(db.session, exhibition, "ирбит").total == 0

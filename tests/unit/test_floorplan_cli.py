@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from exhibit.floorplan.cli import plan_cli
+from exhibit.commands.plans import plan_cli
 from exhibit.floorplan.formats.geojson import dumps_geojson
 from exhibit.floorplan.samples import synthetic_hall
 

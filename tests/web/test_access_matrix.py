@@ -18,9 +18,9 @@ from exhibit.accounts.models import ApiToken, User
 from exhibit.accounts.services import issue_token
 from exhibit.audit import AuditEvent
 from exhibit.booking import services
+from exhibit.booking.deletion import delete_exhibitor
 from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.booking.plans import create_draft
-from exhibit.catalogue.deletion import delete_exhibitor
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.floorplan.models import Booth, Hall
@@ -219,11 +219,13 @@ class World:
         rezh.application = {"requested_area": 9, "track": "living"}
         for booth in db.session.scalars(select(Booth)):
             booth.zone_track = "living"
+        db.session.commit()  # the services below are units of work of their own
         user_a = make_user("a@example.ru", exhibitor=a)
         user_b = make_user("b@example.ru", exhibitor=b)
         organiser = make_user("org@example.ru", "organiser")
         solution = Solution(exhibitor_id=a.id, title="Сквер", track_code="living", stage="idea")
         db.session.add(solution)
+        db.session.commit()
         reservation = services.request_booth(db.session, exhibition, "A1", a, user_a)
         services.request_booth(db.session, exhibition, "A2", b, user_b)
         entry = services.join_waitlist(db.session, exhibition, "A2", a, user_a)

@@ -15,7 +15,7 @@ from exhibit.accounts.services import issue_token
 from exhibit.config import from_environment
 from exhibit.db import db
 from exhibit.errors import ConfigurationError
-from exhibit.security import CONTENT_SECURITY_POLICY
+from exhibit.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import make_app
 from tests.factories import make_exhibition, make_exhibitor, make_user
 from tests.web.test_accounts import csrf_token, login

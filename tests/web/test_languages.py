@@ -18,7 +18,7 @@ from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
-from exhibit.site import format_area, format_money, format_share
+from exhibit.i18n import format_area, format_money, format_share
 from tests.factories import make_user
 from tests.web.test_accounts import csrf_token, login
 
@@ -308,7 +308,7 @@ def test_the_error_page_of_a_refusal_is_in_the_visitors_language(app, lang, refu
 
 def test_a_refusal_without_a_translation_stays_russian_and_says_so(app):
     from exhibit.errors import NotFound, tr
-    from exhibit.site import _domain_error
+    from exhibit.web.site import _domain_error
 
     # Each in its own app context: Flask-Babel keeps the locale in ``g``.
     with app.app_context(), app.test_request_context("/?lang=en"):

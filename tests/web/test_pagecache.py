@@ -20,7 +20,7 @@ def test_a_repeated_anonymous_search_is_served_from_the_cache(client, monkeypatc
     calls = []
     pagecache._pages.clear()
     first = client.get(URL, query_string={"q": "сквер"}).get_data(as_text=True)
-    monkeypatch.setattr("exhibit.search.views.render_template", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr("exhibit.web.search.render_template", lambda *a, **k: calls.append(1))
     second = client.get(URL, query_string={"q": "сквер"}).get_data(as_text=True)
     assert second == first and calls == []
 

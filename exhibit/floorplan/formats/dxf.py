@@ -538,11 +538,6 @@ def read_dxf_bytes(
     return from_geojson(result["ok"])
 
 
-def read_dxf(path: str | os.PathLike[str], layer_map: Mapping[str, str] | None = None) -> Plan:
-    """Read a DXF plan file (see :func:`read_dxf_bytes`)."""
-    return read_dxf_bytes(Path(path).read_bytes(), layer_map=layer_map)
-
-
 # --------------------------------------------------------------------------- export
 
 

@@ -10,9 +10,9 @@ from exhibit.db import db
 from exhibit.errors import InvalidParameter, tr
 from exhibit.extensions import limiter
 from exhibit.floorplan.services import get_exhibition
+from exhibit.i18n import current_locale
 from exhibit.pagecache import cached_page
 from exhibit.search.services import FACETS, search
-from exhibit.site import current_locale
 
 bp = Blueprint("search", __name__)
 

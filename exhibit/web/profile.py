@@ -28,14 +28,14 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from exhibit.accounts.decorators import exhibitor_required, organiser_required
-from exhibit.accounts.forms import ConfirmForm
 from exhibit.catalogue import logos, services
-from exhibit.catalogue.forms import LogoForm, ProfileForm, SolutionForm
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
 from exhibit.errors import DomainError, Forbidden, tr
 from exhibit.floorplan.models import Exhibition
 from exhibit.floorplan.services import get_exhibition
+from exhibit.web.forms import ConfirmForm
+from exhibit.web.profile_forms import LogoForm, ProfileForm, SolutionForm
 
 bp = Blueprint("profile", __name__)
 
@@ -81,12 +81,11 @@ def _track_choices() -> list[tuple[str, str]]:
 
 
 def _save(form: FlaskForm, action: Callable[[], object]) -> bool:
-    """Run a service and commit; a refusal goes next to its field (or into a message)."""
+    """Run a service (it commits its own change); a refusal goes next to its field (or into
+    a message)."""
     try:
-        action()  # the service takes the write lock it needs
-        db.session.commit()
+        action()  # the service is the unit of work: it commits or rolls back
     except DomainError as error:
-        db.session.rollback()
         field = error.details.get("field") if isinstance(error.details, dict) else None
         if field and hasattr(form, field):
             getattr(form, field).errors = [*getattr(form, field).errors, error.message]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, redirect, render_template, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from exhibit.errors import DomainError
+from exhibit.i18n import current_locale, format_area, format_money, format_share, localised
 from exhibit.maps.svg import door_label_anchor, inward_point, label_point, label_size
 
 
@@ -51,10 +52,6 @@ def _default_exhibition() -> dict[str, Any]:
     return {"exhibition": newest_exhibition(db.session)}
 
 
-def current_locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
 def set_language(code: str) -> Response:
     """Remember the visitor's language and go back where they were."""
     if code in current_app.config["LANGUAGES"]:
@@ -65,43 +62,10 @@ def set_language(code: str) -> Response:
     return redirect(target)
 
 
-def format_area(value: Any) -> str:
-    """Square metres as people write them: «21,5 м²», «9 м²» (in English «21.5 m²»)."""
-    from babel.units import format_unit
-
-    return format_unit(
-        value, "area-square-meter", length="short", format="#,##0.#", locale=current_locale()
-    )
-
-
-def localised(record: Any, field: str = "name") -> str:
-    """A reference record's text in the visitor's language (``name_en`` in English)."""
-    if record is None:
-        return ""
-    if current_locale() == "en":
-        return getattr(record, f"{field}_en", None) or getattr(record, field)
-    return getattr(record, field)
-
-
 def is_web_address(value: Any) -> bool:
     """Whether ``value`` may be a link: http(s) only (the forms and the import allow no other,
     and a ``javascript:`` address that got into the database some other way stays text)."""
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
-
-
-def format_share(value: float, digits: int = 1) -> str:
-    """A share as a percentage with up to ``digits`` decimals, written as the visitor's
-    language writes it: «9,5 %», «0,8 %»; «9.5%»."""
-    from babel.numbers import format_percent as babel_percent
-
-    return babel_percent(
-        round(value, digits + 2), locale=current_locale(), decimal_quantization=False
-    )
-
-
-def format_money(value: Any, currency: str = "RUB") -> str:
-    sign = "₽" if currency == "RUB" else currency
-    return f"{format_decimal(value, format='#,##0')} {sign}"
 
 
 def _wants_json() -> bool:

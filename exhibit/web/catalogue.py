@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from shapely.ops import unary_union
 from werkzeug.wrappers import Response
 
+from exhibit.booking.dashboard import exhibition_stats
 from exhibit.booking.services import confirmed_booths
 from exhibit.catalogue import services
 from exhibit.catalogue.models import Region, Solution, Track
@@ -16,8 +17,8 @@ from exhibit.db import db
 from exhibit.errors import NotFound, tr
 from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import get_exhibition, newest_exhibition
-from exhibit.maps.views import map_context
-from exhibit.site import localised
+from exhibit.i18n import localised
+from exhibit.maps.presenter import map_context
 
 bp = Blueprint("catalogue", __name__)
 
@@ -34,7 +35,7 @@ def index() -> Response | str:
 @bp.get("/<slug>/")
 def home(slug: str) -> str:
     exhibition = get_exhibition(db.session, slug)
-    stats = services.exhibition_stats(db.session, exhibition.id)
+    stats = exhibition_stats(db.session, exhibition.id)
     tracks = services.tracks_with_counts(db.session, exhibition.id)
     return render_template("catalogue/home.html", exhibition=exhibition, stats=stats, tracks=tracks)
 

@@ -20,7 +20,7 @@ from exhibit.audit import AuditEvent
 from exhibit.booking.services import release_all_of
 from exhibit.catalogue.models import Exhibitor
 from exhibit.catalogue.rules import russian_sort_key
-from exhibit.db import begin_write
+from exhibit.db import unit_of_work
 from exhibit.errors import Conflict, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Exhibition
 from exhibit.timeutil import utcnow
@@ -44,7 +44,6 @@ def _organiser(user: User | None) -> User:
 
 
 def _locked_exhibitor(session: Session, exhibition: Exhibition, exhibitor_id: int) -> Exhibitor:
-    begin_write(session)
     exhibitor = session.scalar(
         select(Exhibitor).where(Exhibitor.id == exhibitor_id).with_for_update()
     )
@@ -59,6 +58,7 @@ def _locked_exhibitor(session: Session, exhibition: Exhibition, exhibitor_id: in
     return exhibitor
 
 
+@unit_of_work
 def delete_exhibitor(
     session: Session, exhibition: Exhibition, exhibitor_id: int, user: User | None
 ) -> DeletionResult:
@@ -82,6 +82,7 @@ def delete_exhibitor(
     return DeletionResult(exhibitor, released)
 
 
+@unit_of_work
 def restore_exhibitor(
     session: Session, exhibition: Exhibition, exhibitor_id: int, user: User | None
 ) -> DeletionResult:

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.accounts.decorators import organiser_required
-from exhibit.accounts.forms import ConfirmForm
 from exhibit.booking import plans
 from exhibit.db import db
 from exhibit.errors import DomainError, tr
@@ -24,6 +23,7 @@ from exhibit.floorplan.formats.svg import to_svg
 from exhibit.floorplan.layout import parse_module
 from exhibit.floorplan.services import get_exhibition, get_hall, hall_plan
 from exhibit.maps.svg import Frame
+from exhibit.web.forms import ConfirmForm
 
 bp = Blueprint("plans", __name__)
 
@@ -71,9 +71,7 @@ def upload(slug: str):
             source_name=upload.filename,
             user_id=current_user.id,
         )
-        db.session.commit()
     except (PlanFormatError, DomainError) as error:
-        db.session.rollback()
         return _index(slug, upload_error=str(getattr(error, "message", error)), status=422)
     return redirect(url_for("plans.draft", slug=slug, draft_id=draft.id))
 
@@ -123,9 +121,7 @@ def publish(slug: str, draft_id: int) -> Response:
             moves=_parse_moves(request.form.get("moves", "")),
             user_id=current_user.id,
         )
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         for detail in error.details or [] if isinstance(error.details, list) else []:
             if isinstance(detail, dict):
@@ -159,9 +155,7 @@ def layout(slug: str, hall_name: str) -> Response:
         item = plans.layout_draft(
             db.session, exhibition, hall, module=module, aisle=aisle, user_id=current_user.id
         )
-        db.session.commit()
     except (DomainError, ValueError) as error:
-        db.session.rollback()
         flash(getattr(error, "message", str(error)), "error")
         return redirect(url_for("plans.index", slug=slug))
     return redirect(url_for("plans.draft", slug=slug, draft_id=item.id))
@@ -175,9 +169,7 @@ def _draft_action(slug: str, hall_name: str, make) -> Response:
         if not ConfirmForm().validate_on_submit():
             raise DomainError(tr("Форма устарела; попробуйте ещё раз."))
         item = make(exhibition, hall)
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(request.referrer or url_for("plans.index", slug=slug))
     return redirect(url_for("plans.draft", slug=slug, draft_id=item.id))
@@ -233,7 +225,7 @@ def print_page(slug: str) -> str:
 @bp.get("/<slug>/catalogue.pdf")
 @organiser_required
 def catalogue(slug: str) -> Response:
-    from exhibit.catalogue.printed import catalogue_pdf
+    from exhibit.maps.catalogue_pdf import catalogue_pdf
 
     exhibition = get_exhibition(db.session, slug)
     paper = request.args.get("paper", "A4")

@@ -9,12 +9,10 @@ from werkzeug.wrappers import Response
 
 from exhibit import audit
 from exhibit.accounts.decorators import organiser_required
-from exhibit.accounts.forms import ConfirmForm
-from exhibit.booking import dashboard
-from exhibit.booking.views import run_change
-from exhibit.catalogue import deletion
+from exhibit.booking import dashboard, deletion
 from exhibit.db import db
 from exhibit.floorplan.services import get_exhibition
+from exhibit.web.forms import ConfirmForm, run_change
 
 bp = Blueprint("records", __name__)
 

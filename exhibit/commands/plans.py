@@ -1,9 +1,7 @@
-"""``flask --app exhibit plan …``: plan commands that need no database.
-
-``plan check FILE [--json]`` exits 0 when the plan has no errors, 1 when it has, 2 when the
-file cannot be read (one line on stderr, never a traceback). ``plan layout`` and
-``plan convert`` write plan files. The group is importable as ``plan_cli``; commands that
-need the app (``plan import``/``plan export``) are added to it by the app.
+"""Plans: ``plan check``, ``plan layout`` and ``plan convert`` need no database (``plan
+check FILE [--json]`` exits 0 when the plan has no errors, 1 when it has, 2 when the file
+cannot be read: one line on stderr, never a traceback); ``plan import`` and ``plan
+export`` work on an exhibition's halls.
 """
 
 from __future__ import annotations
@@ -15,11 +13,17 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .errors import PlanFormatError
-from .formats import load_plan
-from .geometry import booth_facts
-from .plan import Plan
-from .validate import ValidationReport, fmt, validate_plan
+from exhibit.commands.common import StageBar, database_command
+from exhibit.db import db
+from exhibit.floorplan.errors import PlanFormatError
+from exhibit.floorplan.formats import load_plan
+from exhibit.floorplan.geometry import booth_facts
+from exhibit.floorplan.plan import Plan
+from exhibit.floorplan.validate import ValidationReport, fmt, validate_plan
+
+EXPORT_FORMATS = ("geojson", "svg", "dxf")
+#: What ``plan import`` shows on its progress bar, in order.
+IMPORT_STAGES = ("чтение файла", "проверка и сравнение с прежней версией", "запись")
 
 plan_cli = AppGroup("plan", help="Планы залов: проверка, раскладка, импорт и экспорт.")
 
@@ -52,15 +56,15 @@ def _write(plan: Plan, out: str) -> None:
     """Write a plan by the output's extension: .geojson/.json, .svg or .dxf."""
     suffix = Path(out).suffix.lower()
     if suffix in (".geojson", ".json"):
-        from .formats.geojson import dumps_geojson
+        from exhibit.floorplan.formats.geojson import dumps_geojson
 
         Path(out).write_text(dumps_geojson(plan), encoding="utf-8")
     elif suffix == ".svg":
-        from .formats.svg import write_svg
+        from exhibit.floorplan.formats.svg import write_svg
 
         write_svg(plan, out, booth_facts(plan))
     elif suffix == ".dxf":
-        from .formats.dxf import to_dxf
+        from exhibit.floorplan.formats.dxf import to_dxf
 
         to_dxf(plan, out)
     else:
@@ -143,7 +147,7 @@ def layout_command(
     file: str, out: str, module: str, aisle: float, exit_clearance: float, orientation: str, layers
 ) -> None:
     """Заполнить зал стендами рядами и записать план (.geojson, .svg или .dxf)."""
-    from .layout import layout_hall, parse_module
+    from exhibit.floorplan.layout import layout_hall, parse_module
 
     plan = _read(file, layers)
     try:
@@ -177,3 +181,79 @@ def convert_command(file: str, out: str, layers) -> None:
     plan = _read(file, layers)
     _write(plan, out)
     click.echo(f"Стендов: {len(plan.booths)}; записано в {out}.")
+
+
+def _parse_moves(values: tuple[str, ...]) -> dict[str, str]:
+    moves = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise click.BadParameter(
+                f"{value!r}: expected OLD=NEW, e.g. A4=B1", param_hint="--move"
+            )
+        moves[old.strip()] = new.strip()
+    return moves
+
+
+@plan_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--hall", "hall_name", required=True, help="Name of the hall.")
+@click.option(
+    "--move",
+    "moves",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="Move the reservations of booth OLD to booth NEW of the new plan (repeatable).",
+)
+@database_command
+def import_command(file: Path, slug: str, hall_name: str, moves: tuple[str, ...]) -> None:
+    """Load a plan file (GeoJSON or DXF) as a hall, or as its next plan version."""
+    from exhibit.booking.plans import import_plan
+    from exhibit.floorplan.services import get_exhibition
+
+    with StageBar(f"План «{file.name}»", len(IMPORT_STAGES)) as bar:
+        reading, checking, saving = IMPORT_STAGES
+        bar.begin(reading)
+        try:
+            plan = load_plan(file)
+        except PlanFormatError as exc:
+            raise click.ClickException(str(exc)) from None
+        bar.begin(checking)
+        exhibition = get_exhibition(db.session, slug)
+        result = import_plan(
+            db.session, exhibition, hall_name, plan, moves=_parse_moves(moves),
+            source_name=file.name, checked=lambda: bar.begin(saving),
+        )  # fmt: skip
+    click.echo(
+        f"Зал «{hall_name}»: версия плана {result.version}; стендов {len(plan.booths)}"
+        f" (новых {len(result.added)}, изменённых {len(result.reshaped)},"
+        f" выбывших {len(result.retired)}, перенесённых броней {len(result.moved)})."
+    )
+
+
+@plan_cli.command("export")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--hall", "hall_name", required=True, help="Name of the hall.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="geojson")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@database_command
+def export_command(slug: str, hall_name: str, fmt: str, output: Path) -> None:
+    """Write the hall's current plan as GeoJSON, SVG or DXF."""
+    from exhibit.floorplan import services
+    from exhibit.floorplan.formats.geojson import dumps_geojson, from_geojson
+
+    exhibition = services.get_exhibition(db.session, slug)
+    hall = services.get_hall(db.session, exhibition, hall_name)
+    plan = from_geojson(services.plan_document(hall))
+    if fmt == "geojson":
+        output.write_text(dumps_geojson(plan), encoding="utf-8")
+    elif fmt == "svg":
+        from exhibit.floorplan.formats.svg import to_svg
+
+        output.write_text(to_svg(plan), encoding="utf-8")
+    else:
+        from exhibit.floorplan.formats.dxf import to_dxf
+
+        to_dxf(plan, output)
+    click.echo(f"Зал «{hall_name}», версия {hall.plan_version}: {output}")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -13,18 +10,17 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from exhibit.accounts.decorators import exhibitor_required, organiser_required
-from exhibit.accounts.forms import ConfirmForm
 from exhibit.accounts.services import approve_exhibitor
 from exhibit.booking import assignment as assignment_service
 from exhibit.booking import dashboard as dashboard_service
 from exhibit.booking import services
-from exhibit.booking.forms import BlockForm, HoldForm, MoveForm
 from exhibit.catalogue.models import Exhibitor
 from exhibit.db import db
 from exhibit.errors import DomainError, NotFound, tr
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.services import get_exhibition, hall_plan, newest_exhibition
 from exhibit.maps.svg import Frame
+from exhibit.web.forms import BlockForm, ConfirmForm, HoldForm, MoveForm, run_change
 
 bp = Blueprint("booking", __name__)
 
@@ -33,24 +29,6 @@ def _current_exhibition() -> Exhibition | None:
     if current_user.is_authenticated and current_user.exhibitor is not None:
         return db.session.get(Exhibition, current_user.exhibitor.exhibition_id)
     return newest_exhibition(db.session)
-
-
-def run_change(action: Callable[[], object], success: str | None, back: str) -> Response:
-    """Run a state change from a confirm form and go ``back``; a refused one becomes a
-    message, never a 500. The message on success is ``success``, or (``None``) what
-    ``action`` returns."""
-    if not ConfirmForm().validate_on_submit():
-        flash(_("Форма устарела или пришла без защитного токена; попробуйте ещё раз."), "error")
-        return redirect(back)
-    try:
-        result = action()  # the service takes the write lock it needs
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(success if success is not None else str(result), "success")
-    return redirect(back)
 
 
 def _hall(exhibition: Exhibition, name: str | None) -> Hall:
@@ -134,24 +112,13 @@ def booth(slug: str, number: str) -> str:
     )
 
 
-def guard_options() -> dict[str, Any]:
-    """The concurrency test's switch (``TEST_DISABLE_BOOKING_GUARD``): only while testing.
-
-    It skips the booking lock and widens the gap between check and insert, so that the
-    test can show it would notice a race; a production app never honours it.
-    """
-    if current_app.testing and current_app.config.get("TEST_DISABLE_BOOKING_GUARD"):
-        return {"guard": False, "race_window": 0.3}
-    return {}
-
-
 @bp.post("/<slug>/booths/<number>/request")
 @exhibitor_required
 def request_booth(slug: str, number: str) -> Response:
     exhibition = get_exhibition(db.session, slug)
     return run_change(
         lambda: services.request_booth(
-            db.session, exhibition, number, current_user.exhibitor, current_user, **guard_options()
+            db.session, exhibition, number, current_user.exhibitor, current_user
         ),
         _("Стенд %(number)s удерживается за вами; организаторы подтвердят бронь.", number=number),
         url_for("booking.booth", slug=slug, number=number),
@@ -312,7 +279,6 @@ def assignment_page(slug: str) -> str:
     except DomainError as error:
         refusal = error
     halls = assignment_service.plan_preview(db.session, exhibition, result)
-    db.session.rollback()  # a preview stores nothing
     return render_template(
         "booking/assignment.html",
         exhibition=exhibition,
@@ -338,9 +304,7 @@ def apply_assignment(slug: str) -> Response:
         return redirect(back)
     try:
         applied = assignment_service.apply(db.session, exhibition, user_id=current_user.id)
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
     placed = len(applied.result.assignments)

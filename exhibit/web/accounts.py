@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from exhibit.accounts import forms, services
+from exhibit.accounts import services
 from exhibit.accounts.models import ApiToken
-from exhibit.db import begin_write, db
+from exhibit.db import db
 from exhibit.errors import DomainError
 from exhibit.extensions import limiter
 from exhibit.floorplan.services import get_exhibition
+from exhibit.web import forms
 
 bp = Blueprint("accounts", __name__)
 
@@ -47,9 +48,7 @@ def _fresh_session() -> None:
 def login() -> Response | str:
     form = forms.LoginForm()
     if form.validate_on_submit():
-        begin_write(db.session)
         user = services.authenticate(db.session, form.email.data, form.password.data)
-        db.session.commit()
         if user is None:
             form.password.errors = [_("Неверная почта или пароль")]
         else:
@@ -64,9 +63,7 @@ def login() -> Response | str:
 def logout() -> Response:
     form = forms.ConfirmForm()
     if form.validate_on_submit():
-        begin_write(db.session)
         services.end_sessions(db.session, current_user)
-        db.session.commit()
         logout_user()
         _fresh_session()
     return redirect(url_for("catalogue.index"))
@@ -79,7 +76,6 @@ def register(slug: str) -> Response | str:
     form = forms.RegisterForm()
     if form.validate_on_submit():
         try:
-            begin_write(db.session)
             user = services.register_exhibitor(
                 db.session,
                 exhibition,
@@ -88,9 +84,7 @@ def register(slug: str) -> Response | str:
                 organisation=form.organisation.data,
                 kind=form.kind.data,
             )
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
             _fresh_session()
@@ -108,25 +102,20 @@ def account() -> Response | str:
     new_token = None
     if request.method == "POST" and "pw-password" in request.form and password_form.validate():
         try:
-            begin_write(db.session)
             services.change_password(
                 db.session,
                 current_user,
                 password_form.current_password.data,
                 password_form.password.data,
             )
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             _field_error(password_form, error)
         else:
             login_user(current_user)  # this session goes on with the new version
             flash(_("Пароль изменён; другие сеансы завершены."), "success")
             return redirect(url_for("accounts.account"))
     elif request.method == "POST" and "tok-label" in request.form and token_form.validate():
-        begin_write(db.session)
         new_token = services.issue_token(db.session, current_user, token_form.label.data or "")
-        db.session.commit()
     tokens = db.session.scalars(
         db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).all()
@@ -144,8 +133,6 @@ def account() -> Response | str:
 @login_required
 def revoke_token(token_id: int) -> Response:
     if forms.ConfirmForm().validate_on_submit():
-        begin_write(db.session)
         services.revoke_token(db.session, current_user, token_id)
-        db.session.commit()
         flash(_("Токен отозван."), "success")
     return redirect(url_for("accounts.account"))

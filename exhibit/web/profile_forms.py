@@ -23,10 +23,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from exhibit.accounts.forms import EXHIBITOR_KIND_CHOICES
 from exhibit.catalogue import services
 from exhibit.catalogue.rules import SIZE_CLASSES, STAGES
 from exhibit.errors import DomainError
+from exhibit.web.forms import EXHIBITOR_KIND_CHOICES
 
 STAGE_CHOICES = [
     SelectChoice("idea", _l("Идея")),
