@@ -42,6 +42,7 @@ def solution_document(solution: Solution, exhibitor: Exhibitor) -> dict[str, Any
         "exhibitor_id": exhibitor.id,
         "title_terms": to_index_text(solution.title),
         "summary_terms": to_index_text(_join(solution.summary, " ".join(solution.tags or []))),
+        "tags_terms": to_index_text(" ".join(solution.tags or [])),
         "body_terms": to_index_text(
             _join(solution.description, solution.results, exhibitor.name,
                   exhibitor.municipality, region)
@@ -58,6 +59,7 @@ def exhibitor_document(exhibitor: Exhibitor) -> dict[str, Any]:
         "exhibitor_id": exhibitor.id,
         "title_terms": to_index_text(_join(exhibitor.name, exhibitor.short_name)),
         "summary_terms": to_index_text(_join(exhibitor.municipality, region)),
+        "tags_terms": "",
         "body_terms": to_index_text(exhibitor.description),
     }
 

@@ -1,4 +1,9 @@
-"""Catalogue search: one box for everything, with facets and counts (PRODUCT.md §6)."""
+"""Catalogue search: one box for everything, with facets and counts (PRODUCT.md §6).
+
+Matching and ranking are :mod:`exhibit.search.rank`'s (over the exhibition's cached
+:mod:`exhibit.search.engine`); this module adds booth numbers, facets, paging, «did you mean»
+and the closest matches when nothing is found.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +20,11 @@ from exhibit.catalogue.models import Exhibitor, Region, Track
 from exhibit.catalogue.rules import EXHIBITOR_KINDS, SIZE_CLASSES, STAGES, russian_sort_key
 from exhibit.errors import InvalidParameter, tr
 from exhibit.floorplan.models import Booth, Exhibition
+from exhibit.search import engine as engines
 from exhibit.search import index
 from exhibit.search.models import SearchDocument
-from exhibit.search.text import query_terms
+from exhibit.search.rank import Alternative, Concept, Part, concepts
+from exhibit.search.text import QueryPlan, query_terms, stem
 
 FACETS = ("track", "region", "size", "kind", "stage", "tag")
 MAX_LIMIT = 100
@@ -76,6 +83,14 @@ class SearchResult:
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)
     truncated: bool = False
+    #: words of the query that no document holds («не найдено: …»)
+    missing: tuple[str, ...] = ()
+    #: a corrected query that finds something, when words were not found
+    did_you_mean: str | None = None
+    #: when nothing is found: the nearest documents (of the corrected or a looser query)
+    closest: list[Result] = field(default_factory=list)
+    #: the words found nothing at all, before any filter (what the zero-results log keeps)
+    found_nothing: bool = False
 
 
 @dataclass
@@ -219,33 +234,26 @@ def search(
     """Search solutions and exhibitors; best first; facets counted over the matches.
 
     Counts for one facet ignore that facet's own filter (so other values stay choosable).
+    Documents with every word of the query come first; a word found nowhere is reported in
+    ``missing`` and the rest still match; when nothing matches, ``did_you_mean`` and
+    ``closest`` offer a way on.
     """
-    state = index.index_state(session)
-    catalogue = catalogue_facts(session, exhibition.id, state)
+    state = engines.search_state(session)
+    catalogue = catalogue_facts(session, exhibition.id, state[:2])
     filters = _check_filters(catalogue, filters or {})
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
-    plan = query_terms(q or "", index.vocabulary(session, state))
+    engine = engines.engine(session, exhibition.id, state)
+    plan = query_terms(q or "", engine.vocabulary)
 
     ranked: list[tuple[str, int]] = []
     if plan.booths:
-        # A booth number: the exhibitors standing there first, then their solutions.
-        booth_ids = session.scalars(
-            select(Booth.id).where(
-                Booth.exhibition_id == exhibition.id, Booth.number.in_(plan.booths)
-            )
-        ).all()
-        for exhibitor_id in _owners(session, list(booth_ids)) if booth_ids else []:
-            if exhibitor_id in catalogue.exhibitors:
-                ranked.append(("exhibitor", exhibitor_id))
-                ranked += [("solution", i) for i in catalogue.exhibitors[exhibitor_id].solution_ids]
+        ranked += _at_booths(session, exhibition, catalogue, plan)
+    missing: tuple[str, ...] = ()
     if plan.terms:
-        documents = catalogue.documents
-        ranked += [
-            documents[doc_id]
-            for doc_id in index.query(session, exhibition.id, plan)
-            if doc_id in documents
-        ]
+        ranking = engine.index.rank(concepts(plan, engine.thesaurus, engine.neighbours))
+        ranked += ranking.keys  # type: ignore[arg-type]
+        missing = ranking.missing
     elif not plan.booths:
         ranked = catalogue.browse  # no words: everything, by name
 
@@ -275,12 +283,48 @@ def search(
                     values[name] for _, values in candidates if passes(values, skip=name)
                 )
             )
-    results = []
-    page = matched[offset : offset + limit]
+    found_nothing = not plan.is_empty and not candidates
+    did_you_mean = None
+    closest: list[Result] = []
+    if missing:
+        did_you_mean = _correction(engine, catalogue, plan, missing)
+    if found_nothing:
+        closest = _closest(session, engine, catalogue, plan, did_you_mean)
+    return SearchResult(
+        query=plan.text,
+        total=len(matched),
+        results=_results(session, catalogue, matched[offset : offset + limit]),
+        facets=_label_facets(catalogue, facets),
+        filters=filters,
+        truncated=plan.truncated,
+        missing=missing,
+        did_you_mean=did_you_mean,
+        closest=closest,
+        found_nothing=found_nothing,
+    )
+
+
+def _at_booths(
+    session: Session, exhibition: Exhibition, catalogue: Catalogue, plan: QueryPlan
+) -> list[tuple[str, int]]:
+    """The exhibitors standing at the plan's booth numbers, then their solutions."""
+    booth_ids = session.scalars(
+        select(Booth.id).where(Booth.exhibition_id == exhibition.id, Booth.number.in_(plan.booths))
+    ).all()
+    ranked: list[tuple[str, int]] = []
+    for exhibitor_id in _owners(session, list(booth_ids)) if booth_ids else []:
+        if exhibitor_id in catalogue.exhibitors:
+            ranked.append(("exhibitor", exhibitor_id))
+            ranked += [("solution", i) for i in catalogue.exhibitors[exhibitor_id].solution_ids]
+    return ranked
+
+
+def _results(session: Session, catalogue: Catalogue, page: list[tuple[str, int]]) -> list[Result]:
     owners = {
         (catalogue.solutions[ref].exhibitor_id if kind == "solution" else ref) for kind, ref in page
     }
     booths = confirmed_booths(session, owners)
+    results = []
     for kind, ref in page:
         solution = catalogue.solutions[ref] if kind == "solution" else None
         exhibitor = catalogue.exhibitors[solution.exhibitor_id if solution else ref]
@@ -294,14 +338,63 @@ def search(
                 solution=solution,
             )
         )
-    return SearchResult(
-        query=plan.text,
-        total=len(matched),
-        results=results,
-        facets=_label_facets(catalogue, facets),
-        filters=filters,
-        truncated=plan.truncated,
-    )
+    return results
+
+
+def _catalogue_texts(catalogue: Catalogue) -> list[str]:
+    texts = [f"{s.title} {s.summary} {' '.join(s.tags)}" for s in catalogue.solutions.values()]
+    texts += [f"{e.name} {e.municipality or ''}" for e in catalogue.exhibitors.values()]
+    return texts + list(catalogue.region_names.values())
+
+
+def _correction(
+    engine: engines.Engine, catalogue: Catalogue, plan: QueryPlan, missing: tuple[str, ...]
+) -> str | None:
+    """The query with each word that found nothing replaced by the nearest word of the
+    catalogue (up to two edits in long words), or None when no word has a neighbour."""
+    words = engine.words(_catalogue_texts(catalogue))
+    changed = False
+    out = []
+    for term in plan.terms:
+        if term.word in missing:
+            nearest = words.candidates(term.word, limit=1)
+            if nearest:
+                out.append(nearest[0])
+                changed = True
+                continue
+        out.append(term.word)
+    return " ".join(out) if changed else None
+
+
+#: How many closest matches a search that found nothing offers.
+CLOSEST = 5
+
+
+def _closest(
+    session: Session,
+    engine: engines.Engine,
+    catalogue: Catalogue,
+    plan: QueryPlan,
+    correction: str | None,
+) -> list[Result]:
+    """The nearest documents for a query that found nothing: those of the corrected query,
+    or else of each word's shorter stem (four letters or more)."""
+    keys: list[tuple[str, int]] = []
+    if correction:
+        corrected = query_terms(correction, engine.vocabulary)
+        ranking = engine.index.rank(concepts(corrected, engine.thesaurus, engine.neighbours))
+        keys = ranking.keys  # type: ignore[assignment]
+    if not keys:
+        looser = []
+        for term in plan.terms:
+            root = stem(term.word)
+            if len(root) >= 5 and root.isalpha():
+                part = Part(root[: max(4, len(root) - 2)], True)
+                looser.append(Concept(term.word, (Alternative((part,), 0.5, "typo"),)))
+        if looser:
+            keys = engine.index.rank(looser).keys  # type: ignore[assignment]
+    public = [k for k in keys if k in catalogue.values][:CLOSEST]
+    return _results(session, catalogue, public)
 
 
 def _owners(session: Session, booth_ids: list[int]) -> list[int]:
