@@ -231,3 +231,35 @@ def vocabulary(session: Session, state: tuple[int, int] | None = None) -> TypoIn
         _vocabularies.clear()  # one database per process in practice; keep memory flat
         _vocabularies[key] = TypoIndex(list(terms))
     return _vocabularies[key]
+
+
+def rebuild_neighbours(session: Session, vector: Any = None) -> int | None:
+    """Recompute the neighbours by word meaning of every catalogue word (in the caller's
+    transaction); the number of pairs, or None when no embeddings are installed.
+
+    ``vector`` (word → vector or None) defaults to navec's, shipped by natasha."""
+    from exhibit.search import neighbours
+    from exhibit.search.models import SearchNeighbour
+
+    if vector is None:
+        vector = neighbours.load_vectors()
+        if vector is None:
+            return None
+    words: set[str] = set()
+    columns = (
+        SearchDocument.title_terms,
+        SearchDocument.tags_terms,
+        SearchDocument.summary_terms,
+        SearchDocument.body_terms,
+    )
+    for row in session.execute(select(*columns)):
+        for field in row:
+            words.update(field.split())
+    pairs = neighbours.nearest(words, vector)
+    session.execute(delete(SearchNeighbour))
+    if pairs:
+        session.execute(
+            insert(SearchNeighbour),
+            [{"term": a, "neighbour": b, "similarity": s} for a, b, s in pairs],
+        )
+    return len(pairs)
