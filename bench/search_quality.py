@@ -499,7 +499,7 @@ class PymorphyLemmas:
         self.morph = pymorphy3.MorphAnalyzer(lang="ru")
         self.normalise = normalise
 
-    def stemWord(self, word: str) -> str:  # noqa: N802 — PyStemmer's name
+    def stemWord(self, word: str) -> str:  # PyStemmer's name
         return self.normalise(self.morph.parse(word)[0].normal_form)
 
 
@@ -641,7 +641,7 @@ def main() -> None:
         "",
         "| system | "
         + " | ".join(f"{k} ({sum(1 for q in queries if q[1] == k)})" for k in kinds)
-        + " |",  # fmt: skip
+        + " |",
         "|---|" + "---:|" * len(kinds),
         *[
             f"| {name} | " + " | ".join(f"{by_kind(s).get(k, 0):.0%}" for k in kinds) + " |"
