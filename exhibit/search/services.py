@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from exhibit.booking.services import confirmed_booths
@@ -24,6 +24,7 @@ from exhibit.search import engine as engines
 from exhibit.search import index
 from exhibit.search.models import SearchDocument
 from exhibit.search.rank import Alternative, Concept, Part, concepts
+from exhibit.search.suggest import SuggestIndex, Suggestion
 from exhibit.search.text import QueryPlan, query_terms, stem
 
 FACETS = ("track", "region", "size", "kind", "stage", "tag")
@@ -454,3 +455,55 @@ def _label_facets(
         (t, t, n) for t, n in sorted(counts["tag"].items(), key=lambda i: (-i[1], i[0]))[:30]
     ]
     return labelled
+
+
+# --- suggestions as you type -------------------------------------------------------------
+
+_suggesters: dict[tuple, SuggestIndex] = {}
+_NEWEST_EVENT = text("SELECT coalesce(max(id), 0) FROM audit_event")
+
+
+def suggestions(
+    session: Session, exhibition: Exhibition, q: str, limit: int = 8
+) -> list[Suggestion]:
+    """Solutions, exhibitors, towns and booth numbers for what has been typed so far.
+
+    The index is built once per worker and data version (search documents, and the newest
+    audit event, which moves when a booth is confirmed or released)."""
+    state = engines.search_state(session)
+    key = (str(session.get_bind().url), exhibition.id, *state, session.scalar(_NEWEST_EVENT))
+    index_ = _suggesters.get(key)
+    if index_ is None:
+        index_ = SuggestIndex(
+            _suggestion_entries(session, catalogue_facts(session, exhibition.id, state[:2]))
+        )
+        if len(_suggesters) >= 8:
+            _suggesters.clear()
+        _suggesters[key] = index_
+    return index_.lookup(q, limit=max(1, min(limit, 20)))
+
+
+def _suggestion_entries(session: Session, catalogue: Catalogue) -> list[Suggestion]:
+    entries = []
+    for e in catalogue.exhibitors.values():
+        entries.append(
+            Suggestion("exhibitor", e.name, str(e.id), e.municipality or e.region_name or "")
+        )
+    towns: dict[str, str] = {}
+    for e in catalogue.exhibitors.values():
+        if e.municipality and e.municipality not in towns:
+            towns[e.municipality] = e.region_name or ""
+    entries += [Suggestion("town", town, town, region) for town, region in towns.items()]
+    for s in catalogue.solutions.values():
+        entries.append(
+            Suggestion("solution", s.title, str(s.id), catalogue.exhibitors[s.exhibitor_id].name)
+        )
+    booths = confirmed_booths(session, set(catalogue.exhibitors))
+    for exhibitor_id, held in booths.items():
+        for booth in held:
+            entries.append(
+                Suggestion(
+                    "booth", booth.number, booth.number, catalogue.exhibitors[exhibitor_id].name
+                )
+            )
+    return entries
