@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from exhibit.search.models import SearchDocument, SearchNeighbour, ThesaurusLine
 from exhibit.search.rank import RankIndex
-from exhibit.search.text import TypoIndex, tokenise
+from exhibit.search.text import TypoIndex
 from exhibit.search.thesaurus import Thesaurus, ThesaurusError, load_default, parse_line
 
 log = logging.getLogger(__name__)
@@ -67,15 +66,6 @@ class Engine:
     vocabulary: TypoIndex
     thesaurus: Thesaurus
     neighbours: dict[str, list[tuple[str, float]]]
-    #: the catalogue's own words as people write them, for «did you mean» (built on demand)
-    _words: TypoIndex | None = field(default=None, repr=False)
-
-    def words(self, texts: Iterable[str]) -> TypoIndex:
-        """Readable words of the catalogue (``texts``), for corrections offered to people."""
-        if self._words is None:
-            seen = {w for t in texts for w in tokenise(t) if len(w) >= 3 and not w.isdigit()}
-            self._words = TypoIndex(seen, max_distance=2)
-        return self._words
 
 
 _engines: dict[tuple, Engine] = {}
@@ -106,6 +96,7 @@ def engine(session: Session, exhibition_id: int, state: tuple[int, ...] | None =
         select(SearchNeighbour.term, SearchNeighbour.neighbour, SearchNeighbour.similarity)
     ):
         neighbours.setdefault(term, []).append((other, similarity))
+    index.readable()  # built now, so that a query with a word found nowhere costs no more
     built = Engine(index, TypoIndex(index.terms), organisers_thesaurus(session), neighbours)
     if len(_engines) >= 8:
         _engines.clear()  # one or two exhibitions per process in practice; keep memory flat

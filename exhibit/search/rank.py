@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from exhibit.search.text import QueryPlan, compound_parts, match_prefix, stem
+from exhibit.search.text import QueryPlan, TypoIndex, compound_parts, match_prefix, stem
 from exhibit.search.thesaurus import Thesaurus
 
 __all__ = [
@@ -60,7 +61,6 @@ KIND_WEIGHTS = {"exact": 1.0, "typed": 0.9, "layout": 0.8, "translit": 0.8, "typ
 COMPOUND_WEIGHT = 0.8
 #: The most a neighbour by meaning is worth (× its similarity); below every other kind.
 EMBEDDING_WEIGHT = 0.45
-#: Highest score share a thesaurus/embedding alternative of one concept may bring.
 _PREFIX_END = "\U0010ffff"
 
 
@@ -91,16 +91,23 @@ class Concept:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Matching documents' keys, best first, and what the query's words found."""
+    """Matching documents, best first, and what the query's words found."""
 
-    keys: list[Hashable]
-    #: how many concepts each of ``keys`` covers
-    coverage: list[int]
+    #: document numbers (positions in :attr:`RankIndex.keys`), best first
+    order: np.ndarray
+    #: how many concepts each of them covers
+    coverage: np.ndarray
     #: words of the query found in no document («не найдено: …»)
     missing: tuple[str, ...]
     #: how many documents cover every concept
     complete: int
     concepts: int
+    index_keys: Sequence[Hashable] = field(repr=False, default=())
+
+    @property
+    def keys(self) -> list[Hashable]:
+        """The matching documents' keys, best first."""
+        return [self.index_keys[i] for i in self.order]
 
 
 def _part(word_stem: str) -> Part:
@@ -170,25 +177,42 @@ class RankIndex:
 
     def __init__(self, documents: Iterable[tuple[Hashable, Sequence[str]]]) -> None:
         self.keys: list[Hashable] = []
-        postings: dict[str, list[int]] = {}
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        #: titles and tags as stored, for the readable words (:meth:`readable`)
+        self._display: list[str] = []
         nfields = len(FIELDS)
         for d, (key, fields) in enumerate(documents):
             self.keys.append(key)
+            base = d * nfields
+            self._display.append(f"{fields[0]} | {fields[1]}")
             for f, text in enumerate(fields[:nfields]):
-                code = d * nfields + f
+                code = base + f
                 for term in set(text.split()):
-                    entries = postings.get(term)
-                    if entries is None:
-                        postings[term] = [code]
-                    else:
-                        entries.append(code)
+                    postings[term].append(code)
         self.terms: list[str] = sorted(postings)
         self._postings = [np.asarray(postings[t], dtype=np.int64) for t in self.terms]
         self._field_weights = np.asarray(FIELD_WEIGHTS, dtype=np.float32)
         self.size = len(self.keys)
+        self._readable: TypoIndex | None = None
 
     def __len__(self) -> int:
         return self.size
+
+    def readable(self) -> TypoIndex:
+        """The words of titles and tags as people write them, for «did you mean»: built on
+        first use (a search with a word found nowhere) and kept with the index."""
+        if self._readable is None:
+            words: set[str] = set()
+            for text in self._display:
+                tokens = text.split()
+                # A stem is stored just before its word when they differ: keep the words.
+                words.update(
+                    t
+                    for t, after in zip(tokens, [*tokens[1:], ""], strict=False)
+                    if t.isalpha() and not (after.startswith(t) and len(after) > len(t))
+                )
+            self._readable = TypoIndex(words, max_distance=2)
+        return self._readable
 
     def _range(self, part: Part) -> tuple[int, int]:
         lo = bisect.bisect_left(self.terms, part.match)
@@ -250,9 +274,10 @@ class RankIndex:
         order = hits[np.lexsort((hits, -score[hits], -coverage[hits]))]
         total = len(query)
         return Ranking(
-            keys=[self.keys[i] for i in order],
-            coverage=coverage[order].tolist(),
+            order=order,
+            coverage=coverage[order],
             missing=tuple(missing),
             complete=int(np.count_nonzero(coverage == total)) if total else 0,
             concepts=total,
+            index_keys=self.keys,
         )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
@@ -109,6 +109,50 @@ class Catalogue:
     #: reference data: track code → name (in the tracks' order), region code → name
     track_names: dict[str, str]
     region_names: dict[str, str]
+    #: every public record once, in browsing order; its row number is its place here
+    rows: list[tuple[str, int]] = field(default_factory=list)
+    row_of: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: the (facet, value) pairs, numbered; ``codes[row]`` holds a row's pair numbers, padded
+    #: with ``len(pairs_list)`` — facets are counted with one ``bincount`` over the matches
+    pairs_list: list[tuple[str, str]] = field(default_factory=list)
+    pair_code: dict[tuple[str, str], int] = field(default_factory=dict)
+    codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.int32))
+    #: for the rows of one search engine: its document number → row (−1: not public)
+    _doc_rows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def index_rows(self) -> None:
+        """Number the rows and their facet pairs (once, when the catalogue is built)."""
+        self.rows = list(self.browse)
+        self.row_of = {key: i for i, key in enumerate(self.rows)}
+        self.pairs_list = sorted({p for key in self.rows for p in self.pairs[key]})
+        self.pair_code = {p: i for i, p in enumerate(self.pairs_list)}
+        width = max((len(self.pairs[key]) for key in self.rows), default=0) or 1
+        pad = len(self.pairs_list)
+        codes = np.full((len(self.rows), width), pad, dtype=np.int32)
+        for i, key in enumerate(self.rows):
+            own = [self.pair_code[p] for p in self.pairs[key]]
+            codes[i, : len(own)] = own
+        self.codes = codes
+
+    def doc_rows(self, engine: engines.Engine) -> np.ndarray:
+        """The row of each of the engine's documents (−1 for a record that is not public)."""
+        found = self._doc_rows.get(id(engine))
+        if found is None:
+            found = np.fromiter(
+                (self.row_of.get(key, -1) for key in engine.index.keys),  # type: ignore[arg-type]
+                dtype=np.int64,
+                count=len(engine.index.keys),
+            )
+            self._doc_rows.clear()
+            self._doc_rows[id(engine)] = found
+        return found
+
+    def having(self, name: str, value: str) -> np.ndarray:
+        """A boolean mask of the rows with this facet value."""
+        code = self.pair_code.get((name, value))
+        if code is None:
+            return np.zeros(len(self.rows), dtype=bool)
+        return (self.codes == code).any(axis=1)
 
 
 _catalogues: dict[tuple, Catalogue] = {}
@@ -187,10 +231,10 @@ def catalogue_facts(
         for k, facet_values in values.items()
     }
     track_names = {t.code: t.name for t in session.scalars(select(Track).order_by(Track.position))}
-    _catalogues[key] = Catalogue(
-        exhibitors, solutions, values, browse, documents, pairs, track_names, regions
-    )
-    return _catalogues[key]
+    built = Catalogue(exhibitors, solutions, values, browse, documents, pairs, track_names, regions)
+    built.index_rows()
+    _catalogues[key] = built
+    return built
 
 
 def _check_filters(catalogue: Catalogue, filters: dict[str, str]) -> dict[str, str]:
@@ -247,44 +291,49 @@ def search(
     engine = engines.engine(session, exhibition.id, state)
     plan = query_terms(q or "", engine.vocabulary)
 
-    ranked: list[tuple[str, int]] = []
-    if plan.booths:
-        ranked += _at_booths(session, exhibition, catalogue, plan)
+    rows = np.zeros(0, dtype=np.int64)
     missing: tuple[str, ...] = ()
     if plan.terms:
         ranking = engine.index.rank(concepts(plan, engine.thesaurus, engine.neighbours))
-        ranked += ranking.keys  # type: ignore[arg-type]
+        rows = catalogue.doc_rows(engine)[ranking.order]
+        rows = rows[rows >= 0]  # not public: awaiting approval
         missing = ranking.missing
     elif not plan.booths:
-        ranked = catalogue.browse  # no words: everything, by name
+        rows = np.arange(len(catalogue.rows))  # no words: everything, by name
+    if plan.booths:
+        at_booths = [
+            catalogue.row_of[k]
+            for k in _at_booths(session, exhibition, catalogue, plan)
+            if k in catalogue.row_of
+        ]
+        if at_booths:
+            first = np.asarray(list(dict.fromkeys(at_booths)), dtype=np.int64)
+            rows = np.concatenate([first, rows[~np.isin(rows, first)]])
 
-    seen: set[tuple[str, int]] = set()
-    candidates: list[tuple[tuple[str, int], dict[str, frozenset[str]]]] = []
-    for key in ranked:
-        if key in seen or key not in catalogue.values:
-            continue  # repeated, or not public (awaiting approval, another exhibition)
-        seen.add(key)
-        candidates.append((key, catalogue.values[key]))
-
-    def passes(values: dict[str, frozenset[str]], skip: str | None = None) -> bool:
-        return all(v in values[name] for name, v in filters.items() if name != skip)
-
-    matched = [key for key, values in candidates if not filters or passes(values)]
+    masks = {name: catalogue.having(name, value) for name, value in filters.items()}
+    matched = rows
+    if masks:
+        keep = np.logical_and.reduce(list(masks.values()))
+        matched = rows[keep[rows]]
+    pad = len(catalogue.pairs_list)
     facets: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    if not filters:
-        # One pass, counted in C: (facet, value) pairs of every match.
-        pairs = Counter(chain.from_iterable(catalogue.pairs[key] for key in matched))
-        for (name, value), count in pairs.items():
-            facets[name][value] = count
+    if not masks:
+        counted = np.bincount(catalogue.codes[matched].ravel(), minlength=pad + 1)
+        for code in np.flatnonzero(counted[:pad]):
+            name, value = catalogue.pairs_list[code]
+            facets[name][value] = int(counted[code])
     else:
         # A facet's counts ignore its own filter, so its other values stay choosable.
         for name in FACETS:
-            facets[name] = Counter(
-                chain.from_iterable(
-                    values[name] for _, values in candidates if passes(values, skip=name)
-                )
-            )
-    found_nothing = not plan.is_empty and not candidates
+            others = [m for n, m in masks.items() if n != name]
+            chosen = rows[np.logical_and.reduce(others)[rows]] if others else rows
+            counted = np.bincount(catalogue.codes[chosen].ravel(), minlength=pad + 1)
+            for code in np.flatnonzero(counted[:pad]):
+                facet, value = catalogue.pairs_list[code]
+                if facet == name:
+                    facets[name][value] = int(counted[code])
+    page = [catalogue.rows[i] for i in matched[offset : offset + limit]]
+    found_nothing = not plan.is_empty and not len(rows)
     did_you_mean = None
     closest: list[Result] = []
     if missing:
@@ -294,7 +343,7 @@ def search(
     return SearchResult(
         query=plan.text,
         total=len(matched),
-        results=_results(session, catalogue, matched[offset : offset + limit]),
+        results=_results(session, catalogue, page),
         facets=_label_facets(catalogue, facets),
         filters=filters,
         truncated=plan.truncated,
@@ -342,23 +391,18 @@ def _results(session: Session, catalogue: Catalogue, page: list[tuple[str, int]]
     return results
 
 
-def _catalogue_texts(catalogue: Catalogue) -> list[str]:
-    texts = [f"{s.title} {s.summary} {' '.join(s.tags)}" for s in catalogue.solutions.values()]
-    texts += [f"{e.name} {e.municipality or ''}" for e in catalogue.exhibitors.values()]
-    return texts + list(catalogue.region_names.values())
-
-
 def _correction(
     engine: engines.Engine, catalogue: Catalogue, plan: QueryPlan, missing: tuple[str, ...]
 ) -> str | None:
     """The query with each word that found nothing replaced by the nearest word of the
-    catalogue (up to two edits in long words), or None when no word has a neighbour."""
-    words = engine.words(_catalogue_texts(catalogue))
+    catalogue's titles and tags (one edit in words of 5–8 letters, two from 9), or None when
+    no such word has one."""
+    readable = engine.index.readable()
     changed = False
     out = []
     for term in plan.terms:
         if term.word in missing:
-            nearest = words.candidates(term.word, limit=1)
+            nearest = readable.candidates(term.word, limit=1)
             if nearest:
                 out.append(nearest[0])
                 changed = True
