@@ -13,7 +13,8 @@ A side may be several words; they are matched by their stems (:func:`exhibit.sea
 so word forms meet («коммунального хозяйства» is «коммунальное хозяйство»), and stop words
 are left out on both sides, as the query drops them. A query word or run of words that
 equals a side gets the other sides as alternatives; a side of several words must then be
-found whole in one document.
+found whole in one document. Synonym lines that share a side join (``помойка = мусор`` and
+``мусор = отходы``: помойка finds отходы); related lines do not.
 """
 
 from __future__ import annotations
@@ -137,16 +138,45 @@ class Thesaurus:
 
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
         self._by_side: dict[tuple[str, ...], dict[tuple[str, ...], float]] = {}
-        self.entries: list[Entry] = []
+        self.entries: list[Entry] = list(entries)
         self.longest = 1
-        for entry in entries:
-            self.entries.append(entry)
-            for side in entry.sides:
-                others = self._by_side.setdefault(side, {})
-                self.longest = max(self.longest, len(side))
-                for other in entry.sides:
-                    if other != side and others.get(other, 0.0) < entry.weight:
-                        others[other] = entry.weight
+        # Synonyms chain: «помойка = мусор» and «мусор = отходы» make помойка = отходы (at
+        # the lower weight). Related terms do not chain: a relation of a relation drifts.
+        parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+        def root(side: tuple[str, ...]) -> tuple[str, ...]:
+            while parent.setdefault(side, side) != side:
+                parent[side] = parent[parent[side]]
+                side = parent[side]
+            return side
+
+        lowest: dict[tuple[str, ...], float] = {}
+        for entry in self.entries:
+            if entry.related:
+                continue
+            first = root(entry.sides[0])
+            for side in entry.sides[1:]:
+                other = root(side)
+                if other != first:
+                    parent[other] = first
+                    lowest[first] = min(lowest.get(first, 1.0), lowest.get(other, 1.0))
+            lowest[first] = min(lowest.get(first, 1.0), entry.weight)
+        groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for side in list(parent):
+            groups.setdefault(root(side), []).append(side)
+        for top, members in groups.items():
+            self._relate(members, lowest[root(top)])
+        for entry in self.entries:
+            if entry.related:
+                self._relate(list(entry.sides), entry.weight)
+
+    def _relate(self, sides: list[tuple[str, ...]], weight: float) -> None:
+        for side in sides:
+            others = self._by_side.setdefault(side, {})
+            self.longest = max(self.longest, len(side))
+            for other in sides:
+                if other != side and others.get(other, 0.0) < weight:
+                    others[other] = weight
 
     def __len__(self) -> int:
         return len(self.entries)
