@@ -125,15 +125,32 @@ def _index_if_incomplete() -> int:
 
 
 @click.command("search-reindex")
+@click.option(
+    "--neighbours/--no-neighbours",
+    default=None,
+    help="Also compute neighbours by word meaning (needs the embeddings extra: natasha), "
+    "or drop them. Without either they are kept as they are.",
+)
 @database_command
-def search_reindex_command() -> None:
+def search_reindex_command(neighbours: bool | None) -> None:
     """Rebuild the search index of every exhibition."""
-    from exhibit.search.index import reindex
+    from exhibit.search.index import rebuild_neighbours, reindex
 
     begin_write(db.session)
     written = reindex(db.session)
+    pairs = None
+    if neighbours is not None:
+        pairs = rebuild_neighbours(db.session, None if neighbours else (lambda word: None))
+        if pairs is None:
+            db.session.rollback()
+            raise click.ClickException(
+                "Для соседей по смыслу нужны векторы navec из пакета natasha: "
+                "pip install 'exhibit[embeddings]'"
+            )
     db.session.commit()
     click.echo(f"Поисковый индекс построен заново: {documents(written)}.")
+    if pairs is not None:
+        click.echo(f"Пар соседей по смыслу: {pairs}.")
 
 
 @click.command("demo")

@@ -217,3 +217,24 @@ def test_suggestions_name_solutions_exhibitors_towns_and_booths(catalogue):
     assert ("exhibitor", "Администрация города Игрекова") in kinds("игр")
     assert kinds("a3")[0] == ("booth", "A3")
     assert kinds("a-3")[0] == ("booth", "A3")
+
+
+def test_search_reindex_computes_or_drops_neighbours(app, catalogue, monkeypatch):
+    from exhibit.search import neighbours
+
+    runner = app.test_cli_runner()
+    monkeypatch.setattr(neighbours, "load_vectors", lambda: None)
+    refused = runner.invoke(args=["search-reindex", "--neighbours"])
+    assert refused.exit_code == 1 and "natasha" in refused.output
+    monkeypatch.setattr(
+        neighbours,
+        "load_vectors",
+        lambda: lambda w: [1.0, 0.0] if w in ("пластика", "отходов") else None,
+    )
+    done = runner.invoke(args=["search-reindex", "--neighbours"])
+    assert done.exit_code == 0, done.output
+    assert "Пар соседей по смыслу: 2." in done.output
+    assert runner.invoke(args=["search-reindex"]).exit_code == 0  # keeps them
+    assert len(db.session.scalars(select(SearchNeighbour)).all()) == 2
+    dropped = runner.invoke(args=["search-reindex", "--no-neighbours"])
+    assert "Пар соседей по смыслу: 0." in dropped.output
