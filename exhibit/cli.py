@@ -104,7 +104,8 @@ def init_db_command() -> None:
 
 
 def _index_if_incomplete() -> int:
-    """Build the search index when it lacks documents (a database from before the index)."""
+    """Build the search index when it lacks documents (a database from before the index) or
+    their tags (from before migration 0004)."""
     from exhibit.catalogue.models import Solution
     from exhibit.search.index import reindex
     from exhibit.search.models import SearchDocument
@@ -119,7 +120,20 @@ def _index_if_incomplete() -> int:
         .join(Solution.exhibitor)
         .where(Exhibitor.deleted_at.is_(None))
     )
-    if documents == exhibitors + solutions:
+    # Documents from before migration 0004 have no tags column filled in.
+    untagged_documents = count(
+        select(func.count())
+        .select_from(SearchDocument)
+        .where(SearchDocument.kind == "solution", SearchDocument.tags_terms == "")
+    )
+    untagged = sum(
+        1
+        for tags in db.session.scalars(
+            select(Solution.tags).join(Solution.exhibitor).where(Exhibitor.deleted_at.is_(None))
+        )
+        if not tags
+    )
+    if documents == exhibitors + solutions and untagged_documents == untagged:
         return 0
     return reindex(db.session)
 

@@ -238,3 +238,21 @@ def test_search_reindex_computes_or_drops_neighbours(app, catalogue, monkeypatch
     assert len(db.session.scalars(select(SearchNeighbour)).all()) == 2
     dropped = runner.invoke(args=["search-reindex", "--no-neighbours"])
     assert "Пар соседей по смыслу: 0." in dropped.output
+
+
+def test_init_db_fills_the_tags_of_documents_from_before_migration_0004(app, catalogue):
+    from sqlalchemy import update
+
+    from exhibit.search.models import SearchDocument
+
+    db.session.execute(update(SearchDocument).values(tags_terms=""))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Поисковый индекс построен заново" in result.output
+    tags = db.session.scalars(
+        select(SearchDocument.tags_terms).where(SearchDocument.kind == "solution")
+    ).all()
+    assert all(tags)  # every solution of the corpus has tags
+    again = app.test_cli_runner().invoke(args=["init-db"])
+    assert "Поисковый индекс" not in again.output
