@@ -89,15 +89,19 @@ def build(url: str, solutions: int) -> None:
 
 
 def _timed(run, queries, rounds) -> dict[str, float]:
-    times = []
+    """Wall-clock times, and CPU times of this process (which a busy machine inflates far
+    less: the machine is shared, so both are recorded)."""
+    times, cpu = [], []
     for _ in range(rounds):
         for q in queries:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             run(q)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
     times.sort()
     return {
         "median_ms": statistics.median(times) * 1000,
+        "cpu_ms": statistics.median(cpu) * 1000,
         "p95_ms": times[int(len(times) * 0.95)] * 1000,
         "max_ms": times[-1] * 1000,
         "qps": len(times) / sum(times),
@@ -113,9 +117,10 @@ def in_process(url: str, rounds: int) -> dict[str, dict[str, float]]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         exhibition = get_exhibition(db.session, "goroda-rossii-2025")
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         search(db.session, exhibition, "прогрев")  # build the per-worker caches once
         first = (time.perf_counter() - started) * 1000
+        first_cpu = (time.process_time() - started_cpu) * 1000
         db.session.rollback()
 
         def run(q: str) -> None:
@@ -132,7 +137,7 @@ def in_process(url: str, rounds: int) -> dict[str, dict[str, float]]:
             "hostile": _timed(run, HOSTILE, rounds),
             "suggest": _timed(suggest, PREFIXES, rounds),
         }
-        out["build"] = {"median_ms": first}
+        out["build"] = {"median_ms": first, "cpu_ms": first_cpu}
 
     # Suggestions at the server: the whole request through the test client.
     client = app.test_client()
@@ -222,6 +227,7 @@ def main() -> None:
         "| measure | value | target |",
         "|---|---:|---|",
         f"| median search | {search_['median_ms']:.1f} ms | < 15 ms |",
+        f"| median CPU time of a search | {search_['cpu_ms']:.1f} ms | |",
         f"| p95 search | {search_['p95_ms']:.1f} ms | |",
         f"| searches per second, one thread | {search_['qps']:.0f} | |",
         f"| median hostile query | {hostile['median_ms']:.1f} ms (max {hostile['max_ms']:.1f}) "
@@ -232,7 +238,7 @@ def main() -> None:
         f"{latency['suggest request']['median_ms']:.1f} ms "
         f"(p95 {latency['suggest request']['p95_ms']:.1f}) | < 30 ms |",
         f"| first search after a catalogue change (builds the worker's index) | "
-        f"{latency['build']['median_ms']:.0f} ms | |",
+        f"{latency['build']['median_ms']:.0f} ms (CPU {latency['build']['cpu_ms']:.0f} ms) | |",
     ]
     if rates:
         ratio = rates["search page"] / rates["bare"]
