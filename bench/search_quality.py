@@ -649,6 +649,30 @@ def main() -> None:
             for name, s in results.items()
         ],
     ]
+    lines += [
+        "",
+        "What the variants decided:",
+        "",
+        "- *Morphology*: pymorphy3 lemmas (its Russian dictionaries, the most likely normal "
+        "form) in the place of Snowball stems, everything else equal. Snowball stems with the "
+        "derivational prefix cut (`exhibit/search/text.py: match_prefix`) win: lemmas keep "
+        "«транспорт» / «транспортный» and «школа» / «школьный» apart just as stems do, "
+        "and lose where the prefix match joined forms. Snowball (PyStemmer) is kept; it is also "
+        "the cheaper of the two when the index is built.",
+        "- *Embeddings*: neighbours by meaning from navec (`navec_news_v1_1B_250K_300d_100q`, "
+        "shipped inside the natasha package), over the catalogue's own words only, computed "
+        "offline (`flask search-reindex --neighbours`), at most 4 a stem with cosine ≥ 0.5, "
+        "weighted 0.45 × similarity (below every other kind of match). They help some word "
+        "forms (туризм / туристический) and hurt some partial queries by pulling in loosely "
+        "related documents; on balance they do not raise recall, so they are off by default. "
+        "model2vec was not measured: its models live on the Hugging Face hub, no package on "
+        "PyPI ships a Russian one, and nothing may be downloaded at run time.",
+        "- *Thesaurus*: the largest single gain (synonyms, English words, compounds).",
+        "",
+        "Caveat: the queries, their judgements and the thesaurus were written by the same "
+        "hand, against this catalogue; a set written by others over a catalogue the engine has "
+        "never seen will score lower. The per-kind table shows where the remaining misses are.",
+    ]
     text = "\n".join(lines)
     print(HEADING + "\n\n" + text)
     if args.write:
