@@ -1,11 +1,14 @@
-"""The full-text index behind three functions: index, reindex, query (like microblog's).
+"""The search documents: written here, ranked by :mod:`exhibit.search.rank`.
 
-Documents (:class:`SearchDocument`) hold stemmed text made by :mod:`exhibit.search.text`;
-SQLite searches them through an FTS5 table (``search_fts``, BM25 with column weights),
-PostgreSQL through a GIN index on a weighted ``tsvector`` (``ts_rank``). Both see the same
-terms, because the stemming is done here and not by the engines' dictionaries.
+Documents (:class:`SearchDocument`) hold stemmed text made by :mod:`exhibit.search.text`,
+one column per field (title, tags, summary, description). The application ranks them in
+Python (:mod:`exhibit.search.engine`), the same on both databases. The engines' own indexes
+over them — an FTS5 table on SQLite (``search_fts``), a GIN index on a weighted ``tsvector``
+on PostgreSQL — are still kept in step by migration 0002's triggers and index; :func:`query`
+and :func:`vocabulary` below search them the way search worked before issue 17, for the
+comparison in ``bench/search_quality.py`` only.
 
-The index follows the data by itself: a session listener rewrites the documents of every
+The documents follow the data by themselves: a session listener rewrites those of every
 solution and exhibitor that a flush adds, changes or deletes, in the same transaction.
 """
 
