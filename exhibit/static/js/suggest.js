@@ -13,7 +13,7 @@
   if (!box) return;
   var input = box.querySelector("input");
   var list = box.querySelector("[role=listbox]");
-  var status = box.querySelector("[role=status]");
+  var status = box.querySelector("[aria-live]");
   var endpoint = box.getAttribute("data-suggest");
   var items = [];
   var active = -1;
