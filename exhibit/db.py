@@ -104,7 +104,10 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
         return
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
-            raise RuntimeError("begin_write() called with unflushed changes in a read transaction")
+            raise RuntimeError(
+                "begin_write() called with unflushed changes in a read transaction: a unit of "
+                "work must start clean (commit or flush what was added before calling it)"
+            )
         session.commit()
     session.info[WRITE_OPTION] = True
     session.connection(execution_options={WRITE_OPTION: True})

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from exhibit.db import db
 
 MAX_PAGES = 256
-_pages: OrderedDict[tuple, str | bytes] = OrderedDict()
+_pages: OrderedDict[tuple, tuple[str | bytes, Any]] = OrderedDict()
 _lock = threading.Lock()  # the development server and gthread workers use threads
 
 
@@ -63,23 +63,38 @@ def _forget_version(session: Any) -> None:
     _known.clear()
 
 
-def cached_page(render: Callable[[], str | bytes]) -> str | bytes:
-    """``render()``'s page, from the cache when this anonymous request was rendered before."""
+def cached_page(
+    render: Callable[[], str | bytes], after: Callable[[Any], None] | None = None
+) -> str | bytes:
+    """``render()``'s page, from the cache when this anonymous request was rendered before.
+
+    A page may leave a note for every request it answers, cached or not: what ``render``
+    puts in ``g.page_note`` is kept with the page, and ``after(note)`` is called each time
+    the page is served (the search page counts a query that found nothing this way, so a
+    cached answer is counted too).
+    """
     if current_user.is_authenticated or session.get("_flashes"):
-        return render()
+        page = render()
+        note = g.pop("page_note", None)
+        if after is not None and note is not None:
+            after(note)
+        return page
     from exhibit.i18n import current_locale
 
     key = (request.full_path, current_locale(), known_data_version())
     with _lock:
-        page = _pages.get(key)
-        if page is not None:
+        cached = _pages.get(key)
+        if cached is not None:
             _pages.move_to_end(key)
-            return page
-    page = render()
-    with _lock:
-        _pages[key] = page
-        if len(_pages) > MAX_PAGES:
-            _pages.popitem(last=False)
+    if cached is None:
+        cached = (render(), g.pop("page_note", None))
+        with _lock:
+            _pages[key] = cached
+            if len(_pages) > MAX_PAGES:
+                _pages.popitem(last=False)
+    page, note = cached
+    if after is not None and note is not None:
+        after(note)
     return page
 
 

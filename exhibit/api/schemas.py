@@ -268,6 +268,18 @@ class SearchOut(Page):
         required=True,
         metadata={"description": "track, region, size, kind, stage, tag: values and counts"},
     )
+    missing = fields.List(
+        fields.String(),
+        metadata={"description": "Words of the query found in no document (the rest matched)"},
+    )
+    did_you_mean = fields.String(
+        allow_none=True,
+        metadata={"description": "A corrected query that finds something, or null"},
+    )
+    closest = fields.List(
+        fields.Nested(SearchHit),
+        metadata={"description": "When nothing is found: the nearest documents"},
+    )
 
 
 class Geometry(ma.Schema):

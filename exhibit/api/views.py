@@ -29,6 +29,7 @@ from exhibit.maps.geojson import booth_feature
 from exhibit.maps.pdf import hall_map_pdf
 from exhibit.maps.printing import PrintError
 from exhibit.pagecache import cached_page
+from exhibit.search.insights import log_if_nothing_found
 from exhibit.search.services import FACETS, search
 
 bp = Blueprint(
@@ -269,6 +270,7 @@ def search_catalogue(slug: str, q: str, limit: int, offset: int, **filters: str)
     exhibition = get_exhibition(db.session, slug)
     chosen = {name: filters[name] for name in FACETS if name in filters}
     result = search(db.session, exhibition, q, chosen, limit=limit, offset=offset)
+    log_if_nothing_found(db.session, exhibition.id, result.query, result.found_nothing)
     return {
         "total": result.total,
         "limit": limit,
@@ -278,6 +280,9 @@ def search_catalogue(slug: str, q: str, limit: int, offset: int, **filters: str)
             name: [{"value": v, "label": label, "count": n} for v, label, n in values]
             for name, values in result.facets.items()
         },
+        "missing": list(result.missing),
+        "did_you_mean": result.did_you_mean,
+        "closest": [r.to_dict() for r in result.closest],
     }
 
 

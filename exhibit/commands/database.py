@@ -36,12 +36,27 @@ def init_db_command() -> None:
 
 
 @click.command("search-reindex")
+@click.option(
+    "--neighbours/--no-neighbours",
+    default=None,
+    help="Also compute neighbours by word meaning (needs the embeddings extra: natasha), "
+    "or drop them. Without either they are kept as they are.",
+)
 @database_command
-def search_reindex_command() -> None:
+def search_reindex_command(neighbours: bool | None) -> None:
     """Rebuild the search index of every exhibition."""
-    from exhibit.search.index import reindex
+    from exhibit.search.index import rebuild_neighbours, reindex
 
     click.echo(f"Поисковый индекс построен заново: {documents(reindex(db.session))}.")
+    if neighbours is None:
+        return
+    pairs = rebuild_neighbours(db.session, None if neighbours else (lambda word: None))
+    if pairs is None:
+        raise click.ClickException(
+            "Для соседей по смыслу нужны векторы navec из пакета natasha: "
+            "pip install 'exhibit[embeddings]'"
+        )
+    click.echo(f"Пар соседей по смыслу: {pairs}.")
 
 
 @click.command("demo")

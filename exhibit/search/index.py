@@ -1,11 +1,14 @@
-"""The full-text index behind three functions: index, reindex, query (like microblog's).
+"""The search documents: written here, ranked by :mod:`exhibit.search.rank`.
 
-Documents (:class:`SearchDocument`) hold stemmed text made by :mod:`exhibit.search.text`;
-SQLite searches them through an FTS5 table (``search_fts``, BM25 with column weights),
-PostgreSQL through a GIN index on a weighted ``tsvector`` (``ts_rank``). Both see the same
-terms, because the stemming is done here and not by the engines' dictionaries.
+Documents (:class:`SearchDocument`) hold stemmed text made by :mod:`exhibit.search.text`,
+one column per field (title, tags, summary, description). The application ranks them in
+Python (:mod:`exhibit.search.engine`), the same on both databases. The engines' own indexes
+over them — an FTS5 table on SQLite (``search_fts``), a GIN index on a weighted ``tsvector``
+on PostgreSQL — are still kept in step by migration 0002's triggers and index; :func:`query`
+and :func:`vocabulary` below search them the way search worked before issue 17, for the
+comparison in ``bench/search_quality.py`` only.
 
-The index follows the data by itself: a session listener rewrites the documents of every
+The documents follow the data by themselves: a session listener rewrites those of every
 solution and exhibitor that a flush adds, changes or deletes, in the same transaction.
 """
 
@@ -43,6 +46,7 @@ def solution_document(solution: Solution, exhibitor: Exhibitor) -> dict[str, Any
         "exhibitor_id": exhibitor.id,
         "title_terms": to_index_text(solution.title),
         "summary_terms": to_index_text(_join(solution.summary, " ".join(solution.tags or []))),
+        "tags_terms": to_index_text(" ".join(solution.tags or [])),
         "body_terms": to_index_text(
             _join(solution.description, solution.results, exhibitor.name,
                   exhibitor.municipality, region)
@@ -59,6 +63,7 @@ def exhibitor_document(exhibitor: Exhibitor) -> dict[str, Any]:
         "exhibitor_id": exhibitor.id,
         "title_terms": to_index_text(_join(exhibitor.name, exhibitor.short_name)),
         "summary_terms": to_index_text(_join(exhibitor.municipality, region)),
+        "tags_terms": "",
         "body_terms": to_index_text(exhibitor.description),
     }
 
@@ -105,15 +110,22 @@ def reindex(session: Session, exhibition_id: int | None = None) -> int:
 
 @unit_of_work
 def reindex_if_incomplete(session: Session) -> int:
-    """Build the index when it lacks documents (a database from before the index); returns
-    how many were written (0 when it was complete)."""
+    """Build the index when it lacks documents (a database from before the index) or their
+    tags (from before migration 0004); returns how many were written (0: it was complete)."""
     documents = session.scalar(select(func.count()).select_from(SearchDocument)) or 0
     live = Exhibitor.deleted_at.is_(None)
     exhibitors = session.scalar(select(func.count(Exhibitor.id)).where(live)) or 0
     solutions = (
         session.scalar(select(func.count(Solution.id)).join(Solution.exhibitor).where(live)) or 0
     )
-    if documents == exhibitors + solutions:
+    untagged_documents = session.scalar(
+        select(func.count())
+        .select_from(SearchDocument)
+        .where(SearchDocument.kind == "solution", SearchDocument.tags_terms == "")
+    )
+    tags = session.scalars(select(Solution.tags).join(Solution.exhibitor).where(live))
+    untagged = sum(1 for solution_tags in tags if not solution_tags)
+    if documents == exhibitors + solutions and untagged_documents == untagged:
         return 0
     return reindex(session)
 
@@ -246,3 +258,36 @@ def vocabulary(session: Session, state: tuple[int, int] | None = None) -> TypoIn
         _vocabularies.clear()  # one database per process in practice; keep memory flat
         _vocabularies[key] = TypoIndex(list(terms))
     return _vocabularies[key]
+
+
+@unit_of_work
+def rebuild_neighbours(session: Session, vector: Any = None) -> int | None:
+    """Recompute the neighbours by word meaning of every catalogue word; the number of
+    pairs, or None when no embeddings are installed (and nothing changes).
+
+    ``vector`` (word → vector or None) defaults to navec's, shipped by natasha."""
+    from exhibit.search import neighbours
+    from exhibit.search.models import SearchNeighbour
+
+    if vector is None:
+        vector = neighbours.load_vectors()
+        if vector is None:
+            return None
+    words: set[str] = set()
+    columns = (
+        SearchDocument.title_terms,
+        SearchDocument.tags_terms,
+        SearchDocument.summary_terms,
+        SearchDocument.body_terms,
+    )
+    for row in session.execute(select(*columns)):
+        for field in row:
+            words.update(field.split())
+    pairs = neighbours.nearest(words, vector)
+    session.execute(delete(SearchNeighbour))
+    if pairs:
+        session.execute(
+            insert(SearchNeighbour),
+            [{"term": a, "neighbour": b, "similarity": s} for a, b, s in pairs],
+        )
+    return len(pairs)

@@ -75,12 +75,14 @@ import Stemmer
 __all__ = [
     "MAX_QUERY_CHARS",
     "MAX_TERMS",
+    "STOP_WORDS",
     "QueryPlan",
     "Term",
     "TypoIndex",
     "Variant",
     "VariantKind",
     "booth_number_candidates",
+    "compound_parts",
     "edit_distance",
     "fix_layout",
     "fts5_match",
@@ -201,7 +203,8 @@ def stems(text: str) -> list[str]:
 
 
 def to_index_text(text: str) -> str:
-    """What the index stores for ``text``: each word's stem, then the word when it differs.
+    """What the index stores for ``text``: each word's stem, then the word when it differs,
+    then the parts of a compound word (:func:`compound_parts`).
 
     Space-separated, so the engine's own tokenizer (FTS5 ``unicode61``, PostgreSQL
     ``simple``) splits it back into exactly these terms.
@@ -212,7 +215,52 @@ def to_index_text(text: str) -> str:
         out.append(stemmed)
         if stemmed != word:
             out.append(word)
+        out.extend(compound_parts(word))
     return " ".join(out)
+
+
+# Russian compounds write a word's first part short: велодорожка is a велосипедная дорожка,
+# экотропа an экологическая тропа. Each short part maps to the stem of its full word; a word
+# that already starts with that stem (экологический, электрический) is no compound.
+COMPOUND_PARTS: dict[str, str] = {
+    "вело": "велосипед", "электро": "электрич", "эко": "эколог", "авто": "автомобил",
+    "энерго": "энерг", "тепло": "тепл", "водо": "вод", "гидро": "вод", "агро": "сельск",
+    "медиа": "медиа", "фото": "фот", "видео": "виде", "аэро": "авиац", "нано": "нано",
+    "кибер": "кибер", "соц": "социальн", "спорт": "спорт", "жил": "жил", "газо": "газ",
+    "нефте": "нефт", "лесо": "лес", "градо": "город",
+}  # fmt: skip
+_COMPOUND_PREFIXES = sorted(COMPOUND_PARTS, key=len, reverse=True)
+#: The rest of a compound must be this long to count (автобус is not авто + бус).
+MIN_COMPOUND_REST = 4
+
+
+@functools.lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The stems a compound word stands for, or nothing: ``велодорожка`` → ``("велосипед",
+    "дорожк")``, ``экотропы`` → ``("эколог", "троп")``; ``автобус``, ``экология`` → ``()``.
+
+    The first part comes from :data:`COMPOUND_PARTS`; the rest must be a Cyrillic word of
+    :data:`MIN_COMPOUND_REST` letters or more, not starting with ы/ь/ъ/й, nor with a vowel
+    after a part that ends in a consonant (спортивный is no спорт + ивный).
+    """
+    if not _CYRILLIC_WORD_RE.fullmatch(word):
+        return ()
+    for prefix in _COMPOUND_PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        full = COMPOUND_PARTS[prefix]
+        rest = word[len(prefix) :]
+        if len(full) > len(prefix) and word.startswith(full):
+            return ()  # a form of the full word itself
+        if len(rest) < MIN_COMPOUND_REST or rest[0] in "ыьъй":
+            return ()
+        if prefix[-1] not in _RU_VOWELS and rest[0] in _RU_VOWELS:
+            return ()  # спорт-ивный: a suffix, not a second word
+        rest_stem = stem(rest)
+        if len(rest_stem) < 3:
+            return ()
+        return (full, rest_stem)
+    return ()
 
 
 # Derivational tails, longest first (see the module docstring); "ион" only after ц
@@ -696,6 +744,8 @@ is are
 """,
     )
 )
+#: Words a query drops (unless it has nothing else); the thesaurus drops them too.
+STOP_WORDS = _STOP_WORDS
 # Latin words that are read as English (no layout or transliteration guesses without a
 # vocabulary): words of city IT that appear in Latin in Russian texts, and English glue words.
 _ENGLISH_WORDS = frozenset(

@@ -172,6 +172,10 @@ def test_the_race_test_fails_when_the_guard_is_off(app, tmp_path):
     db.session.execute(text("DROP INDEX uq_reservation_active_booth"))
     db.session.commit()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    with Server(url, tmp_path, target="tests.concurrency.unguarded:app") as server:
+    marks = tmp_path / "race"
+    marks.mkdir()
+    with Server(
+        url, tmp_path, target="tests.concurrency.unguarded:app", EXHIBIT_TEST_RACE_DIR=str(marks)
+    ) as server:
         statuses = storm(server, tokens)
     assert problems(statuses) != [], f"no race seen without the guard: {statuses}"

@@ -17,7 +17,7 @@ from exhibit.booking.deletion import delete_exhibitor, restore_exhibitor
 from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import Exhibitor, Solution
-from exhibit.db import db, migrations
+from exhibit.db import db, migrations, unit_of_work
 from exhibit.errors import Conflict, Forbidden, NotFound
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.search.models import SearchDocument
@@ -34,6 +34,7 @@ def world(app):
     user_a = make_user("a@example.ru", exhibitor=a)
     user_b = make_user("b@example.ru", exhibitor=b)
     a.solutions.append(Solution(title="Сквер у вокзала", track_code="living", stage="idea"))
+    db.session.commit()  # the services below are units of work of their own
 
     first = services.request_booth(db.session, exhibition, "A1", a, user_a)
     services.confirm_reservation(db.session, first.id, organiser)
@@ -251,23 +252,29 @@ def test_a_request_racing_the_deletion_waits_for_it_and_is_refused(app, world):
                 exhibitor = db.session.get(Exhibitor, exhibitor_id)
                 read.set()  # read while the deletion is still under way
                 services.request_booth(db.session, here, "A4", exhibitor, None)
-                db.session.commit()
                 outcome.append("reserved")
             except Forbidden as refusal:
-                db.session.rollback()
                 outcome.append(refusal.message)
             finally:
                 db.session.remove()
 
-    delete_exhibitor(db.session, exhibition, exhibitor_id, organiser)
-    db.session.flush()  # the deletion holds the exhibitor's row, not yet committed
     thread = threading.Thread(target=request)
-    thread.start()
-    assert read.wait(10)
-    thread.join(0.5)
-    assert thread.is_alive(), outcome  # the request waits for the deletion …
-    db.session.commit()
+    waited: list[bool] = []
+
+    @unit_of_work
+    def delete_and_hold(session) -> None:
+        """The deletion inside a larger unit of work, which holds the exhibitor's row
+        uncommitted while the request tries."""
+        delete_exhibitor(session, exhibition, exhibitor_id, organiser)
+        session.flush()
+        thread.start()
+        assert read.wait(10)
+        thread.join(0.5)
+        waited.append(thread.is_alive())
+
+    delete_and_hold(db.session)  # commits when it returns
     thread.join(20)
+    assert waited == [True], outcome  # the request waited for the deletion …
     assert outcome == ["Экспонент «Ирбит» удалён организаторами"]  # … and is refused
     assert active_booths(exhibitor_id) == []
 

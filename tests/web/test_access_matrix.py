@@ -25,6 +25,8 @@ from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.floorplan.services import hall_plan
+from exhibit.search.models import ThesaurusLine
+from exhibit.timeutil import utcnow
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_exhibition, make_exhibitor, make_user
 
@@ -144,6 +146,13 @@ MATRIX = {
     "plans.renumber": ("POST", "/{slug}/halls/Зал 1/renumber", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "search.page": ("GET", "/{slug}/search?q=сквер", ALL_200),
+    "search.suggest": ("GET", "/{slug}/search/suggest?q=ск", ALL_200),
+    "search.organiser": ("GET", "/{slug}/organiser/search", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "search.add_thesaurus": ("POST", "/{slug}/organiser/search/thesaurus?lines=свалка ~ полигон",
+                             signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "search.delete_thesaurus": ("POST", "/{slug}/organiser/search/thesaurus/{line_id}/delete",
+                                signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "maps.hall_map": ("GET", "/{slug}/map", ALL_200),
     "maps.visit": ("GET", "/{slug}/visit", ALL_200),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", ALL_200),
@@ -234,6 +243,10 @@ class World:
         delete_exhibitor(db.session, exhibition, deleted.id, organiser)
         hall = db.session.scalar(select(Hall))
         draft = create_draft(db.session, exhibition, hall.name, hall_plan(hall))
+        line = ThesaurusLine(
+            line="помойка ~ мусор", created_at=utcnow(), created_by_id=organiser.id
+        )
+        db.session.add(line)
         tokens = {
             "exhibitor_a": issue_token(db.session, user_a),
             "exhibitor_b": issue_token(db.session, user_b),
@@ -246,7 +259,7 @@ class World:
             "slug": "matrix", "a_id": a.id, "b_id": b.id, "pending_id": pending.id,
             "solution_id": solution.id, "a_reservation_id": reservation.id,
             "a_entry_id": entry.id, "a_token_id": a_token_id, "draft_id": draft.id,
-            "deleted_id": deleted.id,
+            "deleted_id": deleted.id, "line_id": line.id,
         }  # fmt: skip
 
     def _sign_in(self, role: str) -> tuple[str | None, str]:

@@ -27,6 +27,7 @@ def world(app):
     b = make_exhibitor(exhibition, "Тагил")
     pending = make_exhibitor(exhibition, "Шадринск", approved=False)
     db.session.add(Solution(exhibitor_id=a.id, title="Сквер", track_code="living", stage="idea"))
+    db.session.commit()  # the services below are units of work of their own
     tokens = {
         "a": issue_token(db.session, make_user("a@example.ru", exhibitor=a)),
         "b": issue_token(db.session, make_user("b@example.ru", exhibitor=b)),
