@@ -567,10 +567,17 @@ def test_geometry_types_follow_the_schema():
     }
 
 
-def test_non_finite_coordinates_keep_their_own_message():
-    """jsonschema-rs calls NaN no number, ``jsonschema`` accepts it: the coordinate check
-    names the feature, as before."""
+def test_non_finite_numbers_are_named():
+    """Not JSON, but a document built in Python may hold them: jsonschema-rs refuses them,
+    ``jsonschema`` would not; either way the feature and the field are named."""
     broken = feature("booth", square(1, 1), number="B1")
     broken["geometry"]["coordinates"][0][1] = [float("nan"), 0.0]
-    with pytest.raises(PlanFormatError, match=r"features\[3\]: координаты не конечные"):
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(booths_around(broken))
+    assert str(info.value) == (
+        "Ошибка в плане: объект features[3] (стенд B1), поле geometry.coordinates[0][1][0]: "
+        "не конечное число (nan)."
+    )
+    broken = feature("booth", square(1, 1), number="B1", price=float("inf"))
+    with pytest.raises(PlanFormatError, match=r"поле properties.price: не конечное число"):
         from_geojson(booths_around(broken))

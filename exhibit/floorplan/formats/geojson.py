@@ -253,6 +253,26 @@ def _geometry_error(data: Any, index: int, error: Any, path: list[Any]) -> tuple
     return own, ["features", index, "geometry", *own.absolute_path]
 
 
+def _refuse_non_finite(data: Any, index: int) -> None:
+    """Name a NaN or an infinity in feature ``index`` (not JSON numbers: jsonschema-rs
+    refuses them, ``jsonschema`` would let them through)."""
+    for error in _fast_validator("feature").iter_errors(data["features"][index]):
+        value: Any = data["features"][index]
+        try:
+            for step in error.instance_path:
+                value = value[step]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            path = ["features", index, *error.instance_path]
+            label, feature, field = _where(path, data)
+            raise PlanFormatError(
+                f"Ошибка в плане: {label}, поле {field}: не конечное число ({value}).",
+                feature=feature,
+                field=field,
+            )
+
+
 def _check_schema(data: Any) -> None:
     """Raise a :class:`PlanFormatError` naming the feature and field when ``data`` breaks
     ``plan.schema.json``.
@@ -288,10 +308,11 @@ def _check_schema(data: Any) -> None:
     one = _fast_validator("feature")
     bad = [index for index, feature in enumerate(features) if not one.is_valid(feature)]
     for index in bad:
+        _refuse_non_finite(data, index)
         error = _explain(_validator("feature"), features[index])
         if error is None:
-            # The compiled validator refuses what the reference one accepts (a NaN, say):
-            # the checks after the schema name such a feature themselves.
+            # The compiled validator refuses what the reference one accepts (a tuple, say):
+            # the checks after the schema catch what matters.
             continue
         path = ["features", index, *error.absolute_path]
         if path[2:3] == ["geometry"]:
