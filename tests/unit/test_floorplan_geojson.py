@@ -581,3 +581,56 @@ def test_non_finite_numbers_are_named():
     broken = feature("booth", square(1, 1), number="B1", price=float("inf"))
     with pytest.raises(PlanFormatError, match=r"поле properties.price: не конечное число"):
         from_geojson(booths_around(broken))
+
+
+# --------------------------------------------------------------------------- building
+
+
+def test_polygons_built_in_bulk_are_the_ones_shape_builds():
+    """Booths are built in one vectorised go; the result must be what ``shape()`` gives,
+    feature by feature, for holes, 3D positions and rings left open as well."""
+    import shapely
+    from shapely.geometry import shape
+
+    holed = {
+        "type": "Polygon",
+        "coordinates": [
+            [[0, 0], [6, 0], [6, 6], [0, 6], [0, 0]],
+            [[2, 2], [2, 4], [4, 4], [4, 2], [2, 2]],
+        ],
+    }
+    in_3d = {"type": "Polygon", "coordinates": [[[7, 0, 1], [9, 0, 1], [9, 2, 1], [7, 0, 1]]]}
+    left_open = {"type": "Polygon", "coordinates": [[[10, 0], [12, 0], [12, 2], [10, 2]]]}
+    data = doc(
+        feature("booth", holed, number="B1"),
+        feature("booth", in_3d, number="B2"),
+        feature("booth", left_open, number="B3"),
+        feature("obstacle", square(20, 20, 1), type="column"),
+        feature(
+            "zone",
+            {"type": "MultiPolygon", "coordinates": [square(0, 0, 9)["coordinates"]]},
+            track="economy",
+        ),
+        feature("exit", {"type": "LineString", "coordinates": [[0, 5], [0, 7]]}),
+    )
+    plan = from_geojson(data)
+    built = [plan.hall, *(b.polygon for b in plan.booths), plan.obstacles[0].geometry]
+    sources = [data["features"][i]["geometry"] for i in (0, 1, 2, 3, 4)]
+    for geom, source in zip(built, sources, strict=True):
+        expected = shapely.force_2d(shape(source))
+        assert geom.geom_type == "Polygon" and not geom.has_z
+        assert geom.equals_exact(expected, 0), (geom.wkt, expected.wkt)
+    assert len(plan.booths[0].polygon.interiors) == 1
+    assert plan.zones[0].geometry.geom_type == "MultiPolygon"
+
+
+def test_a_polygon_the_bulk_build_cannot_take_is_named_by_the_feature_by_feature_one():
+    """Positions of mixed dimensions (2D and 3D in one ring) break the bulk build; the
+    feature-by-feature build then names the feature, as it always did."""
+    mixed = {"type": "Polygon", "coordinates": [[[0, 0], [3, 0, 5], [3, 3], [0, 0]]]}
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(
+            doc(feature("booth", square(5, 5), number="B0"), feature("booth", mixed, number="B1"))
+        )
+    assert (info.value.feature, info.value.field) == (2, "geometry")
+    assert "features[2]" in str(info.value)

