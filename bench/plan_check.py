@@ -464,6 +464,16 @@ def file_section(r: dict) -> str:
         f"- before this change the same command spent about "
         f"{valid['cpu'] - schema + schema_before:.1f} s of CPU (this run's "
         "whole command with the old schema walk in place of the new one: an estimate)",
+        *(
+            [
+                f"- the same hall as DXF: {procs['plan check, DXF']['wall']:.1f} s wall, "
+                f"{procs['plan check, DXF']['cpu']:.1f} s CPU (no target): the drawing is parsed "
+                "in a sandboxed subprocess that starts its own Python, and ezdxf's recovering "
+                "reader takes most of the time (its plain reader would save about a third)"
+            ]
+            if "plan check, DXF" in procs
+            else []
+        ),
         f"- schema step: {ms(schema)} ms of CPU = {schema_share:.1%} of the whole command's "
         "CPU (target ≤ 20 %): "
         + ("met" if schema_share <= 0.2 else "**missed**")
