@@ -74,19 +74,38 @@ def _write(plan: Plan, out: str) -> None:
         )
 
 
-def _print_report(plan: Plan, report: ValidationReport) -> None:
+def _report_text(plan: Plan, report: ValidationReport) -> str:
+    """The human report of ``plan check``: a summary line, one line an issue, the verdict."""
     name = f"«{plan.name}»" if plan.name else "без названия"
-    click.echo(
+    lines = [
         f"План {name}: стендов {len(plan.booths)}, ошибок {len(report.errors)}, "
         f"предупреждений {len(report.warnings)}."
-    )
+    ]
     for label, issues in (("ОШИБКА", report.errors), ("предупреждение", report.warnings)):
         for issue in issues:
             where = ""
             if issue.location is not None:
                 where = f" [{fmt(issue.location[0])}; {fmt(issue.location[1])}]"
-            click.echo(f"  {label} {issue.rule}: {issue.message}{where}")
-    click.echo("План можно публиковать." if report.valid else "План нельзя публиковать.")
+            lines.append(f"  {label} {issue.rule}: {issue.message}{where}")
+    lines.append("План можно публиковать." if report.valid else "План нельзя публиковать.")
+    return "\n".join(lines)
+
+
+def report_json(report: ValidationReport) -> str:
+    """The ``--json`` report (PRODUCT.md §10) with one error, warning or booth a line.
+
+    ``json.dumps(…, indent=2)`` falls back to the pure-Python encoder and spreads each booth
+    over six lines; this keeps the C encoder and a 10,000-booth report readable and short.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    parts = []
+    for key, value in report.to_dict().items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(map(encode, value))
+            parts.append(f"  {encode(key)}: [\n    {items}\n  ]")
+        else:
+            parts.append(f"  {encode(key)}: {encode(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}"
 
 
 _layer_option = click.option(
@@ -124,10 +143,7 @@ def check_command(
         except (TypeError, ValueError):
             min_aisle = 3.0
     report = validate_plan(plan, min_aisle=min_aisle, exit_clearance=exit_clearance)
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        _print_report(plan, report)
+    click.echo(report_json(report) if as_json else _report_text(plan, report))
     sys.exit(0 if report.valid else 1)
 
 

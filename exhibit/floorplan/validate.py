@@ -710,12 +710,14 @@ def validate_plan(
     if ok.any():
         areas[ok] = shapely.area(polys[ok])
     facts = []
-    for i, booth in enumerate(plan.booths):
-        c = int(counts[i])
-        sides = tuple(s for s in ("N", "E", "S", "W") if matrix[i, SIDES.index(s)])
-        facts.append(
-            BoothFacts(booth.number, round(float(areas[i]), 2), c, kind_from_open_sides(c), sides)
-        )
+    # Plain lists: indexing NumPy arrays item by item costs ~10 µs a booth.
+    columns = [(s, SIDES.index(s)) for s in ("N", "E", "S", "W")]
+    for booth, c, area, row in zip(
+        plan.booths, counts.tolist(), areas.tolist(), matrix.tolist(), strict=True
+    ):
+        c = int(c)
+        sides = tuple(s for s, j in columns if row[j])
+        facts.append(BoothFacts(booth.number, round(area, 2), c, kind_from_open_sides(c), sides))
 
     if not hall.is_empty:
         solids = np.concatenate([polys[idx], np.asarray(solid_obstacles, dtype=object)])

@@ -89,3 +89,45 @@ def test_convert_to_svg(tmp_path):
     result = run("convert", str(DEMO), "-o", str(out))
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_check_json_has_one_booth_a_line():
+    result = run("check", str(DEMO), "--json")
+    doc = json.loads(result.output)
+    lines = result.output.splitlines()
+    booth_lines = [line for line in lines if line.startswith('    {"number": ')]
+    assert len(booth_lines) == len(doc["booths"])
+    assert [json.loads(line.rstrip(",")) for line in booth_lines] == doc["booths"]
+    assert lines[0] == "{" and lines[-1] == "}"
+
+
+def test_check_json_lists_every_error_on_its_own_line(tmp_path):
+    plan = synthetic_hall(40)
+    for booth in plan.booths[1:]:
+        booth.polygon = plan.booths[0].polygon
+    path = tmp_path / "stacked.geojson"
+    path.write_text(dumps_geojson(plan), encoding="utf-8")
+    result = run("check", str(path), "--json")
+    doc = json.loads(result.output)
+    assert result.exit_code == 1 and len(doc["errors"]) > 39
+    error_lines = [line for line in result.output.splitlines() if line.startswith('    {"rule": ')]
+    assert len(error_lines) == len(doc["errors"])
+    text = run("check", str(path))
+    assert text.output.count("\n  ОШИБКА ") == len(doc["errors"])
+    assert text.output.rstrip().endswith("План нельзя публиковать.")
+
+
+def test_a_file_that_breaks_the_schema_is_refused_naming_feature_and_field(tmp_path):
+    data = json.loads(dumps_geojson(synthetic_hall(300)))
+    booths = [i for i, f in enumerate(data["features"]) if f["properties"]["kind"] == "booth"]
+    data["features"][booths[120]]["properties"]["number"] = 120
+    data["features"][booths[250]]["geometry"]["coordinates"][0][2] = [1]
+    path = tmp_path / "broken.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(plan_cli, ["check", str(path), "--json"])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Ошибка: Ошибка в плане: объект features[{booths[120]}] (стенд), поле "
+        "properties.number: ожидается строка или null, а не число. "
+        "Ещё объектов с ошибками: 1.\n"
+    )

@@ -224,3 +224,413 @@ def test_demo_zones_cover_booths():
     for zone in plan.zones:
         inside = [b for b in plan.booths if zone.geometry.covers(b.polygon)]
         assert len(inside) >= 5, zone.track
+
+
+# --------------------------------------------------------------------------- schema messages
+#
+# Each kind of schema error the plan format has, in a plan with a few good booths around
+# the broken one: the message must name the feature (its index, its kind and booth number)
+# and the field, and say what is wrong in words, not in jsonschema's English.
+
+
+def booths_around(broken, before=2, after=2, **top):
+    """A plan with ``before`` good booths, then ``broken`` (a feature), then ``after``."""
+    good = [feature("booth", square(3 * i, 10), number=f"A{i}") for i in range(before + after)]
+    return doc(*good[:before], broken, *good[before:], **top)
+
+
+BROKEN = 3  # the index of ``broken`` in booths_around(): hall, A0, A1, broken, …
+
+
+@pytest.mark.parametrize(
+    ("broken", "label", "field", "words"),
+    [
+        pytest.param(
+            feature("booth", square(1, 1)),
+            "(стенд)",
+            "properties",
+            ["нет обязательного поля «number»"],
+            id="missing property",
+        ),
+        pytest.param(
+            {"type": "Feature", "properties": {"kind": "booth", "number": "B1"}},
+            "(стенд B1)",
+            None,
+            ["нет обязательного поля «geometry»"],
+            id="missing geometry",
+        ),
+        pytest.param(
+            feature("booth", square(1, 1), number=7),
+            "(стенд)",
+            "properties.number",
+            ["ожидается строка или null, а не число"],
+            id="wrong type",
+        ),
+        pytest.param(
+            feature("booth", square(1, 1), number="B1", price="дорого"),
+            "(стенд B1)",
+            "properties.price",
+            ["ожидается число или null, а не строка"],
+            id="wrong type of an optional property",
+        ),
+        pytest.param(
+            feature("booth", {"type": "Point", "coordinates": [1, 1]}, number="B1"),
+            "(стенд B1)",
+            "geometry.type",
+            ["геометрия не того типа", "Polygon"],
+            id="wrong geometry type",
+        ),
+        pytest.param(
+            feature("booth", {"type": "Polygon"}, number="B1"),
+            "(стенд B1)",
+            "geometry",
+            ["нет обязательного поля «coordinates»"],
+            id="geometry without coordinates",
+        ),
+        pytest.param(
+            feature(
+                "booth",
+                {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]},
+                number="B1",
+            ),
+            "(стенд B1)",
+            "geometry.coordinates[0]",
+            ["в кольце многоугольника не меньше 4 точек"],
+            id="ring too short",
+        ),
+        pytest.param(
+            feature("booth", {"type": "Polygon", "coordinates": []}, number="B1"),
+            "(стенд B1)",
+            "geometry.coordinates",
+            ["нет ни одного кольца"],
+            id="polygon without rings",
+        ),
+        pytest.param(
+            feature(
+                "booth",
+                {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1], [0, 0]]]},
+                number="B1",
+            ),
+            "(стенд B1)",
+            "geometry.coordinates[0][2]",
+            ["у точки должно быть 2 или 3 координаты"],
+            id="position too short",
+        ),
+        pytest.param(
+            feature(
+                "booth",
+                {"type": "Polygon", "coordinates": [[[0, 0], [1, "0"], [1, 1], [0, 0]]]},
+                number="B1",
+            ),
+            "(стенд B1)",
+            "geometry.coordinates[0][1][1]",
+            ["ожидается число, а не строка"],
+            id="coordinate not a number",
+        ),
+        pytest.param(
+            feature("zone", {"type": "Point", "coordinates": [1, 1]}, track="economy"),
+            "(зона)",
+            "geometry",
+            ['геометрия не того типа "Point"', "Polygon или MultiPolygon"],
+            id="zone with a point",
+        ),
+        pytest.param(
+            feature(
+                "zone",
+                {"type": "MultiPolygon", "coordinates": [[[[0, 0], [9, 0], [9, "9"], [0, 0]]]]},
+                track="economy",
+            ),
+            "(зона)",
+            "geometry.coordinates[0][0][2][1]",
+            ["ожидается число, а не строка"],
+            id="zone multipolygon with a bad coordinate",
+        ),
+        pytest.param(
+            feature("exit", {"type": "LineString", "coordinates": [[0, 5]]}),
+            "(выход)",
+            "geometry.coordinates",
+            ["у линии не меньше 2 точек"],
+            id="exit line of one point",
+        ),
+        pytest.param(
+            feature("entrance", {"type": "MultiPolygon", "coordinates": []}),
+            "(вход)",
+            "geometry",
+            ['не того типа "MultiPolygon"', "LineString, Point или Polygon"],
+            id="entrance of a type no entrance has",
+        ),
+        pytest.param(
+            feature("equipment", {"type": "Point", "coordinates": [1]}, type="hose"),
+            "(оборудование)",
+            "geometry.coordinates",
+            ["у точки должно быть 2 или 3 координаты"],
+            id="equipment point of one coordinate",
+        ),
+        pytest.param(
+            feature("zone", square(1, 1), track="sport"),
+            "(зона)",
+            "properties.track",
+            ['недопустимое значение "sport"', "tourism"],
+            id="unknown track",
+        ),
+        pytest.param(
+            feature("equipment", {"type": "Point", "coordinates": [1, 1]}, type="bomb"),
+            "(оборудование)",
+            "properties.type",
+            ['недопустимое значение "bomb"', "extinguisher"],
+            id="unknown equipment type",
+        ),
+        pytest.param(
+            feature("obstacle", square(1, 1), type="tree"),
+            "(препятствие)",
+            "properties.type",
+            ['недопустимое значение "tree"', "column"],
+            id="unknown obstacle type",
+        ),
+        pytest.param(
+            feature("stand", square(1, 1)),
+            "",
+            "properties.kind",
+            ['неизвестный вид "stand"', "booth"],
+            id="unknown kind",
+        ),
+        pytest.param(
+            feature("booth", square(1, 1), number="B1", price=-5),
+            "(стенд B1)",
+            "properties.price",
+            ["должно быть не меньше 0, а не -5"],
+            id="below the minimum",
+        ),
+        pytest.param(
+            feature("booth", square(1, 1), number="B" * 40),
+            "(стенд " + "B" * 40 + ")",
+            "properties.number",
+            ["слишком длинное: 40 знаков (не больше 32)"],
+            id="too long",
+        ),
+        pytest.param(
+            feature("entrance", {"type": "Point", "coordinates": [1, 1]}, main="да"),
+            "(вход)",
+            "properties.main",
+            ["ожидается логическое значение, а не строка"],
+            id="wrong type of a flag",
+        ),
+        pytest.param(
+            {"type": "Feature", "geometry": square(1, 1)},
+            "",
+            None,
+            ["нет обязательного поля «properties»"],
+            id="feature without properties",
+        ),
+        pytest.param("стенд", "", None, ["ожидается объект, а не строка"], id="not an object"),
+    ],
+)
+def test_schema_errors_name_the_feature_and_the_field(broken, label, field, words):
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(booths_around(broken))
+    error = info.value
+    message = str(error)
+    where = f"объект features[{BROKEN}]" + (f" {label}" if label else "")
+    where += f", поле {field}:" if field else ":"
+    assert message.startswith(f"Ошибка в плане: {where} "), message
+    for word in words:
+        assert word in message, message
+    assert (error.feature, error.field) == (BROKEN, field)
+    assert "\n" not in message and "Ещё" not in message  # one broken feature
+    assert not any(english in message for english in ("is not", "is too", "minimum", "'"))
+
+
+@pytest.mark.parametrize(
+    ("top", "field", "words"),
+    [
+        ({"units": "ft"}, "properties.units", ['должно быть "m"']),
+        ({"min_aisle": 0}, "properties.min_aisle", ["должно быть больше 0, а не 0"]),
+        ({"exit_clearance": -1}, "properties.exit_clearance", ["не меньше 0, а не -1"]),
+        ({"version": 1.5}, "properties.version", ["строка или целое число, а не число"]),
+        ({"name": ["Зал"]}, "properties.name", ["ожидается строка, а не массив"]),
+    ],
+)
+def test_errors_of_the_plan_itself_name_the_field(top, field, words):
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(booths_around(feature("booth", square(1, 1), number="B1"), **top))
+    message = str(info.value)
+    assert message.startswith(f"Ошибка в плане: план, поле {field}: "), message
+    assert (info.value.feature, info.value.field) == (None, field)
+    for word in words:
+        assert word in message, message
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"type": "FeatureCollection", "features": []}, "features", ["нет ни одного объекта"]),
+        ({"type": "FeatureCollection", "features": {}}, "features", ["массив, а не объект"]),
+        (
+            {"type": "Collection", "features": [feature("hall", square(0, 0, 9))]},
+            "type",
+            ["FeatureCollection"],
+        ),
+    ],
+)
+def test_errors_of_the_feature_list_name_the_field(data, field, words):
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(data)
+    assert info.value.field == field
+    for word in words:
+        assert word in str(info.value), str(info.value)
+
+
+def big_document(booths: int) -> dict:
+    from exhibit.floorplan.samples import synthetic_hall
+
+    return to_geojson(synthetic_hall(booths, noise=1e-6, seed=booths))
+
+
+def booth_indices(data: dict) -> list[int]:
+    return [i for i, f in enumerate(data["features"]) if f["properties"]["kind"] == "booth"]
+
+
+def test_many_broken_features_name_the_first_and_count_the_rest():
+    data = big_document(400)
+    booths = booth_indices(data)
+    for i in booths[150:]:
+        data["features"][i]["properties"]["number"] = 7
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(data)
+    message = str(info.value)
+    first = booths[150]
+    assert message.startswith(f"Ошибка в плане: объект features[{first}] (стенд), поле "), message
+    assert info.value.feature == first and info.value.field == "properties.number"
+    assert message.endswith(f" Ещё объектов с ошибками: {len(booths) - 151}."), message
+
+
+def test_the_first_broken_feature_in_the_file_is_named():
+    """Whatever is broken where: the first broken feature in file order is named (the one to
+    fix first), with its most relevant error; the plan's own properties come before it."""
+    data = big_document(300)
+    booths = booth_indices(data)
+    features = data["features"]
+    features[booths[250]]["properties"]["number"] = 5  # shallow, late
+    features[booths[10]]["geometry"]["coordinates"][0][1] = [1]  # deep, early
+    features[booths[10]]["properties"]["price"] = -1  # shallower, same booth
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(data)
+    number = features[booths[10]]["properties"]["number"]
+    assert (info.value.feature, info.value.field) == (booths[10], "properties.price")
+    assert f"(стенд {number}), поле properties.price: должно быть не меньше 0" in str(info.value)
+    assert str(info.value).endswith(" Ещё объектов с ошибками: 1.")
+    data["properties"]["min_aisle"] = "3 м"
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(data)
+    assert (info.value.feature, info.value.field) == (None, "properties.min_aisle")
+
+
+def test_the_compiled_validator_agrees_with_the_reference_one():
+    """jsonschema-rs decides what is valid (the fast path); ``jsonschema`` explains. They must
+    agree on valid documents and on every broken case above."""
+    import jsonschema_rs
+
+    fast = jsonschema_rs.Draft202012Validator(plan_schema())
+    reference = jsonschema.Draft202012Validator(plan_schema())
+    good = [json.loads(DEMO.read_text(encoding="utf-8")), big_document(200), doc()]
+    for data in good:
+        assert fast.is_valid(data) and reference.is_valid(data)
+    cases = test_schema_errors_name_the_feature_and_the_field.pytestmark[0].args[1]
+    for case in cases:
+        data = booths_around(case.values[0])
+        assert fast.is_valid(data) is reference.is_valid(data) is False, case.id
+
+
+def test_a_valid_document_is_never_walked_by_the_slow_validator(monkeypatch):
+    """The reference validator (pure Python, ~0.5 ms a feature) runs only to explain errors."""
+    from exhibit.floorplan.formats import geojson
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the reference validator ran on a valid document")
+
+    monkeypatch.setattr(geojson, "_validator", refuse)
+    plan = from_geojson(big_document(2_000))
+    assert len(plan.booths) == 2_000
+
+
+def test_geometry_types_follow_the_schema():
+    from exhibit.floorplan.formats.geojson import geometry_types
+
+    assert geometry_types() == {
+        "hall": ("Polygon",),
+        "booth": ("Polygon",),
+        "obstacle": ("Polygon",),
+        "zone": ("Polygon", "MultiPolygon"),
+        "entrance": ("LineString", "Point", "Polygon"),
+        "exit": ("LineString", "Point", "Polygon"),
+        "equipment": ("Point",),
+    }
+
+
+def test_non_finite_numbers_are_named():
+    """Not JSON, but a document built in Python may hold them: jsonschema-rs refuses them,
+    ``jsonschema`` would not; either way the feature and the field are named."""
+    broken = feature("booth", square(1, 1), number="B1")
+    broken["geometry"]["coordinates"][0][1] = [float("nan"), 0.0]
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(booths_around(broken))
+    assert str(info.value) == (
+        "Ошибка в плане: объект features[3] (стенд B1), поле geometry.coordinates[0][1][0]: "
+        "не конечное число (nan)."
+    )
+    broken = feature("booth", square(1, 1), number="B1", price=float("inf"))
+    with pytest.raises(PlanFormatError, match=r"поле properties.price: не конечное число"):
+        from_geojson(booths_around(broken))
+
+
+# --------------------------------------------------------------------------- building
+
+
+def test_polygons_built_in_bulk_are_the_ones_shape_builds():
+    """Booths are built in one vectorised go; the result must be what ``shape()`` gives,
+    feature by feature, for holes, 3D positions and rings left open as well."""
+    import shapely
+    from shapely.geometry import shape
+
+    holed = {
+        "type": "Polygon",
+        "coordinates": [
+            [[0, 0], [6, 0], [6, 6], [0, 6], [0, 0]],
+            [[2, 2], [2, 4], [4, 4], [4, 2], [2, 2]],
+        ],
+    }
+    in_3d = {"type": "Polygon", "coordinates": [[[7, 0, 1], [9, 0, 1], [9, 2, 1], [7, 0, 1]]]}
+    left_open = {"type": "Polygon", "coordinates": [[[10, 0], [12, 0], [12, 2], [10, 2]]]}
+    data = doc(
+        feature("booth", holed, number="B1"),
+        feature("booth", in_3d, number="B2"),
+        feature("booth", left_open, number="B3"),
+        feature("obstacle", square(20, 20, 1), type="column"),
+        feature(
+            "zone",
+            {"type": "MultiPolygon", "coordinates": [square(0, 0, 9)["coordinates"]]},
+            track="economy",
+        ),
+        feature("exit", {"type": "LineString", "coordinates": [[0, 5], [0, 7]]}),
+    )
+    plan = from_geojson(data)
+    built = [plan.hall, *(b.polygon for b in plan.booths), plan.obstacles[0].geometry]
+    sources = [data["features"][i]["geometry"] for i in (0, 1, 2, 3, 4)]
+    for geom, source in zip(built, sources, strict=True):
+        expected = shapely.force_2d(shape(source))
+        assert geom.geom_type == "Polygon" and not geom.has_z
+        assert geom.equals_exact(expected, 0), (geom.wkt, expected.wkt)
+    assert len(plan.booths[0].polygon.interiors) == 1
+    assert plan.zones[0].geometry.geom_type == "MultiPolygon"
+
+
+def test_a_polygon_the_bulk_build_cannot_take_is_named_by_the_feature_by_feature_one():
+    """Positions of mixed dimensions (2D and 3D in one ring) break the bulk build; the
+    feature-by-feature build then names the feature, as it always did."""
+    mixed = {"type": "Polygon", "coordinates": [[[0, 0], [3, 0, 5], [3, 3], [0, 0]]]}
+    with pytest.raises(PlanFormatError) as info:
+        from_geojson(
+            doc(feature("booth", square(5, 5), number="B0"), feature("booth", mixed, number="B1"))
+        )
+    assert (info.value.feature, info.value.field) == (2, "geometry")
+    assert "features[2]" in str(info.value)

@@ -13,7 +13,8 @@ from exhibit.preload import HEAVY_MODULES
 ROOT = Path(__file__).resolve().parents[2]
 #: Libraries that cost tenths of a second to import, and the paths that need them.
 LAZY = ("scipy", "networkx", "weasyprint", "cairosvg", "ezdxf", "pypdf", "segno", "PIL",
-        "alembic", "flask_migrate", "email_validator", "fontTools")  # fmt: skip
+        "alembic", "flask_migrate", "email_validator", "fontTools", "jsonschema",
+        "jsonschema_rs")  # fmt: skip
 
 PROBE = """
 import json, sys

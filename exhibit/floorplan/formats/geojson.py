@@ -9,21 +9,26 @@ Geometric validity (self-intersections, overlaps, …) is *not* checked here: th
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import sys
 import sysconfig
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+import numpy as np
 import shapely
 from shapely.geometry import Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import PlanFormatError
 from ..plan import FEATURE_KINDS, Plan, PlanBooth, PlanFeature
+
+if TYPE_CHECKING:
+    import jsonschema
+    import jsonschema_rs
 
 #: Largest coordinate accepted, in metres: anything beyond 100 km is a unit mistake.
 MAX_COORDINATE = 100_000.0
@@ -72,9 +77,46 @@ def plan_schema() -> dict[str, Any]:
     return json.loads(schema_path().read_text(encoding="utf-8"))
 
 
+def _subschema(name: str | None) -> dict[str, Any]:
+    """The plan schema (``None``), its top level alone (``"top"``: the features only have to
+    be a non-empty list) or one of its ``$defs``, standalone."""
+    schema = plan_schema()
+    if name is None:
+        return schema
+    if name == "top":
+        top = dict(schema, properties=dict(schema["properties"]))
+        top["properties"]["features"] = {"type": "array", "minItems": 1}
+        return top
+    return {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{name}"}
+
+
+@lru_cache(maxsize=16)
+def _validator(name: str | None = None) -> jsonschema.Draft202012Validator:
+    """The reference validator (pure Python ``jsonschema``) of the schema or one of its
+    ``$defs``: slow, but its errors explain themselves."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_subschema(name))
+
+
+@lru_cache(maxsize=4)
+def _fast_validator(name: str | None = None) -> jsonschema_rs.Draft202012Validator:
+    """The compiled validator (jsonschema-rs) of the schema or one of its ``$defs``."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_subschema(name))
+
+
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(plan_schema())
+def geometry_types() -> dict[str, tuple[str, ...]]:
+    """Which geometry types each feature kind may have, as ``plan.schema.json`` says."""
+    out: dict[str, tuple[str, ...]] = {}
+    for rule in plan_schema()["$defs"]["feature"]["allOf"]:
+        kind = rule["if"]["properties"]["properties"]["properties"]["kind"]["const"]
+        geometry = rule["then"]["properties"]["geometry"]
+        refs = [geometry] if "$ref" in geometry else geometry["oneOf"]
+        out[kind] = tuple(ref["$ref"].rsplit("/", 1)[1] for ref in refs)
+    return out
 
 
 def _json_type(value: Any) -> str:
@@ -116,8 +158,28 @@ def _where(path: list[Any], data: Any) -> tuple[str, int | None, str | None]:
     return label, feature, field or None
 
 
-def _schema_message(error: jsonschema.ValidationError, data: Any) -> PlanFormatError:
-    label, feature, field = _where(list(error.absolute_path), data)
+def _count_reason(error: jsonschema.ValidationError, path: list[Any]) -> str:
+    """Why a list has too few or too many items, in the words of what the list is."""
+    defs = plan_schema()["$defs"]
+    if path == ["features"]:
+        return "в плане нет ни одного объекта"
+    if error.schema == defs["position"]:
+        return "у точки должно быть 2 или 3 координаты (x, y или x, y, z)"
+    if error.schema == defs["ring"]:
+        return "в кольце многоугольника не меньше 4 точек (первая повторяется в конце)"
+    if error.schema == defs["LineString"]["properties"]["coordinates"]:
+        return "у линии не меньше 2 точек"
+    if error.schema == defs["Polygon"]["properties"]["coordinates"]:
+        return "у многоугольника нет ни одного кольца"
+    return "неверное число элементов"
+
+
+def _schema_message(
+    error: jsonschema.ValidationError, path: list[Any], data: Any, others: int
+) -> PlanFormatError:
+    """One sentence for ``error`` found at ``path`` of ``data`` (``others``: how many more
+    features break the schema)."""
+    label, feature, field = _where(path, data)
     value = error.instance
     if error.validator == "type":
         expected = error.validator_value
@@ -132,24 +194,100 @@ def _schema_message(error: jsonschema.ValidationError, data: Any) -> PlanFormatE
         reason = (
             f"недопустимое значение {json.dumps(value, ensure_ascii=False)}; допустимы: {allowed}"
         )
-    elif error.validator == "const" and list(error.absolute_path)[-2:] == ["geometry", "type"]:
+    elif error.validator == "const" and path[-2:] == ["geometry", "type"]:
         reason = f"геометрия не того типа (ожидается {error.validator_value})"
     elif error.validator == "const":
         reason = f"должно быть {json.dumps(error.validator_value, ensure_ascii=False)}"
     elif error.validator in ("minItems", "maxItems"):
-        reason = "неверное число элементов (у многоугольника в кольце не меньше 4 точек)"
+        reason = _count_reason(error, path)
+    elif error.validator == "minimum":
+        reason = f"должно быть не меньше {error.validator_value}, а не {value}"
+    elif error.validator == "exclusiveMinimum":
+        reason = f"должно быть больше {error.validator_value}, а не {value}"
+    elif error.validator == "maxLength":
+        reason = f"слишком длинное: {len(value)} знаков (не больше {error.validator_value})"
     elif error.validator == "oneOf":
-        reason = "геометрия не того типа (ожидается LineString, Point или Polygon)"
+        kind = _kind_at(data, feature)
+        names = geometry_types().get(kind, ())
+        allowed = " или ".join(filter(None, (", ".join(names[:-1]), names[-1] if names else "")))
+        got = value.get("type") if isinstance(value, dict) else None
+        got_text = f" {json.dumps(got, ensure_ascii=False)}" if got is not None else ""
+        reason = f"геометрия не того типа{got_text} (ожидается {allowed})"
     else:
         reason = error.message
     where = f"{label}, поле {field}" if field else label
-    return PlanFormatError(f"Ошибка в плане: {where}: {reason}.", feature=feature, field=field)
+    more = f" Ещё объектов с ошибками: {others}." if others else ""
+    return PlanFormatError(
+        f"Ошибка в плане: {where}: {reason}.{more}", feature=feature, field=field
+    )
+
+
+def _kind_at(data: Any, index: int | None) -> Any:
+    """The ``properties.kind`` of feature ``index`` (``None`` when there is none)."""
+    try:
+        return data["features"][index]["properties"]["kind"]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _explain(validator: jsonschema.Draft202012Validator, instance: Any) -> Any:
+    """The most relevant error of ``instance`` (``jsonschema``'s ``best_match``), or ``None``."""
+    from jsonschema.exceptions import best_match
+
+    return best_match(validator.iter_errors(instance))
+
+
+def _geometry_error(data: Any, index: int, error: Any, path: list[Any]) -> tuple[Any, list[Any]]:
+    """An error inside a feature's geometry, explained against the geometry type it names.
+
+    For kinds that allow several geometry types (``oneOf``), ``best_match`` picks an error of
+    whichever alternative looks closest, e.g. a polygon's ring for a one-point line. When the
+    geometry names an allowed type, its own definition explains it better.
+    """
+    geometry = data["features"][index].get("geometry")
+    allowed = geometry_types().get(_kind_at(data, index), ())
+    if len(allowed) < 2 or not isinstance(geometry, dict) or geometry.get("type") not in allowed:
+        return error, path
+    own = _explain(_validator(geometry["type"]), geometry)
+    if own is None:
+        return error, path
+    return own, ["features", index, "geometry", *own.absolute_path]
+
+
+def _refuse_non_finite(data: Any, index: int) -> None:
+    """Name a NaN or an infinity in feature ``index`` (not JSON numbers: jsonschema-rs
+    refuses them, ``jsonschema`` would let them through)."""
+    for error in _fast_validator("feature").iter_errors(data["features"][index]):
+        value: Any = data["features"][index]
+        try:
+            for step in error.instance_path:
+                value = value[step]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            path = ["features", index, *error.instance_path]
+            label, feature, field = _where(path, data)
+            raise PlanFormatError(
+                f"Ошибка в плане: {label}, поле {field}: не конечное число ({value}).",
+                feature=feature,
+                field=field,
+            )
 
 
 def _check_schema(data: Any) -> None:
-    validator = _validator()
+    """Raise a :class:`PlanFormatError` naming the feature and field when ``data`` breaks
+    ``plan.schema.json``.
+
+    The compiled validator (jsonschema-rs) answers whether the document is valid in a few
+    milliseconds even for 10,000 booths. Only when it is not, the reference validator
+    (``jsonschema``) explains, on as little as it can: the top level of the document first
+    (the plan's own properties, the feature list), else the first feature, in file order,
+    that the compiled validator flags. The message counts the other broken features.
+    Refusing a broken big file is thus as quick as accepting a good one.
+    """
+    features = data.get("features")
     # Kinds are checked first: a wrong kind would otherwise surface as an obscure if/then error.
-    for index, feature in enumerate(data.get("features") or []):
+    for index, feature in enumerate(features if isinstance(features, list) else []):
         if not isinstance(feature, dict):
             continue
         props = feature.get("properties")
@@ -161,14 +299,32 @@ def _check_schema(data: Any) -> None:
                 feature=index,
                 field="properties.kind",
             )
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        raise _schema_message(error, data)
+    if _fast_validator().is_valid(data):
+        return
+    error = _explain(_validator("top"), data)
+    if error is not None or not isinstance(features, list):
+        if error is not None:
+            raise _schema_message(error, list(error.absolute_path), data, 0)
+        return
+    one = _fast_validator("feature")
+    bad = [index for index, feature in enumerate(features) if not one.is_valid(feature)]
+    for index in bad:
+        _refuse_non_finite(data, index)
+        error = _explain(_validator("feature"), features[index])
+        if error is None:
+            # The compiled validator refuses what the reference one accepts (a tuple, say):
+            # the checks after the schema catch what matters.
+            continue
+        path = ["features", index, *error.absolute_path]
+        if path[2:3] == ["geometry"]:
+            error, path = _geometry_error(data, index, error, path)
+        raise _schema_message(error, path, data, len(bad) - 1)
 
 
 def _geometry(feature: dict[str, Any], index: int) -> BaseGeometry:
     try:
-        geom = shape(feature["geometry"])
+        with np.errstate(invalid="ignore"):  # NaN coordinates are refused just below
+            geom = shape(feature["geometry"])
     except (ValueError, TypeError, KeyError, IndexError, shapely.errors.ShapelyError) as exc:
         raise PlanFormatError(
             f"Ошибка в плане: объект features[{index}], поле geometry: не удаётся построить "
@@ -197,11 +353,49 @@ def _geometry(feature: dict[str, Any], index: int) -> BaseGeometry:
     return geom
 
 
+def _bulk_polygons(features: list[dict[str, Any]]) -> list[BaseGeometry | None]:
+    """The Polygon features' geometries built in one go (a booth each, mostly), aligned with
+    ``features`` (``None`` for the others).
+
+    A plan of 10,000 booths builds in a fifth of the time ``shape()`` takes feature by
+    feature. Anything unusual — positions of mixed dimensions, a coordinate that is not a
+    finite number or is out of range, a ring GEOS refuses — gives up on all of them, so
+    that :func:`_geometry` builds each feature and names the one at fault.
+    """
+    out: list[BaseGeometry | None] = [None] * len(features)
+    owners = [i for i, f in enumerate(features) if f["geometry"].get("type") == "Polygon"]
+    rings: list[list[Any]] = []
+    ring_owner: list[int] = []
+    for k, index in enumerate(owners):
+        for ring in features[index]["geometry"]["coordinates"]:
+            rings.append(ring)
+            ring_owner.append(k)
+    if not rings:
+        return out
+    try:
+        coords = np.asarray(list(itertools.chain.from_iterable(rings)), dtype=float)
+        if coords.ndim != 2 or coords.shape[1] not in (2, 3):
+            return out
+        coords = coords[:, :2]
+        if not np.isfinite(coords).all() or float(np.abs(coords).max()) > MAX_COORDINATE:
+            return out
+        lengths = np.fromiter((len(r) for r in rings), dtype=np.intp, count=len(rings))
+        built = shapely.linearrings(coords, indices=np.repeat(np.arange(len(rings)), lengths))
+        polygons = shapely.polygons(built, indices=np.asarray(ring_owner, dtype=np.intp))
+    except (ValueError, TypeError, shapely.errors.ShapelyError):
+        return out
+    if len(polygons) != len(owners):
+        return out
+    for index, polygon in zip(owners, polygons.tolist(), strict=True):
+        out[index] = polygon
+    return out
+
+
 def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
     """Build a :class:`Plan` from a parsed GeoJSON document (a ``dict``).
 
     Raises :class:`PlanFormatError` when the document does not follow the plan format.
-    ``trusted`` skips the JSON Schema check (by far the slowest step) for documents this
+    ``trusted`` skips the JSON Schema check (about 20 ms at 10,000 booths) for documents this
     program wrote itself, such as a stored plan version.
     """
     if not isinstance(data, dict):
@@ -230,10 +424,11 @@ def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
 
     top = dict(data.get("properties") or {})
     plan = Plan(hall=Polygon(), properties=top, name=top.get("name"))
+    built = _bulk_polygons(features)
     for index, feature in enumerate(features):
         props = dict(feature["properties"])
         kind = props.pop("kind")
-        geom = _geometry(feature, index)
+        geom = built[index] if built[index] is not None else _geometry(feature, index)
         if kind == "hall":
             plan.hall = geom
             if props.get("name"):
