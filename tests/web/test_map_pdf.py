@@ -93,8 +93,8 @@ def test_fire_edition_draws_every_piece_of_equipment_and_the_others_none(demo_ap
     assert len(plan.equipment) >= 10
     red, green = 'fill="#c8102e"', 'fill="#00843d"'
     with demo_app.test_request_context():
-        fire, _ = hall_map_document(db.session, hall, edition="fire")
-        visitor, _ = hall_map_document(db.session, hall, edition="visitor")
+        fire = hall_map_document(db.session, hall, edition="fire").sheet
+        visitor = hall_map_document(db.session, hall, edition="visitor").sheet
     aid = sum(e.equipment_type == "first-aid" for e in plan.equipment)
     # One sign per piece on the plan, one per type in the legend.
     assert fire.count(green) == aid + 1
