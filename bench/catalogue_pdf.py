@@ -179,7 +179,7 @@ def main() -> None:
             m = r[key]
             lines.append(
                 f"| {m['exhibitors']} / {m['solutions']} | {m['pages']} | {label} | "
-                f"{m['whole']:.2f} s | {r['startup']:.2f} s | {m['cold']:.2f} s | "
+                f"{m['whole']} | {r['startup']} | {m['cold']:.2f} s | "
                 f"{m['warm']:.2f} s |"
             )
     lines += ["", "Target: 100 exhibitors and 170 solutions under 5 s end to end."]

@@ -91,32 +91,35 @@ def _paginate(context: dict[str, Any]) -> bytes:
     front_pages = len(part("front", {}).pages)
     for _ in range(_FRONT_TRIES):
         first = front_pages + 1
-        body = part("body", {}, first)
-        pages = _anchor_pages(body, first)
-        back_first = first + len(body.pages)
+        # No track has an exhibitor: no entries, and no empty page for them.
+        body = part("body", {}, first) if context["tracks"] else None
+        body_pages = body.pages if body is not None else []
+        pages = _anchor_pages(body_pages, first)
+        back_first = first + len(body_pages)
         back = part("back", pages, back_first)
-        pages |= _anchor_pages(back, back_first)
+        pages |= _anchor_pages(back.pages, back_first)
         front = part("front", pages)
         if len(front.pages) == front_pages:
             break
         front_pages = len(front.pages)
     # Each entry's QR code goes where the entry starts (its anchor's page and corner).
-    starts = _anchor_pages(body, 0)
+    starts = _anchor_pages(body_pages, 0)
     places = []
     for id_, entry in context["entries"].items():
         index = starts.get(f"exhibitor-{id_}")
         if index is not None:
-            page = body.pages[index]
+            page = body_pages[index]
             x, y = page.anchors[f"exhibitor-{id_}"][:2]
             places.append((len(front.pages) + index, page.height, x, y, entry["qr"]))
-    return documents_to_pdf([front, body, back], finisher=_QrCodes(places))
+    documents = [front, *([body] if body is not None else []), back]
+    return documents_to_pdf(documents, finisher=_QrCodes(places))
 
 
-def _anchor_pages(document: Any, first_page: int) -> dict[str, int]:
-    """The page number each anchor (element id) of ``document`` is on, its pages numbered
-    from ``first_page``; an element split between pages is on the first."""
+def _anchor_pages(laid_out: list[Any], first_page: int) -> dict[str, int]:
+    """The page number each anchor (element id) is on in ``laid_out`` pages, numbered from
+    ``first_page``; an element split between pages is on the first."""
     pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=first_page):
+    for number, page in enumerate(laid_out, start=first_page):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     return pages
