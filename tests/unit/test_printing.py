@@ -127,3 +127,21 @@ def test_the_map_index_fills_pages_in_order_and_within_the_margins():
     # An entry that wraps stays on one page.
     long_lines = [i for i, page in enumerate(pages) for line in page if "Очень" in line.text]
     assert len(set(long_lines)) == 1
+
+
+def test_the_printing_modules_load_no_renderer_until_they_print():
+    """WeasyPrint, CairoSVG, cairo, pypdf and segno are imported where a PDF is made, not
+    when the app imports the modules that make them (every command would pay for them)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import exhibit.maps.pdf, exhibit.maps.printing, exhibit.catalogue.printed\n"
+        "import exhibit.html_pdf\n"
+        "heavy = ('weasyprint', 'cairosvg', 'cairocffi', 'pypdf', 'segno', 'fontTools')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
