@@ -67,7 +67,9 @@ NEEDS = (
         REQUIRED,
         _libraries("pango-1.0", "pangoft2-1.0", "fontconfig"),
     ),
-    Need("Cairo (the printed map: CairoSVG and cairo)", ("libcairo2",), REQUIRED, _libraries("cairo")),
+    Need(
+        "Cairo (the printed map: CairoSVG and cairo)", ("libcairo2",), REQUIRED, _libraries("cairo")
+    ),
     Need(
         "DejaVu fonts (Cyrillic in every PDF; label widths are measured on them)",
         ("fonts-dejavu-core",),
