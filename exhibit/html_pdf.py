@@ -67,5 +67,33 @@ def fetch_only_memory(resources: dict[str, bytes]) -> Any:
 
 def html_to_pdf(html: str, resources: dict[str, bytes] | None = None) -> bytes:
     """A document of HTML as PDF; it may fetch only ``resources``, from memory."""
+    return html_document(html, resources=resources).write_pdf()
+
+
+def html_document(
+    html: str, resources: dict[str, bytes] | None = None, *, fonts: Any = None
+) -> Any:
+    """HTML laid out in pages (a WeasyPrint ``Document``: its ``pages`` and each page's
+    ``anchors``), fetching only ``resources``; ``fonts`` (:func:`font_configuration`) is
+    shared by documents that are joined later."""
     fetcher = fetch_only_memory(resources or {})
-    return weasyprint().HTML(string=html, base_url="memory:", url_fetcher=fetcher).write_pdf()
+    html_class = weasyprint().HTML
+    return html_class(string=html, base_url="memory:", url_fetcher=fetcher).render(
+        font_config=fonts
+    )
+
+
+def font_configuration() -> Any:
+    """Fonts for several documents laid out to be joined into one PDF."""
+    weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def documents_to_pdf(documents: list[Any], finisher: Any = None) -> bytes:
+    """One PDF of the pages of ``documents`` in order; links from one to another's anchors
+    work, and the metadata is the first's. ``finisher(document, pdf)`` may add to the PDF
+    (a ``pydyf.PDF``) before it is written."""
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(finisher=finisher)

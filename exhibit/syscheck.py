@@ -62,12 +62,14 @@ NEEDS = (
     Need("Python 3.11 or newer", ("python3",), REQUIRED, lambda: sys.version_info >= (3, 11)),
     Need("the venv module", ("python3-venv",), REQUIRED, _module("venv", "ensurepip")),
     Need(
-        "Pango and fontconfig (the catalogue, the map's index, confirmations: WeasyPrint)",
+        "Pango and fontconfig (the catalogue and confirmations: WeasyPrint; fonts for the map)",
         ("libpango-1.0-0", "libpangoft2-1.0-0", "libfontconfig1"),
         REQUIRED,
         _libraries("pango-1.0", "pangoft2-1.0", "fontconfig"),
     ),
-    Need("Cairo (the map sheet: CairoSVG)", ("libcairo2",), REQUIRED, _libraries("cairo")),
+    Need(
+        "Cairo (the printed map: CairoSVG and cairo)", ("libcairo2",), REQUIRED, _libraries("cairo")
+    ),
     Need(
         "DejaVu fonts (Cyrillic in every PDF; label widths are measured on them)",
         ("fonts-dejavu-core",),

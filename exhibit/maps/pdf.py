@@ -1,9 +1,14 @@
-"""Printed hall maps as PDF (WeasyPrint), in three editions: visitor, sales, fire safety.
+"""Printed hall maps as PDF, in three editions: visitor, sales, fire safety.
 
-The drawing is an SVG made from a Jinja2 template and handed to WeasyPrint as an image
-(``memory:map.svg``), which spares it the HTML style cascade. WeasyPrint fetches nothing
-else: the URL fetcher serves only that in-memory drawing, so no text an exhibitor typed can
-make the renderer open a network address or a local file.
+Every page is an SVG made from Jinja2 templates: the sheet (title, drawing, legend, scale
+bar) and, in the visitor edition, the index of exhibitors on the pages after it. CairoSVG
+draws them one after another onto one cairo PDF surface, which embeds subsets of the fonts
+itself: no HTML renderer to import and no PDFs to join. The pages hold no links or images,
+only shapes and escaped text, and the renderer's URL fetcher refuses every address, so no
+text an exhibitor typed can make it open a network address or a local file.
+
+An edition (:class:`Edition`) says how booths look, what the legend lists and what else the
+sheet carries; :func:`hall_map_document` lays out what all editions share.
 """
 
 from __future__ import annotations
@@ -13,36 +18,37 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exhibit.booking.services import booth_states
+from exhibit.booking.services import BoothState, booth_states
 from exhibit.catalogue.models import Track
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.floorplan.models import Hall
-from exhibit.floorplan.plan import EQUIPMENT_TYPES
+from exhibit.floorplan.plan import EQUIPMENT_TYPES, Plan
 from exhibit.floorplan.services import hall_plan
 from exhibit.html_pdf import html_to_pdf
 from exhibit.maps.printing import (
     EDITIONS,
     FOOTER,
     HEADER,
+    INDEX_FOOTER_MM,
     MARGIN,
     PrintError,
     Sheet,
+    TextLine,
     aisle_dimensions,
     fit_label,
+    index_pages,
     scale_bar,
     sheet_for,
     text_width,
 )
 from exhibit.maps.svg import Frame, door_label_anchor, inward_point, label_point
 
-EDITION_TITLES = {"visitor": "план для посетителей", "sales": "план продаж",
-                  "fire": "план пожарной безопасности"}  # fmt: skip
 STATUS_LEGEND = {
     "available": ("#ffffff", "свободен"),
     "requested": ("#fde7b0", "заявка"),
@@ -57,6 +63,169 @@ MARK_MM = 1.6
 
 def _money(value: Decimal) -> str:
     return f"{int(value):,}".replace(",", " ")
+
+
+class BoothLook(NamedTuple):
+    """How an edition shows one booth: its fill, the words under its number, its mark."""
+
+    fill: str = "#ffffff"
+    opacity: float = 1.0
+    name: str | None = None
+    mark: str | None = None
+
+
+#: A white booth with its number alone.
+PLAIN = BoothLook()
+
+
+class LegendItem(NamedTuple):
+    """One entry of the legend: a swatch (or a ``symbol`` drawn instead of it) and its text."""
+
+    colour: str
+    opacity: float
+    text: str
+    symbol: str | None = None
+
+
+class Edition:
+    """One edition of the printed map. The base draws plain white booths with their numbers,
+    no legend entries and nothing else; each edition overrides what it shows."""
+
+    name: ClassVar[str]
+    #: Said after the hall's name in the sheet's title.
+    title: ClassVar[str]
+    #: Room below the drawing, mm: the legend and scale bar, and what the edition adds.
+    footer_mm: ClassVar[float] = FOOTER
+    #: Whether the track zones are tinted behind the booths.
+    zones: ClassVar[bool] = True
+    #: Whether exits' clearances, aisle widths and fire-safety equipment are drawn.
+    safety: ClassVar[bool] = False
+
+    def __init__(self, tracks: dict[str, Track]) -> None:
+        self.tracks = tracks
+        #: Tracks are numbered in their order; a booth's mark is its zone's number.
+        self.numbers = {code: n for n, code in enumerate(tracks, start=1)}
+
+    def booth(self, state: BoothState) -> BoothLook:
+        return BoothLook()
+
+    def legend(self, plan: Plan) -> list[LegendItem]:
+        return []
+
+    def extras(
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+    ) -> dict[str, Any]:
+        """What else the sheet carries, as variables of ``print/sheet.svg``."""
+        return {}
+
+    def index(self, states: list[BoothState]) -> list[tuple[str, list[str]]]:
+        """The index of exhibitors printed after the sheet: (name, booth numbers) in
+        Russian alphabetical order; empty when the edition has none."""
+        return []
+
+
+class VisitorEdition(Edition):
+    """For visitors: who stands where (confirmed exhibitors only), booths tinted and marked by
+    their zone's track, and the index of exhibitors after the sheet."""
+
+    name, title = "visitor", "план для посетителей"
+
+    def booth(self, state: BoothState) -> BoothLook:
+        exhibitor = state.exhibitor if state.status == "confirmed" else None
+        name = (exhibitor.short_name or exhibitor.name) if exhibitor is not None else None
+        track = self.tracks.get(state.booth.zone_track or "")
+        if track is None:
+            return BoothLook(name=name)
+        return BoothLook(track.color, 0.22, name, str(self.numbers[track.code]))
+
+    def legend(self, plan: Plan) -> list[LegendItem]:
+        return [
+            LegendItem(track.color, 0.22, f"{self.numbers[code]} — {track.name}")
+            for code, track in self.tracks.items()
+        ]
+
+    def index(self, states: list[BoothState]) -> list[tuple[str, list[str]]]:
+        entries: dict[str, list[str]] = defaultdict(list)
+        for state in states:
+            if state.status == "confirmed" and state.exhibitor is not None:
+                entries[state.exhibitor.name].append(state.booth.number)
+        return sorted(entries.items(), key=lambda item: russian_sort_key(item[0]))
+
+
+class SalesEdition(Edition):
+    """For the sales team: every booth's status, area and price, and the totals by status in
+    a table below the legend."""
+
+    name, title = "sales", "план продаж"
+    footer_mm = FOOTER + 30
+
+    def booth(self, state: BoothState) -> BoothLook:
+        area = f"{float(state.booth.area_m2):g} м²"
+        return BoothLook(STATUS_LEGEND[state.status][0], name=f"{area} · {_money(state.price)} ₽")
+
+    def legend(self, plan: Plan) -> list[LegendItem]:
+        return [LegendItem(colour, 1, title) for colour, title in STATUS_LEGEND.values()]
+
+    def extras(
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+    ) -> dict[str, Any]:
+        totals: dict[str, dict[str, Any]] = {}
+        for state in states:
+            row = totals.setdefault(state.status, {"booths": 0, "area": 0.0, "money": 0})
+            row["booths"] += 1
+            row["area"] += float(state.booth.area_m2)
+            row["money"] += int(state.price)
+        for row in totals.values():
+            row["area"] = f"{row['area']:g}"
+            row["money"] = _money(Decimal(row["money"]))
+        ordered = {status: totals[status] for status in STATUS_LEGEND if status in totals}
+        return {"totals": ordered, "status_legend": STATUS_LEGEND}
+
+
+class FireEdition(Edition):
+    """For the fire inspector: no commercial data, exits with their clearance, aisle widths
+    and the fire-safety equipment, each kind in the legend."""
+
+    name, title = "fire", "план пожарной безопасности"
+    zones, safety = False, True
+
+    def legend(self, plan: Plan) -> list[LegendItem]:
+        legend = [
+            LegendItem("#b00020", 1, "эвакуационный выход"),
+            LegendItem(
+                "#b00020", 0.15, f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом"
+            ),
+            LegendItem("#0b4f8a", 1, "ширина прохода, м", "dimension"),
+            LegendItem("#444444", 1, "колонны и препятствия"),
+            LegendItem("#1e7b34", 1, "вход"),
+        ]
+        present = {item.equipment_type for item in plan.equipment}
+        for kind, (title, iso, gost) in EQUIPMENT_TYPES.items():
+            if kind in present:
+                legend.append(LegendItem("", 1, f"{title} ({iso}; {gost})", kind))
+        return legend
+
+    def extras(
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+    ) -> dict[str, Any]:
+        solids = [o.geometry for o in plan.obstacles]
+        dimensions = []
+        for d in aisle_dimensions([s.booth.polygon for s in states], solids, hall.outline):
+            (x0, y0), (x1, y1) = frame.point(*d.start), frame.point(*d.end)
+            dimensions.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1,
+                               "across": abs(x1 - x0) > abs(y1 - y0),
+                               "label": f"{d.width:.1f} м".replace(".", ",")})  # fmt: skip
+
+        def clearance(door: Any) -> Any:
+            return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
+
+        return {"dimensions": dimensions, "clearance": clearance}
+
+
+#: The editions by name, in the order of :data:`exhibit.maps.printing.EDITIONS`.
+EDITION_CLASSES: dict[str, type[Edition]] = {
+    kind.name: kind for kind in (VisitorEdition, SalesEdition, FireEdition)
+}
 
 
 #: The stages of :func:`hall_map_pdf`, as it reports them (the index only for visitors).
@@ -78,32 +247,27 @@ def hall_map_pdf(
     begin = progress or (lambda stage: None)
     drawing, sheet, index, joining = MAP_STAGES
     begin(drawing)
-    sheet_svg, index_html = hall_map_document(session, hall, **options)
+    document = hall_map_document(session, hall, **options)
     begin(sheet)
-    parts = [_drawing_pdf(sheet_svg)]
-    if index_html is not None:
+    pages = PdfPages()
+    pages.svg(document.sheet)
+    if document.pages:
         begin(index)
-        parts.append(html_to_pdf(index_html))
+        for lines in document.pages:
+            pages.text(document.width_mm, document.height_mm, lines)
     begin(joining)
-    return _concatenate(parts)
+    return pages.finish()
 
 
 def _booth_item(
-    booth: Any,
-    frame: Frame,
-    k: float,
-    *,
-    name: str | None = None,
-    fill: str = "#ffffff",
-    opacity: float = 1.0,
-    mark: str | None = None,
-    d: str | None = None,
+    booth: Any, frame: Frame, k: float, look: BoothLook = PLAIN, *, d: str | None = None
 ) -> dict[str, Any]:
     """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, and the
     mark in its top left corner — left out when the booth is too small for both."""
     x, y = frame.point(*label_point(booth.polygon))
     mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
-    label = fit_label(booth.number, name, booth.polygon, k)
+    label = fit_label(booth.number, look.name, booth.polygon, k)
+    mark = look.mark
     if mark is not None:
         # Both in mm from the booth's top left corner: the mark's box, the label's box.
         mark_box = (0.4, 0.3, 0.8 + text_width(mark, MARK_MM), 2.3)
@@ -117,8 +281,8 @@ def _booth_item(
     places = zip(label.centres(), label.lines, sizes, strict=True)
     lines = [(round(y + dy / k, 3), text, round(size / k, 4)) for dy, text, size in places]
     return {
-        "d": frame.path(booth.polygon) if d is None else d, "fill": fill, "opacity": opacity,
-        "x": x, "lines": lines, "label": label,
+        "d": frame.path(booth.polygon) if d is None else d, "fill": look.fill,
+        "opacity": look.opacity, "x": x, "lines": lines, "label": label,
         "mark": mark, "mark_x": round(mx + 0.6 / k, 3), "mark_y": round(my + 2.0 / k, 3),
     }  # fmt: skip
 
@@ -130,30 +294,85 @@ def _door_label(door: Any, label: str, colour: str, frame: Frame, hall: Any) -> 
     return {"x": x, "y": y, "label": label, "colour": colour, "anchor": anchor}
 
 
-def _drawing_pdf(svg: str) -> bytes:
-    """An SVG sheet as a one-page PDF of its own size.
+class PdfPages:
+    """Pages drawn one after another onto one cairo PDF surface, each of its own size:
+    SVG drawings (by CairoSVG) and pages of plain lines of text (by cairo itself).
 
-    CairoSVG lays out SVG text about four times faster than WeasyPrint's SVG renderer (the
-    cost of a map is its thousands of labels). The drawing holds no links or images, only
-    shapes and escaped text, so there is nothing for the renderer to fetch.
+    CairoSVG lays out SVG text several times faster than WeasyPrint (the cost of a map is
+    its thousands of labels), though glyph by glyph; lines of an index are drawn whole, by
+    cairo. One surface for all pages needs no joining of PDFs afterwards, and cairo embeds
+    one subset of each font for all of them. CairoSVG makes a surface per drawing
+    (``_create_surface``); here that is the next page of the shared surface.
     """
-    import cairosvg
 
-    return cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
+    def __init__(self) -> None:
+        import cairocffi
+        from cairosvg.surface import PDFSurface
+
+        self._cairo = cairocffi
+        self._out = io.BytesIO()
+        self._surface: Any = None
+        pages = self
+
+        class Page(PDFSurface):  # type: ignore[misc]
+            def _create_surface(self, width: float, height: float) -> tuple[Any, float, float]:
+                return pages._next_page(width, height), width, height
+
+        self._svg_page = Page
+
+    def _next_page(self, width: float, height: float) -> Any:
+        """The surface, ready for a page of ``width`` × ``height`` points."""
+        if self._surface is None:
+            self._surface = self._cairo.PDFSurface(self._out, width, height)
+        else:
+            self._surface.show_page()
+            self._surface.set_size(width, height)
+        return self._surface
+
+    def svg(self, svg: str) -> None:
+        """Add ``svg`` as the next page (its own size)."""
+        from cairosvg.parser import Tree
+
+        tree = Tree(bytestring=svg.encode("utf-8"), url_fetcher=_fetch_nothing)
+        self._svg_page(tree, None, 96)
+
+    def text(self, width_mm: float, height_mm: float, lines: list[TextLine]) -> None:
+        """Add a page of ``width_mm`` × ``height_mm`` with ``lines`` of text on it."""
+        cairo = self._cairo
+        context = cairo.Context(self._next_page(width_mm * POINTS, height_mm * POINTS))
+        context.scale(POINTS, POINTS)  # draw in millimetres
+        for line in lines:
+            weight = cairo.FONT_WEIGHT_BOLD if line.bold else cairo.FONT_WEIGHT_NORMAL
+            context.select_font_face("DejaVu Sans", cairo.FONT_SLANT_NORMAL, weight)
+            context.set_font_size(line.size)
+            x = line.x
+            if line.anchor == "end":
+                x -= context.text_extents(line.text)[4]  # its advance
+            context.move_to(x, line.y)
+            context.show_text(line.text)
+
+    def finish(self) -> bytes:
+        """The PDF of the pages added so far."""
+        self._surface.finish()
+        return self._out.getvalue()
 
 
-def _concatenate(parts: list[bytes]) -> bytes:
-    """One PDF from several (appending pages, not merging content: that is cheap)."""
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfReader, PdfWriter
+#: PDF points in a millimetre.
+POINTS = 72 / 25.4
 
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+
+def _fetch_nothing(url: str, resource_type: str | None = None) -> Any:
+    raise ValueError(f"the map fetches nothing from outside: {url[:80]}")
+
+
+class MapDocument(NamedTuple):
+    """A printed map before rendering: the sheet as SVG, and the pages after it as lines of
+    text on pages of the sheet's size (mm)."""
+
+    sheet: str
+    pages: list[list[TextLine]]
+    width_mm: float
+    height_mm: float
 
 
 def hall_map_document(
@@ -164,113 +383,52 @@ def hall_map_document(
     landscape: bool = False,
     edition: str = "visitor",
     scale: int | None = None,
-) -> tuple[str, str | None]:
-    """The sheet as SVG (title, drawing, legend, scale bar) and, for the visitor edition,
-    the index of exhibitors as HTML for the following pages."""
+) -> MapDocument:
+    """The map before rendering: the sheet as SVG (title, drawing, legend, scale bar) and
+    the pages after it (the index of exhibitors in the visitor edition, none in the
+    others)."""
     if edition not in EDITIONS:
         raise PrintError(f"Издание «{edition}» неизвестно: visitor, sales или fire")
     states = booth_states(session, hall)
     if not states:
         raise PrintError(f"В зале «{hall.name}» нет стендов: печатать нечего")
+    tracks = {t.code: t for t in session.scalars(select(Track).order_by(Track.position))}
+    look = EDITION_CLASSES[edition](tracks)
     plan = hall_plan(hall)
     # A metre round the hall keeps its walls (and their stroke) inside the drawing.
     frame = Frame.around(hall.outline, margin=1.0)
-    # The sales edition keeps its totals table on the sheet, below the drawing.
-    footer = FOOTER + (30 if edition == "sales" else 0)
-    sheet = sheet_for(paper, landscape, frame.width, frame.height, scale, footer_mm=footer)
-    tracks = {t.code: t for t in session.scalars(select(Track).order_by(Track.position))}
-    track_numbers = {code: n for n, code in enumerate(tracks, start=1)}
-
-    booths, index = [], defaultdict(list)
-    totals: dict[str, dict[str, Any]] = {}
+    sheet = sheet_for(paper, landscape, frame.width, frame.height, scale,
+                      footer_mm=look.footer_mm)  # fmt: skip
     outlines = frame.paths([state.booth.polygon for state in states])
-    for state, outline in zip(states, outlines, strict=True):
-        booth = state.booth
-        name = None
-        fill, opacity, mark = "#ffffff", 1.0, None
-        if edition == "visitor":
-            exhibitor = state.exhibitor if state.status == "confirmed" else None
-            if exhibitor is not None:
-                name = exhibitor.short_name or exhibitor.name
-                index[exhibitor.name].append(booth.number)
-            track = tracks.get(booth.zone_track or "")
-            if track is not None:
-                fill, opacity = track.color, 0.22
-                mark = str(track_numbers[track.code])
-        elif edition == "sales":
-            fill = STATUS_LEGEND[state.status][0]
-            name = f"{float(booth.area_m2):g} м² · {_money(state.price)} ₽"
-            row = totals.setdefault(state.status, {"booths": 0, "area": 0.0, "money": 0})
-            row["booths"] += 1
-            row["area"] += float(booth.area_m2)
-            row["money"] += int(state.price)
-        booths.append(
-            _booth_item(
-                booth, frame, sheet.k, name=name, fill=fill, opacity=opacity, mark=mark, d=outline
-            )
-        )
-    for row in totals.values():
-        row["area"] = f"{row['area']:g}"
-        row["money"] = _money(Decimal(row["money"]))
-
+    booths = [
+        _booth_item(state.booth, frame, sheet.k, look.booth(state), d=outline)
+        for state, outline in zip(states, outlines, strict=True)
+    ]
     bar_m, bar_mm = scale_bar(sheet.k)
     printed = datetime.now().strftime("%d.%m.%Y %H:%M")
     footer = f"{hall.exhibition.title} · {hall.name} · версия {hall.plan_version} · {printed}"
-    # (colour, opacity, text, symbol): a swatch, or a sign drawn instead of it.
-    legend: list[tuple[str, float, str, str | None]]
-    if edition == "visitor":
-        legend = [
-            (t.color, 0.22, f"{track_numbers[c]} — {t.name}", None) for c, t in tracks.items()
-        ]
-    elif edition == "sales":
-        legend = [(colour, 1, title, None) for colour, title in STATUS_LEGEND.values()]
-    else:
-        legend = [
-            ("#b00020", 1, "эвакуационный выход", None),
-            (
-                "#b00020",
-                0.15,
-                f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом",
-                None,
-            ),
-            ("#0b4f8a", 1, "ширина прохода, м", "dimension"),
-            ("#444444", 1, "колонны и препятствия", None),
-            ("#1e7b34", 1, "вход", None),
-        ]
-        present = {item.equipment_type for item in plan.equipment}
-        for kind, (title, iso, gost) in EQUIPMENT_TYPES.items():
-            if kind in present:
-                legend.append(("", 1, f"{title} ({iso}; {gost})", kind))
     doors = [_door_label(d, "ВХОД", "#1e7b34", frame, hall.outline) for d in plan.entrances]
     doors += [_door_label(d, "ВЫХОД", "#b00020", frame, hall.outline) for d in plan.exits]
-
-    def clearance(door: Any) -> Any:
-        return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
-
-    dimensions = []
-    if edition == "fire":
-        solids = [o.geometry for o in plan.obstacles]
-        for d in aisle_dimensions([s.booth.polygon for s in states], solids, hall.outline):
-            (x0, y0), (x1, y1) = frame.point(*d.start), frame.point(*d.end)
-            dimensions.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1,
-                               "across": abs(x1 - x0) > abs(y1 - y0),
-                               "label": f"{d.width:.1f} м".replace(".", ",")})  # fmt: skip
     sheet_svg = render_template(
         "print/sheet.svg",
-        dimensions=dimensions, sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths,
-        tracks=tracks, edition=edition, clearance=clearance, margin=MARGIN, header=HEADER,
-        exhibition=hall.exhibition, edition_title=EDITION_TITLES[edition], printed=printed,
-        footer=footer, bar_m=bar_m, bar_mm=bar_mm, legend=legend, doors=doors,
-        totals={s: totals[s] for s in STATUS_LEGEND if s in totals}, status_legend=STATUS_LEGEND,
+        sheet=sheet, frame=frame, hall=hall, plan=plan, booths=booths, tracks=tracks,
+        edition=look, zones=look.zones, safety=look.safety, margin=MARGIN, header=HEADER,
+        exhibition=hall.exhibition, printed=printed, footer=footer, bar_m=bar_m,
+        bar_mm=bar_mm, legend=look.legend(plan), doors=doors,
+        **look.extras(states, plan, hall, frame),
     )  # fmt: skip
-    index_html = None
-    if index:
-        index_html = render_template(
-            "print/map_index.html", exhibition=hall.exhibition, hall=hall, sheet=sheet,
-            margin=MARGIN, footer=footer,
-            index=sorted(index.items(), key=lambda item: russian_sort_key(item[0])),
-        )  # fmt: skip
-    return sheet_svg, index_html
+    entries = [f"{name} — {', '.join(numbers)}" for name, numbers in look.index(states)]
+    pages = []
+    if entries:
+        pages = index_pages(f"Указатель участников — {hall.name}", entries,
+                            sheet.width_mm, sheet.height_mm)  # fmt: skip
+        # Each page's footer, in the bottom margin on the right, as the sheet's.
+        for number, lines in enumerate(pages, start=1):
+            lines.append(TextLine(sheet.width_mm - MARGIN,
+                                  round(sheet.height_mm - MARGIN / 2 + 0.35 * INDEX_FOOTER_MM, 3),
+                                  f"{footer} · указатель, с. {number}", INDEX_FOOTER_MM,
+                                  anchor="end"))  # fmt: skip
+    return MapDocument(sheet_svg, pages, sheet.width_mm, sheet.height_mm)
 
 
 def confirmation_pdf(session: Session, reservation: Any) -> bytes:
@@ -282,12 +440,12 @@ def confirmation_pdf(session: Session, reservation: Any) -> bytes:
     k = min(170 / frame.width, 110 / frame.height)
     sheet = Sheet("A4", False, 210, 297, k, None, frame.width * k, frame.height * k)
     items = [
-        _booth_item(other, frame, k, fill="#f2c94c" if other.id == booth.id else "#ffffff")
+        _booth_item(other, frame, k, BoothLook("#f2c94c" if other.id == booth.id else "#ffffff"))
         for other in hall.current_booths
     ]
     svg = render_template(
         "print/map.svg", sheet=sheet, frame=frame, hall=hall, plan=hall_plan(hall),
-        booths=items, tracks={}, edition="confirmation", clearance=lambda door: door,
+        booths=items, tracks={}, zones=True, safety=False,
     )  # fmt: skip
     states = {s.booth.id: s for s in booth_states(session, hall)}
     html = render_template(

@@ -6,7 +6,6 @@ millimetres of paper per metre of hall (1:200 → 5 mm per metre).
 
 from __future__ import annotations
 
-import glob
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,9 +21,6 @@ EDITIONS = ("visitor", "sales", "fire")
 MARGIN, HEADER, FOOTER = 10.0, 16.0, 22.0
 #: The smallest text we print (mm of cap height ≈ 7 pt) and the largest in a booth.
 MIN_TEXT_MM, MAX_TEXT_MM = 1.8, 6.0
-#: Advance of a DejaVu Sans glyph as a share of the font size, when the font file cannot be
-#: read: generous (its widest letters), so that estimated labels still fit.
-GLYPH_WIDTH, GLYPH_WIDTH_BOLD = 0.8, 0.9
 
 
 class PrintError(ValueError):
@@ -117,38 +113,35 @@ class Label:
 
 
 class _Advances(dict):
-    """Advance widths (em) by character; a character the font lacks counts as an em."""
+    """Advance widths (em) of DejaVu Sans (Bold) by character, as cairo lays the font out
+    on a PDF page (unhinted metrics): the font fontconfig finds for CairoSVG's and the
+    index's text, measured on first use of each character."""
+
+    def __init__(self, bold: bool) -> None:
+        super().__init__()
+        import cairocffi as cairo
+
+        options = cairo.FontOptions()
+        options.set_hint_metrics(cairo.HINT_METRICS_OFF)  # as on a PDF surface
+        options.set_hint_style(cairo.HINT_STYLE_NONE)
+        self._context = cairo.Context(cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, None))
+        self._context.set_font_options(options)
+        weight = cairo.FONT_WEIGHT_BOLD if bold else cairo.FONT_WEIGHT_NORMAL
+        self._context.select_font_face("DejaVu Sans", cairo.FONT_SLANT_NORMAL, weight)
+        self._context.set_font_size(EM)
 
     def __missing__(self, char: str) -> float:
-        return 1.0
+        width = self[char] = self._context.text_extents(char)[4] / EM
+        return width
+
+
+#: The size advances are measured at (their ratio to it does not depend on it).
+EM = 100.0
 
 
 @lru_cache(maxsize=2)
 def _advances(bold: bool) -> _Advances:
-    """Advance widths of DejaVu Sans (Bold) from the font file itself — the font CairoSVG
-    draws with — read once per process. When the font is not installed, a generous
-    estimate for every character."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    found = sorted(glob.glob(f"/usr/share/fonts/**/{name}", recursive=True))
-    if not found:
-        return _Estimate(GLYPH_WIDTH_BOLD if bold else GLYPH_WIDTH)
-    from fontTools.ttLib import TTFont
-
-    with TTFont(found[0]) as font:
-        per_em = font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        return _Advances(
-            (chr(code), metrics[glyph][0] / per_em) for code, glyph in font.getBestCmap().items()
-        )
-
-
-class _Estimate(_Advances):
-    def __init__(self, em: float):
-        super().__init__()
-        self.em = em
-
-    def __missing__(self, char: str) -> float:
-        return self.em
+    return _Advances(bold)
 
 
 def _em_widths(text: str, bold: bool = False) -> list[float]:
@@ -157,7 +150,7 @@ def _em_widths(text: str, bold: bool = False) -> list[float]:
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """How long ``text`` is on paper at ``size`` mm, in DejaVu Sans (Bold): the sum of the
-    glyphs' advances (CairoSVG does not kern)."""
+    glyphs' advances (neither CairoSVG nor cairo's own text kerns)."""
     return sum(map(_advances(bold).__getitem__, text)) * size
 
 
@@ -228,6 +221,84 @@ def _fit_text(text: str, width: float, size: float) -> str | None:
         end += 1
     short = text[:end].rstrip(" ,.«—-")  # dropping characters only makes it shorter
     return short + "…" if len(short) >= 3 else None
+
+
+#: Type of the index of exhibitors after the visitor edition's sheet, in mm (8 pt entries,
+#: 12 pt heading, 7 pt footer), and DejaVu Sans's ascent and line height in em.
+PT = 25.4 / 72
+INDEX_TEXT_MM, INDEX_HEADING_MM, INDEX_FOOTER_MM = 8 * PT, 12 * PT, 7 * PT
+ASCENT_EM, LINE_EM = 0.928, 1.164
+#: Space after the heading and after each entry, and round the text inside the page's
+#: margin (a page of HTML's 8 px), mm.
+INDEX_HEADING_GAP, INDEX_ENTRY_GAP, INDEX_PADDING = 3.0, 0.6, 8 * 25.4 / 96
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of text on a page (DejaVu Sans): where it starts — or ends, when ``anchor``
+    is ``"end"`` — and its baseline, in mm from the page's top left corner."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    bold: bool = False
+    anchor: str = "start"
+
+
+def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` at ``size`` (mm): at spaces, and
+    inside a word only when the word alone is wider than a line."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, size, bold=bold) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:  # a word wider than the line is cut where the line is full
+            if line and text_width(line + char, size, bold=bold) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def index_pages(
+    heading: str, entries: list[str], width_mm: float, height_mm: float, *, margin: float = MARGIN
+) -> list[list[TextLine]]:
+    """The index of exhibitors laid out on pages of ``width_mm`` × ``height_mm``: the
+    heading on the first page, then one paragraph an entry, wrapped at the text width; an
+    entry is not split between pages."""
+    inset = margin + INDEX_PADDING
+    width, bottom = width_mm - 2 * inset, height_mm - inset
+    size, line = INDEX_TEXT_MM, LINE_EM * INDEX_TEXT_MM
+    pages: list[list[TextLine]] = [[]]
+    top = inset
+    for text in wrap(heading, width, INDEX_HEADING_MM, bold=True):
+        pages[0].append(TextLine(_r(inset), _r(top + ASCENT_EM * INDEX_HEADING_MM), text,
+                                 _r(INDEX_HEADING_MM), True))  # fmt: skip
+        top += LINE_EM * INDEX_HEADING_MM
+    top += INDEX_HEADING_GAP
+    for entry in entries:
+        lines = wrap(entry, width, size)
+        if top + len(lines) * line > bottom and pages[-1]:
+            pages.append([])
+            top = inset
+        for text in lines:
+            pages[-1].append(TextLine(_r(inset), _r(top + ASCENT_EM * size), text, _r(size)))
+            top += line
+        top += INDEX_ENTRY_GAP
+    return pages
+
+
+def _r(value: float) -> float:
+    return round(value, 3)
 
 
 def scale_bar(k: float, max_mm: float = 80.0) -> tuple[float, float]:

@@ -5,7 +5,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from exhibit.maps.printing import PrintError, fit_label, scale_bar, sheet_for, text_width
+from exhibit.maps.printing import (
+    INDEX_TEXT_MM,
+    MARGIN,
+    PrintError,
+    fit_label,
+    index_pages,
+    scale_bar,
+    sheet_for,
+    text_width,
+    wrap,
+)
 
 
 def test_true_scale_a_3_m_booth_is_15_mm_at_1_to_200():
@@ -85,3 +95,53 @@ def test_aisle_dimensions_measure_the_gap_between_rows():
     widths = sorted({d.width for d in dims})
     assert 3.0 in widths
     assert all(0.9 <= w <= 25 for w in widths)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text("абвгд ежзАБВ-«»W", min_size=1, max_size=60), max_size=8).map(" ".join),
+    st.floats(10, 120),
+)
+def test_wrapped_lines_fit_and_keep_every_letter(text, width):
+    lines = wrap(text, width, INDEX_TEXT_MM)
+    assert all(text_width(line, INDEX_TEXT_MM) <= width for line in lines if len(line) > 1)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_the_map_index_fills_pages_in_order_and_within_the_margins():
+    entries = [f"Администрация города № {i} — A{i}" for i in range(300)]
+    entries.append("Очень " * 60 + "длинное название — B1, B2")  # wraps on A4
+    pages = index_pages("Указатель участников — Павильон 1", entries, 210, 297)
+    assert len(pages) > 2
+    first = pages[0][0]
+    assert first.bold and first.text == "Указатель участников — Павильон 1"
+    printed = [line.text for page in pages for line in page if not line.bold]
+    assert printed[:300] == entries[:300]
+    assert " ".join(printed[300:]).split() == entries[300].split()
+    for page in pages:
+        baselines = [line.y for line in page]
+        assert baselines == sorted(baselines)
+        assert baselines[0] > MARGIN and baselines[-1] < 297 - MARGIN
+        assert all(line.x >= MARGIN and text_width(line.text, line.size, bold=line.bold)
+                   <= 210 - 2 * MARGIN for line in page)  # fmt: skip
+    # An entry that wraps stays on one page.
+    long_lines = [i for i, page in enumerate(pages) for line in page if "Очень" in line.text]
+    assert len(set(long_lines)) == 1
+
+
+def test_the_printing_modules_load_no_renderer_until_they_print():
+    """WeasyPrint, CairoSVG, cairo, pypdf and segno are imported where a PDF is made, not
+    when the app imports the modules that make them (every command would pay for them)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import exhibit.maps.pdf, exhibit.maps.printing, exhibit.maps.catalogue_pdf\n"
+        "import exhibit.html_pdf\n"
+        "heavy = ('weasyprint', 'cairosvg', 'cairocffi', 'pypdf', 'segno', 'fontTools')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -247,6 +247,7 @@ class World:
             line="помойка ~ мусор", created_at=utcnow(), created_by_id=organiser.id
         )
         db.session.add(line)
+        db.session.commit()
         tokens = {
             "exhibitor_a": issue_token(db.session, user_a),
             "exhibitor_b": issue_token(db.session, user_b),

@@ -16,7 +16,8 @@ from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import hall_plan
-from exhibit.maps.pdf import MAP_STAGES, hall_map_document, hall_map_pdf
+from exhibit.maps.pdf import EDITION_CLASSES, MAP_STAGES, hall_map_document, hall_map_pdf
+from exhibit.maps.printing import EDITIONS
 from tests.pdfpage import need_poppler, stroked_outlines, words
 
 HALL = "Павильон 1"
@@ -93,13 +94,18 @@ def test_fire_edition_draws_every_piece_of_equipment_and_the_others_none(demo_ap
     assert len(plan.equipment) >= 10
     red, green = 'fill="#c8102e"', 'fill="#00843d"'
     with demo_app.test_request_context():
-        fire, _ = hall_map_document(db.session, hall, edition="fire")
-        visitor, _ = hall_map_document(db.session, hall, edition="visitor")
+        fire = hall_map_document(db.session, hall, edition="fire").sheet
+        visitor = hall_map_document(db.session, hall, edition="visitor").sheet
     aid = sum(e.equipment_type == "first-aid" for e in plan.equipment)
     # One sign per piece on the plan, one per type in the legend.
     assert fire.count(green) == aid + 1
     assert fire.count(red) == len(plan.equipment) - aid + 3
     assert red not in visitor and green not in visitor
+
+
+def test_every_edition_the_api_offers_has_its_edition_object():
+    assert tuple(EDITION_CLASSES) == EDITIONS
+    assert [kind.name for kind in EDITION_CLASSES.values()] == list(EDITIONS)
 
 
 def test_endpoint_and_bad_parameters(client):

@@ -1,4 +1,9 @@
-"""SVG export of a plan: a plain vector drawing for previews, print and the web map.
+"""SVG export of a plan: a plain vector drawing of the file as it stands, for other tools.
+
+Used only to export: the organisers' «plan.svg» download, ``flask plan export --format svg``
+and ``flask plan convert/layout -o X.svg`` (with each booth's area and open sides). The web
+map is drawn by the ``templates/maps/`` templates and the printed map by ``templates/print/``
+(``exhibit/maps/pdf.py``); neither uses this module.
 
 Built with ``xml.etree.ElementTree`` so that user text (booth numbers, names) is always
 escaped. Units: 1 SVG user unit = 1 metre (``viewBox``); the y axis is flipped so that north
