@@ -43,6 +43,7 @@ def world(app):
     make_user("org@example.ru", "organiser")
     solution = Solution(exhibitor_id=exhibitor.id, title="Сквер", track_code="living", stage="idea")
     db.session.add(solution)
+    db.session.commit()  # a unit of work starts clean: the world is committed before it
     reservation = services.request_booth(db.session, exhibition, "A1", exhibitor, user)
     db.session.commit()
     return {
