@@ -28,6 +28,7 @@ from exhibit.floorplan.services import get_exhibition, get_hall
 from exhibit.maps.geojson import booth_feature
 from exhibit.maps.pdf import hall_map_pdf
 from exhibit.maps.printing import PrintError
+from exhibit.maps.wayfinding import RouteError, find_start, hall_walk
 from exhibit.pagecache import cached_page
 from exhibit.search.insights import log_if_nothing_found
 from exhibit.search.services import FACETS, search
@@ -255,6 +256,35 @@ def _booth_json(exhibition: Exhibition, number: str) -> dict[str, Any]:
     found = booking.get_booth(db.session, exhibition, number)
     state = next(s for s in booking.booth_states(db.session, found.hall) if s.booth.id == found.id)
     return booth_feature(state, found.hall.name)
+
+
+@bp.get("/exhibitions/<slug>/route")
+@bp.arguments(schemas.RouteArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.RouteOut)
+@bp.errors(404, 422)
+def route(
+    slug: str, stops: str, start: str, step_free: bool, lang: str, hall: str | None = None
+) -> dict[str, Any]:
+    """The shortest walk through the booths `stops`, as a line and as numbered steps in words
+    (`lang`), from a poster point or an entrance (`from`), step-free on request."""
+    exhibition = get_exhibition(db.session, slug)
+    if not exhibition.halls:
+        raise DomainError(tr("В выставке ещё нет залов"), details={"field": "hall"})
+    where = get_hall(db.session, exhibition, hall) if hall else exhibition.halls[0]
+    numbers = [n.strip() for n in stops.replace(";", ",").split(",") if n.strip()]
+    try:
+        walk = hall_walk(
+            where,
+            numbers,
+            start=find_start(where, start, step_free=step_free),
+            step_free=step_free,
+            lang=lang,
+        )
+    except RouteError as error:
+        raise DomainError(
+            error.message, details={"field": "stops", "code": error.code, "booth": error.booth}
+        ) from None
+    return walk.to_dict()
 
 
 # --- the catalogue ----------------------------------------------------------------------

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from exhibit.booking.services import confirmed_booths
 from exhibit.catalogue.models import Solution
 from exhibit.db import db
 from exhibit.errors import InvalidParameter, NotFound, tr
-from exhibit.floorplan.models import Hall
-from exhibit.floorplan.services import get_exhibition, hall_plan
+from exhibit.floorplan.services import get_exhibition
 from exhibit.maps.presenter import map_context
-from exhibit.maps.route import MAX_STOPS, RouteError, WalkGraph, visit_route
+from exhibit.maps.route import MAX_STOPS, RouteError
+from exhibit.maps.wayfinding import find_start, hall_walk
 from exhibit.pagecache import cached_page
 from exhibit.search.services import search
 
@@ -49,19 +50,6 @@ def _hall_map(slug: str) -> str:
         highlighted=highlighted,
         selected=selected,
     )
-
-
-_graphs: dict[tuple[str, int, int], WalkGraph] = {}
-
-
-def walk_graph(hall: Hall) -> WalkGraph:
-    """The hall's walking graph, built once per plan version in each worker (~0.1 s)."""
-    key = (str(db.engine.url), hall.id, hall.plan_version)
-    if key not in _graphs:
-        if len(_graphs) > 8:
-            _graphs.clear()
-        _graphs[key] = WalkGraph.from_plan(hall_plan(hall))
-    return _graphs[key]
 
 
 def _solution_ids(raw: str) -> list[int]:
@@ -106,13 +94,17 @@ def visit(slug: str) -> str:
     plan = context["plan"]
     entrances = [e.name or f"Вход {i + 1}" for i, e in enumerate(plan.entrances)]
     entrance = request.args.get("entrance", "")
-    route, error = None, None
+    step_free = request.args.get("step_free", "") in ("1", "on", "true")
+    asked = request.args.get("from", "") or entrance
+    start = find_start(hall, asked, step_free=step_free)
+    route, error, steps = None, None, []
     if stops:
         try:
-            route = visit_route(
-                walk_graph(hall), entrances.index(entrance) if entrance in entrances else None,
-                list(stops)[:MAX_STOPS],
+            walk = hall_walk(
+                hall, list(stops)[:MAX_STOPS], start=start, step_free=step_free,
+                lang=str(get_locale() or "ru"),
             )  # fmt: skip
+            route, steps = walk.route, walk.steps
         except RouteError as exc:
             error = exc.message
     frame = context["frame"]
@@ -133,5 +125,9 @@ def visit(slug: str) -> str:
         error=error,
         entrances=entrances,
         entrance=entrance,
+        points=plan.points,
+        start=start,
+        step_free=step_free,
+        steps=steps,
         chosen=[s.id for s in solutions],
     )
