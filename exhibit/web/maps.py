@@ -10,6 +10,7 @@ from exhibit.booking.services import confirmed_booths
 from exhibit.catalogue.models import Solution
 from exhibit.db import db
 from exhibit.errors import InvalidParameter, NotFound, tr
+from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import get_exhibition
 from exhibit.maps.presenter import map_context
 from exhibit.maps.route import MAX_STOPS, RouteError
@@ -41,8 +42,13 @@ def _hall_map(slug: str) -> str:
     selected = request.args.get("booth", "")
     if selected:
         highlighted.add(selected)
+    here, here_xy, here_view, notice = _here(hall, context, request.args.get("at", ""))
     return render_template(
         "maps/hall.html",
+        here=here,
+        here_xy=here_xy,
+        here_view=here_view,
+        notice=notice,
         exhibition=exhibition,
         **context,
         q=q,
@@ -50,6 +56,26 @@ def _hall_map(slug: str) -> str:
         highlighted=highlighted,
         selected=selected,
     )
+
+
+#: How much of the hall (metres across) the map shows round a "you are here" point.
+HERE_VIEW = 40.0
+
+
+def _here(hall: Hall, context: dict, asked: str) -> tuple:
+    """The "you are here" point ``at`` names, where it is in the drawing, the view round it,
+    and a notice when the plan no longer has it (a poster of an older plan version)."""
+    asked = asked.strip()[:64]
+    if not asked:
+        return None, None, None, None
+    start = find_start(hall, asked)
+    if start.point is None:
+        return None, None, None, start.notice
+    frame = context["frame"]
+    x, y = frame.point(*start.point.position)
+    half = HERE_VIEW / 2
+    view = f"{x - half:g} {y - half:g} {HERE_VIEW:g} {HERE_VIEW:g}"
+    return start.point, (round(x, 3), round(y, 3)), view, None
 
 
 def _solution_ids(raw: str) -> list[int]:
