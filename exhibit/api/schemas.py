@@ -99,11 +99,20 @@ class MapArgs(ma.Schema):
     )
 
 
+#: One to twenty booth numbers separated by commas, semicolons or spaces.
+STOPS_PATTERN = r"^[\s,;]*[^\s,;\x00]+([\s,;]+[^\s,;\x00]+){0,19}[\s,;]*$"
+
+
 class RouteArgs(ma.Schema):
-    stops = text(
-        400,
+    stops = fields.String(
         required=True,
-        metadata={"description": "Booth numbers to visit, comma-separated (up to 20): F14,G2"},
+        validate=[
+            validate.Length(max=400),
+            validate.Regexp(
+                STOPS_PATTERN, error="Перечислите от 1 до 20 номеров стендов через запятую"
+            ),
+        ],
+        metadata={"description": "Booth numbers to visit, comma-separated (1 to 20): F14,G2"},
     )
     start = text(
         64,

@@ -7,6 +7,7 @@ validation are described in docs/api.md and in the generated ``/api/v1/openapi.j
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import Exhibitor, Region, Solution
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.errors import DomainError, Forbidden, tr
+from exhibit.errors import DomainError, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.services import get_exhibition, get_hall
 from exhibit.maps.geojson import booth_feature
@@ -271,7 +272,7 @@ def route(
     if not exhibition.halls:
         raise DomainError(tr("В выставке ещё нет залов"), details={"field": "hall"})
     where = get_hall(db.session, exhibition, hall) if hall else exhibition.halls[0]
-    numbers = [n.strip() for n in stops.replace(";", ",").split(",") if n.strip()]
+    numbers = [n for n in re.split(r"[\s,;]+", stops) if n]
     try:
         walk = hall_walk(
             where,
@@ -281,6 +282,9 @@ def route(
             lang=lang,
         )
     except RouteError as error:
+        details = {"field": "stops", "code": error.code, "booth": error.booth}
+        if error.code == "unknown_booth":
+            raise NotFound(error.message, details=details) from None
         raise DomainError(
             error.message, details={"field": "stops", "code": error.code, "booth": error.booth}
         ) from None

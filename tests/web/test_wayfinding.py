@@ -52,10 +52,11 @@ def test_step_free_from_the_west_entrance_starts_at_the_main_one(client):
 
 def test_bad_stops_are_a_clear_422(client):
     answer = client.get(ROUTE, query_string={"stops": "F14,ZZ999"})
-    assert answer.status_code == 422
+    assert answer.status_code == 404
     error = answer.get_json()["error"]
     assert "ZZ999" in error["message"] and error["details"]["field"] == "stops"
     assert client.get(ROUTE).status_code == 422  # no stops at all
+    assert client.get(ROUTE, query_string={"stops": " , "}).status_code == 422
     many = ",".join(f"F{i}" for i in range(1, 25))
     assert client.get(ROUTE, query_string={"stops": many}).status_code == 422
 
