@@ -7,13 +7,13 @@
   var card = document.getElementById("exhibitor-card");
   var cards = JSON.parse(document.getElementById("booth-cards").textContent);
   var full = svg.getAttribute("data-viewbox").split(" ").map(Number);
-  var view = full.slice();
+  var view = svg.getAttribute("viewBox").split(" ").map(Number);  // "you are here" starts close
   var STORE = "exhibit-visit:" + location.pathname.split("/")[1];
 
   function apply() { svg.setAttribute("viewBox", view.join(" ")); }
   function zoom(factor, cx, cy) {
     var w = Math.min(full[2] * 1.2, Math.max(full[2] / 20, view[2] * factor));
-    var h = w * full[3] / full[2];
+    var h = w * view[3] / view[2];  // keeps the view's shape (a phone's is taller)
     cx = cx === undefined ? view[0] + view[2] / 2 : cx;
     cy = cy === undefined ? view[1] + view[3] / 2 : cy;
     view = [cx - (cx - view[0]) * w / view[2], cy - (cy - view[1]) * h / view[3], w, h];
@@ -82,13 +82,33 @@
   }
   function savePlan(items) { localStorage.setItem(STORE, JSON.stringify(items)); }
 
+  // On a phone the card is a bottom sheet over the map: open while a booth is chosen,
+  // closed by its button or Escape (focus goes back to the booth).
+  var shown = null, closing = false;
+  function closeSheet() {
+    if (!card || !card.classList.contains("is-open")) return;
+    card.classList.remove("is-open");
+    if (shown) {
+      shown.classList.remove("booth-selected");
+      closing = true; shown.focus({ preventScroll: true }); closing = false;
+    }
+  }
+  document.addEventListener("keydown", function (evt) { if (evt.key === "Escape") closeSheet(); });
+
   function show(booth) {
     if (!card) return;  // the visit plan's map has no exhibitor card
     document.querySelectorAll(".booth-selected").forEach(function (b) { b.classList.remove("booth-selected"); });
     booth.classList.add("booth-selected");
+    shown = booth;
     var number = booth.getAttribute("data-number");
     var info = cards[number];
     card.textContent = "";
+    card.classList.add("is-open");
+    var close = document.createElement("button");
+    close.type = "button"; close.className = "sheet-close"; close.textContent = "✕";
+    close.setAttribute("aria-label", card.getAttribute("data-close"));
+    close.addEventListener("click", closeSheet);
+    card.appendChild(close);
     var title = document.createElement("h2");
     title.className = "card-title";
     title.textContent = card.getAttribute("data-booth-word") + " " + number;
@@ -126,10 +146,32 @@
       list.appendChild(li);
     });
     card.appendChild(list);
+    if (card.getAttribute("data-visit-url") && visitPlan().length) {
+      var visit = document.createElement("a");
+      visit.href = card.getAttribute("data-visit-url"); visit.className = "sheet-visit";
+      visit.textContent = card.getAttribute("data-visit") + " (" + visitPlan().length + ")";
+      card.appendChild(visit);
+    }
   }
 
+  // The legend and the track filters fold away on a phone (CSS shows them on a wide screen).
+  var toggle = document.getElementById("legend-toggle");
+  if (toggle) toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    document.getElementById("map-legend").classList.toggle("is-open", open);
+  });
+  document.querySelectorAll("input[data-track]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var track = box.getAttribute("data-track");
+      svg.querySelectorAll('.booth[data-track="' + track + '"]').forEach(function (b) {
+        b.classList.toggle("booth-dimmed", !box.checked);
+      });
+    });
+  });
+
   document.querySelectorAll(".hall-map .booth").forEach(function (booth) {
-    booth.addEventListener("focus", function () { show(booth); });
+    booth.addEventListener("focus", function () { if (!closing) show(booth); });
     booth.addEventListener("click", function () { if (!moved) show(booth); });
   });
   document.querySelectorAll("[data-focus-booth]").forEach(function (link) {
@@ -138,7 +180,23 @@
       if (booth) { evt.preventDefault(); booth.focus(); }
     });
   });
+  // A chosen booth opens its card; so does the first search hit, except on a phone where
+  // the sheet would cover the other hits (there it opens for a single hit only).
+  var phone = window.matchMedia("(max-width: 40rem)").matches;
+  // On a phone the hall (wider than tall) would fill a strip across a tall screen: start
+  // with its full height instead, round the chosen booth or the middle ("Весь зал" shows all).
+  if (phone && view.join(" ") === full.join(" ")) {
+    var box = svg.getBoundingClientRect();
+    var fill = (box.width / box.height) / (full[2] / full[3]);
+    if (box.height > 0 && fill < 1) {
+      var focus = document.querySelector(".booth-selected") || (document.querySelectorAll(".booth-hit").length === 1 && document.querySelector(".booth-hit"));
+      var centre = [full[0] + full[2] / 2, full[1] + full[3] / 2];
+      if (focus) { var fb = focus.getBBox(); centre[0] = fb.x + fb.width / 2; }
+      view = [centre[0] - full[2] * fill / 2, full[1], full[2] * fill, full[3]];
+      apply();
+    }
+  }
   var hits = document.querySelectorAll(".booth-selected, .booth-hit");
-  if (hits.length) show(hits[0]);
+  if (hits.length && (!phone || hits.length === 1 || hits[0].classList.contains("booth-selected"))) show(hits[0]);
   window.exhibitMap = { zoom: zoom, view: function () { return view.slice(); } };
 })();
