@@ -36,6 +36,7 @@ CHANGE, SAME = True, False
 # endpoint: (method, url template, {role: (status, changes data?)})
 ALL_200 = {role: (200, SAME) for role in ROLES}
 ALL_302 = {role: (302, SAME) for role in ROLES}
+ALL_422 = {role: (422, SAME) for role in ROLES}
 
 
 def signed_in(anonymous, a, b, organiser):
@@ -155,6 +156,13 @@ MATRIX = {
                                 signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "maps.hall_map": ("GET", "/{slug}/map", ALL_200),
     "maps.visit": ("GET", "/{slug}/visit", ALL_200),
+    "offline.service_worker": ("GET", "/sw.js", ALL_200),
+    "offline.manifest": ("GET", "/{slug}/manifest.webmanifest", ALL_200),
+    "offline.bundle": ("GET", "/{slug}/offline.json", ALL_200),
+    "offline.index": ("GET", "/{slug}/offline/index.json", ALL_200),
+    "offline.saved": ("GET", "/{slug}/offline", ALL_200),
+    # Public; the matrix's small hall gives no walk to A3, so every role gets the same 422.
+    "api.route": ("GET", "/api/v1/exhibitions/{slug}/route?stops=A3", ALL_422),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", ALL_200),
     "api.exhibitions": ("GET", "/api/v1/exhibitions", ALL_200),
     "api.exhibition": ("GET", "/api/v1/exhibitions/{slug}", ALL_200),

@@ -80,7 +80,14 @@
   function visitPlan() {
     try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
   }
-  function savePlan(items) { localStorage.setItem(STORE, JSON.stringify(items)); }
+  function savePlan(items) {
+    localStorage.setItem(STORE, JSON.stringify(items));
+    // Keep the plan's route for a walk with no network (the service worker saves the page).
+    if (items.length && window.exhibitOffline && card) {
+      window.exhibitOffline.save(card.getAttribute("data-visit-url") + "?solutions=" +
+        items.map(function (i) { return i.id; }).join(","));
+    }
+  }
 
   // On a phone the card is a bottom sheet over the map: open while a booth is chosen,
   // closed by its button or Escape (focus goes back to the booth).
@@ -198,5 +205,58 @@
   }
   var hits = document.querySelectorAll(".booth-selected, .booth-hit");
   if (hits.length && (!phone || hits.length === 1 || hits[0].classList.contains("booth-selected"))) show(hits[0]);
+  // With no network (or on a saved copy of this page) the search bar searches the index the
+  // browser keeps: the booths found are highlighted and listed under the map.
+  var form = document.getElementById("map-search");
+  function searchSaved(query) {
+    var status = document.getElementById("map-found");
+    var results = document.getElementById("map-results");
+    return window.exhibitOffline.search(query).then(function (items) {
+      svg.querySelectorAll(".booth-hit").forEach(function (b) { b.classList.remove("booth-hit"); });
+      var booths = {};
+      items.forEach(function (item) { if (item.booth) booths[item.booth] = true; });
+      Object.keys(booths).forEach(function (number) {
+        var booth = document.getElementById("booth-" + number);
+        if (booth) booth.classList.add("booth-hit");
+      });
+      var count = Object.keys(booths).length;
+      status.textContent = status.getAttribute("data-saved-found").replace("{count}", count);
+      var list = results.querySelector(".results");
+      list.textContent = "";
+      items.slice(0, 20).forEach(function (item) {
+        var li = document.createElement("li");
+        if (item.booth) {
+          var tag = document.createElement("a");
+          tag.className = "booth-tag"; tag.href = "#booth-" + item.booth; tag.textContent = item.booth;
+          tag.addEventListener("click", function (evt) {
+            var booth = document.getElementById("booth-" + item.booth);
+            if (booth) { evt.preventDefault(); booth.focus(); }
+          });
+          li.appendChild(tag); li.appendChild(document.createTextNode(" "));
+        }
+        var link = document.createElement("a"); link.href = item.url; link.textContent = item.title;
+        li.appendChild(link);
+        var sub = document.createElement("span"); sub.className = "muted"; sub.textContent = " — " + item.sub;
+        li.appendChild(sub);
+        list.appendChild(li);
+      });
+      results.hidden = items.length === 0;
+    });
+  }
+  if (form && window.exhibitOffline) {
+    form.addEventListener("submit", function (evt) {
+      if (!window.exhibitOffline.saved && navigator.onLine) return;
+      evt.preventDefault();
+      var query = document.getElementById("map-q").value;
+      history.replaceState(null, "", location.pathname + "?q=" + encodeURIComponent(query));
+      searchSaved(query).catch(function () { form.submit(); });
+    });
+    var asked = new URLSearchParams(location.search).get("q");
+    var input = document.getElementById("map-q");
+    if (window.exhibitOffline.saved && asked && input.value !== asked) {
+      input.value = asked;
+      searchSaved(asked).catch(function () { /* no saved index */ });
+    }
+  }
   window.exhibitMap = { zoom: zoom, view: function () { return view.slice(); } };
 })();

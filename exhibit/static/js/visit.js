@@ -13,6 +13,15 @@
     location.replace(location.pathname + "?" + params.toString());
     return;
   }
+  var shown = box.getAttribute("data-solutions");
+  if (window.exhibitOffline && shown) {
+    if (!window.exhibitOffline.saved) window.exhibitOffline.save(location.pathname + location.search);
+    else if (params.get("solutions") && params.get("solutions") !== shown) {
+      // A saved copy made for another plan: say so rather than show the wrong walk as this one.
+      var other = document.getElementById("saved-other-plan");
+      if (other) other.hidden = false;
+    }
+  }
   document.querySelectorAll("[data-remove]").forEach(function (link) {
     link.addEventListener("click", function () {
       var id = Number(link.getAttribute("data-remove"));
