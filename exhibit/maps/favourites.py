@@ -48,13 +48,15 @@ class SharedList:
 
 def decode(text: str) -> SharedList:
     """The ids a shared link carries, and how many of its parts were left out and why."""
-    cut = len(text) > MAX_LINK_CHARS
-    parts = [p for p in text[:MAX_LINK_CHARS].strip().lower().split(".") if p]
-    if cut and parts and not text[MAX_LINK_CHARS:].startswith("."):
-        parts.pop()  # the last part was cut in the middle
+    head, tail = text[:MAX_LINK_CHARS], text[MAX_LINK_CHARS:]
+    if tail:  # a part cut in the middle goes with the rest, which is counted, not read
+        last = head.rfind(".") + 1
+        head, tail = head[:last], head[last:] + tail
+    parts = [p for p in head.strip().lower().split(".") if p]
     ids: list[int] = []
     seen: set[int] = set()
-    unreadable = dropped = 0
+    unreadable = 0
+    dropped = sum(1 for p in tail.split(".") if p)
     for part in parts:
         if not _ID.match(part):
             unreadable += 1
@@ -67,6 +69,4 @@ def decode(text: str) -> SharedList:
             continue
         seen.add(number)
         ids.append(number)
-    if cut:
-        dropped += text[MAX_LINK_CHARS:].count(".") + 1
     return SharedList(tuple(ids), unreadable, dropped)

@@ -13,6 +13,7 @@ from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Booth
+from exhibit.maps.favourites import encode
 from tests.browser.conftest import axe_violations, new_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -31,6 +32,15 @@ def _confirmed_booth() -> tuple[str, str, str]:
         select(Solution.title).where(Solution.exhibitor_id == exhibitor_id).order_by(Solution.id)
     )
     return number, name, title
+
+
+def _other_solution(not_this: int) -> int:
+    return db.session.scalar(
+        select(Solution.id)
+        .join(Reservation, Reservation.exhibitor_id == Solution.exhibitor_id)
+        .where(Reservation.status == "confirmed", Solution.id != not_this)
+        .order_by(Solution.id.desc())
+    )
 
 
 def _box(page, selector: str) -> dict:
@@ -95,6 +105,22 @@ def test_phone_map_fills_the_screen_with_a_sheet_and_folded_legend(
     sheet.get_by_role("button", name="Закрыть").tap()
     assert not sheet.is_visible()
     assert page.evaluate("document.activeElement.id") == f"booth-{number}"
+
+    # A shared favourites link (one known solution, one already there, garbage) merges.
+    mine, other = stored[0]["id"], _other_solution(stored[0]["id"])
+    page.goto(f"{live_server}/{DEMO_SLUG}/shared?f={encode([other, mine])}.zz!!")
+    page.get_by_text("Добавлено в ваш план визита: 1; в нём теперь 2.").wait_for()
+    assert page.locator("#shared-message").is_visible()
+    merged = json.loads(page.evaluate(f"localStorage.getItem('exhibit-visit:{DEMO_SLUG}')"))
+    assert [item["id"] for item in merged] == [mine, other]
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, "phone-shared")
+    page.get_by_role("link", name="Открыть план визита").tap()
+    page.wait_for_url(f"**/visit?solutions={mine}%2C{other}")
+    assert page.locator("#share-link").input_value().endswith(f"/shared?f={encode([mine, other])}")
+    assert page.locator(".share-qr svg").is_visible()
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, "phone-visit-share")
     assert page.errors == []
     page.context.close()
 
