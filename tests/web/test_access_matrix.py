@@ -156,6 +156,7 @@ MATRIX = {
                                 signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "maps.hall_map": ("GET", "/{slug}/map", ALL_200),
     "maps.visit": ("GET", "/{slug}/visit", ALL_200),
+    "maps.shared": ("GET", "/{slug}/shared?f=1.2.zz", ALL_200),
     "offline.service_worker": ("GET", "/sw.js", ALL_200),
     "offline.manifest": ("GET", "/{slug}/manifest.webmanifest", ALL_200),
     "offline.bundle": ("GET", "/{slug}/offline.json", ALL_200),
