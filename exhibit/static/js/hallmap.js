@@ -10,7 +10,31 @@
   var view = svg.getAttribute("viewBox").split(" ").map(Number);  // "you are here" starts close
   var STORE = "exhibit-visit:" + location.pathname.split("/")[1];
 
-  function apply() { svg.setAttribute("viewBox", view.join(" ")); }
+  // During a drag or a pinch the drawing moves as a picture (a CSS transform: the compositor
+  // moves it without redrawing thousands of booths); the viewBox follows at most every
+  // COMMIT ms and when the fingers lift (bench/map_gestures.py measures the difference).
+  var COMMIT = 600, moving = null, box = null, committed = 0;
+  function apply() {
+    if (!moving) { svg.setAttribute("viewBox", view.join(" ")); return; }
+    var k = box.width / view[2];
+    svg.style.transform = "translate(" + (moving[0] - view[0]) * k + "px," +
+      (moving[1] - view[1]) * k + "px) scale(" + moving[2] / view[2] + ")";
+    if (performance.now() - committed > COMMIT) commit();
+  }
+  function commit() {
+    svg.setAttribute("viewBox", view.join(" "));
+    svg.style.transform = "";
+    moving = view.slice(); committed = performance.now();
+  }
+  function startMoving() {
+    if (moving) return;
+    box = svg.getBoundingClientRect();
+    moving = view.slice(); committed = performance.now();
+  }
+  function stopMoving() {
+    if (!moving) return;
+    commit(); moving = null;
+  }
   function zoom(factor, cx, cy) {
     var w = Math.min(full[2] * 1.2, Math.max(full[2] / 20, view[2] * factor));
     var h = w * view[3] / view[2];  // keeps the view's shape (a phone's is taller)
@@ -45,12 +69,13 @@
   svg.addEventListener("pointerdown", function (evt) {
     pointers[evt.pointerId] = evt; moved = false;
     last = [evt.clientX, evt.clientY];
+    startMoving();
   });
   svg.addEventListener("pointermove", function (evt) {
     if (!pointers[evt.pointerId]) return;
     pointers[evt.pointerId] = evt;
     var ids = Object.keys(pointers);
-    var r = svg.getBoundingClientRect();
+    var r = box;  // the drawing's place before this gesture moved it
     if (ids.length === 2) {
       var a = pointers[ids[0]], b = pointers[ids[1]];
       var d = Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY);
@@ -63,7 +88,10 @@
     if (Math.abs(dx) + Math.abs(dy) > 3) moved = true;
     if (moved) { pan(-dx / r.width, -dy / r.height); last = [evt.clientX, evt.clientY]; }
   });
-  function release(evt) { delete pointers[evt.pointerId]; pinch = null; }
+  function release(evt) {
+    delete pointers[evt.pointerId]; pinch = null;
+    if (!Object.keys(pointers).length) stopMoving();
+  }
   svg.addEventListener("pointerup", release);
   svg.addEventListener("pointercancel", release);
 
