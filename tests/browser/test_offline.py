@@ -16,7 +16,7 @@ from exhibit.catalogue.services import ProfileData, update_profile
 from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Booth
-from tests.browser.conftest import new_page, screenshot, sign_in
+from tests.browser.conftest import axe_violations, new_page, screenshot, sign_in
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
@@ -55,10 +55,10 @@ def _wait_for(page, state: str) -> None:
     )
 
 
-def test_one_visit_online_then_the_hall_without_network(browser, live_server):
+def test_one_visit_online_then_the_hall_without_network(browser, live_server, axe_source):
     solution_id, title, number, exhibitor_id, name = _placed_solution()
     user = make_user("offline-organiser@example.ru", role="organiser")
-    page = new_page(browser, "phone")
+    page = new_page(browser, "phone", service_workers="allow")
     sign_in(page, live_server, user.email, PASSWORD)
     base = f"{live_server}/{DEMO_SLUG}"
     page.goto(f"{base}/map")
@@ -81,6 +81,7 @@ def test_one_visit_online_then_the_hall_without_network(browser, live_server):
     assert page.get_by_role("link", name="Вход").count() == 1
     assert page.locator("details.user-menu").count() == 0
     screenshot(page, "offline-1-map")
+    assert axe_violations(page, axe_source) == []
     page.goto(f"{base}/exhibitors/{exhibitor_id}")
     page.get_by_role("heading", level=1, name=name).wait_for()
     assert note.is_visible()
@@ -95,6 +96,7 @@ def test_one_visit_online_then_the_hall_without_network(browser, live_server):
     assert "booth-hit" in page.locator(f"#booth-{number}").get_attribute("class")
     assert re.search(r"выделено стендов — [1-9]", page.locator("#map-found").inner_text())
     screenshot(page, "offline-2-search")
+    assert axe_violations(page, axe_source) == []
 
     # The visit plan and its route (visit.js fills the plan in from the browser's list).
     page.goto(f"{base}/visit")
