@@ -23,7 +23,7 @@ from sqlalchemy import select
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.floorplan.models import Exhibition
-from exhibit.floorplan.services import get_exhibition
+from exhibit.floorplan.services import get_exhibition, hall_plan
 from exhibit.i18n import current_locale
 from exhibit.pagecache import cached_page, known_data_version
 from exhibit.search.offline import offline_index
@@ -78,6 +78,13 @@ def _pages(exhibition: Exhibition) -> list[str]:
         url_for("offline.saved", slug=slug),
     ]
     pages += [url_for("maps.hall_map", slug=slug, hall=hall.name) for hall in exhibition.halls[1:]]
+    # The maps the "you are here" posters open: a QR code scanned with no network too.
+    for number, hall in enumerate(exhibition.halls):
+        which = {"hall": hall.name} if number else {}
+        pages += [
+            url_for("maps.hall_map", slug=slug, at=point.id, **which)
+            for point in hall_plan(hall).points
+        ]
     public = db.session.scalars(
         select(Exhibitor.id)
         .where(Exhibitor.exhibition_id == exhibition.id, Exhibitor.is_public)

@@ -82,6 +82,8 @@ def test_one_visit_online_then_the_hall_without_network(browser, live_server, ax
     assert page.locator("details.user-menu").count() == 0
     screenshot(page, "offline-1-map")
     assert axe_violations(page, axe_source) == []
+    page.goto(f"{base}/map?at=P2")  # a poster's QR code, scanned with no network
+    assert page.locator("#you-are-here").get_attribute("data-point") == "P2"
     page.goto(f"{base}/exhibitors/{exhibitor_id}")
     page.get_by_role("heading", level=1, name=name).wait_for()
     assert note.is_visible()

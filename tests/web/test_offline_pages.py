@@ -23,7 +23,9 @@ def test_the_bundle_lists_public_pages_only_and_its_version_follows_the_data(cli
     assert not {f"/{DEMO_SLUG}/exhibitors/{e.id}" for e in hidden} & set(pages)
     solutions = {s.id for e in public for s in e.solutions}
     assert {f"/{DEMO_SLUG}/solutions/{i}" for i in solutions} <= set(pages)
-    assert len(pages) == 6 + len(public) + len(solutions)
+    points = [p for p in pages if "/map?at=" in p]
+    assert f"/{DEMO_SLUG}/map?at=P2" in points  # the posters' QR codes work offline too
+    assert len(pages) == 6 + len(points) + len(public) + len(solutions)
     for page in pages[:8]:  # every page it names is there for an anonymous visitor
         assert client.get(page).status_code == 200, page
 
