@@ -1,10 +1,11 @@
 """The compact search index a visitor's browser keeps for searching with no network.
 
 One entry per public exhibitor and solution: its kind, title, a line under it, the booth,
-the page and the words it can be found by (normalised with :func:`exhibit.search.text.
-tokenise`: casefolded, ё → е, accents off, each word once). The browser matches a query's
-words as prefixes of these words (``static/js/offline.js``), cutting the ending of a long
-query word so that «транспорта» finds «транспортный»: no stemmer runs in the browser.
+the page and the other words it can be found by besides its title, normalised with
+:func:`exhibit.search.text.tokenise` (casefolded, ё → е, accents off, each word once). The
+browser matches a query's words as prefixes of the title's and these words
+(``static/js/offline.js``), cutting the ending of a long query word so that «транспорта»
+finds «транспортный»: no stemmer runs in the browser.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from exhibit.i18n import localised
 from exhibit.search.text import tokenise
 
 
-def _words(*texts: Any) -> str:
+def _words(*texts: Any, besides: str = "") -> str:
+    """The words of ``texts``, each once, less those of ``besides`` (the title, which the
+    browser reads from the entry's title itself)."""
+    known = set(tokenise(besides))
     seen = dict.fromkeys(word for text in texts if text for word in tokenise(str(text)))
-    return " ".join(seen)
+    return " ".join(word for word in seen if word not in known)
 
 
 def offline_index(session: Session, exhibition: Exhibition) -> list[dict[str, Any]]:
@@ -44,7 +48,7 @@ def offline_index(session: Session, exhibition: Exhibition) -> list[dict[str, An
             "sub": region,
             "booth": booth,
             "url": url_for("catalogue.exhibitor", slug=slug, exhibitor_id=exhibitor.id),
-            "w": _words(place, " ".join(numbers)),
+            "w": _words(place, " ".join(numbers), besides=exhibitor.name),
         })  # fmt: skip
         for solution in exhibitor.solutions:
             entries.append({
@@ -54,7 +58,7 @@ def offline_index(session: Session, exhibition: Exhibition) -> list[dict[str, An
                 "sub": exhibitor.name,
                 "booth": booth,
                 "url": url_for("catalogue.solution", slug=slug, solution_id=solution.id),
-                "w": _words(solution.title, " ".join(solution.tags or []), solution.summary,
-                            localised(solution.track), place),
+                "w": _words(" ".join(solution.tags or []), solution.summary,
+                            localised(solution.track), place, besides=solution.title),
             })  # fmt: skip
     return entries
