@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import os
 import platform
 import time
@@ -23,62 +22,14 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from planted import make_hall
 from record import write_section
-from shapely.geometry import box
 
 from exhibit.booking.assign import Application, FreeBooth, TrackZone, Weights, assign
 
 SIZES = ((150, 150), (500, 600), (1500, 2000))
-TRACKS = ("gorod", "transport", "ekologiya", "zhkh", "turizm", "kultura", "tsifra")
-DEPTH = 3.0
-AISLE = 3.0
-SEGMENT = 30.0  # metres of booths between cross aisles
 HEADING = "## Automatic assignment (bench/assign.py)"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-
-
-def make_hall(n_booths: int, seed: int) -> tuple[list[FreeBooth], list[TrackZone]]:
-    """``n_booths`` booths in back-to-back double rows; 7 zones as vertical strips."""
-    rng = np.random.default_rng(seed)
-    per_segment_pair = 2 * SEGMENT / (DEPTH * 1.35)  # booths in one double-row segment
-    across = max(2, round(math.sqrt(n_booths / per_segment_pair * (2 * DEPTH + AISLE) / 33)))
-    width = across * (SEGMENT + AISLE) + AISLE
-    entrances = np.array([[width / 3, -AISLE], [2 * width / 3, -AISLE]])
-    cells: list[tuple[float, float, float]] = []  # x0, y0, booth width
-    row = 0
-    while len(cells) < n_booths:
-        for side in (0, 1):
-            y0 = AISLE + row * (2 * DEPTH + AISLE) + side * DEPTH
-            for seg in range(across):
-                x = AISLE + seg * (SEGMENT + AISLE)
-                end = x + SEGMENT
-                while x + 3 <= end + 1e-9:
-                    w = 6.0 if rng.random() < 0.35 and x + 6 <= end + 1e-9 else 3.0
-                    cells.append((x, y0, w))
-                    x += w
-        row += 1
-    cells = cells[:n_booths]
-    booths = []
-    for k, (x, y, w) in enumerate(cells):
-        poly = box(x, y, x + w, y + DEPTH)
-        seg_start = AISLE + math.floor((x - AISLE) / (SEGMENT + AISLE)) * (SEGMENT + AISLE)
-        at_end = abs(x - seg_start) < 1e-6 or abs(x + w - (seg_start + SEGMENT)) < 1e-6
-        centre = np.array([x + w / 2, y + DEPTH / 2])
-        booths.append(
-            FreeBooth(
-                number=f"{1 + k // 100}-{k % 100 + 1:02d}",
-                polygon=poly,
-                area_m2=w * DEPTH,
-                kind="corner" if at_end else "linear",
-                distance_to_entrance=float(np.min(np.hypot(*(entrances - centre).T))),
-            )
-        )
-    depth = max(b.polygon.bounds[3] for b in booths) + AISLE
-    zones = [
-        TrackZone(t, box(width * k / len(TRACKS), 0, width * (k + 1) / len(TRACKS), depth))
-        for k, t in enumerate(TRACKS)
-    ]
-    return booths, zones
 
 
 def make_demand(

@@ -155,7 +155,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -190,8 +191,8 @@ MIN_SHARED_WALL = 0.5
 NEAR_PARTNER = 15.0
 #: The exact MILP solves problems up to this many applicant × column pairs, and bounds
 #: problems up to MILP_MAX_VARS (one call, ~0.3 s at 20,000).
-MILP_SOLVE_VARS = 8_000
-MILP_MAX_VARS = 25_000
+MILP_SOLVE_VARS = 3_000
+MILP_MAX_VARS = 3_000
 #: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
 MILP_NODE_LIMIT = 1000
 
@@ -205,6 +206,9 @@ POLISH_ROUNDS = 1
 COUPLING_ROUNDS = 10
 COUPLING_BIG = 1_000_000
 COUPLING_ROUNDS_BIG = 3
+
+#: Share of the time left after construction kept for the bound and the result.
+BOUND_SHARE = 0.15
 
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
 
@@ -375,6 +379,9 @@ def assign(
     known_tracks: Collection[str] | None = None,
     placed: Mapping[str, BaseGeometry] | None = None,
     method: Literal["optimal", "greedy"] = "optimal",
+    time_limit: float = 5.0,
+    phases: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> AssignmentResult:
     """Assign free booths to applications, minimising the documented cost.
 
@@ -393,6 +400,9 @@ def assign(
         raise ValueError("area_tolerance must be in [0, 1)")
     if competitor_gap < 0:
         raise ValueError("competitor_gap must be ≥ 0")
+    if not time_limit > 0:
+        raise ValueError("time_limit must be > 0 seconds")
+    deadline = time.perf_counter() + time_limit
     placed = dict(placed or {})
     _validate(applications, booths, zones, known_tracks, placed)
     problem = _Problem(
@@ -405,7 +415,7 @@ def assign(
         competitor_gap,
         placed,
     )
-    return problem.run(method)
+    return problem.run(method, deadline, phases, progress)
 
 
 # --------------------------------------------------------------------------- validation
@@ -1142,8 +1152,23 @@ class _Problem:
 
     # ---- solving
 
-    def run(self, method: str) -> AssignmentResult:
+    def run(
+        self,
+        method: str,
+        deadline: float = math.inf,
+        phases: int | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> AssignmentResult:
         col = self._greedy() if method == "greedy" else self._optimise()
+        if method == "optimal":
+            from exhibit.booking.assign.improve import improve
+
+            # What is left of the time limit, less a share for the bound and the result.
+            spare = (deadline - time.perf_counter()) * (1 - BOUND_SHARE)
+            col, self.search = improve(
+                self, col, self.objective(col), time_limit=max(spare, 0.0), max_phases=phases,
+                progress=progress,
+            )  # fmt: skip
         # Admitted applicants that found no place after all (groups took the booths they
         # needed) join the unplaced; objective and bound then both concern exactly the
         # applicants placed, so neither carries the unplaced penalty.
