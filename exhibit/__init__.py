@@ -78,10 +78,11 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import Babel
 
     from exhibit.accounts.decorators import load_session_user
-    from exhibit.db import configure_sqlite, db
+    from exhibit.db import configure_sqlite, db, release_session
     from exhibit.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    app.teardown_appcontext(release_session)  # before Flask-SQLAlchemy's: see its text
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -55,6 +55,24 @@ def test_pages_and_the_api_answer_503_with_retry_after_when_the_database_is_down
     assert not any(r.exc_info for r in caplog.records), "a trace was logged"
 
 
+def test_the_apis_rate_limit_does_not_take_a_database_outage_for_its_own(tmp_path, caplog):
+    """The API's limit asks the database whose token it is: without a database that is the
+    view's 503, not a 500 and not Flask-Limiter's «storage unreachable»."""
+    broken = make_app(UNREACHABLE_DATABASES[0], tmp_path, RATELIMIT_ENABLED=True)
+    client = broken.test_client()
+    with broken.app_context():
+        answers = [
+            client.get("/api/v1/exhibitions", headers={"Authorization": "Bearer x"}),
+            client.post(
+                "/api/v1/exhibitions/x/booths/A1/reservations",
+                headers={"Authorization": "Bearer x"},
+            ),
+        ]
+        db.engine.dispose()
+    assert [a.status_code for a in answers] == [503, 503]
+    assert not any("falling back" in r.getMessage() for r in caplog.records)
+
+
 @pytest.mark.parametrize(
     "uri", ["redis//cache:6379", "memcache://cache", "redis+sentinel//:s3cret@x"]
 )
