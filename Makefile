@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app exhibit
 HOST ?= 127.0.0.1
 PORT ?= 5000
+CLUSTER_PORT ?= 8080
 
-.PHONY: run test lint format bench translations messages install install-test clean syscheck
+.PHONY: run test lint format bench cluster translations messages install install-test clean syscheck
 
 run: syscheck install translations
 	$(FLASK) init-db
@@ -29,6 +30,12 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# Two app servers behind nginx, with Redis and a throwaway PostgreSQL, in a scratch folder,
+# the demo loaded, until Ctrl-C (tests/topology.py; docs/operations.md, «Several servers»).
+# nginx listens on CLUSTER_PORT, the two gunicorn servers on the next two ports.
+cluster: install translations
+	$(BIN)/python -m tests.topology --port $(CLUSTER_PORT)
 
 # The Debian packages the app needs (stdlib only, before the virtualenv): what is missing and
 # the apt-get line; it stops only when something required is missing (`make test` also names

@@ -78,10 +78,11 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import Babel
 
     from exhibit.accounts.decorators import load_session_user
-    from exhibit.db import configure_sqlite, db
+    from exhibit.db import configure_sqlite, db, release_session
     from exhibit.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    app.teardown_appcontext(release_session)  # before Flask-SQLAlchemy's: see its text
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -89,9 +90,37 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)
     csrf.init_app(app)
-    limiter.init_app(app)
+    _init_limiter(app, limiter)
     security.init_app(app)
     _import_models()
+
+
+def _init_limiter(app: Flask, limiter: Any) -> None:
+    """Flask-Limiter on ``RATELIMIT_STORAGE_URI``; a storage it cannot use stops the app with
+    one line (an unreachable Redis does not: see ``extensions.check_rate_limit_storage``)."""
+    from limits.errors import ConfigurationError as StorageError
+
+    uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        timeout = float(app.config["RATELIMIT_REDIS_TIMEOUT"])
+        options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            **options, **app.config.get("RATELIMIT_STORAGE_OPTIONS", {})
+        }  # fmt: skip
+    # Flask-Limiter says when it falls back to memory (and back) on a logger of its own that
+    # has no handler: give it the app's, so the line reaches the server's error log.
+    from flask.logging import default_handler
+
+    limiter.logger.addHandler(default_handler)  # once: a handler is added only once
+    try:
+        limiter.init_app(app)
+    except StorageError as exc:
+        from exhibit.extensions import without_password
+
+        raise ConfigurationError(
+            f"EXHIBIT_RATELIMIT_STORAGE_URI={without_password(uri)!r} is not a usable "
+            f"rate-limit storage ({without_password(str(exc))}); expected memory:// or redis://host:6379/0"
+        ) from None
 
 
 def _import_models() -> None:

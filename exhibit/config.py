@@ -30,6 +30,13 @@ class Config:
     PUBLIC_URL = "http://127.0.0.1:5000"
     #: Flask-Limiter storage; set a shared one (``redis://…``) when running several workers.
     RATELIMIT_STORAGE_URI = "memory://"
+    #: When the shared storage stops answering, each worker counts in its own memory (one
+    #: warning in the log) and goes back to the shared one when it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Seconds to wait for Redis before a request counts in memory instead (never a hang).
+    RATELIMIT_REDIS_TIMEOUT = 0.5
+    #: What ``Retry-After`` says when the database cannot be reached (503), in seconds.
+    DATABASE_RETRY_AFTER = 5
     RATELIMIT_HEADERS_ENABLED = True
     #: Seconds a worker trusts the data version it read for its cache of anonymous pages
     #: (``exhibit/pagecache.py``): changes made by other workers show within this time.
