@@ -177,6 +177,6 @@ def release_session(_exc: BaseException | None = None) -> None:
         db.session.remove()
     except (OperationalError, InterfaceError):
         try:
-            db.session.invalidate()
+            db.session.registry().invalidate()
         finally:
             db.session.registry.clear()
