@@ -11,7 +11,10 @@ PORT ?= 5000
 run: syscheck install translations
 	$(FLASK) init-db
 	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The mail worker (notices, expiring holds, reminders) runs beside the web server and
+	@# stops with it; without EXHIBIT_MAIL_URL every message is a file: `flask mail list`.
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: SYSCHECK_ARGS = --test
 test: syscheck install-test translations
