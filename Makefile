@@ -8,6 +8,7 @@ PORT ?= 5000
 
 .PHONY: run test lint format bench translations messages install install-test clean syscheck
 
+run: export EXHIBIT_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: syscheck install translations
 	$(FLASK) init-db
 	$(FLASK) demo

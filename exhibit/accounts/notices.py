@@ -65,9 +65,11 @@ def send(
     address: str | None = None,
     attachments: list[dict[str, Any]] | None = None,
     dedupe_key: str | None = None,
+    final: bool = False,
     **context: Any,
 ) -> OutboxMessage | None:
-    """Write the notice ``templates/mail/<name>.txt`` for the user to the outbox."""
+    """Write the notice ``templates/mail/<name>.txt`` for the user to the outbox. A ``final``
+    notice (the refusal of a registration) still goes after its exhibitor is deleted."""
     language = user.language if user.language in current_app.config["LANGUAGES"] else "ru"
     rendered = render(name, language, user=user, **context)
     return enqueue(
@@ -80,7 +82,7 @@ def send(
         domain=domain_of(current_app.config["MAIL_FROM"]),
         language=language,
         user_id=user.id,
-        exhibitor_id=user.exhibitor_id,
+        exhibitor_id=None if final else user.exhibitor_id,
         attachments=[{**a, "language": language} for a in attachments or []],
         dedupe_key=dedupe_key,
     )
@@ -119,8 +121,14 @@ def approved(session: Session, exhibitor: Exhibitor, slug: str) -> None:
     to_exhibitor(session, exhibitor, "account_approved", url=link("booking.plan", slug=slug))
 
 
-def refused(session: Session, exhibitor: Exhibitor, reason: str) -> None:
-    to_exhibitor(session, exhibitor, "account_refused", reason=reason)
+def refused(session: Session, exhibitor: Exhibitor, reason: str = "") -> None:
+    """A registration the organisers deleted before approving it: its users are told, the
+    last mail they get."""
+    users = session.scalars(
+        select(User).where(User.exhibitor_id == exhibitor.id, User.active.is_(True))
+    )
+    for user in users:
+        send(session, user, "account_refused", final=True, exhibitor=exhibitor, reason=reason)
 
 
 def undeliverable(session: Session, message: OutboxMessage) -> None:

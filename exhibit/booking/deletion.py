@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
+from exhibit.accounts import notices as account_notices
 from exhibit.accounts.models import User
 from exhibit.audit import AuditEvent
 from exhibit.booking.services import release_all_of
@@ -73,6 +74,8 @@ def delete_exhibitor(
     outbox.stop_for_exhibitor(
         session, exhibitor.id, "экспонент удалён: письма его пользователям не идут"
     )
+    if not exhibitor.approved:
+        account_notices.refused(session, exhibitor)  # a registration refused: they are told
     released = release_all_of(
         session, exhibitor, organiser, reason=f"экспонент «{exhibitor.name}» удалён"
     )

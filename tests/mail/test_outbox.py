@@ -144,3 +144,47 @@ def test_organisers_choose_their_notices(app, world):
     db.session.commit()
     services.request_booth(db.session, world.exhibition, "A2", world.exhibitor, world.user)
     assert outbox(kind="organiser.request") == []
+
+
+def test_every_change_of_a_reservation_tells_its_exhibitor(app, world):
+    from exhibit.booking.services import expire_lapsed
+    from tests.factories import make_exhibitor, make_user
+
+    other = make_exhibitor(world.exhibition, "Тагил")
+    other_user = make_user("tagil@example.ru", exhibitor=other)
+    ex, org = world.exhibition, world.organiser
+    first = services.request_booth(db.session, ex, "A1", world.exhibitor, world.user)
+    services.move_reservation(db.session, first.id, "A2", org)
+    services.join_waitlist(db.session, ex, "A2", other, other_user)
+    services.decline_reservation(db.session, first.id, org)  # A2 goes to Тагил's waitlist
+    held = services.hold_booth(db.session, ex, "A3", world.exhibitor, org)
+    services.confirm_reservation(db.session, held.id, org)
+    services.cancel_reservation(db.session, held.id, world.user)
+    lapsing = services.request_booth(db.session, ex, "A4", world.exhibitor, world.user)
+    db.session.get(Reservation, lapsing.id).expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    expire_lapsed(db.session)
+    kinds = [m.kind for m in outbox(recipient="irbit@example.ru")]
+    assert kinds == [
+        "reservation.requested", "reservation.moved", "reservation.declined",
+        "reservation.held", "reservation.confirmed", "reservation.cancelled",
+        "reservation.requested", "reservation.expired",
+    ]  # fmt: skip
+    moved = outbox(recipient="irbit@example.ru", kind="reservation.moved")[0]
+    assert "со стенда A1 на стенд A2" in moved.text_body
+    (offer,) = outbox(recipient="tagil@example.ru", kind="reservation.offered")
+    assert "A2" in offer.subject
+    # Nothing in Тагил's mail names Ирбит, whose booth it was.
+    assert all("Ирбит" not in m.text_body for m in outbox(recipient="tagil@example.ru"))
+
+
+def test_deleting_a_registration_before_approval_tells_its_users_it_was_refused(app, world):
+    from tests.factories import make_exhibitor, make_user
+
+    pending = make_exhibitor(world.exhibition, "Реж", approved=False)
+    make_user("rezh@example.ru", exhibitor=pending)
+    delete_exhibitor(db.session, world.exhibition, pending.id, world.organiser)
+    (refusal,) = outbox(recipient="rezh@example.ru")
+    assert refusal.kind == "account_refused" and refusal.status == "queued"
+    report = worker.send_mail(app)
+    assert report.sent == 1 and outbox(recipient="rezh@example.ru")[0].status == "sent"
