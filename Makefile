@@ -9,10 +9,14 @@ CLUSTER_PORT ?= 8080
 
 .PHONY: run test lint format bench cluster translations messages install install-test clean syscheck
 
+run: export EXHIBIT_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: syscheck install translations
 	$(FLASK) init-db
 	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The mail worker (notices, expiring holds, reminders) runs beside the web server and
+	@# stops with it; without EXHIBIT_MAIL_URL every message is a file: `flask mail list`.
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: SYSCHECK_ARGS = --test
 test: syscheck install-test translations

@@ -68,6 +68,10 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             "postgresql+psycopg://" + uri[len("postgresql://") :]
         )
+    if app.config.get("MAIL_URL"):
+        from exhibit.mail.url import parse_mail_url
+
+        parse_mail_url(app.config["MAIL_URL"])  # a mistake stops the start, with the reason
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
     if app.debug:
@@ -130,6 +134,7 @@ def _import_models() -> None:
     from exhibit.booking import models as _booking  # noqa: F401
     from exhibit.catalogue import models as _catalogue  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
+    from exhibit.mail import outbox as _outbox  # noqa: F401
     from exhibit.search import index as _search_index  # noqa: F401  (keeps the index current)
     from exhibit.search import models as _search  # noqa: F401
 
@@ -153,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.web.accounts import bp as accounts_bp
     from exhibit.web.booking import bp as booking_bp
     from exhibit.web.catalogue import bp as catalogue_bp
+    from exhibit.web.mail import bp as mail_bp
     from exhibit.web.maps import bp as maps_bp
     from exhibit.web.plans import bp as plans_bp
     from exhibit.web.profile import bp as profile_bp
@@ -170,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(maps_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(profile_bp)
+    app.register_blueprint(mail_bp)
     site.init_app(app)
     health.init_app(app)
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exhibit import audit
 from exhibit.accounts.models import User
+from exhibit.booking import notices
 from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.booking.rules import ACTIVE_STATUSES, booth_number_key, booth_price, booth_status
 from exhibit.catalogue.models import Exhibitor
@@ -217,6 +218,7 @@ def _record(
         after=reservation_state(reservation),
         user_id=user.id if user else None,
     )
+    notices.reservation_changed(session, action, reservation, before)
 
 
 # --- expiry and the waitlist ------------------------------------------------------------

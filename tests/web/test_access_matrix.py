@@ -25,6 +25,7 @@ from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.floorplan.services import hall_plan
+from exhibit.mail.outbox import OutboxMessage
 from exhibit.search.models import ThesaurusLine
 from exhibit.timeutil import utcnow
 from tests.conftest import make_app
@@ -61,6 +62,9 @@ MATRIX = {
         (302, SAME), (302, CHANGE), (302, CHANGE), (302, CHANGE))),
     "accounts.account": ("GET", "/account", signed_in(
         (302, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "accounts.forgot_password": ("GET", "/password/forgot", ALL_200),
+    "accounts.reset_password": ("GET", "/password/reset/forged-token", ALL_302),
+    "accounts.confirm_email": ("GET", "/account/email/forged-token", ALL_302),
     "accounts.revoke_token": ("POST", "/account/tokens/{a_token_id}/revoke", signed_in(
         (302, SAME), (302, CHANGE), (404, SAME), (404, SAME))),
     "booking.dashboard": ("GET", "/dashboard", ALL_302),
@@ -153,6 +157,10 @@ MATRIX = {
                              signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "search.delete_thesaurus": ("POST", "/{slug}/organiser/search/thesaurus/{line_id}/delete",
                                 signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "mail.outbox": ("GET", "/organiser/mail", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "mail.retry": ("POST", "/organiser/mail/{failed_mail_id}/retry", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "maps.hall_map": ("GET", "/{slug}/map", ALL_200),
     "maps.visit": ("GET", "/{slug}/visit", ALL_200),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", ALL_200),
@@ -255,12 +263,15 @@ class World:
         }
         db.session.commit()
         a_token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user_a.id))
+        failed_mail = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id))
+        failed_mail.status, failed_mail.last_error = "failed", "550 5.1.1 User unknown"
+        db.session.commit()
         self.tokens = tokens
         return {
             "slug": "matrix", "a_id": a.id, "b_id": b.id, "pending_id": pending.id,
             "solution_id": solution.id, "a_reservation_id": reservation.id,
             "a_entry_id": entry.id, "a_token_id": a_token_id, "draft_id": draft.id,
-            "deleted_id": deleted.id, "line_id": line.id,
+            "deleted_id": deleted.id, "line_id": line.id, "failed_mail_id": failed_mail.id,
         }  # fmt: skip
 
     def _sign_in(self, role: str) -> tuple[str | None, str]:
@@ -301,6 +312,9 @@ class World:
                 tuple(db.session.scalars(select(User.session_version).order_by(User.id))),
                 db.session.scalar(select(db.func.count()).select_from(AuditEvent)),
                 tuple(db.session.scalars(select(Hall.plan_version).order_by(Hall.id))),
+                tuple(db.session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id))),
+                tuple(db.session.execute(select(User.email, User.password_hash, User.language,
+                                                User.notice_settings).order_by(User.id))),
             )  # fmt: skip
             db.session.remove()
             return state
