@@ -170,6 +170,7 @@ MATRIX = {
     "api.hall": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1", ALL_200),
     "api.map_pdf": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1/map.pdf", ALL_200),
     "api.booths": ("GET", "/api/v1/exhibitions/{slug}/booths", ALL_200),
+    "api.route": ("GET", "/api/v1/exhibitions/{slug}/route?stops=A3", ALL_200),
     "api.booth": ("GET", "/api/v1/exhibitions/{slug}/booths/A3", ALL_200),
     "api.search_catalogue": ("GET", "/api/v1/exhibitions/{slug}/search?q=сквер", ALL_200),
     "api.exhibition_exhibitors": ("GET", "/api/v1/exhibitions/{slug}/exhibitors", ALL_200),
@@ -349,7 +350,7 @@ def test_access(world, endpoint):
         if path.startswith("/api/") and role in world.tokens:
             headers["Authorization"] = f"Bearer {world.tokens[role]}"
         if method == "GET":
-            response = client.get(path, headers=headers)
+            response = client.get(path, query_string=form, headers=headers)
         elif endpoint in JSON_BODIES:
             body = {
                 key: int(value.format(**world.ids)) if value.startswith("{") else value
