@@ -98,11 +98,15 @@ def _import_models() -> None:
     """Import every model module so the metadata (and Alembic) sees all tables."""
     from exhibit import audit  # noqa: F401
     from exhibit.accounts import models as _accounts  # noqa: F401
+    from exhibit.billing import hooks as _billing_hooks
+    from exhibit.billing import models as _billing  # noqa: F401
     from exhibit.booking import models as _booking  # noqa: F401
     from exhibit.catalogue import models as _catalogue  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
     from exhibit.search import index as _search_index  # noqa: F401  (keeps the index current)
     from exhibit.search import models as _search  # noqa: F401
+
+    _billing_hooks.install()
 
 
 def _select_locale() -> str:
