@@ -97,6 +97,12 @@ NEEDS = (
         _command("pdftotext"),
     ),
     Need("npm (axe-core for the accessibility tests)", ("npm",), TESTS, _command("npm")),
+    Need(
+        "LibreOffice Calc (the spreadsheet exports open in it)",
+        ("libreoffice-calc-nogui",),
+        TESTS,
+        _command("soffice"),
+    ),
 )
 
 

@@ -46,6 +46,19 @@ KIND_NAMES = {"linear": "линейный", "corner": "угловой", "peninsu
 NUMBER_PREFIX = {"invoice": "", "contract": "Д-", "act": "А-"}
 
 
+class CommandLine:
+    """Who acts from the command line (``flask invoices …``, ``payments import``): an
+    organiser without an account; audit events show no user."""
+
+    is_organiser = True
+    id = None
+    exhibitor_id = None
+
+
+#: Pass as ``user`` from commands.
+SYSTEM: Any = CommandLine()
+
+
 class RequisitesInvalid(DomainError):
     code = "requisites_invalid"
 
