@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.extensions import csrf
     from exhibit.web import health, site
     from exhibit.web.accounts import bp as accounts_bp
+    from exhibit.web.billing import bp as billing_bp
     from exhibit.web.booking import bp as booking_bp
     from exhibit.web.catalogue import bp as catalogue_bp
     from exhibit.web.maps import bp as maps_bp
@@ -139,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     init_api(app, [api_bp])
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(billing_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(records_bp)
     app.register_blueprint(search_bp)

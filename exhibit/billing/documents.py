@@ -63,3 +63,13 @@ def document_pdf(document: Document) -> bytes:
         superseded=document.status == "superseded",
     )  # fmt: skip
     return html_to_pdf(html, resources)
+
+
+def contractors_pdf(exhibition: Any, lists: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The technical lists per contractor (booth, item, quantity, socket point), one per
+    page."""
+    from exhibit.timeutil import utcnow
+
+    html = render_template("print/contractors.html", exhibition=exhibition, lists=lists,
+                           printed=utcnow().strftime("%d.%m.%Y %H:%M"))  # fmt: skip
+    return html_to_pdf(html)

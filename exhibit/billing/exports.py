@@ -25,6 +25,7 @@ from exhibit.floorplan.models import Exhibition
 
 WHAT = ("exhibitors", "reservations", "invoices", "orders")
 FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "DD.MM.YYYY"
 
@@ -187,3 +188,12 @@ def export(
         raise InvalidParameter(tr("Формат выгрузки: xlsx или csv"))
     t = table(session, exhibition, what, user)
     return to_xlsx([t]) if fmt == "xlsx" else to_csv(t)
+
+
+def contractor_table(contractor: str, rows: list[dict[str, Any]]) -> Table:
+    """One contractor's technical list as a sheet."""
+    cols = [Column("Стенд"), Column("Зал"), Column("Экспонент"), Column("Позиция"),
+            Column("Количество", "number"), Column("Ед."), Column("Точка")]  # fmt: skip
+    keys = ("booth", "hall", "exhibitor", "item", "quantity", "unit", "position")
+    name = "".join(ch for ch in contractor if ch not in "[]:*?/\\")[:31] or "—"
+    return Table(name, cols, [[r[k] for k in keys] for r in rows])
