@@ -220,6 +220,16 @@ MATRIX = {
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
     "billing.contractors": ("GET", "/{slug}/organiser/contractors.pdf", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "api.invoices": ("GET", "/api/v1/invoices", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.invoice": ("GET", "/api/v1/invoices/{a_invoice_id}", signed_in(
+        (401, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "api.payments": ("GET", "/api/v1/payments", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.orders": ("GET", "/api/v1/orders", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.place_order": ("POST", "/api/v1/orders", signed_in(
+        (401, SAME), (201, CHANGE), (404, SAME), (201, CHANGE))),
     "billing.export": ("GET", "/{slug}/organiser/export.xlsx?what=invoices", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
 }  # fmt: skip
@@ -229,6 +239,7 @@ JSON_BODIES = {
     "api.hold": {"exhibitor_id": "{b_id}"},
     "api.block": {"reason": "Пресс-центр"},
     "api.move": {"booth": "A4"},
+    "api.place_order": {"reservation_id": "{a_confirmed_id}", "item": "chair", "quantity": "1"},
 }
 
 
