@@ -418,9 +418,10 @@ class OrderPage(Page):
 class OrderBody(ma.Schema):
     reservation_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     item = text(40, required=True, metadata={"description": "Price list code"})
-    quantity = fields.Decimal(
-        required=True, places=2, validate=validate.Range(min=0, min_inclusive=False, max=10000)
-    )
+    quantity = fields.Float(
+        required=True, allow_nan=False,
+        validate=validate.Range(min=0.01, max=10000),
+    )  # fmt: skip
     point = fields.List(
         fields.Float(allow_nan=False, validate=validate.Range(min=-1e6, max=1e6)),
         validate=validate.Length(equal=2),

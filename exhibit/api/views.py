@@ -655,6 +655,6 @@ def place_order(body: dict[str, Any]) -> dict[str, Any]:
     point = body.get("point")
     order = place(
         db.session, body["reservation_id"], _billing_user(), item_code=body["item"],
-        quantity=body["quantity"], point=tuple(point) if point else None,
+        quantity=str(body["quantity"]), point=tuple(point) if point else None,
     )  # fmt: skip
     return order_json(order)

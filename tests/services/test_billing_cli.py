@@ -111,21 +111,26 @@ def test_exports_are_typed_with_a_frozen_header(demo_app, tmp_path, what):
 
 @pytest.mark.sqlite_only
 def test_exports_open_in_libreoffice(demo_app, tmp_path):
+    """LibreOffice reads the workbook's cells with their types: dates, money, yes/no."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-    runner = demo_app.test_cli_runner()
-    for what in ("invoices", "orders"):
-        xlsx = tmp_path / f"{what}.xlsx"
-        runner.invoke(args=["export", "--exhibition", DEMO_SLUG, "--what", what,
-                            "--format", "xlsx", "-o", str(xlsx)])  # fmt: skip
-        subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir",
-                        str(tmp_path / "lo"), str(xlsx)], check=True, timeout=300,
-                       capture_output=True)  # fmt: skip
-        converted = list(csv.reader(io.StringIO(
-            (tmp_path / "lo" / f"{what}.csv").read_text("utf-8", errors="replace"))))  # fmt: skip
-        header = [c.value for c in load_workbook(xlsx).active[1]]
-        assert converted[0][0] == header[0] and len(converted) > 1
+    xlsx = tmp_path / "invoices.xlsx"
+    args = ["export", "--exhibition", DEMO_SLUG, "--what", "invoices", "--format", "xlsx",
+            "-o", str(xlsx)]  # fmt: skip
+    demo_app.test_cli_runner().invoke(args=args)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
+                    str(tmp_path / "lo"), str(xlsx)], check=True, timeout=300,
+                   capture_output=True)  # fmt: skip
+    rows = list(csv.reader(io.StringIO((tmp_path / "lo" / "invoices.csv").read_text("utf-8"))))
+    header = [c.value for c in load_workbook(xlsx).active[1]]
+    assert rows[0] == header and len(rows) > 20
+    column = {title: i for i, title in enumerate(header)}
+    for row in rows[1:]:
+        assert datetime.strptime(row[column["Дата"]], "%d.%m.%Y")  # a date cell, shown as one
+        assert float(row[column["Сумма"]].replace(",", "")) > 0  # a number, not text
+        assert row[column["Просрочен"]] in ("TRUE", "FALSE")  # a boolean
 
 
 def test_export_refuses_an_unknown_table(demo_app):
@@ -189,3 +194,21 @@ def test_an_order_puts_a_corrected_invoice_in_place(demo_app):
     new = services.issue_invoice(db.session, reservation.id, services.SYSTEM)
     assert new.replaces_id == old.id and new.total == old.total + order.amount
     assert any("Бейдж" in line["name"] for line in new.content["lines"])
+
+
+def test_sales_map_marks_payment_and_sockets(demo_app, tmp_path):
+    from exhibit.billing.services import booth_payment_states
+
+    out = tmp_path / "sales.pdf"
+    result = demo_app.test_cli_runner().invoke(
+        args=["map", "pdf", "--exhibition", DEMO_SLUG, "--hall", "Павильон 1", "--edition",
+              "sales", "--paper", "A0", "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    states = booth_payment_states(db.session, demo())
+    paid = sum(1 for s in states.values() if s.state == "paid")
+    # Each mark is printed where the booth has room for it: at most one per booth of the
+    # state (and once in the legend).
+    assert 0 < text.count("₽✓") - 1 <= paid
+    squeezed = "".join(text.split())  # pypdf drops some spaces of the sheet's text
+    assert "точкаподключенияэлектричества" in squeezed and "б/ссчётанет" in squeezed
