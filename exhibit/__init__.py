@@ -131,12 +131,16 @@ def _import_models() -> None:
     """Import every model module so the metadata (and Alembic) sees all tables."""
     from exhibit import audit  # noqa: F401
     from exhibit.accounts import models as _accounts  # noqa: F401
+    from exhibit.billing import hooks as _billing_hooks
+    from exhibit.billing import models as _billing  # noqa: F401
     from exhibit.booking import models as _booking  # noqa: F401
     from exhibit.catalogue import models as _catalogue  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
     from exhibit.mail import outbox as _outbox  # noqa: F401
     from exhibit.search import index as _search_index  # noqa: F401  (keeps the index current)
     from exhibit.search import models as _search  # noqa: F401
+
+    _billing_hooks.install()
 
 
 def _select_locale() -> str:
@@ -156,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.extensions import csrf
     from exhibit.web import health, site
     from exhibit.web.accounts import bp as accounts_bp
+    from exhibit.web.billing import bp as billing_bp
     from exhibit.web.booking import bp as booking_bp
     from exhibit.web.catalogue import bp as catalogue_bp
     from exhibit.web.mail import bp as mail_bp
@@ -170,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     init_api(app, [api_bp])
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(billing_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(records_bp)
     app.register_blueprint(search_bp)

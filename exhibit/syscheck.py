@@ -109,6 +109,12 @@ NEEDS = (
         TESTS,
         _command("nginx", "/usr/sbin/nginx"),
     ),
+    Need(
+        "LibreOffice Calc (the spreadsheet exports open in it)",
+        ("libreoffice-calc-nogui",),
+        TESTS,
+        _command("soffice"),
+    ),
 )
 
 

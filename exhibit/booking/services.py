@@ -10,7 +10,7 @@ is the full new state of the record, so that replaying the log gives the current
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -34,6 +34,13 @@ from exhibit.timeutil import utcnow
 
 class LimitExceeded(Conflict):
     code = "limit_exceeded"
+
+
+#: What other packages check before a confirmation (raising a ``DomainError`` refuses it) and
+#: do after it, in the same unit of work: billing's pay-first rule and its invoice
+#: (``exhibit.billing.hooks``, installed by ``create_app``).
+BEFORE_CONFIRM: list[Callable[[Session, Reservation], None]] = []
+AFTER_CONFIRM: list[Callable[[Session, Reservation, User], None]] = []
 
 
 @dataclass
@@ -484,12 +491,16 @@ def confirm_reservation(session: Session, reservation_id: int, user: User | None
                 status=reservation.status,
             )
         )
+    for check in BEFORE_CONFIRM:
+        check(session, reservation)
     before = reservation_state(reservation)
     reservation.status = "confirmed"
     reservation.expires_at = None
     reservation.decided_at = utcnow()
     reservation.decided_by_id = organiser.id
     _record(session, "reservation.confirmed", reservation, before, organiser)
+    for follow_up in AFTER_CONFIRM:
+        follow_up(session, reservation, organiser)
     return reservation
 
 

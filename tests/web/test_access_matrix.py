@@ -29,7 +29,7 @@ from exhibit.mail.outbox import OutboxMessage
 from exhibit.search.models import ThesaurusLine
 from exhibit.timeutil import utcnow
 from tests.conftest import make_app
-from tests.factories import PASSWORD, make_exhibition, make_exhibitor, make_user
+from tests.factories import PASSWORD, make_exhibition, make_exhibitor, make_user, requisites
 
 ROLES = ("anonymous", "exhibitor_a", "exhibitor_b", "organiser")
 CHANGE, SAME = True, False
@@ -199,6 +199,48 @@ MATRIX = {
         (401, SAME), (403, SAME), (403, SAME), (200, CHANGE))),
     "api.cancel": ("POST", "/api/v1/reservations/{a_reservation_id}/cancel", signed_in(
         (401, SAME), (200, CHANGE), (404, SAME), (200, CHANGE))),
+    # The money side (issue 16): an exhibitor sees and orders only for their own booths.
+    "billing.requisites": ("GET", "/{slug}/profile/requisites", signed_in(
+        (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
+    "billing.reservation": ("GET", "/reservations/{a_confirmed_id}/billing", signed_in(
+        (302, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "billing.order": ("POST", "/reservations/{a_confirmed_id}/orders?item=chair&quantity=2",
+                      signed_in((302, SAME), (302, CHANGE), (302, SAME), (302, CHANGE))),
+    "billing.cancel_order": ("POST", "/orders/{a_order_id}/cancel", signed_in(
+        (302, SAME), (302, CHANGE), (302, SAME), (302, CHANGE))),
+    "billing.document": ("GET", "/documents/{a_invoice_id}.pdf", signed_in(
+        (302, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "billing.issue": ("POST", "/reservations/{a_confirmed_id}/issue/act", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.settings": ("GET", "/{slug}/organiser/billing", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "billing.price_item": ("POST",
+                           "/{slug}/organiser/prices?code=tea&category=other&name=Чай&price=100",
+                           signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.invoices": ("GET", "/{slug}/organiser/invoices", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "billing.mark_paid": ("POST", "/invoices/{a_invoice_id}/paid?amount=100", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.import_statement": ("POST", "/{slug}/organiser/statement", signed_in(  # no file
+        (302, SAME), (403, SAME), (403, SAME), (302, SAME))),
+    "billing.confirm_payment": ("POST", "/payments/{payment_id}/confirm", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.all_documents": ("GET", "/{slug}/organiser/documents.zip", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "billing.contractors": ("GET", "/{slug}/organiser/contractors.pdf", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "api.invoices": ("GET", "/api/v1/invoices", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.invoice": ("GET", "/api/v1/invoices/{a_invoice_id}", signed_in(
+        (401, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "api.payments": ("GET", "/api/v1/payments", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.orders": ("GET", "/api/v1/orders", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.place_order": ("POST", "/api/v1/orders", signed_in(
+        (401, SAME), (201, CHANGE), (404, SAME), (201, CHANGE))),
+    "billing.export": ("GET", "/{slug}/organiser/export.xlsx?what=invoices", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
 }  # fmt: skip
 
 #: JSON bodies of the API's POST routes that take one (the other routes get a form).
@@ -206,6 +248,7 @@ JSON_BODIES = {
     "api.hold": {"exhibitor_id": "{b_id}"},
     "api.block": {"reason": "Пресс-центр"},
     "api.move": {"booth": "A4"},
+    "api.place_order": {"reservation_id": "{a_confirmed_id}", "item": "chair", "quantity": "1"},
 }
 
 
@@ -257,6 +300,7 @@ class World:
         )
         db.session.add(line)
         db.session.commit()
+        billing = self._build_billing(exhibition, a, organiser, user_a)
         tokens = {
             "exhibitor_a": issue_token(db.session, user_a),
             "exhibitor_b": issue_token(db.session, user_b),
@@ -272,8 +316,33 @@ class World:
             "slug": "matrix", "a_id": a.id, "b_id": b.id, "pending_id": pending.id,
             "solution_id": solution.id, "a_reservation_id": reservation.id,
             "a_entry_id": entry.id, "a_token_id": a_token_id, "draft_id": draft.id,
-            "deleted_id": deleted.id, "line_id": line.id, "failed_mail_id": failed_mail.id,
+            "deleted_id": deleted.id, "line_id": line.id, "failed_mail_id": failed_mail.id, **billing,
         }  # fmt: skip
+
+    def _build_billing(self, exhibition, a, organiser, user_a) -> dict:
+        """A confirmed booth (A5) of A's with its contract and invoice, a service order and a
+        doubtful payment."""
+        from exhibit.billing import orders as billing_orders
+        from exhibit.billing import services as billing
+        from exhibit.billing.models import Payment
+
+        billing.save_requisites(db.session, exhibition, requisites("АНО «Матрица»", 1), organiser)
+        billing.save_requisites(db.session, a, requisites("Администрация г. Ирбит", 2), user_a)
+        for code, category in (("chair", "furniture"), ("power", "electricity")):
+            billing_orders.save_price_item(db.session, exhibition, organiser, code=code,
+                                           category=category, name=code, price="500")  # fmt: skip
+        reservation = services.request_booth(db.session, exhibition, "A5", a, user_a)
+        services.confirm_reservation(db.session, reservation.id, organiser)
+        order = billing_orders.place_order(db.session, reservation.id, user_a,
+                                           item_code="chair", quantity=1)  # fmt: skip
+        invoice = billing.current_document(db.session, reservation.id, "invoice")
+        payment = Payment(exhibition_id=exhibition.id, document_id=invoice.id, amount=100,
+                          paid_on=utcnow().date(), state="doubtful", source="statement",
+                          key="matrix")  # fmt: skip
+        db.session.add(payment)
+        db.session.commit()
+        return {"a_confirmed_id": reservation.id, "a_order_id": order.id,
+                "a_invoice_id": invoice.id, "payment_id": payment.id}  # fmt: skip
 
     def _sign_in(self, role: str) -> tuple[str | None, str]:
         """The role's session cookie and CSRF token, to replay in every case."""
