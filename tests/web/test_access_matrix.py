@@ -316,7 +316,8 @@ class World:
             "slug": "matrix", "a_id": a.id, "b_id": b.id, "pending_id": pending.id,
             "solution_id": solution.id, "a_reservation_id": reservation.id,
             "a_entry_id": entry.id, "a_token_id": a_token_id, "draft_id": draft.id,
-            "deleted_id": deleted.id, "line_id": line.id, "failed_mail_id": failed_mail.id, **billing,
+            "deleted_id": deleted.id, "line_id": line.id, "failed_mail_id": failed_mail.id,
+            **billing,
         }  # fmt: skip
 
     def _build_billing(self, exhibition, a, organiser, user_a) -> dict:
