@@ -25,7 +25,12 @@ INNER = [
     ("map_pdf.py", ["--write"]),
     ("route.py", []),
 ]
-LONG = [("search.py", ["--write"]), ("hall_map.py", ["--write"]), ("load.py", ["--write"])]
+LONG = [
+    ("search.py", ["--write"]),
+    ("hall_map.py", ["--write"]),
+    ("map_gestures.py", ["--write"]),
+    ("load.py", ["--write"]),
+]
 
 
 def main() -> int:

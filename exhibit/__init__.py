@@ -165,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.web.catalogue import bp as catalogue_bp
     from exhibit.web.mail import bp as mail_bp
     from exhibit.web.maps import bp as maps_bp
+    from exhibit.web.offline import bp as offline_bp
     from exhibit.web.plans import bp as plans_bp
     from exhibit.web.profile import bp as profile_bp
     from exhibit.web.records import bp as records_bp
@@ -180,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(records_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(maps_bp)
+    app.register_blueprint(offline_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(profile_bp)
     app.register_blueprint(mail_bp)

@@ -99,3 +99,30 @@ def posters_command(slug: str, hall_name: str, paper: str, output: Path) -> None
     pdf = posters_pdf(hall.exhibition, hall, base, paper)
     output.write_bytes(pdf)
     click.echo(f"{output}: {len(hall_plan(hall).points)} плакатов {paper}, {len(pdf) // 1024} КБ")
+
+
+@map_cli.command("signs")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--hall", "hall_name", required=True, help="Name of the hall.")
+@click.option("--size", default="1000x300", show_default=True,
+              help="Width x height of a sign, mm (150–3000 x 50–1000).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@database_command
+def signs_command(slug: str, hall_name: str, size: str, output: Path) -> None:
+    """Print the booth fascia signs of a hall: one page per booth with its number, the
+    exhibitor's name fitted to the sign and a QR code to their page (links use PUBLIC_URL)."""
+    from flask import current_app
+
+    from exhibit.floorplan.services import get_exhibition, get_hall
+    from exhibit.maps.signs import SignError, parse_size, signs_pdf
+
+    try:
+        width, height = parse_size(size)
+        hall = get_hall(db.session, get_exhibition(db.session, slug), hall_name)
+        base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        pdf = signs_pdf(db.session, hall, base, (width, height))
+    except SignError as exc:
+        raise click.ClickException(str(exc)) from None
+    output.write_bytes(pdf)
+    pages = len(hall.current_booths)
+    click.echo(f"{output}: {pages} вывесок {width}x{height} мм, {len(pdf) // 1024} КБ")

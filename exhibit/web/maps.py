@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_babel import get_locale
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from sqlalchemy import select
 
 from exhibit.booking.services import confirmed_booths
@@ -12,6 +12,7 @@ from exhibit.db import db
 from exhibit.errors import InvalidParameter, NotFound, tr
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.services import get_exhibition
+from exhibit.maps.favourites import MAX_SHARED, decode, encode
 from exhibit.maps.presenter import map_context
 from exhibit.maps.route import MAX_STOPS, RouteError
 from exhibit.maps.wayfinding import find_start, hall_walk
@@ -93,6 +94,58 @@ def _solution_ids(raw: str) -> list[int]:
     return list(dict.fromkeys(ids))[: MAX_STOPS * 3]
 
 
+def _public_solutions(exhibition, ids: list[int]) -> list[Solution]:
+    """The public solutions of ``exhibition`` among ``ids``, in their order."""
+    solutions = [
+        s
+        for s in db.session.scalars(select(Solution).where(Solution.id.in_(ids)))
+        if s.exhibitor.exhibition_id == exhibition.id and s.exhibitor.is_public
+    ]
+    solutions.sort(key=lambda s: ids.index(s.id))
+    return solutions
+
+
+def _share(slug: str, ids: list[int]) -> tuple[str, str]:
+    """A link that carries the list (nothing is stored here) and its QR code as inline SVG."""
+    import segno
+
+    link = url_for("maps.shared", slug=slug, f=encode(ids), _external=True)
+    return link, segno.make(link, error="m").svg_inline(border=2, dark="#000", omitsize=True)
+
+
+@bp.get("/<slug>/shared")
+def shared(slug: str) -> str:
+    """A favourites list someone shared: what the link carries that is valid, and a message
+    for the rest; the page's script merges the list into the visitor's own (visit.js)."""
+    exhibition = get_exhibition(db.session, slug)
+    link = decode(request.args.get("f", ""))
+    solutions = _public_solutions(exhibition, list(link.ids))
+    booths = confirmed_booths(db.session, {s.exhibitor_id for s in solutions})
+    skipped = link.unreadable + link.dropped + len(link.ids) - len(solutions)
+    message = None
+    if skipped:
+        message = ngettext(
+            "Ссылка прочитана не вся: пропущена %(num)d запись (не номер решения, нет такого"
+            " решения на выставке или больше %(limit)d в списке). Открыто то, что удалось"
+            " прочитать.",
+            "Ссылка прочитана не вся: пропущено записей — %(num)d (не номер решения, нет такого"
+            " решения на выставке или больше %(limit)d в списке). Открыто то, что удалось"
+            " прочитать.",
+            skipped,
+            limit=MAX_SHARED,
+        )
+    items = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "booth": next((b.number for b in booths.get(s.exhibitor_id, [])), ""),
+            "exhibitor": s.exhibitor.name,
+        }
+        for s in solutions
+    ]
+    return render_template("maps/shared.html", exhibition=exhibition, items=items, message=message)
+
+
 @bp.get("/<slug>/visit")
 def visit(slug: str) -> str:
     """A visit plan: the chosen solutions' booths and the shortest walk to them."""
@@ -101,12 +154,7 @@ def visit(slug: str) -> str:
         raise NotFound(tr("В выставке ещё нет залов"))
     hall = exhibition.halls[0]
     chosen = _solution_ids(request.args.get("solutions", ""))
-    solutions = [
-        s
-        for s in db.session.scalars(select(Solution).where(Solution.id.in_(chosen)))
-        if s.exhibitor.exhibition_id == exhibition.id and s.exhibitor.is_public
-    ]
-    solutions.sort(key=lambda s: chosen.index(s.id))
+    solutions = _public_solutions(exhibition, chosen)
     booths = confirmed_booths(db.session, {s.exhibitor_id for s in solutions})
     stops: dict[str, list[Solution]] = {}
     unplaced = []
@@ -156,4 +204,5 @@ def visit(slug: str) -> str:
         step_free=step_free,
         steps=steps,
         chosen=[s.id for s in solutions],
+        share=_share(slug, [s.id for s in solutions]) if solutions else None,
     )

@@ -132,8 +132,11 @@ def new_page(browser, size: str = "desktop", **options):
     """A page in a fresh context (its own cookies) at ``size``; page errors are collected.
 
     The context bypasses the page's Content-Security-Policy so that the tests can inject
-    axe-core; the app's own scripts never need that.
+    axe-core; the app's own scripts never need that. Service workers are blocked unless a
+    test allows them (``service_workers="allow"``, the offline tests): the worker would
+    otherwise fetch the whole exhibition in the background of every test.
     """
+    options.setdefault("service_workers", "block")
     context = browser.new_context(viewport=SIZES[size], bypass_csp=True, **options)
     page = context.new_page()
     page.errors = []

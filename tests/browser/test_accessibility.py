@@ -11,6 +11,7 @@ from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Booth
+from exhibit.maps.favourites import encode
 from tests.browser.conftest import axe_violations, new_page, screenshot, sign_in
 from tests.factories import PASSWORD, make_user
 
@@ -51,6 +52,8 @@ def public_pages(w: dict[str, object]) -> dict[str, str]:
         "search": f"{s}/search?q=благоустройство",
         "map": f"{s}/map?q=транспорт",
         "visit": f"{s}/visit?solutions={w['solution']}",
+        "shared": f"{s}/shared?f=!!.{encode([w['solution']])}",  # with a bad-link message
+        "offline": f"{s}/offline",
         "plan": f"{s}/plan",
         "booth": f"{s}/booths/{w['booth']}",
         "login": "/login",

@@ -28,7 +28,7 @@ def test_search_highlight_and_card(browser, live_server, size):
         .order_by(Booth.number)
     ).first()
     municipality = db.session.scalar(select(Exhibitor.municipality).where(Exhibitor.name == name))
-    page = browser.new_page(viewport=SIZES[size])
+    page = browser.new_page(viewport=SIZES[size], service_workers="block")
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server}/{DEMO_SLUG}/map")

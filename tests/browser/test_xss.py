@@ -45,7 +45,7 @@ def _sign_in(page, base: str, email: str) -> None:
 def test_no_payload_runs_on_any_page(browser, live_server):
     poisoned = poison()
     make_user("xss-org@example.ru", "organiser")
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context(bypass_csp=True, service_workers="block")
     page = context.new_page()
     dialogs: list[str] = []
 
@@ -78,7 +78,7 @@ def test_no_payload_runs_on_any_page(browser, live_server):
 @pytest.mark.parametrize("path", ["/", "/map", "/visit", "/plan", "/exhibitors/"])
 def test_the_pages_work_under_the_policy(browser, live_server, path):
     """With the CSP enforced, nothing of ours is refused (scripts, styles, images)."""
-    page = browser.new_page()
+    page = browser.new_page(service_workers="block")
     refused: list[str] = []
     page.on(
         "console",

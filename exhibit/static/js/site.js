@@ -125,6 +125,10 @@
       }
       localStorage.setItem(STORE, JSON.stringify(items));
       render();
+      if (window.exhibitOffline && items.length) {  // keep the plan's route for no network
+        window.exhibitOffline.save("/" + location.pathname.split("/")[1] + "/visit?solutions=" +
+          items.map(function (i) { return i.id; }).join(","));
+      }
     });
     button.hidden = false;
     render();
