@@ -153,9 +153,11 @@ def improve(
     time_limit: float,
     max_phases: int | None = None,
     progress: Callable[[float], None] | None = None,
+    bound: float = -math.inf,
 ) -> tuple[np.ndarray, Search]:
     """The best solution found from ``col`` (objective ``objective``) within ``time_limit``
-    seconds (or ``max_phases`` phases, whichever comes first)."""
+    seconds (or ``max_phases`` phases, whichever comes first). It stops at once when the
+    best reaches ``bound`` (a lower bound: nothing better exists)."""
     p = problem
     clock = time.perf_counter()
     stats = Search(start=objective, best=objective)
@@ -175,7 +177,10 @@ def improve(
     current = best = objective
     best_col = list(state.col)
     stall = 0
-    while (max_phases is None or stats.phases < max_phases) and stall < STALL_PHASES:
+    proven = bound + 1e-9 * max(abs(bound), 1.0)
+    while (
+        (max_phases is None or stats.phases < max_phases) and stall < STALL_PHASES and best > proven
+    ):
         phase_best = best
         temperature = START_TEMPERATURE * 2**stall  # hotter after phases that found nothing
         for move in range(phase_moves):
@@ -201,6 +206,8 @@ def improve(
                 stats.accepted += 1
                 if current < best - 1e-9:
                     best, best_col = current, list(state.col)
+                    if best <= proven:
+                        break
         stats.phases += 1
         stall = stall + 1 if best >= phase_best - 1e-9 else 0
         if progress is not None:
@@ -217,15 +224,19 @@ def improve(
 def _cheapest(p: _Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
     """Each applicant's cheapest allowed columns by linear cost (ties in a random order)."""
     out: dict[int, list[int]] = {}
-    for i in movers:
-        if p.is_big[i]:
-            row, offset = p.G[p.grow[i]], p.m
-        else:
-            row, offset = p.S[p.srow[i]], 0
-        tie = rng.random(row.size)
-        order = np.lexsort((tie, np.round(row, 9)))[:CHEAPEST]
-        order = order[np.isfinite(row[order])]
-        out[i] = (order + offset).tolist()
+    # Tie-breakers drawn in the applicants' order (one row each, its family's width).
+    width = {False: p.S.shape[1], True: p.G.shape[1]}
+    ties = {i: rng.random(width[bool(p.is_big[i])]) for i in movers}
+    for big, matrix, index, offset in ((False, p.S, p.srow, 0), (True, p.G, p.grow, p.m)):
+        who = [i for i in movers if bool(p.is_big[i]) == big]
+        if not who or matrix.shape[1] == 0:
+            continue
+        rows = matrix[[index[i] for i in who]]
+        tie = np.array([ties[i] for i in who])
+        order = np.lexsort((tie, np.round(rows, 9)), axis=1)[:, :CHEAPEST]
+        finite = np.isfinite(np.take_along_axis(rows, order, axis=1))
+        for i, keep, ranked in zip(who, finite, order + offset, strict=True):
+            out[i] = ranked[keep].tolist()
     return out
 
 

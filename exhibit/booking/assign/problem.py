@@ -65,8 +65,13 @@ COUPLING_ROUNDS = 10
 COUPLING_BIG = 1_000_000
 COUPLING_ROUNDS_BIG = 3
 
-#: Share of the time left after construction kept for the bound and the result.
-BOUND_SHARE = 0.15
+#: Shares of the time limit (what is left after reading the input): the construction's
+#: optional steps stop at CONSTRUCT_SHARE, the bound's optional relaxations at
+#: BOUND_SHARE of what is then left; the improvement runs until RESULT_RESERVE before the
+#: limit (the report). Only the first linear solve and the first relaxation always run.
+CONSTRUCT_SHARE = 0.3
+BOUND_SHARE = 0.2
+RESULT_RESERVE = 0.03
 
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
 
@@ -440,6 +445,18 @@ def _lsa(cost: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
     out = np.full(rows, -1, dtype=np.int64)
     if rows == 0:
         return out
+    if rows <= cols:
+        # Usually everyone fits: solve without the unplaced block (half the work at 1,500
+        # applicants). An unplaced row costs UNPLACED_PENALTY (10⁶), far above what the
+        # placed rows' costs can shift, so when a placement of all rows exists it is
+        # the optimum with the block too.
+        try:
+            r, c = linear_sum_assignment(cost)
+        except ValueError:  # infeasible: someone has to stay out
+            pass
+        else:
+            out[r] = c
+            return out
     full = np.hstack([cost, np.broadcast_to(unplaced[:, None], (rows, rows))])
     r, c = linear_sum_assignment(full)
     c = np.where(c < cols, c, -1)
@@ -464,6 +481,8 @@ class _Problem:
         competitor_gap: float,
         placed: dict[str, BaseGeometry],
     ) -> None:
+        self.start = time.perf_counter()
+        self.deadline = self.construct_by = math.inf  # run() sets them from the time limit
         self.apps = apps
         self.w = weights
         self.tol = tolerance
@@ -867,10 +886,19 @@ class _Problem:
         classes: dict[tuple[bool, float], int] = {}
         self.partner_deg = np.zeros((self.n, 0))
         keys = []
+        # Thresholds that admit the same columns are one class: each threshold is raised
+        # to the least column area at or above it (an exact merge; noisy requests would
+        # otherwise make a class per applicant).
+        self.class_threshold = self.threshold.copy()
+        for big, family in ((False, self.cols_s), (True, self.cols_b)):
+            areas = np.append(np.sort(self.col_area[family]), np.inf)  # inf: none fits
+            who = self.is_big == big
+            at = np.searchsorted(areas, self.threshold[who], side="left")
+            self.class_threshold[who] = areas[at]
         for i in range(self.n):
             for j in self.partners[i]:
                 if self.admitted[j]:
-                    key = (bool(self.is_big[j]), float(self.threshold[j]))
+                    key = (bool(self.is_big[j]), float(self.class_threshold[j]))
                     if key not in classes:
                         classes[key] = len(classes)
                     keys.append((i, classes[key]))
@@ -907,7 +935,7 @@ class _Problem:
         for i in range(self.n):
             mine = sorted(
                 {
-                    classes[(bool(self.is_big[j]), float(self.threshold[j]))]
+                    classes[(bool(self.is_big[j]), float(self.class_threshold[j]))]
                     for j in self.partners[i]
                     if self.admitted[j]
                 }
@@ -1017,15 +1045,25 @@ class _Problem:
         phases: int | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> AssignmentResult:
+        now = time.perf_counter()
+        self.deadline = deadline
+        self.construct_by = now + CONSTRUCT_SHARE * (deadline - now)
         col = self._greedy() if method == "greedy" else self._optimise()
+        bound = None
         if method == "optimal":
             from exhibit.booking.assign.improve import improve
 
-            # What is left of the time limit, less a share for the bound and the result.
-            spare = (deadline - time.perf_counter()) * (1 - BOUND_SHARE)
+            # The bound does not depend on the solution (only on who is placed): it is
+            # found before the improvement, which then has the rest of the time limit.
+            if not (self.admitted & (col < 0)).any():
+                now = time.perf_counter()
+                bound = self._lower_bound(now + BOUND_SHARE * max(deadline - now, 0.0))
+            spare = deadline - time.perf_counter()
+            if math.isfinite(spare):
+                spare -= RESULT_RESERVE * (deadline - self.start)
             col, self.search = improve(
                 self, col, self.objective(col), time_limit=max(spare, 0.0), max_phases=phases,
-                progress=progress,
+                progress=progress, bound=-math.inf if bound is None else bound,
             )  # fmt: skip
         # Admitted applicants that found no place after all (groups took the booths they
         # needed) join the unplaced; objective and bound then both concern exactly the
@@ -1036,7 +1074,14 @@ class _Problem:
             self.reason[i] = _taken(_num(self.req[i] * (1 - self.tol)))
         if dropped:
             self._prepare_partner_floor()
-        return self._result(col, self._lower_bound())
+        if bound is None or dropped:
+            now = time.perf_counter()
+            bound = self._lower_bound(now + BOUND_SHARE * max(deadline - now, 0.0))
+        return self._result(col, bound)
+
+    def _late(self) -> bool:
+        """Past the construction's share of the time limit: optional steps are skipped."""
+        return time.perf_counter() > self.construct_by
 
     def _partner_floor(
         self, rows: np.ndarray, cols: np.ndarray, strong: bool = False
@@ -1049,20 +1094,27 @@ class _Problem:
         floor = half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
         if strong and self.partner_pairs:
             self._prepare_partner_gl()
-            gl = self.partner_gl[self.gl_key[rows]][:, cols]
+            gl = self.partner_gl[:, cols][self.gl_key[rows]]
             floor = np.maximum(floor, half * gl)
         return floor
 
-    def _lower_bound(self) -> float:
-        """The best of the valid bounds (see the module docstring)."""
+    def _lower_bound(self, by: float = math.inf) -> float:
+        """The best of the valid bounds (see the module docstring). The first relaxation
+        always runs; the others while each, taking as long as the first, ends by ``by``."""
         strong = bool(self.partner_pairs)
+        start = time.perf_counter()
         bound = self._lagrangian(np.zeros(self.m), strong)  # the decomposed relaxation
-        if self.rows_b.size:
+        took = time.perf_counter() - start
+
+        def affordable() -> bool:
+            return time.perf_counter() + took <= by
+
+        if self.rows_b.size and affordable():
             bound = max(bound, self._lagrangian(self._coupling_prices(), strong))
             coupled = getattr(self, "coupled_bound", None)
             if coupled is not None and coupled[0] == tuple(np.flatnonzero(self.admitted).tolist()):
                 bound = max(bound, coupled[1])
-                if strong:  # the subgradient rounds' best prices, with the stronger floor
+                if strong and affordable():  # the subgradient rounds' best prices
                     bound = max(bound, self._lagrangian(self.coupled_price, strong))
         if self.partner_pairs or self.comp_pairs or self.rows_b.size:
             _, exact = self._exact()
@@ -1184,6 +1236,8 @@ class _Problem:
         theta, stall = 1.0, 0
         big = self.rows_s.size * self.m > COUPLING_BIG
         for _ in range(COUPLING_ROUNDS_BIG if big else COUPLING_ROUNDS):
+            if self._late():
+                break
             lb, usage = self._lagrangian_parts(price, extra_s, extra_g)
             if lb > best_lb + 1e-9:
                 best_lb, stall, lb_price = lb, 0, price.copy()
@@ -1442,6 +1496,8 @@ class _Problem:
         col = self._solve_with_rules(floor_s, floor_g, forbid)
         best, best_obj = col, self.objective(col)
         for _ in range(8 if self.partner_pairs else 0):
+            if self._late():
+                break
             extra_s, extra_g = self._surrogate(best)
             col = self._solve_with_rules(extra_s, extra_g, forbid)
             obj = self.objective(col)
@@ -1449,7 +1505,8 @@ class _Problem:
                 best, best_obj = col, obj
             else:
                 break
-        best = self._polish(best)
+        if not self._late():
+            best = self._polish(best)
         if self._violations(best):
             rows = np.flatnonzero(best >= 0).tolist()
             repaired, _ = self._milp(rows, *self._surrogate(best), competitors=True)
@@ -1533,6 +1590,8 @@ class _Problem:
             return col
         obj = self.objective(col)
         for _ in range(POLISH_ROUNDS):
+            if self._late():
+                break
             moved = self._cluster_moves(col)
             moved = self._local_search(moved)
             new = self.objective(moved)
@@ -1676,6 +1735,8 @@ class _Problem:
             return ranked[x]
 
         for _ in range(passes):
+            if self._late():
+                break
             improved = False
             troubled = {x for pair in self._violations(col) for x in pair}
             for i in range(self.n):
