@@ -29,6 +29,7 @@ from exhibit.db import unit_of_work
 from exhibit.errors import DomainError, tr
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
+from exhibit.i18n import say
 from exhibit.timeutil import utcnow
 
 if TYPE_CHECKING:  # the solver imports SciPy: only when an assignment is computed
@@ -154,13 +155,10 @@ def _solve(
             time_limit=time_limit,
         )
     except AssignmentInputError as error:
-        problems = getattr(error, "problems", None) or [str(error)]
+        problems = [say(message) for _exhibitor, message in error.problems]
         raise AssignmentRefused(
-            tr(
-                "Заявки нельзя распределить: %(problems)s",
-                problems="; ".join(map(str, problems[:5])),
-            ),
-            details=[str(p) for p in problems],
+            tr("Заявки нельзя распределить: %(problems)s", problems="; ".join(problems[:5])),
+            details=problems,
         ) from None
 
 

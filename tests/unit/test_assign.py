@@ -464,6 +464,7 @@ def test_more_demand_than_booths_leaves_later_applications_out():
         "не складываются в такую площадь"
     )
     assert "заняты участниками с более ранней заявкой" in result.unplaced[1].reason
+    assert result.unplaced[1].reason.params == {"area": pytest.approx(8.1)}  # for the page
     assert result.quality.placed_share == pytest.approx(3 / 6)
 
 
@@ -639,3 +640,22 @@ def test_custom_adjacency_for_the_competitor_rule():
     result = assign(apps, booths, zones, adjacency=adjacency)
     assert result.assignments[0].booths == ["A-1"]
     assert result.assignments[1].booths != ["A-4"]
+
+
+def test_reasons_are_russian_text_with_a_message_id_and_parameters():
+    import copy
+    import pickle
+
+    from exhibit.booking.assign.reasons import KIND_NAMES, partner_reason, reason
+
+    wished = reason("просили %(wished)s, достался %(kind)s", wished=KIND_NAMES["island"],
+                    kind=KIND_NAMES["linear"])  # fmt: skip
+    assert wished == "просили островной, достался линейный"
+    english = {"просили %(wished)s, достался %(kind)s": "wished for %(wished)s, got %(kind)s",
+               "островной": "island", "линейный": "inline"}  # fmt: skip
+    assert wished.render(lambda m: english.get(m, m), str) == "wished for island, got inline"
+    near = partner_reason("Q", 16.4)
+    assert near == "партнёр Q в 16 м: ближе свободных подходящих стендов не нашлось"
+    assert near.render(lambda m: m, lambda x: f"{x:.1f}").startswith("партнёр Q в 16.0 м")
+    for copied in (copy.copy(near), pickle.loads(pickle.dumps(near))):
+        assert copied == near and copied.msgid == near.msgid and copied.params == near.params

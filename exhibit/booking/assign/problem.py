@@ -26,14 +26,19 @@ from scipy.spatial import cKDTree
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-#: Booth kinds by openness (number of open sides 0–1, 2, 3, 4).
-BOOTH_KINDS = ("linear", "corner", "peninsula", "island")
-KIND_NAMES = {
-    "linear": "линейный",
-    "corner": "угловой",
-    "peninsula": "полуостровной",
-    "island": "островной",
-}
+from exhibit.booking.assign.reasons import (
+    KIND_NAMES,
+    area_taken,
+    no_booth_large_enough,
+    partner_reason,
+    reason,
+)
+
+# Booth kinds by openness (0–1, 2, 3, 4 open sides) and the 1 mm snapping grid for geometry
+# comparisons (real drawings carry ~1e-6 noise): the floor plan's own.
+from exhibit.floorplan.geometry import GRID
+from exhibit.floorplan.plan import BOOTH_KINDS
+
 #: Cost charged per competitor pair left adjacent (only when capacity leaves no other way).
 HARD_PENALTY = 1e4
 #: Cost of an admitted applicant that could not be placed (plus up to as much again for
@@ -41,12 +46,8 @@ HARD_PENALTY = 1e4
 UNPLACED_PENALTY = 1e6
 #: Area comparisons tolerate drawing noise (m²).
 AREA_EPS = 0.01
-#: Snapping grid for geometry comparisons (1 mm): real drawings carry ~1e-6 noise.
-GRID = 0.001
 #: Booths merge only along a shared wall longer than this (m).
 MIN_SHARED_WALL = 0.5
-#: "Next to a partner" in the explanations (m between centroids).
-NEAR_PARTNER = 15.0
 #: The exact MILP solves problems up to this many applicant × column pairs, and bounds
 #: problems up to MILP_MAX_VARS (one call, ~0.3 s at 20,000).
 MILP_SOLVE_VARS = 3_000
@@ -297,66 +298,129 @@ def _validate(
     seen: set[str] = set()
     for app in applications:
         who = app.exhibitor
-        pre = f"Участник «{who}»: "
+        said: list[str] = []
         if not who or not who.strip():
-            problems.append((who, "У заявки не указан участник"))
+            problems.append((who, reason("У заявки не указан участник")))
             continue
         if who in seen:
-            problems.append((who, pre + "заявка указана дважды"))
+            said.append(reason("Участник «%(exhibitor)s»: заявка указана дважды", exhibitor=who))
         seen.add(who)
         if who in placed:
-            problems.append(
-                (who, pre + "уже занимает стенд и не может подать заявку «любой стенд»")
+            said.append(
+                reason(
+                    "Участник «%(exhibitor)s»: уже занимает стенд и не может подать заявку "
+                    "«любой стенд»",
+                    exhibitor=who,
+                )
             )
         area = app.requested_area
         if area is None or (isinstance(area, float) and math.isnan(area)):
-            problems.append((who, pre + "не указана запрошенная площадь стенда"))
+            said.append(
+                reason(
+                    "Участник «%(exhibitor)s»: не указана запрошенная площадь стенда",
+                    exhibitor=who,
+                )
+            )
         elif area <= 0:
-            problems.append(
-                (
-                    who,
-                    pre + f"запрошенная площадь должна быть больше нуля (указано {_num(area)} м²)",
+            said.append(
+                reason(
+                    "Участник «%(exhibitor)s»: запрошенная площадь должна быть больше нуля "
+                    "(указано %(area)s м²)",
+                    exhibitor=who,
+                    area=float(area),
                 )
             )
         if not app.track:
-            problems.append((who, pre + "не указано направление"))
+            said.append(reason("Участник «%(exhibitor)s»: не указано направление", exhibitor=who))
         elif known_tracks is not None and app.track not in known_tracks:
-            problems.append((who, pre + f"неизвестное направление «{app.track}»"))
-        if app.wish_kind is not None and app.wish_kind not in BOOTH_KINDS:
-            allowed = ", ".join(f"{k} ({KIND_NAMES[k]})" for k in BOOTH_KINDS)
-            problems.append(
-                (who, pre + f"неизвестный тип стенда «{app.wish_kind}» (допустимы: {allowed})")
+            said.append(
+                reason(
+                    "Участник «%(exhibitor)s»: неизвестное направление «%(track)s»",
+                    exhibitor=who,
+                    track=app.track,
+                )
             )
-        both = sorted(set(app.partners) & set(app.competitors))
-        for other in both:
-            problems.append((who, pre + f"«{other}» указан и партнёром, и конкурентом"))
-        for role, others in (("партнёр", app.partners), ("конкурент", app.competitors)):
-            for other in others:
-                if other == who:
-                    problems.append((who, pre + f"указан сам себе как {role}"))
-                elif other not in everyone:
-                    problems.append(
-                        (who, pre + f"{role} «{other}» не найден среди заявок и участников")
+        if app.wish_kind is not None and app.wish_kind not in BOOTH_KINDS:
+            said.append(
+                reason(
+                    "Участник «%(exhibitor)s»: неизвестный тип стенда «%(kind)s» (допустимы: "
+                    "%(allowed)s)",
+                    exhibitor=who,
+                    kind=app.wish_kind,
+                    allowed=", ".join(BOOTH_KINDS),
+                )
+            )
+        for other in sorted(set(app.partners) & set(app.competitors)):
+            said.append(
+                reason(
+                    "Участник «%(exhibitor)s»: «%(other)s» указан и партнёром, и конкурентом",
+                    exhibitor=who,
+                    other=other,
+                )
+            )
+        for other in app.partners:
+            if other == who:
+                said.append(
+                    reason("Участник «%(exhibitor)s»: указан сам себе как партнёр", exhibitor=who)
+                )
+            elif other not in everyone:
+                said.append(
+                    reason(
+                        "Участник «%(exhibitor)s»: партнёр «%(other)s» не найден среди заявок "
+                        "и участников",
+                        exhibitor=who,
+                        other=other,
                     )
+                )
+        for other in app.competitors:
+            if other == who:
+                said.append(
+                    reason("Участник «%(exhibitor)s»: указан сам себе как конкурент", exhibitor=who)
+                )
+            elif other not in everyone:
+                said.append(
+                    reason(
+                        "Участник «%(exhibitor)s»: конкурент «%(other)s» не найден среди заявок "
+                        "и участников",
+                        exhibitor=who,
+                        other=other,
+                    )
+                )
+        problems.extend((who, text) for text in said)
     numbers: set[str] = set()
     for booth in booths:
-        pre = f"Стенд «{booth.number}»: "
-        if booth.number in numbers:
-            problems.append((None, pre + "номер повторяется"))
-        numbers.add(booth.number)
+        number = booth.number
+        if number in numbers:
+            problems.append((None, reason("Стенд «%(number)s»: номер повторяется", number=number)))
+        numbers.add(number)
         if booth.kind not in BOOTH_KINDS:
-            problems.append((None, pre + f"неизвестный тип «{booth.kind}»"))
+            problems.append(
+                (
+                    None,
+                    reason(
+                        "Стенд «%(number)s»: неизвестный тип «%(kind)s»",
+                        number=number,
+                        kind=booth.kind,
+                    ),
+                )
+            )
         if not booth.area_m2 > 0:
-            problems.append((None, pre + "площадь должна быть больше нуля"))
+            problems.append(
+                (None, reason("Стенд «%(number)s»: площадь должна быть больше нуля", number=number))
+            )
         if booth.polygon is None or booth.polygon.is_empty or not booth.polygon.is_valid:
-            problems.append((None, pre + "контур пуст или некорректен"))
+            problems.append(
+                (None, reason("Стенд «%(number)s»: контур пуст или некорректен", number=number))
+            )
     has_zones = any(not z.polygon.is_empty for z in zones) or any(b.zone_track for b in booths)
     if applications and not has_zones:
         problems.append(
             (
                 None,
-                "В зале не размечены зоны направлений: автоматическое размещение не может "
-                "учесть направления участников. Разметьте зоны на плане зала.",
+                reason(
+                    "В зале не размечены зоны направлений: автоматическое размещение не может "
+                    "учесть направления участников. Разметьте зоны на плане зала."
+                ),
             )
         )
     if problems:
@@ -369,12 +433,6 @@ def _validate(
 
 def _natural_key(number: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", number))
-
-
-def _num(x: float) -> str:
-    """A number the Russian way: 16,2 rather than 16.2; whole numbers without decimals."""
-    text = f"{x:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",").replace("-", "−")
 
 
 class _UnionFind:
@@ -598,8 +656,11 @@ class _Problem:
         missing = sorted({a.track for a in self.apps if a.track not in self.track_index})
         for t in missing:
             self.warnings.append(
-                f"Зона направления «{t}» в зале не размечена: участники этого направления "
-                "размещены без учёта зоны."
+                reason(
+                    "Зона направления «%(track)s» в зале не размечена: участники этого "
+                    "направления размещены без учёта зоны.",
+                    track=t,
+                )
             )
 
     # ---- partners, competitors, exhibitors placed earlier
@@ -656,7 +717,7 @@ class _Problem:
         n, m = self.n, self.m
         max_single = float(self.area.max()) if m else 0.0
         self.is_big = self.threshold > max_single  # needs merged booths
-        self.reason: dict[int, str] = {}
+        self.left_out: dict[int, str] = {}  # why, for who is left out
         self.admitted = np.zeros(n, dtype=bool)
         self.groups: list[tuple[int, ...]] = []
         if self.is_big.any():
@@ -673,20 +734,17 @@ class _Problem:
             # per_group[g, k]: booths of area ≥ thresholds[k] in group g
             per_group = (member_area[:, :, None] >= thresholds[None, None, :]).sum(axis=1)
         for i in range(n):
-            low = _num(self.req[i] * (1 - self.tol))
+            low = float(self.req[i] * (1 - self.tol))
             if self.is_big[i]:
                 fits = group_areas >= self.threshold[i] if self.groups else np.zeros(0, bool)
                 if not fits.any():
-                    self.reason[i] = (
-                        f"нет свободного стенда площадью от {low} м², и соседние свободные стенды "
-                        "не складываются в такую площадь"
-                    )
+                    self.left_out[i] = no_booth_large_enough(low)
                     continue
                 add = per_group[fits].min(axis=0)
             else:
                 add = (thresholds <= self.threshold[i]).astype(np.int64)
             if np.any(need + add > cap):
-                self.reason[i] = _taken(low)
+                self.left_out[i] = area_taken(low)
             else:
                 self.admitted[i] = True
                 need += add
@@ -1071,7 +1129,7 @@ class _Problem:
         dropped = np.flatnonzero(self.admitted & (col < 0)).tolist()
         for i in dropped:
             self.admitted[i] = False
-            self.reason[i] = _taken(_num(self.req[i] * (1 - self.tol)))
+            self.left_out[i] = area_taken(float(self.req[i] * (1 - self.tol)))
         if dropped:
             self._prepare_partner_floor()
         if bound is None or dropped:
@@ -1948,8 +2006,8 @@ class _Problem:
         for i, app in enumerate(self.apps):
             c = int(col[i])
             if c < 0:
-                reason = self.reason.get(i) or _taken(_num(self.req[i] * (1 - self.tol)))
-                unplaced.append(Unplaced(app.exhibitor, reason))
+                why = self.left_out.get(i) or area_taken(float(self.req[i] * (1 - self.tol)))
+                unplaced.append(Unplaced(app.exhibitor, why))
                 continue
             terms = {k: float(v[term_row[i]]) for k, v in all_terms.items()}
             pair_cost = 0.0
@@ -2001,63 +2059,83 @@ class _Problem:
         out: list[str] = []
         t = self.app_track[i]
         if t < 0:
-            out.append(f"зона направления «{app.track}» в зале не размечена")
+            out.append(reason("зона направления «%(track)s» в зале не размечена", track=app.track))
         elif self.col_in_zone[c, t]:
-            out.append(f"в зоне направления «{app.track}»")
+            out.append(reason("в зоне направления «%(track)s»", track=app.track))
         else:
-            d = self.col_zone_dist[c, t]
             out.append(
-                f"вне зоны направления «{app.track}» ({_num(d)} м от неё): "
-                "в зоне не нашлось подходящего свободного стенда"
+                reason(
+                    "вне зоны направления «%(track)s» (%(metres)s м от неё): в зоне не нашлось "
+                    "подходящего свободного стенда",
+                    track=app.track,
+                    metres=float(self.col_zone_dist[c, t]),
+                )
             )
         mem = self.members[c]
         if len(mem) > 1:
-            numbers = " + ".join(self.booths[b].number for b in mem)
             out.append(
-                f"объединены соседние стенды {numbers}: ни один свободный стенд не вмещает "
-                f"{_num(self.req[i])} м²"
+                reason(
+                    "объединены соседние стенды %(booths)s: ни один свободный стенд не вмещает "
+                    "%(area)s м²",
+                    booths=" + ".join(self.booths[b].number for b in mem),
+                    area=float(self.req[i]),
+                )
             )
-        out.append(f"площадь {_num(self.col_area[c])} м² при запросе {_num(self.req[i])} м²")
+        out.append(
+            reason(
+                "площадь %(area)s м² при запросе %(requested)s м²",
+                area=float(self.col_area[c]),
+                requested=float(self.req[i]),
+            )
+        )
         if app.wish_kind:
             got = BOOTH_KINDS[self.col_rank[c]]
             if got == app.wish_kind:
-                out.append(f"{KIND_NAMES[got]}, как просили")
+                out.append(reason("%(kind)s, как просили", kind=KIND_NAMES[got]))
             else:
-                out.append(f"просили {KIND_NAMES[app.wish_kind]}, достался {KIND_NAMES[got]}")
+                out.append(
+                    reason(
+                        "просили %(wished)s, достался %(kind)s",
+                        wished=KIND_NAMES[app.wish_kind],
+                        kind=KIND_NAMES[got],
+                    )
+                )
         for p in self.partners[i]:
             name = self.apps[p].exhibitor
             if col[p] < 0:
-                out.append(f"партнёр {name} не размещён")
+                out.append(reason("партнёр %(name)s не размещён", name=name))
                 continue
             d = float(np.hypot(*(self.col_xy[c] - self.col_xy[col[p]])))
-            out.append(_partner_reason(name, d))
+            out.append(partner_reason(name, d))
         for name, point in self.fixed_partners[i]:
-            out.append(_partner_reason(name, float(np.hypot(*(self.col_xy[c] - point)))))
+            out.append(partner_reason(name, float(np.hypot(*(self.col_xy[c] - point)))))
         near_fixed = [name for name, hits in self.fixed_comp_names[i] if hits.intersection(mem)]
         if rivals or near_fixed:
             names = ", ".join([self.apps[j].exhibitor for j in rivals] + near_fixed)
-            out.append(f"рядом с конкурентом {names}: другого свободного места не хватило")
+            out.append(
+                reason(
+                    "рядом с конкурентом %(names)s: другого свободного места не хватило",
+                    names=names,
+                )
+            )
         elif self.comps[i] or self.fixed_comp_names[i]:
-            out.append("не соседствует с конкурентами")
+            out.append(reason("не соседствует с конкурентами"))
         if app.step_free:
-            out.append(f"до входа {_num(self.col_entrance[c])} м (нужен доступ без ступеней)")
+            out.append(
+                reason(
+                    "до входа %(metres)s м (нужен доступ без ступеней)",
+                    metres=float(self.col_entrance[c]),
+                )
+            )
         if self.current_size[i]:
             kept = [self.booths[b].number for b in mem if self.current[i, b]]
             before = [self.booths[b].number for b in np.flatnonzero(self.current[i]).tolist()]
             if len(kept) == len(before) == len(mem):
-                out.append("остаётся на прежнем стенде")
+                out.append(reason("остаётся на прежнем стенде"))
             elif kept:
-                out.append(f"частично на прежнем месте ({', '.join(kept)})")
+                out.append(reason("частично на прежнем месте (%(booths)s)", booths=", ".join(kept)))
             else:
-                out.append(f"перенесён с прежнего стенда {', '.join(before)}")
+                out.append(
+                    reason("перенесён с прежнего стенда %(booths)s", booths=", ".join(before))
+                )
         return out
-
-
-def _taken(low: str) -> str:
-    return f"свободные стенды площадью от {low} м² заняты участниками с более ранней заявкой"
-
-
-def _partner_reason(name: str, d: float) -> str:
-    if d <= NEAR_PARTNER:
-        return f"рядом с партнёром {name} ({_num(round(d))} м)"
-    return f"партнёр {name} в {_num(round(d))} м: ближе свободных подходящих стендов не нашлось"
