@@ -358,34 +358,29 @@ def _validate(
                     other=other,
                 )
             )
-        for other in app.partners:
-            if other == who:
-                said.append(
-                    reason("Участник «%(exhibitor)s»: указан сам себе как партнёр", exhibitor=who)
-                )
-            elif other not in everyone:
-                said.append(
-                    reason(
-                        "Участник «%(exhibitor)s»: партнёр «%(other)s» не найден среди заявок "
-                        "и участников",
-                        exhibitor=who,
-                        other=other,
-                    )
-                )
-        for other in app.competitors:
-            if other == who:
-                said.append(
-                    reason("Участник «%(exhibitor)s»: указан сам себе как конкурент", exhibitor=who)
-                )
-            elif other not in everyone:
-                said.append(
-                    reason(
-                        "Участник «%(exhibitor)s»: конкурент «%(other)s» не найден среди заявок "
-                        "и участников",
-                        exhibitor=who,
-                        other=other,
-                    )
-                )
+        for others, itself, unknown in (
+            (
+                app.partners,
+                reason("Участник «%(exhibitor)s»: указан сам себе как партнёр"),
+                reason(
+                    "Участник «%(exhibitor)s»: партнёр «%(other)s» не найден среди заявок "
+                    "и участников"
+                ),
+            ),
+            (
+                app.competitors,
+                reason("Участник «%(exhibitor)s»: указан сам себе как конкурент"),
+                reason(
+                    "Участник «%(exhibitor)s»: конкурент «%(other)s» не найден среди заявок "
+                    "и участников"
+                ),
+            ),
+        ):
+            for other in others:
+                if other == who:
+                    said.append(reason(itself.msgid, exhibitor=who))
+                elif other not in everyone:
+                    said.append(reason(unknown.msgid, exhibitor=who, other=other))
         problems.extend((who, text) for text in said)
     numbers: set[str] = set()
     for booth in booths:
@@ -1553,8 +1548,8 @@ class _Problem:
             self._coordinate(floor_s, floor_g, {})
         col = self._solve_with_rules(floor_s, floor_g, forbid)
         best, best_obj = col, self.objective(col)
-        for _ in range(8 if self.partner_pairs else 0):
-            if self._late():
+        for round_ in range(8 if self.partner_pairs else 0):
+            if round_ and self._late():  # one round always: partners drawn together
                 break
             extra_s, extra_g = self._surrogate(best)
             col = self._solve_with_rules(extra_s, extra_g, forbid)
