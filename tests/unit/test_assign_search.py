@@ -39,8 +39,8 @@ def crowded_case(seed: int):
     return apps, booths, zones
 
 
-def problem(apps, booths, zones) -> A._Problem:
-    return A._Problem(list(apps), booths, zones, Weights(), 0.1, None, 2.0, {})
+def problem(apps, booths, zones) -> A.Problem:
+    return A.Problem(list(apps), booths, zones, Weights(), 0.1, None, 2.0, {})
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -121,7 +121,7 @@ def with_clusters(apps, clusters: list[list[int]], star: bool):
     ]
 
 
-def bounds(p: A._Problem) -> tuple[float, float]:
+def bounds(p: A.Problem) -> tuple[float, float]:
     """The Lagrangian bound at p = 0 with the nearest-neighbour floors and with the
     Gilmore–Lawler floor."""
     zero = np.zeros(p.m)

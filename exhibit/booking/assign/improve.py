@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from exhibit.booking.assign.problem import _Problem
+    from exhibit.booking.assign.problem import Problem
 
 #: Candidate booths (or groups) per applicant: its cheapest by linear cost, ties in an
 #: order drawn once (a fixed seed), so that equal booths are all reachable.
@@ -80,7 +80,7 @@ class Search:
 class _State:
     """A solution under change: each applicant's column and each booth's holder."""
 
-    def __init__(self, problem: _Problem, col: np.ndarray) -> None:
+    def __init__(self, problem: Problem, col: np.ndarray) -> None:
         p = problem
         self.p = p
         self.col = [int(c) for c in col.tolist()]
@@ -146,7 +146,7 @@ class _State:
 
 
 def improve(
-    problem: _Problem,
+    problem: Problem,
     col: np.ndarray,
     objective: float,
     *,
@@ -221,7 +221,7 @@ def improve(
     return np.asarray(best_col, dtype=np.int64), stats
 
 
-def _cheapest(p: _Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
+def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
     """Each applicant's cheapest allowed columns by linear cost (ties in a random order)."""
     out: dict[int, list[int]] = {}
     # Tie-breakers drawn in the applicants' order (one row each, its family's width).
@@ -240,7 +240,7 @@ def _cheapest(p: _Problem, movers: list[int], rng: np.random.Generator) -> dict[
     return out
 
 
-def _nearest_booths(p: _Problem) -> list[list[int]]:
+def _nearest_booths(p: Problem) -> list[list[int]]:
     """The booths nearest to each booth (itself excluded)."""
     k = min(NEAREST + 1, p.m)
     _, idx = p.booth_kdtree.query(p.booth_xy, k=k)
