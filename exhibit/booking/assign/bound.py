@@ -24,20 +24,20 @@ class Bounds:
         always runs; the others while each, taking as long as the first, ends by ``by``."""
         strong = bool(self.partner_pairs)
         start = time.perf_counter()
-        bound = self._lagrangian(np.zeros(self.m), strong)  # the decomposed relaxation
+        bound = self._lagrangian(np.zeros(self.n_booths), strong)  # the decomposed relaxation
         took = time.perf_counter() - start
 
         def affordable() -> bool:
             return time.perf_counter() + took <= by
 
-        if self.rows_b.size and affordable():
+        if self.group_applicants.size and affordable():
             bound = max(bound, self._lagrangian(self._coupling_prices(), strong))
             coupled = getattr(self, "coupled_bound", None)
             if coupled is not None and coupled[0] == tuple(np.flatnonzero(self.admitted).tolist()):
                 bound = max(bound, coupled[1])
                 if strong and affordable():  # the subgradient rounds' best prices
                     bound = max(bound, self._lagrangian(self.coupled_price, strong))
-        if self.partner_pairs or self.comp_pairs or self.rows_b.size:
+        if self.partner_pairs or self.comp_pairs or self.group_applicants.size:
             _, exact = self._exact()
             if exact is not None:
                 bound = max(bound, exact)
@@ -53,7 +53,7 @@ class Bounds:
         the residual graph), found by vectorised Bellman–Ford; chains are short when booths
         are spare, so it converges in a few rounds.
         """
-        price = np.zeros(self.m)
+        price = np.zeros(self.n_booths)
         if cost.size == 0:
             return price
         chosen = lsa(cost, unplaced)
@@ -62,7 +62,7 @@ class Bounds:
         step = cost[rows] - cost[rows, held][:, None]
         leave = unplaced[rows] - cost[rows, held]
         price[held] = np.inf
-        for _ in range(self.m + 1):
+        for _ in range(self.n_booths + 1):
             new = np.minimum((step + price[None, :]).min(axis=1), leave)
             if np.allclose(new, price[held], rtol=0, atol=1e-9):
                 break
@@ -75,14 +75,14 @@ class Bounds:
         ``strong``: partner floors with the Gilmore–Lawler term (``_partner_floor``)."""
         total = 0.0 - float(price.sum())  # 0.0 - 0.0 is 0.0, not -0.0
         for rows, cols, base in (
-            (self.rows_s, self.cols_s, self.S),
-            (self.rows_b, self.cols_b, self.G),
+            (self.single_applicants, self.single_columns, self.single_cost),
+            (self.group_applicants, self.group_columns, self.group_cost),
         ):
             keep = self.admitted[rows]
             rows, base = rows[keep], base[keep]
             if rows.size == 0:
                 continue
-            pad = self.pad[cols]
+            pad = self.column_booths[cols]
             extra = np.where(pad >= 0, price[np.maximum(pad, 0)], 0.0).sum(axis=1)
             cost = base + self._partner_floor(rows, cols, strong) + extra[None, :]
             col = lsa(cost, self.unplaced_cost[rows])
@@ -97,14 +97,14 @@ class Bounds:
         """``LSA(S' + p) + LSA(G' + Σp) − Σp`` and how often each booth is used by the two
         relaxed solutions (``S'``, ``G'``: the cost matrices plus ``extra_*``)."""
         total = 0.0 - float(price.sum())
-        usage = np.zeros(self.m)
+        usage = np.zeros(self.n_booths)
         for rows, cols, base, extra in (
-            (self.rows_s, self.cols_s, self.S, extra_s),
-            (self.rows_b, self.cols_b, self.G, extra_g),
+            (self.single_applicants, self.single_columns, self.single_cost, extra_s),
+            (self.group_applicants, self.group_columns, self.group_cost, extra_g),
         ):
             if rows.size == 0:
                 continue
-            pad = self.pad[cols]
+            pad = self.column_booths[cols]
             cost = base + np.where(pad >= 0, price[np.maximum(pad, 0)], 0.0).sum(axis=1)
             if extra is not None:
                 cost = cost + extra
@@ -118,10 +118,10 @@ class Bounds:
 
     def _coupling_prices(self) -> np.ndarray:
         """Shadow prices of the booths for the admitted single-booth applicants."""
-        rows = self.rows_s[self.admitted[self.rows_s]]
-        if rows.size == 0 or self.rows_b.size == 0:
-            return np.zeros(self.m)
-        cost = self.S[[self.srow[i] for i in rows.tolist()]] + self._partner_floor(
-            rows, self.cols_s
+        rows = self.single_applicants[self.admitted[self.single_applicants]]
+        if rows.size == 0 or self.group_applicants.size == 0:
+            return np.zeros(self.n_booths)
+        cost = self.single_cost[[self.single_row[i] for i in rows.tolist()]] + self._partner_floor(
+            rows, self.single_columns
         )
         return self._shadow_prices(cost, self.unplaced_cost[rows])

@@ -51,9 +51,9 @@ class Construction:
                 continue
             total += self.lin(i, c)
             if self.is_big[i]:
-                extra, row, k = extra_g, self.grow[i], c - self.m
+                extra, row, k = extra_g, self.group_row[i], c - self.n_booths
             else:
-                extra, row, k = extra_s, self.srow[i], c
+                extra, row, k = extra_s, self.single_row[i], c
             if extra is not None:
                 total += float(extra[row, k])
         return total
@@ -78,7 +78,7 @@ class Construction:
         best_price, best_lb = self.booth_price.copy(), -np.inf
         lb_price = price.copy()
         theta, stall = 1.0, 0
-        big = self.rows_s.size * self.m > COUPLING_BIG
+        big = self.single_applicants.size * self.n_booths > COUPLING_BIG
         for _ in range(COUPLING_ROUNDS_BIG if big else COUPLING_ROUNDS):
             if self._late():
                 break
@@ -127,15 +127,15 @@ class Construction:
         first_drops = None
         for _ in range(8):
             col, used = self._solve_groups(extra_g, forbid)
-            if self.rows_s.size:
-                cost = self.S.copy() if extra_s is None else self.S + extra_s
+            if self.single_applicants.size:
+                cost = self.single_cost.copy() if extra_s is None else self.single_cost + extra_s
                 for (i, c), pen in forbid.items():
                     if not self.is_big[i]:
-                        cost[self.srow[i], c] += pen
+                        cost[self.single_row[i], c] += pen
                 if used:
                     cost[:, sorted(used)] = np.inf
-                chosen = lsa(cost, self.unplaced_cost[self.rows_s])
-                col[self.rows_s] = chosen
+                chosen = lsa(cost, self.unplaced_cost[self.single_applicants])
+                col[self.single_applicants] = chosen
             dropped = np.flatnonzero(self.admitted & (col < 0))
             if first_drops is None:
                 first_drops = dropped.size
@@ -150,7 +150,7 @@ class Construction:
             scarce = self.area >= self.threshold[singles_dropped].min()
             before = self.booth_price.copy()
             self.booth_price[scarce] = np.minimum(
-                np.maximum(self.booth_price[scarce] * 4, 2.5 * self.w.zone), HARD_PENALTY
+                np.maximum(self.booth_price[scarce] * 4, 2.5 * self.weights.zone), HARD_PENALTY
             )
             if np.array_equal(before, self.booth_price):
                 break
@@ -161,31 +161,31 @@ class Construction:
         return best[1]
 
     def _price_groups(self) -> None:
-        pad = self.pad[self.cols_b]
+        pad = self.column_booths[self.group_columns]
         self.scarcity = np.where(pad >= 0, self.booth_price[np.maximum(pad, 0)], 0.0).sum(axis=1)
 
     def _solve_groups(
         self, extra_g: np.ndarray | None, forbid: dict[tuple[int, int], float]
     ) -> tuple[np.ndarray, set[int]]:
         """Merged groups for the applicants who need them; clashes go to the later one."""
-        col = np.full(self.n, -1, dtype=np.int64)
+        col = np.full(self.n_applicants, -1, dtype=np.int64)
         used: set[int] = set()
-        if self.rows_b.size == 0:
+        if self.group_applicants.size == 0:
             return col, used
-        cost = self.G + self.scarcity[None, :]
+        cost = self.group_cost + self.scarcity[None, :]
         if extra_g is not None:
             cost += extra_g
         for (i, c), pen in forbid.items():
             if self.is_big[i]:
-                cost[self.grow[i], c - self.m] += pen
-        for _ in range(len(self.rows_b) + 1):
-            chosen = lsa(cost, self.unplaced_cost[self.rows_b])
+                cost[self.group_row[i], c - self.n_booths] += pen
+        for _ in range(len(self.group_applicants) + 1):
+            chosen = lsa(cost, self.unplaced_cost[self.group_applicants])
             used = set()
             clashing = []
             for k, c in enumerate(chosen.tolist()):
                 if c < 0:
                     continue
-                mem = self.members[self.m + c]
+                mem = self.members[self.n_booths + c]
                 if used.intersection(mem):
                     clashing.append(k)
                 else:
@@ -194,11 +194,13 @@ class Construction:
                 break
             # A later applicant whose group overlaps an earlier one's may not use any group
             # touching the booths kept so far; re-solve.
-            taken = sorted({x - self.m for b in used for x in self.booth_cols[b] if x >= self.m})
+            taken = sorted(
+                {x - self.n_booths for b in used for x in self.booth_cols[b] if x >= self.n_booths}
+            )
             for k in clashing:
                 cost[k, taken] = np.inf
         for k, c in enumerate(chosen.tolist()):
-            col[self.rows_b[k]] = self.m + c if c >= 0 else -1
+            col[self.group_applicants[k]] = self.n_booths + c if c >= 0 else -1
         return col, used
 
     def _solve_with_rules(
@@ -241,25 +243,28 @@ class Construction:
         """Linear upper bound of the partner cost around each cluster's current centre."""
         if not self.partner_pairs:
             return None, None
-        uf = UnionFind(self.n)
+        uf = UnionFind(self.n_applicants)
         for i, j in self.partner_pairs:
             uf.union(i, j)
         sums: dict[int, list] = {}
-        for i in range(self.n):
+        for i in range(self.n_applicants):
             if col[i] >= 0 and self.partners[i]:
                 # Members needing step-free access anchor the cluster: the others come to them.
                 wt = 1.0 + 1e3 * self.step[i]
                 s = sums.setdefault(uf.find(i), [np.zeros(2), 0])
                 s[0] = s[0] + wt * self.col_xy[col[i]]
                 s[1] += wt
-        centre = np.full((self.n, 2), np.nan)
-        for i in range(self.n):
+        centre = np.full((self.n_applicants, 2), np.nan)
+        for i in range(self.n_applicants):
             s = sums.get(uf.find(i))
             if s is not None and self.partners[i]:
                 centre[i] = s[0] / s[1]
-        wp = self.w.partner_per_10m / 10.0
+        wp = self.weights.partner_per_10m / 10.0
         out = []
-        for rows, cols in ((self.rows_s, self.cols_s), (self.rows_b, self.cols_b)):
+        for rows, cols in (
+            (self.single_applicants, self.single_columns),
+            (self.group_applicants, self.group_columns),
+        ):
             if rows.size == 0:
                 out.append(None)
                 continue
@@ -275,12 +280,20 @@ class Construction:
 
     def construct(self) -> np.ndarray:
         forbid: dict[tuple[int, int], float] = {}
-        if self.rows_b.size:  # groups pay for the booths they take from others
+        if self.group_applicants.size:  # groups pay for the booths they take from others
             self.booth_price = self._coupling_prices()
             self._price_groups()
-        floor_s = self._partner_floor(self.rows_s, self.cols_s) if self.partner_pairs else None
-        floor_g = self._partner_floor(self.rows_b, self.cols_b) if self.partner_pairs else None
-        if self.rows_b.size and not self.exact_affordable:  # else the exact MILP decides
+        floor_s = (
+            self._partner_floor(self.single_applicants, self.single_columns)
+            if self.partner_pairs
+            else None
+        )
+        floor_g = (
+            self._partner_floor(self.group_applicants, self.group_columns)
+            if self.partner_pairs
+            else None
+        )
+        if self.group_applicants.size and not self.exact_affordable:  # else the exact MILP decides
             self._coordinate(floor_s, floor_g, {})
         col = self._solve_with_rules(floor_s, floor_g, forbid)
         best, best_obj = col, self.objective(col)
@@ -326,14 +339,14 @@ class Construction:
             return self._exact_cache[1], self._exact_cache[2]
         col = bound = None
         allowed = sum(
-            np.isfinite(self.S[self.srow[i]]).sum()
+            np.isfinite(self.single_cost[self.single_row[i]]).sum()
             if not self.is_big[i]
-            else np.isfinite(self.G[self.grow[i]]).sum()
+            else np.isfinite(self.group_cost[self.group_row[i]]).sum()
             for i in rows
         )
         if rows and allowed <= MILP_MAX_VARS:
-            fs = self._partner_floor(self.rows_s, self.cols_s)
-            fg = self._partner_floor(self.rows_b, self.cols_b)
+            fs = self._partner_floor(self.single_applicants, self.single_columns)
+            fg = self._partner_floor(self.group_applicants, self.group_columns)
             col, bound = self._milp(rows, fs, fg, competitors=bool(self.comp_pairs))
             if col is None or (col[rows] < 0).any():
                 # The rule cannot hold for everyone: bound the problem without it.
@@ -346,7 +359,7 @@ class Construction:
             return pos.get(a, int(col[a]))
 
         total = 0.0
-        wp = self.w.partner_per_10m / 10.0
+        wp = self.weights.partner_per_10m / 10.0
         seen: set[tuple[int, int]] = set()
         for x in xs:
             cx = at(x)
@@ -389,12 +402,12 @@ class Construction:
 
     def _clusters(self) -> list[list[int]]:
         """Partner clusters (connected components) of admitted single-booth applicants."""
-        uf = UnionFind(self.n)
+        uf = UnionFind(self.n_applicants)
         for i, j in self.partner_pairs:
             if not (self.is_big[i] or self.is_big[j]) and self.admitted[i] and self.admitted[j]:
                 uf.union(i, j)
         groups: dict[int, list[int]] = {}
-        for i in range(self.n):
+        for i in range(self.n_applicants):
             if self.admitted[i] and not self.is_big[i] and self.partners[i]:
                 groups.setdefault(uf.find(i), []).append(i)
         return [g for _, g in sorted(groups.items()) if len(g) > 1]
@@ -411,7 +424,7 @@ class Construction:
         """
         col = col.copy()
         owner = self._owners(col)
-        wp = self.w.partner_per_10m / 10.0
+        wp = self.weights.partner_per_10m / 10.0
         for members in self._clusters():
             if any(col[x] < 0 for x in members):
                 continue
@@ -428,7 +441,7 @@ class Construction:
             cand: dict[int, np.ndarray] = {}
             unary: dict[int, np.ndarray] = {}
             for x in members:
-                row = self.S[self.srow[x]]
+                row = self.single_cost[self.single_row[x]]
                 _, idx = tree.query(self.booth_xy[col[x]], k=min(pool.size, CLUSTER_NEAR))
                 near = pool[np.atleast_1d(idx)]
                 finite = pool[np.isfinite(row[pool])]
@@ -508,15 +521,15 @@ class Construction:
         lowers the true objective; passes repeat until nothing improves.
         """
         col = col.copy()
-        if self.m == 0 or (not self.partner_pairs and not self.comp_pairs):
+        if self.n_booths == 0 or (not self.partner_pairs and not self.comp_pairs):
             return col
         owner = self._owners(col)
         ranked: dict[int, list[int]] = {}
 
         def cheapest(x: int) -> list[int]:
             if x not in ranked:
-                row = self.S[self.srow[x]]
-                top = np.argpartition(row, min(self.m, 60) - 1)[: min(self.m, 60)]
+                row = self.single_cost[self.single_row[x]]
+                top = np.argpartition(row, min(self.n_booths, 60) - 1)[: min(self.n_booths, 60)]
                 top = top[np.isfinite(row[top])]
                 ranked[x] = top[np.lexsort((top, row[top]))].tolist()
             return ranked[x]
@@ -526,21 +539,23 @@ class Construction:
                 break
             improved = False
             troubled = {x for pair in self._violations(col) for x in pair}
-            for i in range(self.n):
+            for i in range(self.n_applicants):
                 c0 = int(col[i])
                 if c0 < 0 or self.is_big[i] or not (self.partners[i] or i in troubled):
                     continue
                 cands: set[int] = set()
                 for p in self.partners[i]:
                     if col[p] >= 0:
-                        _, idx = self.booth_kdtree.query(self.col_xy[col[p]], k=min(self.m, 10))
+                        _, idx = self.booth_kdtree.query(
+                            self.col_xy[col[p]], k=min(self.n_booths, 10)
+                        )
                         cands.update(np.atleast_1d(idx).tolist())
                 if i in troubled:
                     cands.update(cheapest(i)[:40])
                 best_delta, best_move = -1e-9, None
                 before_i = self._local_cost([i], {}, col)
                 for c in sorted(cands):
-                    if c == c0 or not np.isfinite(self.S[self.srow[i], c]):
+                    if c == c0 or not np.isfinite(self.single_cost[self.single_row[i], c]):
                         continue
                     k = int(owner[c])
                     if k < 0:
@@ -549,7 +564,7 @@ class Construction:
                         continue
                     else:
                         moves = []
-                        if np.isfinite(self.S[self.srow[k], c0]):
+                        if np.isfinite(self.single_cost[self.single_row[k], c0]):
                             moves.append((k, c0))
                         free = next(
                             (f for f in cheapest(k) if f != c and owner[f] < 0 and f != c0), None
@@ -596,9 +611,9 @@ class Construction:
         var_r, var_c = [], []
         for i in rows:
             if self.is_big[i]:
-                cs = np.flatnonzero(np.isfinite(self.G[self.grow[i]])) + self.m
+                cs = np.flatnonzero(np.isfinite(self.group_cost[self.group_row[i]])) + self.n_booths
             else:
-                cs = np.flatnonzero(np.isfinite(self.S[self.srow[i]]))
+                cs = np.flatnonzero(np.isfinite(self.single_cost[self.single_row[i]]))
             var_r.extend([i] * len(cs))
             var_c.extend(cs.tolist())
         nv = len(var_r)
@@ -607,14 +622,14 @@ class Construction:
         vr, vc = np.array(var_r), np.array(var_c)
         cost = np.empty(nv)
         big = self.is_big[vr]
-        s_rows = np.array([self.srow.get(i, 0) for i in var_r])
-        g_rows = np.array([self.grow.get(i, 0) for i in var_r])
-        cost[~big] = self.S[s_rows[~big], vc[~big]]
-        cost[big] = self.G[g_rows[big], vc[big] - self.m]
+        s_rows = np.array([self.single_row.get(i, 0) for i in var_r])
+        g_rows = np.array([self.group_row.get(i, 0) for i in var_r])
+        cost[~big] = self.single_cost[s_rows[~big], vc[~big]]
+        cost[big] = self.group_cost[g_rows[big], vc[big] - self.n_booths]
         if extra_s is not None:
             cost[~big] += extra_s[s_rows[~big], vc[~big]]
         if extra_g is not None:
-            cost[big] += extra_g[g_rows[big], vc[big] - self.m]
+            cost[big] += extra_g[g_rows[big], vc[big] - self.n_booths]
         by_row: dict[int, list[int]] = {}
         for v, i in enumerate(var_r):
             by_row.setdefault(i, []).append(v)
@@ -671,26 +686,33 @@ class Construction:
             bound = res.fun if bound is None else bound
         if res.x is None:
             return None, (float(bound) if bound is not None and res.status != 2 else None)
-        out = np.full(self.n, -1, dtype=np.int64)
+        out = np.full(self.n_applicants, -1, dtype=np.int64)
         for v in np.flatnonzero(res.x[:nv] > 0.5).tolist():
             out[var_r[v]] = var_c[v]
         return out, (float(bound) if bound is not None else None)
 
     def greedy(self) -> np.ndarray:
         """First come, first served: each admitted applicant takes its cheapest free column."""
-        col = np.full(self.n, -1, dtype=np.int64)
-        taken = np.zeros(self.m, dtype=bool)
-        wp = self.w.partner_per_10m / 10.0
-        for i in range(self.n):
+        col = np.full(self.n_applicants, -1, dtype=np.int64)
+        taken = np.zeros(self.n_booths, dtype=bool)
+        wp = self.weights.partner_per_10m / 10.0
+        for i in range(self.n_applicants):
             if not self.admitted[i]:
                 continue
             big = bool(self.is_big[i])
-            cols = self.cols_b if big else self.cols_s
-            row = (self.G[self.grow[i]] if big else self.S[self.srow[i]]).copy()
+            cols = self.group_columns if big else self.single_columns
+            row = (
+                self.group_cost[self.group_row[i]] if big else self.single_cost[self.single_row[i]]
+            ).copy()
             if cols.size == 0:
                 continue
             busy = np.any(
-                np.where(self.pad[cols] >= 0, taken[np.maximum(self.pad[cols], 0)], False), axis=1
+                np.where(
+                    self.column_booths[cols] >= 0,
+                    taken[np.maximum(self.column_booths[cols], 0)],
+                    False,
+                ),
+                axis=1,
             )
             row[busy] = np.inf
             xy = self.col_xy[cols]
@@ -701,7 +723,7 @@ class Construction:
                 if col[q] >= 0:
                     nxt = np.array(self._cols_next_to(int(col[q]), big), dtype=np.int64)
                     if nxt.size:
-                        row[nxt - (self.m if big else 0)] += HARD_PENALTY
+                        row[nxt - (self.n_booths if big else 0)] += HARD_PENALTY
             k = int(np.argmin(row))
             if np.isfinite(row[k]):
                 col[i] = cols[k]

@@ -18,7 +18,7 @@ class Report:
     def report(self, col: np.ndarray, bound: float) -> AssignmentResult:
         objective = self.objective(col)
         owner = self._owners(col)
-        wp = self.w.partner_per_10m / 10.0
+        wp = self.weights.partner_per_10m / 10.0
         assignments: list[Assignment] = []
         unplaced: list[Unplaced] = []
         viol = self._violations(col)
@@ -36,7 +36,9 @@ class Report:
         for i, app in enumerate(self.apps):
             c = int(col[i])
             if c < 0:
-                why = self.left_out.get(i) or area_taken(float(self.req[i] * (1 - self.tol)))
+                why = self.left_out.get(i) or area_taken(
+                    float(self.requested[i] * (1 - self.tolerance))
+                )
                 unplaced.append(Unplaced(app.exhibitor, why))
                 continue
             terms = {k: float(v[term_row[i]]) for k, v in all_terms.items()}
@@ -53,7 +55,7 @@ class Report:
             fixed_viol += bool(terms["competitors"])  # so far only the fixed competitors
             terms["competitors"] += 0.5 * HARD_PENALTY * len(viol_of.get(i, []))
             cost = {k: terms[k] for k in TERMS}
-            area_diffs.append(abs(self.col_area[c] - self.req[i]) / self.req[i])
+            area_diffs.append(abs(self.col_area[c] - self.requested[i]) / self.requested[i])
             t = self.app_track[i]
             if t >= 0:
                 zone_known += 1
@@ -70,7 +72,7 @@ class Report:
             )
         placed = len(assignments)
         quality = Quality(
-            placed_share=placed / self.n if self.n else 1.0,
+            placed_share=placed / self.n_applicants if self.n_applicants else 1.0,
             in_zone_share=in_zone / zone_known if zone_known else None,
             mean_area_diff=float(np.mean(area_diffs)) if area_diffs else None,
             worst_area_diff=float(np.max(area_diffs)) if area_diffs else None,
@@ -108,14 +110,14 @@ class Report:
                     "объединены соседние стенды %(booths)s: ни один свободный стенд не вмещает "
                     "%(area)s м²",
                     booths=" + ".join(self.booths[b].number for b in mem),
-                    area=float(self.req[i]),
+                    area=float(self.requested[i]),
                 )
             )
         out.append(
             reason(
                 "площадь %(area)s м² при запросе %(requested)s м²",
                 area=float(self.col_area[c]),
-                requested=float(self.req[i]),
+                requested=float(self.requested[i]),
             )
         )
         if app.wish_kind:

@@ -84,25 +84,25 @@ class _State:
         p = problem
         self.p = p
         self.col = [int(c) for c in col.tolist()]
-        self.owner = [-1] * p.m
+        self.owner = [-1] * p.n_booths
         for i, c in enumerate(self.col):
             if c >= 0:
                 for b in p.members[c]:
                     self.owner[b] = i
-        self.wp = p.w.partner_per_10m / 10.0
+        self.wp = p.weights.partner_per_10m / 10.0
         self.xy = p.xy_list
         self.members = p.members
         self.near = p.col_near
         self.partners = p.partners
         self.comps = p.comps
         self.is_big = p.is_big.tolist()
-        self.single_row = p.srow
-        self.group_row = p.grow
+        self.single_row = p.single_row
+        self.group_row = p.group_row
 
     def linear(self, i: int, c: int) -> float:
         if self.is_big[i]:
-            return self.p.G.item(self.group_row[i], c - self.p.m)
-        return self.p.S.item(self.single_row[i], c)
+            return self.p.group_cost.item(self.group_row[i], c - self.p.n_booths)
+        return self.p.single_cost.item(self.single_row[i], c)
 
     def local_cost(self, movers: list[int], pos: dict[int, int]) -> float:
         """Linear costs of ``movers`` and every pair term touching them, at ``pos`` (the
@@ -161,8 +161,8 @@ def improve(
     p = problem
     clock = time.perf_counter()
     stats = Search(start=objective, best=objective)
-    movers = [i for i in range(p.n) if p.admitted[i] and col[i] >= 0]
-    if not movers or p.m == 0:
+    movers = [i for i in range(p.n_applicants) if p.admitted[i] and col[i] >= 0]
+    if not movers or p.n_booths == 0:
         return col, stats
     rng = random.Random(SEED)
     state = _State(p, col)
@@ -225,9 +225,12 @@ def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[i
     """Each applicant's cheapest allowed columns by linear cost (ties in a random order)."""
     out: dict[int, list[int]] = {}
     # Tie-breakers drawn in the applicants' order (one row each, its family's width).
-    width = {False: p.S.shape[1], True: p.G.shape[1]}
+    width = {False: p.single_cost.shape[1], True: p.group_cost.shape[1]}
     ties = {i: rng.random(width[bool(p.is_big[i])]) for i in movers}
-    for big, matrix, index, offset in ((False, p.S, p.srow, 0), (True, p.G, p.grow, p.m)):
+    for big, matrix, index, offset in (
+        (False, p.single_cost, p.single_row, 0),
+        (True, p.group_cost, p.group_row, p.n_booths),
+    ):
         who = [i for i in movers if bool(p.is_big[i]) == big]
         if not who or matrix.shape[1] == 0:
             continue
@@ -242,9 +245,9 @@ def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[i
 
 def _nearest_booths(p: Problem) -> list[list[int]]:
     """The booths nearest to each booth (itself excluded)."""
-    k = min(NEAREST + 1, p.m)
+    k = min(NEAREST + 1, p.n_booths)
     _, idx = p.booth_kdtree.query(p.booth_xy, k=k)
-    idx = np.asarray(idx).reshape(p.m, k)
+    idx = np.asarray(idx).reshape(p.n_booths, k)
     return [row[row != b].tolist() for b, row in enumerate(idx)]
 
 

@@ -58,16 +58,16 @@ class Problem(Construction, Bounds, Report):
         self.start = time.perf_counter()
         self.deadline = self.construct_by = math.inf  # run() sets them from the time limit
         self.apps = apps
-        self.w = weights
-        self.tol = tolerance
+        self.weights = weights
+        self.tolerance = tolerance
         self.warnings: list[str] = []
-        self.n = len(apps)
+        self.n_applicants = len(apps)
         self.index = {a.exhibitor: i for i, a in enumerate(apps)}
         self.booths = sorted(booths, key=lambda b: natural_key(b.number))
-        self.m = len(self.booths)
+        self.n_booths = len(self.booths)
         self.booth_index = {b.number: k for k, b in enumerate(self.booths)}
-        self.req = np.array([float(a.requested_area) for a in apps], dtype=float)  # type: ignore[arg-type]
-        self.threshold = self.req * (1 - tolerance) - AREA_EPS
+        self.requested = np.array([float(a.requested_area) for a in apps], dtype=float)  # type: ignore[arg-type]
+        self.threshold = self.requested * (1 - tolerance) - AREA_EPS
         self._prepare_booths(adjacency, competitor_gap)
         self._prepare_zones(zones)
         self._prepare_relations(placed, competitor_gap)
@@ -78,7 +78,7 @@ class Problem(Construction, Bounds, Report):
     def _prepare_booths(
         self, adjacency: Mapping[str, Collection[str]] | None, competitor_gap: float
     ) -> None:
-        m = self.m
+        m = self.n_booths
         polys = np.array([b.polygon for b in self.booths], dtype=object)
         self.polys = polys
         self.snapped = shapely.set_precision(polys, GRID) if m else polys
@@ -147,7 +147,7 @@ class Problem(Construction, Bounds, Report):
             parts = [z.polygon for z in zones if z.track == t and not z.polygon.is_empty]
             geoms.append(shapely.union_all(parts) if parts else None)
         self.zone_geoms = geoms
-        m, nt = self.m, len(tracks)
+        m, nt = self.n_booths, len(tracks)
         in_zone = np.zeros((m, nt), dtype=bool)
         dist = np.zeros((m, nt), dtype=float)
         cents = shapely.points(self.booth_xy) if m else np.empty(0, dtype=object)
@@ -176,11 +176,11 @@ class Problem(Construction, Bounds, Report):
             )
 
     def _prepare_relations(self, placed: dict[str, BaseGeometry], competitor_gap: float) -> None:
-        n = self.n
+        n = self.n_applicants
         partners: list[set[int]] = [set() for _ in range(n)]
         comps: list[set[int]] = [set() for _ in range(n)]
         self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n)]
-        self.fixed_comp_booths = np.zeros((n, self.m), dtype=bool)
+        self.fixed_comp_booths = np.zeros((n, self.n_booths), dtype=bool)
         self.fixed_comp_names: list[list[tuple[str, frozenset[int]]]] = [[] for _ in range(n)]
         fixed_xy = {
             name: np.array(shapely.get_coordinates(shapely.centroid(geom))[0])
@@ -199,7 +199,7 @@ class Problem(Construction, Bounds, Report):
                 if j is not None:
                     comps[i].add(j)
                     comps[j].add(i)
-                elif self.m:
+                elif self.n_booths:
                     hits = self.tree.query(
                         placed[other], predicate="dwithin", distance=competitor_gap
                     )
@@ -222,7 +222,7 @@ class Problem(Construction, Bounds, Report):
         ``T``, the fewest booths of area ≥ ``T`` that any group large enough for it uses (so
         a 36 m² request that can merge 9 + 9 + 18 reserves one 18 m² booth, not two).
         """
-        n, m = self.n, self.m
+        n, m = self.n_applicants, self.n_booths
         max_single = float(self.area.max()) if m else 0.0
         self.is_big = self.threshold > max_single  # needs merged booths
         self.left_out: dict[int, str] = {}  # why, for who is left out
@@ -242,7 +242,7 @@ class Problem(Construction, Bounds, Report):
             # per_group[g, k]: booths of area ≥ thresholds[k] in group g
             per_group = (member_area[:, :, None] >= thresholds[None, None, :]).sum(axis=1)
         for i in range(n):
-            low = float(self.req[i] * (1 - self.tol))
+            low = float(self.requested[i] * (1 - self.tolerance))
             if self.is_big[i]:
                 fits = group_areas >= self.threshold[i] if self.groups else np.zeros(0, bool)
                 if not fits.any():
@@ -259,7 +259,7 @@ class Problem(Construction, Bounds, Report):
 
     def _enumerate_groups(self, min_area: float) -> list[tuple[int, ...]]:
         """Sets of 2–3 booths joined by shared walls, large enough for some big request."""
-        pairs = {(a, b) for a in range(self.m) for b in self.merge[a] if a < b}
+        pairs = {(a, b) for a in range(self.n_booths) for b in self.merge[a] if a < b}
         triples: set[tuple[int, ...]] = set()
         for a, b in pairs:
             for c in (*self.merge[a], *self.merge[b]):
@@ -296,14 +296,14 @@ class Problem(Construction, Bounds, Report):
         return sorted(keep, key=lambda g: (len(g), g))
 
     def _prepare_columns(self) -> None:
-        m = self.m
+        m = self.n_booths
         members = [(k,) for k in range(m)] + list(self.groups)
         self.members = members
-        self.K = len(members)
-        pad = np.full((self.K, 3), -1, dtype=np.int64)
+        self.n_columns = len(members)
+        pad = np.full((self.n_columns, 3), -1, dtype=np.int64)
         for c, mem in enumerate(members):
             pad[c, : len(mem)] = mem
-        self.pad = pad
+        self.column_booths = pad
         valid = pad >= 0
         safe = np.where(valid, pad, 0)
         self.col_size = valid.sum(axis=1)
@@ -315,17 +315,17 @@ class Problem(Construction, Bounds, Report):
             self.col_area, 1e-9
         )[:, None]
         nt = len(self.tracks)
-        in_zone = np.ones((self.K, nt), dtype=bool)
-        dist = np.full((self.K, nt), np.inf)
+        in_zone = np.ones((self.n_columns, nt), dtype=bool)
+        dist = np.full((self.n_columns, nt), np.inf)
         for k in range(3):
             ok = valid[:, k]
             in_zone[ok] &= self.booth_in_zone[safe[ok, k]]
             dist[ok] = np.minimum(dist[ok], self.booth_zone_dist[safe[ok, k]])
-        if self.K:
+        if self.n_columns:
             dist[in_zone] = 0.0
         self.col_in_zone = in_zone
         self.col_zone_dist = dist
-        w = self.w
+        w = self.weights
         self.zone_cost = np.where(in_zone, 0.0, w.zone + w.zone_per_10m * dist / 10.0)
         # Competitor neighbourhood of a column: booths near any member, members excluded.
         col_near: list[frozenset[int]] = []
@@ -336,7 +336,7 @@ class Problem(Construction, Bounds, Report):
             col_near.append(frozenset(s.difference(mem)))
         self.col_near = col_near
         booth_cols: list[list[int]] = [[k] for k in range(m)]
-        for c in range(m, self.K):
+        for c in range(m, self.n_columns):
             for b in members[c]:
                 booth_cols[b].append(c)
         self.booth_cols = booth_cols
@@ -345,18 +345,18 @@ class Problem(Construction, Bounds, Report):
     def _nearest_disjoint(self, targets: np.ndarray) -> np.ndarray:
         """Distance from each column's centroid to the nearest of the ``targets`` columns that
         shares no booth with it (0 when there is none: a safe floor)."""
-        out = np.zeros(self.K)
-        if targets.size == 0 or self.K < 2:
+        out = np.zeros(self.n_columns)
+        if targets.size == 0 or self.n_columns < 2:
             return out
         tree = cKDTree(self.col_xy[targets])
-        todo = np.arange(self.K)
+        todo = np.arange(self.n_columns)
         k = 4
         while todo.size:
             kk = min(k, targets.size)
             dists, idx = tree.query(self.col_xy[todo], k=kk)
             dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
-            mine = self.pad[todo][:, None, :, None]
-            theirs = self.pad[cand][:, :, None, :]
+            mine = self.column_booths[todo][:, None, :, None]
+            theirs = self.column_booths[cand][:, :, None, :]
             shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
             ok = ~shared & (cand != todo[:, None])
             found = ok.any(axis=1)
@@ -382,8 +382,8 @@ class Problem(Construction, Bounds, Report):
             src = sources[todo]
             dists, idx = tree.query(self.col_xy[src], k=kk)
             dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
-            mine = self.pad[src][:, None, :, None]
-            theirs = self.pad[cand][:, :, None, :]
+            mine = self.column_booths[src][:, None, :, None]
+            theirs = self.column_booths[cand][:, :, None, :]
             shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
             ok = ~shared & (cand != src[:, None])
             found = (ok.sum(axis=1) >= k) | (kk == targets.size)
@@ -396,16 +396,16 @@ class Problem(Construction, Bounds, Report):
         return out
 
     def _prepare_rows(self) -> None:
-        n = self.n
+        n = self.n_applicants
         rows_s = [i for i in range(n) if self.admitted[i] and not self.is_big[i]]
         rows_b = [i for i in range(n) if self.admitted[i] and self.is_big[i]]
-        self.rows_s = np.array(rows_s, dtype=np.int64)
-        self.rows_b = np.array(rows_b, dtype=np.int64)
-        self.srow = {int(i): k for k, i in enumerate(self.rows_s)}
-        self.grow = {int(i): k for k, i in enumerate(self.rows_b)}
-        self.cols_s = np.arange(self.m)
-        self.cols_b = np.arange(self.m, self.K)
-        self.current = np.zeros((n, self.m), dtype=bool)
+        self.single_applicants = np.array(rows_s, dtype=np.int64)
+        self.group_applicants = np.array(rows_b, dtype=np.int64)
+        self.single_row = {int(i): k for k, i in enumerate(self.single_applicants)}
+        self.group_row = {int(i): k for k, i in enumerate(self.group_applicants)}
+        self.single_columns = np.arange(self.n_booths)
+        self.group_columns = np.arange(self.n_booths, self.n_columns)
+        self.current = np.zeros((n, self.n_booths), dtype=bool)
         self.current_size = np.zeros(n, dtype=np.int64)
         for i, app in enumerate(self.apps):
             for number in app.current_booths:
@@ -425,17 +425,19 @@ class Problem(Construction, Bounds, Report):
                 self.fixed_xy[i, k] = point
         self.unplaced_cost = UNPLACED_PENALTY * (1 + (n - np.arange(n)) / max(n, 1))
         # Base (exact linear) cost; groups only for those who need them, singles only for others.
-        self.S = self._linear(self.rows_s[:, None], self.cols_s[None, :])
-        self.G = self._linear(self.rows_b[:, None], self.cols_b[None, :])
+        self.single_cost = self._linear(
+            self.single_applicants[:, None], self.single_columns[None, :]
+        )
+        self.group_cost = self._linear(self.group_applicants[:, None], self.group_columns[None, :])
         self.mobile_deg = np.array(
             [sum(bool(self.admitted[j]) for j in p) for p in self.partners], dtype=float
         )
         self.prepare_partner_floor()
-        allowed = np.isfinite(self.S).sum() + np.isfinite(self.G).sum()
+        allowed = np.isfinite(self.single_cost).sum() + np.isfinite(self.group_cost).sum()
         self.small = bool(allowed <= MILP_SOLVE_VARS)
         self.exact_affordable = bool(allowed <= MILP_MAX_VARS)
-        self.scarcity = np.zeros(self.cols_b.size)  # extra cost of groups: Σ booth_price
-        self.booth_price = np.zeros(self.m)
+        self.scarcity = np.zeros(self.group_columns.size)  # extra cost of groups: Σ booth_price
+        self.booth_price = np.zeros(self.n_booths)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
 
     def prepare_partner_floor(self) -> None:
@@ -446,30 +448,30 @@ class Problem(Construction, Bounds, Report):
         ``deg[i, k]`` counts ``i``'s admitted partners of class ``k``.
         """
         classes: dict[tuple[bool, float], int] = {}
-        self.partner_deg = np.zeros((self.n, 0))
+        self.partner_deg = np.zeros((self.n_applicants, 0))
         keys = []
         # Thresholds that admit the same columns are one class: each threshold is raised
         # to the least column area at or above it (an exact merge; noisy requests would
         # otherwise make a class per applicant).
         self.class_threshold = self.threshold.copy()
-        for big, family in ((False, self.cols_s), (True, self.cols_b)):
+        for big, family in ((False, self.single_columns), (True, self.group_columns)):
             areas = np.append(np.sort(self.col_area[family]), np.inf)  # inf: none fits
             who = self.is_big == big
             at = np.searchsorted(areas, self.threshold[who], side="left")
             self.class_threshold[who] = areas[at]
-        for i in range(self.n):
+        for i in range(self.n_applicants):
             for j in self.partners[i]:
                 if self.admitted[j]:
                     key = (bool(self.is_big[j]), float(self.class_threshold[j]))
                     if key not in classes:
                         classes[key] = len(classes)
                     keys.append((i, classes[key]))
-        deg = np.zeros((self.n, len(classes)))
+        deg = np.zeros((self.n_applicants, len(classes)))
         for i, k in keys:
             deg[i, k] += 1
-        nn = np.zeros((len(classes), self.K))
+        nn = np.zeros((len(classes), self.n_columns))
         for (big, threshold), k in classes.items():
-            family = self.cols_b if big else self.cols_s
+            family = self.group_columns if big else self.single_columns
             nn[k] = self._nearest_disjoint(family[self.col_area[family] >= threshold])
         self.partner_deg = deg
         self.partner_nn = nn
@@ -494,7 +496,7 @@ class Problem(Construction, Bounds, Report):
         # the columns of i's own family are ever charged, so only those are computed.
         need: dict[tuple[bool, tuple[int, ...]], int] = {}
         sets: list[tuple[tuple[bool, tuple[int, ...]], int] | None] = []
-        for i in range(self.n):
+        for i in range(self.n_applicants):
             mine = sorted(
                 {
                     classes[(bool(self.is_big[j]), float(self.class_threshold[j]))]
@@ -509,14 +511,14 @@ class Problem(Construction, Bounds, Report):
             cls = (bool(self.is_big[i]), tuple(mine))
             need[cls] = max(need.get(cls, 0), deg)
             sets.append((cls, deg))
-        rows: list[np.ndarray] = [np.zeros(self.K)]
+        rows: list[np.ndarray] = [np.zeros(self.n_columns)]
         index: dict[tuple[tuple[bool, tuple[int, ...]], int], int] = {}
         for cls in sorted(need):
-            sources = self.cols_b if cls[0] else self.cols_s
+            sources = self.group_columns if cls[0] else self.single_columns
             targets = np.unique(
                 np.concatenate(
                     [
-                        (family := self.cols_b if big else self.cols_s)[
+                        (family := self.group_columns if big else self.single_columns)[
                             self.col_area[family] >= threshold
                         ]
                         for (big, threshold), k in classes.items()
@@ -527,7 +529,7 @@ class Problem(Construction, Bounds, Report):
             sums = np.cumsum(self._nearest_disjoint_k(sources, targets, need[cls]), axis=1)
             for deg in range(1, need[cls] + 1):
                 index[(cls, deg)] = len(rows)
-                rows.append(np.zeros(self.K))
+                rows.append(np.zeros(self.n_columns))
                 rows[-1][sources] = sums[:, deg - 1]
         self.partner_gl = np.array(rows)
         self.gl_key = np.array([0 if s is None else index[s] for s in sets], dtype=np.int64)
@@ -538,9 +540,9 @@ class Problem(Construction, Bounds, Report):
 
         With ``full=False`` a term may come back in a smaller, broadcastable shape.
         """
-        w = self.w
+        w = self.weights
         shape = np.broadcast_shapes(np.shape(r), np.shape(c))
-        req = self.req[r]
+        req = self.requested[r]
         track = self.app_track[r]
         zone = np.where(track >= 0, self.zone_cost[c, np.maximum(track, 0)], 0.0)
         area = w.area * np.abs(self.col_area[c] - req) / req
@@ -551,7 +553,7 @@ class Problem(Construction, Bounds, Report):
         if self.current_size.any():  # Jaccard distance to the booths held before
             inter = np.zeros(shape, dtype=np.int64)
             for k in range(3):
-                b = self.pad[c, k]
+                b = self.column_booths[c, k]
                 inter = inter + ((b >= 0) & self.current[r, np.maximum(b, 0)])
             cur = self.current_size[r]
             union = self.col_size[c] + cur - inter
@@ -560,7 +562,7 @@ class Problem(Construction, Bounds, Report):
         if self.fixed_comp_booths.any():  # next to a competitor placed earlier
             near = np.zeros(shape, dtype=bool)
             for k in range(3):
-                b = self.pad[c, k]
+                b = self.column_booths[c, k]
                 near = near | ((b >= 0) & self.fixed_comp_booths[r, np.maximum(b, 0)])
             competitors = HARD_PENALTY * near
         partners = np.zeros(shape)
@@ -595,8 +597,8 @@ class Problem(Construction, Bounds, Report):
     def lin(self, i: int, c: int) -> float:
         """Linear cost of applicant ``i`` in column ``c`` (from the base matrices)."""
         if self.is_big[i]:
-            return float(self.G[self.grow[i], c - self.m])
-        return float(self.S[self.srow[i], c])
+            return float(self.group_cost[self.group_row[i], c - self.n_booths])
+        return float(self.single_cost[self.single_row[i], c])
 
     def _partner_floor(
         self, rows: np.ndarray, cols: np.ndarray, strong: bool = False
@@ -605,7 +607,7 @@ class Problem(Construction, Bounds, Report):
 
         With ``strong``: per applicant and column the larger of that and half its
         Gilmore–Lawler floor (``_prepare_partner_gl``); both bound the same half-sum."""
-        half = self.w.partner_per_10m / 10.0 * 0.5
+        half = self.weights.partner_per_10m / 10.0 * 0.5
         floor = half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
         if strong and self.partner_pairs:
             self._prepare_partner_gl()
@@ -620,7 +622,7 @@ class Problem(Construction, Bounds, Report):
             return near
         out: set[int] = set()
         for b in near:
-            out.update(x for x in self.booth_cols[b] if x >= self.m)
+            out.update(x for x in self.booth_cols[b] if x >= self.n_booths)
         return sorted(out)
 
     def _violations(self, col: np.ndarray) -> list[tuple[int, int]]:
@@ -633,7 +635,7 @@ class Problem(Construction, Bounds, Report):
         return out
 
     def _owners(self, col: np.ndarray) -> np.ndarray:
-        owner = np.full(self.m, -1, dtype=np.int64)
+        owner = np.full(self.n_booths, -1, dtype=np.int64)
         for i, c in enumerate(col.tolist()):
             if c >= 0:
                 owner[list(self.members[c])] = i
@@ -642,7 +644,7 @@ class Problem(Construction, Bounds, Report):
     def objective(self, col: np.ndarray) -> float:
         """True objective: linear costs, partner pairs, hard and unplaced penalties."""
         total = 0.0
-        for i in range(self.n):
+        for i in range(self.n_applicants):
             if not self.admitted[i]:
                 continue
             total += self.lin(i, int(col[i])) if col[i] >= 0 else self.unplaced_cost[i]
@@ -651,7 +653,7 @@ class Problem(Construction, Bounds, Report):
 
     def _pairs_cost(self, col: np.ndarray) -> float:
         total = 0.0
-        wp = self.w.partner_per_10m / 10.0
+        wp = self.weights.partner_per_10m / 10.0
         for i, j in self.partner_pairs:
             if col[i] >= 0 and col[j] >= 0:
                 total += wp * float(np.hypot(*(self.col_xy[col[i]] - self.col_xy[col[j]])))

@@ -113,7 +113,7 @@ def solve(
     dropped = np.flatnonzero(problem.admitted & (col < 0)).tolist()
     for i in dropped:
         problem.admitted[i] = False
-        problem.left_out[i] = area_taken(float(problem.req[i] * (1 - problem.tol)))
+        problem.left_out[i] = area_taken(float(problem.requested[i] * (1 - problem.tolerance)))
     if dropped:
         problem.prepare_partner_floor()
     if bound is None or dropped:
