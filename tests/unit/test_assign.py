@@ -659,3 +659,17 @@ def test_reasons_are_russian_text_with_a_message_id_and_parameters():
     assert near.render(lambda m: m, lambda x: f"{x:.1f}").startswith("партнёр Q в 16.0 м")
     for copied in (copy.copy(near), pickle.loads(pickle.dumps(near))):
         assert copied == near and copied.msgid == near.msgid and copied.params == near.params
+
+
+def test_progress_is_told_the_best_cost_the_bound_and_the_time_used():
+    from bench.planted import planted_instance
+
+    p = planted_instance(80, 100, 1)
+    told: list[tuple[float, float, float]] = []
+    result = assign(p.applications, p.booths, p.zones, time_limit=20,
+                    progress=lambda *args: told.append(args))  # fmt: skip
+    assert told, "told at least after the construction"
+    costs = [objective for objective, _, _ in told]
+    assert costs == sorted(costs, reverse=True)  # the best so far only falls
+    assert costs[-1] == pytest.approx(result.quality.objective)
+    assert all(bound <= objective + 1e-9 and 0 <= done <= 1 for objective, bound, done in told)

@@ -41,7 +41,7 @@ def assign(
     method: Literal["optimal", "greedy"] = "optimal",
     time_limit: float = 5.0,
     phases: int | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float, float, float], None] | None = None,
 ) -> AssignmentResult:
     """Assign free booths to applications, minimising the documented cost.
 
@@ -52,7 +52,9 @@ def assign(
     ``placed`` maps exhibitors that already hold booths (confirmed, held) to their booths'
     geometry: partners and competitors may name them. ``method="greedy"`` is the
     first-come-first-served baseline (each applicant in turn takes its cheapest free
-    column), reported with the same figures.
+    column), reported with the same figures. ``progress(objective, bound, done)``, when
+    given, is told the best objective so far, the lower bound and the share of the time
+    limit used, after the construction and after each phase of the search.
 
     Raises :class:`AssignmentInputError` on bad input (nothing is assigned).
     """
@@ -83,7 +85,7 @@ def solve(
     method: str,
     deadline: float = math.inf,
     phases: int | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float, float, float], None] | None = None,
 ) -> AssignmentResult:
     """Construct (the greedy baseline, or the solver's construction), bound, improve for
     the time left before ``deadline`` (``time.perf_counter()`` seconds), report."""
@@ -100,12 +102,16 @@ def solve(
         if not (problem.admitted & (col < 0)).any():
             now = time.perf_counter()
             bound = problem.lower_bound(now + BOUND_SHARE * max(deadline - now, 0.0))
+        told = None
+        if progress is not None:
+            told = _teller(progress, problem, bound, deadline)
+            told(problem.objective(col))
         spare = deadline - time.perf_counter()
         if math.isfinite(spare):
             spare -= RESULT_RESERVE * (deadline - problem.start)
         col, problem.search = improve(
             problem, col, problem.objective(col), time_limit=max(spare, 0.0), max_phases=phases,
-            progress=progress, bound=-math.inf if bound is None else bound,
+            progress=told, bound=-math.inf if bound is None else bound,
         )  # fmt: skip
     # Admitted applicants that found no place after all (groups took the booths they
     # needed) join the unplaced; objective and bound then both concern exactly the
@@ -120,3 +126,19 @@ def solve(
         now = time.perf_counter()
         bound = problem.lower_bound(now + BOUND_SHARE * max(deadline - now, 0.0))
     return problem.report(col, bound)
+
+
+def _teller(
+    progress: Callable[[float, float, float], None],
+    problem: Problem,
+    bound: float | None,
+    deadline: float,
+) -> Callable[[float], None]:
+    """``progress`` as the search calls it: with the best objective only."""
+    span = max(deadline - problem.start, 1e-9)
+    floor = -math.inf if bound is None else bound
+
+    def told(best: float) -> None:
+        progress(best, floor, min(1.0, (time.perf_counter() - problem.start) / span))
+
+    return told
