@@ -61,7 +61,13 @@ def assign_command(slug: str, as_json: bool, do_apply: bool, time_limit: float) 
         click.echo(f"объединены: {' + '.join(m.booths)} → {m.number} ({m.exhibitor})")
     q = result.quality
     click.echo(
-        f"Размещено {q.placed_share:.0%}, в зоне своего направления {q.in_zone_share:.0%}, "
+        f"Размещено {q.placed_share:.0%}, в зоне своего направления {q.in_zone_share:.0%}"
+        + (
+            f" (вместимость зон позволяет не больше {q.in_zone_possible:.0%})"
+            if q.in_zone_possible is not None and q.in_zone_possible < 0.995
+            else ""
+        )
+        + ", "
         f"средняя разница площади {q.mean_area_diff:.1%}, соседств конкурентов "
         f"{q.competitor_adjacencies}, разрыв с оптимумом не больше {q.optimality_gap:.1%}."
         + (" Стенды удержаны за экспонентами." if do_apply else " Ничего не изменено.")

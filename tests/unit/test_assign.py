@@ -307,7 +307,7 @@ def test_zone_preference():
     result = assign(apps, booths, zones)
     got = {a.exhibitor: a.booths[0] for a in result.assignments}
     assert got["L"] in ("A-1", "A-2") and got["R"] in ("A-3", "A-4")
-    assert result.quality.in_zone_share == 1.0
+    assert result.quality.in_zone_share == result.quality.in_zone_possible == 1.0
     assert "в зоне направления «t1»" in result.assignments[0].reasons
     assert result.assignments[0].cost["zone"] == 0
 
@@ -322,6 +322,7 @@ def test_outside_zone_costs_more_the_further_it_is():
     outside = next(a for a in result.assignments if a.booths == ["A-2"])
     assert outside.cost["zone"] == pytest.approx(W.zone + W.zone_per_10m * 0.0)
     assert result.quality.in_zone_share == 0.5
+    assert result.quality.in_zone_possible == 0.5  # the zone of t1 holds one booth
 
 
 def test_area_tolerance():
@@ -592,6 +593,7 @@ def test_to_dict_shape_and_quality():
     for key in (
         "placed_share",
         "in_zone_share",
+        "in_zone_possible",
         "mean_area_diff",
         "worst_area_diff",
         "competitor_adjacencies",

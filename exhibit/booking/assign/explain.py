@@ -74,6 +74,7 @@ class Report:
         quality = Quality(
             placed_share=placed / self.n_applicants if self.n_applicants else 1.0,
             in_zone_share=in_zone / zone_known if zone_known else None,
+            in_zone_possible=self._in_zone_possible(col) / zone_known if zone_known else None,
             mean_area_diff=float(np.mean(area_diffs)) if area_diffs else None,
             worst_area_diff=float(np.max(area_diffs)) if area_diffs else None,
             competitor_adjacencies=len(viol) + fixed_viol,
@@ -83,6 +84,28 @@ class Report:
             objective=objective,
         )
         return AssignmentResult(assignments, unplaced, quality, list(self.warnings))
+
+    def _in_zone_possible(self, col: np.ndarray) -> int:
+        """How many of the placed applicants whose track has a zone the zones could hold at
+        most: a maximum matching of single-booth applicants to allowed single booths in
+        their zone, plus every group applicant with an allowed group in its zone (groups
+        counted apart from the rest, so this is an upper bound, exact without groups)."""
+        from scipy.optimize import linear_sum_assignment
+
+        placed = [i for i in np.flatnonzero(col >= 0).tolist() if self.app_track[i] >= 0]
+        singles = [i for i in placed if not self.is_big[i]]
+        total = 0
+        if singles:
+            rows = self.single_cost[[self.single_row[i] for i in singles]]
+            tracks = self.app_track[singles]
+            fits = np.isfinite(rows) & self.col_in_zone[: self.n_booths, tracks].T
+            r, c = linear_sum_assignment(fits, maximize=True)
+            total += int(fits[r, c].sum())
+        for i in placed:
+            if self.is_big[i]:
+                fits = np.isfinite(self.group_cost[self.group_row[i]])
+                total += bool((fits & self.col_in_zone[self.n_booths :, self.app_track[i]]).any())
+        return total
 
     def _explain(
         self, i: int, c: int, col: np.ndarray, owner: np.ndarray, rivals: list[int]

@@ -37,6 +37,7 @@ class Quality:
 
     placed_share: float
     in_zone_share: float | None
+    in_zone_possible: float | None  # the most the zones' capacity allows (an upper bound)
     mean_area_diff: float | None
     worst_area_diff: float | None
     competitor_adjacencies: int
@@ -71,6 +72,7 @@ class AssignmentResult:
             "quality": {
                 "placed_share": _round(q.placed_share),
                 "in_zone_share": _round(q.in_zone_share),
+                "in_zone_possible": _round(q.in_zone_possible),
                 "mean_area_diff": _round(q.mean_area_diff),
                 "worst_area_diff": _round(q.worst_area_diff),
                 "competitor_adjacencies": q.competitor_adjacencies,
