@@ -162,7 +162,7 @@ def improve(
     clock = time.perf_counter()
     stats = Search(start=objective, best=objective)
     movers = [i for i in range(p.n_applicants) if p.admitted[i] and col[i] >= 0]
-    if not movers or p.n_booths == 0:
+    if not movers or p.n_booths == 0 or time_limit <= 0:
         return col, stats
     rng = random.Random(SEED)
     state = _State(p, col)
@@ -236,7 +236,14 @@ def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[i
             continue
         rows = matrix[[index[i] for i in who]]
         tie = np.array([ties[i] for i in who])
-        order = np.lexsort((tie, np.round(rows, 9)), axis=1)[:, :CHEAPEST]
+        # Costs rounded to 1e-9, ties broken by the random draw below that resolution:
+        # the CHEAPEST least by a partition, then only those sorted.
+        key = np.round(rows, 9) + tie * 1e-10
+        k = min(CHEAPEST, key.shape[1])
+        part = np.argpartition(key, k - 1, axis=1)[:, :k]
+        order = np.take_along_axis(
+            part, np.argsort(np.take_along_axis(key, part, axis=1), axis=1), axis=1
+        )
         finite = np.isfinite(np.take_along_axis(rows, order, axis=1))
         for i, keep, ranked in zip(who, finite, order + offset, strict=True):
             out[i] = ranked[keep].tolist()
