@@ -81,7 +81,11 @@ class Problem(Construction, Bounds, Report):
         m = self.n_booths
         polys = np.array([b.polygon for b in self.booths], dtype=object)
         self.polys = polys
-        self.snapped = shapely.set_precision(polys, GRID) if m else polys
+        # Coordinates rounded to the grid (fast); the few outlines rounding makes invalid
+        # are snapped the robust way.
+        self.snapped = shapely.set_precision(polys, GRID, mode="pointwise") if m else polys
+        if m and not (valid := shapely.is_valid(self.snapped)).all():
+            self.snapped[~valid] = shapely.set_precision(polys[~valid], GRID)
         self.area = np.array([b.area_m2 for b in self.booths], dtype=float)
         self.rank = np.array([BOOTH_KINDS.index(b.kind) for b in self.booths], dtype=np.int64)
         self.entrance = np.array([b.distance_to_entrance for b in self.booths], dtype=float)
