@@ -173,6 +173,7 @@ def improve(
     pick = singles + groups * 3  # groups are few and their moves matter most
     clusters = _clusters(state, singles)
     phase_moves = min(MAX_PHASE, max(MIN_PHASE, MOVES_PER_APPLICANT * len(movers)))
+    setup = time.perf_counter() - clock  # before the first move
     cooling = (END_TEMPERATURE / START_TEMPERATURE) ** (1.0 / phase_moves)
     current = best = objective
     best_col = list(state.col)
@@ -183,11 +184,23 @@ def improve(
     ):
         phase_best = best
         temperature = START_TEMPERATURE * 2**stall  # hotter after phases that found nothing
-        for move in range(phase_moves):
-            if move % CLOCK_EVERY == 0 and time.perf_counter() - clock > time_limit:
-                stats.stopped_by_time = True
-                break
-            temperature *= cooling
+        length, rate = phase_moves, cooling
+        move = 0
+        while move < length:
+            if move % CLOCK_EVERY == 0:
+                used = time.perf_counter() - clock
+                if used > time_limit:
+                    stats.stopped_by_time = True
+                    break
+                if stats.moves >= CLOCK_EVERY and length == phase_moves:
+                    # Too little time left for the whole phase: cool over what fits, so
+                    # that the search ends cold (descending) rather than cut off hot.
+                    fits = int((time_limit - used) * stats.moves / max(used - setup, 1e-9))
+                    if move + fits < length and fits > CLOCK_EVERY:
+                        length = move + fits
+                        rate = (END_TEMPERATURE / temperature) ** (1.0 / fits)
+            move += 1
+            temperature *= rate
             i = pick[rng.randrange(len(pick))]
             if state.is_big[i]:
                 pos = _group_move(state, i, cheapest, near_booths, rng)
