@@ -20,23 +20,30 @@ class Bounds:
     problem, its model built by ``problem.py``)."""
 
     def lower_bound(self, by: float = math.inf) -> float:
-        """The best of the valid bounds (see the module docstring). The first relaxation
-        always runs; the others while each, taking as long as the first, ends by ``by``."""
+        """The best of the valid bounds (see the module docstring). The cheapest relaxation
+        (nearest-neighbour partner floors, no booth prices) always runs, and the subgradient
+        rounds' bound from the construction costs nothing; the stronger ones run while each,
+        taking as long as the first, ends by ``by``."""
         strong = bool(self.partner_pairs)
+        zero = np.zeros(self.n_booths)
         start = time.perf_counter()
-        bound = self._lagrangian(np.zeros(self.n_booths), strong)  # the decomposed relaxation
+        bound = self._lagrangian(zero, False)
         took = time.perf_counter() - start
 
         def affordable() -> bool:
             return time.perf_counter() + took <= by
 
+        coupled = getattr(self, "coupled_bound", None)
+        if coupled is not None and coupled[0] != tuple(np.flatnonzero(self.admitted).tolist()):
+            coupled = None  # computed for another admitted set
+        if coupled is not None:
+            bound = max(bound, coupled[1])
+        if strong and affordable():  # with the Gilmore–Lawler floors
+            bound = max(bound, self._lagrangian(zero, strong))
         if self.group_applicants.size and affordable():
             bound = max(bound, self._lagrangian(self._coupling_prices(), strong))
-            coupled = getattr(self, "coupled_bound", None)
-            if coupled is not None and coupled[0] == tuple(np.flatnonzero(self.admitted).tolist()):
-                bound = max(bound, coupled[1])
-                if strong and affordable():  # the subgradient rounds' best prices
-                    bound = max(bound, self._lagrangian(self.coupled_price, strong))
+            if coupled is not None and strong and affordable():  # the rounds' best prices
+                bound = max(bound, self._lagrangian(self.coupled_price, strong))
         if self.partner_pairs or self.comp_pairs or self.group_applicants.size:
             _, exact = self._exact()
             if exact is not None:
