@@ -81,6 +81,9 @@ def test_forms_have_no_serious_violations(browser, live_server, axe_source):
         .where(Booth.id.not_in(select(Reservation.booth_id)), Booth.blocked.is_(False))
         .order_by(Booth.number)
     )
+    confirmed = db.session.scalar(
+        select(Reservation.id).where(Reservation.status == "confirmed").order_by(Reservation.id)
+    )
     s = f"/{DEMO_SLUG}"
     problems = {}
     exhibitor_page = new_page(browser)
@@ -91,6 +94,7 @@ def test_forms_have_no_serious_violations(browser, live_server, axe_source):
         "profile": f"{s}/profile",
         "new solution": f"{s}/profile/solutions/new",
         "account": "/account",
+        "requisites": f"{s}/profile/requisites",
     }.items():
         exhibitor_page.goto(live_server + path)
         if found := axe_violations(exhibitor_page, axe_source):
@@ -102,6 +106,9 @@ def test_forms_have_no_serious_violations(browser, live_server, axe_source):
         "plans": f"{s}/plans",
         "print": f"{s}/print",
         "booth (organiser)": f"{s}/booths/{free}",
+        "invoices": f"{s}/organiser/invoices",
+        "requisites and price list": f"{s}/organiser/billing",
+        "documents and services": f"/reservations/{confirmed}/billing",
     }.items():
         organiser_page.goto(live_server + path)
         if found := axe_violations(organiser_page, axe_source):
