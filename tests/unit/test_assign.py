@@ -648,9 +648,9 @@ def test_reasons_are_russian_text_with_a_message_id_and_parameters():
     import copy
     import pickle
 
-    from exhibit.booking.assign.reasons import KIND_NAMES, partner_reason, reason
+    from exhibit.booking.assign.reasons import KIND_NAMES, partner_reason, phrase
 
-    wished = reason("просили %(wished)s, достался %(kind)s", wished=KIND_NAMES["island"],
+    wished = phrase("просили %(wished)s, достался %(kind)s", wished=KIND_NAMES["island"],
                     kind=KIND_NAMES["linear"])  # fmt: skip
     assert wished == "просили островной, достался линейный"
     english = {"просили %(wished)s, достался %(kind)s": "wished for %(wished)s, got %(kind)s",

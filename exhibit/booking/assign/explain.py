@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from exhibit.booking.assign.constants import HARD_PENALTY, TERMS
-from exhibit.booking.assign.reasons import KIND_NAMES, area_taken, partner_reason, reason
+from exhibit.booking.assign.reasons import KIND_NAMES, area_taken, partner_reason, phrase
 from exhibit.booking.assign.results import Assignment, AssignmentResult, Quality, Unplaced
 from exhibit.floorplan.plan import BOOTH_KINDS
 
@@ -114,12 +114,12 @@ class Report:
         out: list[str] = []
         t = self.app_track[i]
         if t < 0:
-            out.append(reason("зона направления «%(track)s» в зале не размечена", track=app.track))
+            out.append(phrase("зона направления «%(track)s» в зале не размечена", track=app.track))
         elif self.col_in_zone[c, t]:
-            out.append(reason("в зоне направления «%(track)s»", track=app.track))
+            out.append(phrase("в зоне направления «%(track)s»", track=app.track))
         else:
             out.append(
-                reason(
+                phrase(
                     "вне зоны направления «%(track)s» (%(metres)s м от неё): в зоне не нашлось "
                     "подходящего свободного стенда",
                     track=app.track,
@@ -129,7 +129,7 @@ class Report:
         mem = self.members[c]
         if len(mem) > 1:
             out.append(
-                reason(
+                phrase(
                     "объединены соседние стенды %(booths)s: ни один свободный стенд не вмещает "
                     "%(area)s м²",
                     booths=" + ".join(self.booths[b].number for b in mem),
@@ -137,7 +137,7 @@ class Report:
                 )
             )
         out.append(
-            reason(
+            phrase(
                 "площадь %(area)s м² при запросе %(requested)s м²",
                 area=float(self.col_area[c]),
                 requested=float(self.requested[i]),
@@ -146,10 +146,10 @@ class Report:
         if app.wish_kind:
             got = BOOTH_KINDS[self.col_rank[c]]
             if got == app.wish_kind:
-                out.append(reason("%(kind)s, как просили", kind=KIND_NAMES[got]))
+                out.append(phrase("%(kind)s, как просили", kind=KIND_NAMES[got]))
             else:
                 out.append(
-                    reason(
+                    phrase(
                         "просили %(wished)s, достался %(kind)s",
                         wished=KIND_NAMES[app.wish_kind],
                         kind=KIND_NAMES[got],
@@ -158,7 +158,7 @@ class Report:
         for p in self.partners[i]:
             name = self.apps[p].exhibitor
             if col[p] < 0:
-                out.append(reason("партнёр %(name)s не размещён", name=name))
+                out.append(phrase("партнёр %(name)s не размещён", name=name))
                 continue
             d = float(np.hypot(*(self.col_xy[c] - self.col_xy[col[p]])))
             out.append(partner_reason(name, d))
@@ -168,16 +168,16 @@ class Report:
         if rivals or near_fixed:
             names = ", ".join([self.apps[j].exhibitor for j in rivals] + near_fixed)
             out.append(
-                reason(
+                phrase(
                     "рядом с конкурентом %(names)s: другого свободного места не хватило",
                     names=names,
                 )
             )
         elif self.comps[i] or self.fixed_comp_names[i]:
-            out.append(reason("не соседствует с конкурентами"))
+            out.append(phrase("не соседствует с конкурентами"))
         if app.step_free:
             out.append(
-                reason(
+                phrase(
                     "до входа %(metres)s м (нужен доступ без ступеней)",
                     metres=float(self.col_entrance[c]),
                 )
@@ -186,11 +186,11 @@ class Report:
             kept = [self.booths[b].number for b in mem if self.current[i, b]]
             before = [self.booths[b].number for b in np.flatnonzero(self.current[i]).tolist()]
             if len(kept) == len(before) == len(mem):
-                out.append(reason("остаётся на прежнем стенде"))
+                out.append(phrase("остаётся на прежнем стенде"))
             elif kept:
-                out.append(reason("частично на прежнем месте (%(booths)s)", booths=", ".join(kept)))
+                out.append(phrase("частично на прежнем месте (%(booths)s)", booths=", ".join(kept)))
             else:
                 out.append(
-                    reason("перенесён с прежнего стенда %(booths)s", booths=", ".join(before))
+                    phrase("перенесён с прежнего стенда %(booths)s", booths=", ".join(before))
                 )
         return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from exhibit.booking.assign.reasons import reason
+from exhibit.booking.assign.reasons import phrase
 from exhibit.floorplan.plan import BOOTH_KINDS
 
 
@@ -104,14 +104,14 @@ def validate(
         who = app.exhibitor
         said: list[str] = []
         if not who or not who.strip():
-            problems.append((who, reason("У заявки не указан участник")))
+            problems.append((who, phrase("У заявки не указан участник")))
             continue
         if who in seen:
-            said.append(reason("Участник «%(exhibitor)s»: заявка указана дважды", exhibitor=who))
+            said.append(phrase("Участник «%(exhibitor)s»: заявка указана дважды", exhibitor=who))
         seen.add(who)
         if who in placed:
             said.append(
-                reason(
+                phrase(
                     "Участник «%(exhibitor)s»: уже занимает стенд и не может подать заявку "
                     "«любой стенд»",
                     exhibitor=who,
@@ -120,14 +120,14 @@ def validate(
         area = app.requested_area
         if area is None or (isinstance(area, float) and math.isnan(area)):
             said.append(
-                reason(
+                phrase(
                     "Участник «%(exhibitor)s»: не указана запрошенная площадь стенда",
                     exhibitor=who,
                 )
             )
         elif area <= 0:
             said.append(
-                reason(
+                phrase(
                     "Участник «%(exhibitor)s»: запрошенная площадь должна быть больше нуля "
                     "(указано %(area)s м²)",
                     exhibitor=who,
@@ -135,10 +135,10 @@ def validate(
                 )
             )
         if not app.track:
-            said.append(reason("Участник «%(exhibitor)s»: не указано направление", exhibitor=who))
+            said.append(phrase("Участник «%(exhibitor)s»: не указано направление", exhibitor=who))
         elif known_tracks is not None and app.track not in known_tracks:
             said.append(
-                reason(
+                phrase(
                     "Участник «%(exhibitor)s»: неизвестное направление «%(track)s»",
                     exhibitor=who,
                     track=app.track,
@@ -146,7 +146,7 @@ def validate(
             )
         if app.wish_kind is not None and app.wish_kind not in BOOTH_KINDS:
             said.append(
-                reason(
+                phrase(
                     "Участник «%(exhibitor)s»: неизвестный тип стенда «%(kind)s» (допустимы: "
                     "%(allowed)s)",
                     exhibitor=who,
@@ -156,7 +156,7 @@ def validate(
             )
         for other in sorted(set(app.partners) & set(app.competitors)):
             said.append(
-                reason(
+                phrase(
                     "Участник «%(exhibitor)s»: «%(other)s» указан и партнёром, и конкурентом",
                     exhibitor=who,
                     other=other,
@@ -165,16 +165,16 @@ def validate(
         for others, itself, unknown in (
             (
                 app.partners,
-                reason("Участник «%(exhibitor)s»: указан сам себе как партнёр"),
-                reason(
+                phrase("Участник «%(exhibitor)s»: указан сам себе как партнёр"),
+                phrase(
                     "Участник «%(exhibitor)s»: партнёр «%(other)s» не найден среди заявок "
                     "и участников"
                 ),
             ),
             (
                 app.competitors,
-                reason("Участник «%(exhibitor)s»: указан сам себе как конкурент"),
-                reason(
+                phrase("Участник «%(exhibitor)s»: указан сам себе как конкурент"),
+                phrase(
                     "Участник «%(exhibitor)s»: конкурент «%(other)s» не найден среди заявок "
                     "и участников"
                 ),
@@ -182,21 +182,21 @@ def validate(
         ):
             for other in others:
                 if other == who:
-                    said.append(reason(itself.msgid, exhibitor=who))
+                    said.append(phrase(itself.msgid, exhibitor=who))
                 elif other not in everyone:
-                    said.append(reason(unknown.msgid, exhibitor=who, other=other))
+                    said.append(phrase(unknown.msgid, exhibitor=who, other=other))
         problems.extend((who, text) for text in said)
     numbers: set[str] = set()
     for booth in booths:
         number = booth.number
         if number in numbers:
-            problems.append((None, reason("Стенд «%(number)s»: номер повторяется", number=number)))
+            problems.append((None, phrase("Стенд «%(number)s»: номер повторяется", number=number)))
         numbers.add(number)
         if booth.kind not in BOOTH_KINDS:
             problems.append(
                 (
                     None,
-                    reason(
+                    phrase(
                         "Стенд «%(number)s»: неизвестный тип «%(kind)s»",
                         number=number,
                         kind=booth.kind,
@@ -205,18 +205,18 @@ def validate(
             )
         if not booth.area_m2 > 0:
             problems.append(
-                (None, reason("Стенд «%(number)s»: площадь должна быть больше нуля", number=number))
+                (None, phrase("Стенд «%(number)s»: площадь должна быть больше нуля", number=number))
             )
         if booth.polygon is None or booth.polygon.is_empty or not booth.polygon.is_valid:
             problems.append(
-                (None, reason("Стенд «%(number)s»: контур пуст или некорректен", number=number))
+                (None, phrase("Стенд «%(number)s»: контур пуст или некорректен", number=number))
             )
     has_zones = any(not z.polygon.is_empty for z in zones) or any(b.zone_track for b in booths)
     if applications and not has_zones:
         problems.append(
             (
                 None,
-                reason(
+                phrase(
                     "В зале не размечены зоны направлений: автоматическое размещение не может "
                     "учесть направления участников. Разметьте зоны на плане зала."
                 ),

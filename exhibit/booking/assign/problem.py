@@ -30,7 +30,7 @@ from exhibit.booking.assign.constants import (
 from exhibit.booking.assign.construct import Construction
 from exhibit.booking.assign.explain import Report
 from exhibit.booking.assign.inputs import Application, FreeBooth, TrackZone, Weights
-from exhibit.booking.assign.reasons import area_taken, no_booth_large_enough, reason
+from exhibit.booking.assign.reasons import area_taken, no_booth_large_enough, phrase
 from exhibit.booking.assign.tools import natural_key, shared_wall_lengths
 
 # Booth kinds by openness (0–1, 2, 3, 4 open sides) and the 1 mm snapping grid for geometry
@@ -172,7 +172,7 @@ class Problem(Construction, Bounds, Report):
         missing = sorted({a.track for a in self.apps if a.track not in self.track_index})
         for t in missing:
             self.warnings.append(
-                reason(
+                phrase(
                     "Зона направления «%(track)s» в зале не размечена: участники этого "
                     "направления размещены без учёта зоны.",
                     track=t,

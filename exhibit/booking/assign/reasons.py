@@ -3,9 +3,9 @@
 Every text the solver gives a person is a :class:`Reason`: a ``str`` holding the Russian
 text (so the command line, JSON and the tests read it as before) that also carries its
 ``msgid`` — the Russian message with ``%(name)s`` placeholders, extracted by ``make
-messages`` (keyword ``reason``) — and its ``params``. A page says it in the reader's
-language with :func:`exhibit.i18n.say`, which translates the msgid and writes the numbers
-the reader's way; this module stays pure (no Flask).
+messages`` (keyword ``phrase``, a name used for nothing else) — and its ``params``. A page
+says it in the reader's language with :func:`exhibit.i18n.say`, which translates the msgid
+and writes the numbers the reader's way; this module stays pure (no Flask).
 
 Parameter values: a number (written «16,2» in Russian, «16.2» in English), a name (as it
 is), or another :class:`Reason` (translated too, e.g. a kind of booth).
@@ -63,17 +63,17 @@ def _fill(
     return text % values
 
 
-def reason(msgid: str, **params: Any) -> Reason:
+def phrase(msgid: str, **params: Any) -> Reason:
     """A reason (the keyword ``make messages`` extracts)."""
     return Reason(msgid, **params)
 
 
 #: Kinds of booth, as the reasons name them.
 KIND_NAMES = {
-    "linear": reason("линейный"),
-    "corner": reason("угловой"),
-    "peninsula": reason("полуостровной"),
-    "island": reason("островной"),
+    "linear": phrase("линейный"),
+    "corner": phrase("угловой"),
+    "peninsula": phrase("полуостровной"),
+    "island": phrase("островной"),
 }
 
 #: "Next to a partner" in the explanations (m between centroids).
@@ -82,14 +82,14 @@ NEAR_PARTNER = 15.0
 
 def area_taken(least_area: float) -> Reason:
     """Why an applicant is left out when the booths large enough went to earlier ones."""
-    return reason(
+    return phrase(
         "свободные стенды площадью от %(area)s м² заняты участниками с более ранней заявкой",
         area=least_area,
     )
 
 
 def no_booth_large_enough(least_area: float) -> Reason:
-    return reason(
+    return phrase(
         "нет свободного стенда площадью от %(area)s м², и соседние свободные стенды не "
         "складываются в такую площадь",
         area=least_area,
@@ -100,8 +100,8 @@ def partner_reason(name: str, distance: float) -> Reason:
     """How far a partner is, and why not nearer."""
     metres = float(round(distance))
     if distance <= NEAR_PARTNER:
-        return reason("рядом с партнёром %(name)s (%(metres)s м)", name=name, metres=metres)
-    return reason(
+        return phrase("рядом с партнёром %(name)s (%(metres)s м)", name=name, metres=metres)
+    return phrase(
         "партнёр %(name)s в %(metres)s м: ближе свободных подходящих стендов не нашлось",
         name=name,
         metres=metres,
