@@ -69,7 +69,7 @@ translations: install
 # After adding interface strings: refresh the catalogues, then translate the new English
 # msgstr (Russian ones stay empty). `tr` marks the services' refusals (exhibit/errors.py).
 messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k tr -o $(VENV)/messages.pot \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k tr -k phrase -o $(VENV)/messages.pot \
 	  --ignore-dirs='.venv .git build' .
 	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d exhibit/translations
 

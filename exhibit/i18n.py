@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-from flask_babel import format_decimal, get_locale
+from flask import current_app, has_request_context
+from flask_babel import format_decimal, get_locale, get_translations
 
 
 def current_locale() -> str:
@@ -48,3 +48,17 @@ def format_share(value: float, digits: int = 1) -> str:
 def format_money(value: Any, currency: str = "RUB") -> str:
     sign = "₽" if currency == "RUB" else currency
     return f"{format_decimal(value, format='#,##0')} {sign}"
+
+
+def say(text: Any) -> Any:
+    """A message from a pure module in the reader's language.
+
+    A ``str`` that carries ``msgid`` and ``render`` (the assignment's reasons, warnings and
+    input errors: :class:`exhibit.booking.assign.reasons.Reason`) is translated by the
+    catalogue and its numbers written the reader's way; anything else comes back as it is.
+    Outside a request (the command line) it stays Russian, as :func:`exhibit.errors.tr`.
+    """
+    render = getattr(text, "render", None)
+    if render is None or not hasattr(text, "msgid") or not has_request_context():
+        return text
+    return render(get_translations().gettext, lambda number: format_decimal(number, "0.#"))

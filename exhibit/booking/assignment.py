@@ -10,6 +10,7 @@ so that a re-run moves as few exhibitors as possible.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -30,7 +31,12 @@ from exhibit.db import unit_of_work
 from exhibit.errors import DomainError, tr
 from exhibit.floorplan.models import Booth, Exhibition, Hall
 from exhibit.floorplan.services import hall_plan
+from exhibit.i18n import say
 from exhibit.timeutil import utcnow
+
+#: ``progress(objective, bound, done)``: the best cost so far, the lower bound, the share
+#: of the time limit used.
+Progress = Callable[[float, float, float], None]
 
 if TYPE_CHECKING:  # the solver imports SciPy: only when an assignment is computed
     from exhibit.booking.assign import Application, AssignmentResult, FreeBooth, TrackZone
@@ -124,11 +130,16 @@ TIME_LIMIT = 5.0
 
 
 def preview(
-    session: Session, exhibition: Exhibition, *, time_limit: float = TIME_LIMIT
+    session: Session,
+    exhibition: Exhibition,
+    *,
+    time_limit: float = TIME_LIMIT,
+    progress: Progress | None = None,
 ) -> AssignmentResult:
-    """The best assignment found within ``time_limit`` seconds (nothing stored)."""
+    """The best assignment found within ``time_limit`` seconds (nothing stored);
+    ``progress(objective, bound, done)`` is told how the search goes (for a terminal)."""
     applications, free, zones, placed, _ = _solver_input(session, exhibition)
-    return _solve(session, applications, free, zones, placed, time_limit)
+    return _solve(session, applications, free, zones, placed, time_limit, progress)
 
 
 def _solve(
@@ -138,6 +149,7 @@ def _solve(
     zones: list[TrackZone],
     placed: dict,
     time_limit: float = TIME_LIMIT,
+    progress: Progress | None = None,
 ) -> AssignmentResult:
     from exhibit.booking.assign import AssignmentInputError, assign
 
@@ -153,15 +165,13 @@ def _solve(
             placed=placed,
             known_tracks=set(session.scalars(select(Track.code))),
             time_limit=time_limit,
+            progress=progress,
         )
     except AssignmentInputError as error:
-        problems = getattr(error, "problems", None) or [str(error)]
+        problems = [say(message) for _exhibitor, message in error.problems]
         raise AssignmentRefused(
-            tr(
-                "Заявки нельзя распределить: %(problems)s",
-                problems="; ".join(map(str, problems[:5])),
-            ),
-            details=[str(p) for p in problems],
+            tr("Заявки нельзя распределить: %(problems)s", problems="; ".join(problems[:5])),
+            details=problems,
         ) from None
 
 
@@ -199,6 +209,7 @@ def apply(
     *,
     user_id: int | None = None,
     time_limit: float = TIME_LIMIT,
+    progress: Progress | None = None,
 ) -> Applied:
     """Compute the assignment and hold every assigned booth for its exhibitor, in one go.
 
@@ -210,7 +221,7 @@ def apply(
     command line).
     """
     applications, free, zones, placed, movable = _solver_input(session, exhibition)
-    result = _solve(session, applications, free, zones, placed, time_limit)
+    result = _solve(session, applications, free, zones, placed, time_limit, progress)
     names = {e.name: e for e in session.scalars(
         select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id))}  # fmt: skip
     booths = {b.number: b for hall in exhibition.halls for b in hall.current_booths}

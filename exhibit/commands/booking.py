@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import sys
+from typing import Any
+
 import click
 
 from exhibit.commands.common import database_command
@@ -31,11 +35,16 @@ def assign_command(slug: str, as_json: bool, do_apply: bool, time_limit: float) 
         raise click.BadParameter("ожидается число секунд больше нуля", param_hint="--time-limit")
     merges: list[assignment.Merge] = []
     exhibition = get_exhibition(db.session, slug)
-    if do_apply:
-        applied = assignment.apply(db.session, exhibition, time_limit=time_limit)
-        result, merges = applied.result, applied.merges
-    else:
-        result = assignment.preview(db.session, exhibition, time_limit=time_limit)
+    with SearchBar(enabled=not as_json) as bar:
+        if do_apply:
+            applied = assignment.apply(
+                db.session, exhibition, time_limit=time_limit, progress=bar.progress
+            )
+            result, merges = applied.result, applied.merges
+        else:
+            result = assignment.preview(
+                db.session, exhibition, time_limit=time_limit, progress=bar.progress
+            )
     if as_json:
         body = result.to_dict()
         if merges:
@@ -52,11 +61,56 @@ def assign_command(slug: str, as_json: bool, do_apply: bool, time_limit: float) 
         click.echo(f"объединены: {' + '.join(m.booths)} → {m.number} ({m.exhibitor})")
     q = result.quality
     click.echo(
-        f"Размещено {q.placed_share:.0%}, в зоне своего направления {q.in_zone_share:.0%}, "
+        f"Размещено {q.placed_share:.0%}, в зоне своего направления {q.in_zone_share:.0%}"
+        + (
+            f" (вместимость зон позволяет не больше {q.in_zone_possible:.0%})"
+            if q.in_zone_possible is not None and q.in_zone_possible < 0.995
+            else ""
+        )
+        + ", "
         f"средняя разница площади {q.mean_area_diff:.1%}, соседств конкурентов "
         f"{q.competitor_adjacencies}, разрыв с оптимумом не больше {q.optimality_gap:.1%}."
         + (" Стенды удержаны за экспонентами." if do_apply else " Ничего не изменено.")
     )
+
+
+class SearchBar:
+    """On a terminal, a bar on stderr that fills with the time limit and shows the best
+    cost so far and the certified gap (a worst case) falling; elsewhere, nothing."""
+
+    STEPS = 100
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.shown = enabled and hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+        self._bar = click.progressbar(
+            length=self.STEPS,
+            label="Поиск",
+            file=sys.stderr,
+            item_show_func=lambda s: s,
+            show_eta=False,
+        )
+        self._at = 0
+
+    def __enter__(self) -> SearchBar:
+        if self.shown:
+            self._bar.__enter__()
+        return self
+
+    def progress(self, objective: float, bound: float, done: float) -> None:
+        if not self.shown:
+            return
+        gap = (objective - bound) / max(abs(bound), 1.0) if bound > -math.inf else None
+        text = f"стоимость {objective:.1f}" + (
+            f", разрыв не больше {gap:.1%}" if gap is not None else ""
+        )
+        step = min(self.STEPS, round(done * self.STEPS))
+        self._bar.update(max(step - self._at, 0), text)
+        self._at = max(step, self._at)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.shown:
+            self._bar.update(self.STEPS - self._at, "готово")
+            self._bar.__exit__(*exc)
 
 
 @click.command("sweep-holds")

@@ -13,7 +13,14 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.wrappers import Response
 
 from exhibit.errors import DomainError
-from exhibit.i18n import current_locale, format_area, format_money, format_share, localised
+from exhibit.i18n import (
+    current_locale,
+    format_area,
+    format_money,
+    format_share,
+    localised,
+    say,
+)
 from exhibit.maps.svg import door_label_anchor, inward_point, label_point, label_size
 
 
@@ -32,6 +39,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["local"] = localised
+    app.jinja_env.filters["say"] = say
     app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals.update(
         format_date=format_date,

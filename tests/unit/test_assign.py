@@ -307,7 +307,7 @@ def test_zone_preference():
     result = assign(apps, booths, zones)
     got = {a.exhibitor: a.booths[0] for a in result.assignments}
     assert got["L"] in ("A-1", "A-2") and got["R"] in ("A-3", "A-4")
-    assert result.quality.in_zone_share == 1.0
+    assert result.quality.in_zone_share == result.quality.in_zone_possible == 1.0
     assert "в зоне направления «t1»" in result.assignments[0].reasons
     assert result.assignments[0].cost["zone"] == 0
 
@@ -322,6 +322,7 @@ def test_outside_zone_costs_more_the_further_it_is():
     outside = next(a for a in result.assignments if a.booths == ["A-2"])
     assert outside.cost["zone"] == pytest.approx(W.zone + W.zone_per_10m * 0.0)
     assert result.quality.in_zone_share == 0.5
+    assert result.quality.in_zone_possible == 0.5  # the zone of t1 holds one booth
 
 
 def test_area_tolerance():
@@ -464,6 +465,7 @@ def test_more_demand_than_booths_leaves_later_applications_out():
         "не складываются в такую площадь"
     )
     assert "заняты участниками с более ранней заявкой" in result.unplaced[1].reason
+    assert result.unplaced[1].reason.params == {"area": pytest.approx(8.1)}  # for the page
     assert result.quality.placed_share == pytest.approx(3 / 6)
 
 
@@ -591,6 +593,7 @@ def test_to_dict_shape_and_quality():
     for key in (
         "placed_share",
         "in_zone_share",
+        "in_zone_possible",
         "mean_area_diff",
         "worst_area_diff",
         "competitor_adjacencies",
@@ -639,3 +642,36 @@ def test_custom_adjacency_for_the_competitor_rule():
     result = assign(apps, booths, zones, adjacency=adjacency)
     assert result.assignments[0].booths == ["A-1"]
     assert result.assignments[1].booths != ["A-4"]
+
+
+def test_reasons_are_russian_text_with_a_message_id_and_parameters():
+    import copy
+    import pickle
+
+    from exhibit.booking.assign.reasons import KIND_NAMES, partner_reason, phrase
+
+    wished = phrase("просили %(wished)s, достался %(kind)s", wished=KIND_NAMES["island"],
+                    kind=KIND_NAMES["linear"])  # fmt: skip
+    assert wished == "просили островной, достался линейный"
+    english = {"просили %(wished)s, достался %(kind)s": "wished for %(wished)s, got %(kind)s",
+               "островной": "island", "линейный": "inline"}  # fmt: skip
+    assert wished.render(lambda m: english.get(m, m), str) == "wished for island, got inline"
+    near = partner_reason("Q", 16.4)
+    assert near == "партнёр Q в 16 м: ближе свободных подходящих стендов не нашлось"
+    assert near.render(lambda m: m, lambda x: f"{x:.1f}").startswith("партнёр Q в 16.0 м")
+    for copied in (copy.copy(near), pickle.loads(pickle.dumps(near))):
+        assert copied == near and copied.msgid == near.msgid and copied.params == near.params
+
+
+def test_progress_is_told_the_best_cost_the_bound_and_the_time_used():
+    from bench.planted import planted_instance
+
+    p = planted_instance(80, 100, 1)
+    told: list[tuple[float, float, float]] = []
+    result = assign(p.applications, p.booths, p.zones, time_limit=20,
+                    progress=lambda *args: told.append(args))  # fmt: skip
+    assert told, "told at least after the construction"
+    costs = [objective for objective, _, _ in told]
+    assert costs == sorted(costs, reverse=True)  # the best so far only falls
+    assert costs[-1] == pytest.approx(result.quality.objective)
+    assert all(bound <= objective + 1e-9 and 0 <= done <= 1 for objective, bound, done in told)

@@ -39,8 +39,8 @@ def crowded_case(seed: int):
     return apps, booths, zones
 
 
-def problem(apps, booths, zones) -> A._Problem:
-    return A._Problem(list(apps), booths, zones, Weights(), 0.1, None, 2.0, {})
+def problem(apps, booths, zones) -> A.Problem:
+    return A.Problem(list(apps), booths, zones, Weights(), 0.1, None, 2.0, {})
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -49,7 +49,7 @@ def test_coupling_rounds_give_a_valid_bound_and_never_a_worse_solution(seed, mon
     exact = problem(apps, booths, zones)
     rows = np.flatnonzero(exact.admitted).tolist()
     optimum_col, _ = exact._milp(rows, None, None, competitors=False)
-    if exact.rows_b.size == 0 or optimum_col is None or (optimum_col[rows] < 0).any():
+    if exact.group_applicants.size == 0 or optimum_col is None or (optimum_col[rows] < 0).any():
         pytest.skip("no merged groups, or not everyone fits")
     optimum = exact.objective(optimum_col)
 
@@ -121,10 +121,10 @@ def with_clusters(apps, clusters: list[list[int]], star: bool):
     ]
 
 
-def bounds(p: A._Problem) -> tuple[float, float]:
+def bounds(p: A.Problem) -> tuple[float, float]:
     """The Lagrangian bound at p = 0 with the nearest-neighbour floors and with the
     Gilmore–Lawler floor."""
-    zero = np.zeros(p.m)
+    zero = np.zeros(p.n_booths)
     return p._lagrangian(zero), p._lagrangian(zero, strong=True)
 
 
@@ -170,16 +170,16 @@ def test_gilmore_lawler_bound_with_merged_booths_is_valid(seed):
     ]
     apps = with_clusters(apps, [[0, 1, 2], [3, 4]] if seed % 2 else [[1, 0, 2, 3]], star=False)
     p = problem(apps, booths, zones)
-    assert p.admitted.all() and p.rows_b.size == 1
+    assert p.admitted.all() and p.group_applicants.size == 1
     best = math.inf
 
     def place(i: int, col: list[int], used: set[int]) -> None:
         nonlocal best
-        if i == p.n:
+        if i == p.n_applicants:
             best = min(best, p.objective(np.array(col)))
             return
-        for c in range(p.K):
-            if (c >= p.m) != bool(p.is_big[i]) or not math.isfinite(p.lin(i, c)):
+        for c in range(p.n_columns):
+            if (c >= p.n_booths) != bool(p.is_big[i]) or not math.isfinite(p.lin(i, c)):
                 continue
             if used.isdisjoint(p.members[c]):
                 place(i + 1, [*col, c], used | set(p.members[c]))
@@ -188,7 +188,7 @@ def test_gilmore_lawler_bound_with_merged_booths_is_valid(seed):
     old, new = bounds(p)
     assert math.isfinite(best)
     assert old - 1e-9 <= new <= best + 1e-9
-    for price in (p._coupling_prices(), np.full(p.m, 0.5)):
+    for price in (p._coupling_prices(), np.full(p.n_booths, 0.5)):
         assert p._lagrangian(price, strong=True) <= best + 1e-9
 
 

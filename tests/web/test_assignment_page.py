@@ -46,6 +46,8 @@ def test_the_dashboard_links_to_the_page_and_the_page_shows_the_preview(client):
     coloured = re.findall(r'data-number="([^"]+)" data-exhibitor="([^"]+)"', html)
     assert len(coloured) >= 40
     assert "в зоне направления" in html  # the reasons are listed
+    # The demo's zones cannot hold every track's applicants: the page says how many could.
+    assert 'id="assign-zone-capacity"' in html and "вместимость зон позволяет" in html
     assert assigned_holds() == []  # the preview stores nothing
 
 

@@ -151,7 +151,10 @@ def test_english_forms_for_exhibitors_and_organisers(client):
     s = f"/{DEMO_SLUG}"
     for email, paths in (
         ("en-exhibitor@example.ru", [f"{s}/my", f"{s}/profile", "/account"]),
-        ("en-organiser@example.ru", [f"{s}/organiser", f"{s}/plans", f"{s}/print"]),
+        (
+            "en-organiser@example.ru",
+            [f"{s}/organiser", f"{s}/plans", f"{s}/print", f"{s}/assignment"],
+        ),
     ):
         client.get("/lang/en")
         login(client, email)

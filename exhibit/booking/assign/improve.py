@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from exhibit.booking.assign.problem import _Problem
+    from exhibit.booking.assign.problem import Problem
 
 #: Candidate booths (or groups) per applicant: its cheapest by linear cost, ties in an
 #: order drawn once (a fixed seed), so that equal booths are all reachable.
@@ -80,29 +80,29 @@ class Search:
 class _State:
     """A solution under change: each applicant's column and each booth's holder."""
 
-    def __init__(self, problem: _Problem, col: np.ndarray) -> None:
+    def __init__(self, problem: Problem, col: np.ndarray) -> None:
         p = problem
         self.p = p
         self.col = [int(c) for c in col.tolist()]
-        self.owner = [-1] * p.m
+        self.owner = [-1] * p.n_booths
         for i, c in enumerate(self.col):
             if c >= 0:
                 for b in p.members[c]:
                     self.owner[b] = i
-        self.wp = p.w.partner_per_10m / 10.0
+        self.wp = p.weights.partner_per_10m / 10.0
         self.xy = p.xy_list
         self.members = p.members
         self.near = p.col_near
         self.partners = p.partners
         self.comps = p.comps
         self.is_big = p.is_big.tolist()
-        self.single_row = p.srow
-        self.group_row = p.grow
+        self.single_row = p.single_row
+        self.group_row = p.group_row
 
     def linear(self, i: int, c: int) -> float:
         if self.is_big[i]:
-            return self.p.G.item(self.group_row[i], c - self.p.m)
-        return self.p.S.item(self.single_row[i], c)
+            return self.p.group_cost.item(self.group_row[i], c - self.p.n_booths)
+        return self.p.single_cost.item(self.single_row[i], c)
 
     def local_cost(self, movers: list[int], pos: dict[int, int]) -> float:
         """Linear costs of ``movers`` and every pair term touching them, at ``pos`` (the
@@ -146,21 +146,23 @@ class _State:
 
 
 def improve(
-    problem: _Problem,
+    problem: Problem,
     col: np.ndarray,
     objective: float,
     *,
     time_limit: float,
     max_phases: int | None = None,
     progress: Callable[[float], None] | None = None,
+    bound: float = -math.inf,
 ) -> tuple[np.ndarray, Search]:
     """The best solution found from ``col`` (objective ``objective``) within ``time_limit``
-    seconds (or ``max_phases`` phases, whichever comes first)."""
+    seconds (or ``max_phases`` phases, whichever comes first). It stops at once when the
+    best reaches ``bound`` (a lower bound: nothing better exists)."""
     p = problem
     clock = time.perf_counter()
     stats = Search(start=objective, best=objective)
-    movers = [i for i in range(p.n) if p.admitted[i] and col[i] >= 0]
-    if not movers or p.m == 0:
+    movers = [i for i in range(p.n_applicants) if p.admitted[i] and col[i] >= 0]
+    if not movers or p.n_booths == 0 or time_limit <= 0:
         return col, stats
     rng = random.Random(SEED)
     state = _State(p, col)
@@ -171,18 +173,34 @@ def improve(
     pick = singles + groups * 3  # groups are few and their moves matter most
     clusters = _clusters(state, singles)
     phase_moves = min(MAX_PHASE, max(MIN_PHASE, MOVES_PER_APPLICANT * len(movers)))
+    setup = time.perf_counter() - clock  # before the first move
     cooling = (END_TEMPERATURE / START_TEMPERATURE) ** (1.0 / phase_moves)
     current = best = objective
     best_col = list(state.col)
     stall = 0
-    while (max_phases is None or stats.phases < max_phases) and stall < STALL_PHASES:
+    proven = bound + 1e-9 * max(abs(bound), 1.0)
+    while (
+        (max_phases is None or stats.phases < max_phases) and stall < STALL_PHASES and best > proven
+    ):
         phase_best = best
         temperature = START_TEMPERATURE * 2**stall  # hotter after phases that found nothing
-        for move in range(phase_moves):
-            if move % CLOCK_EVERY == 0 and time.perf_counter() - clock > time_limit:
-                stats.stopped_by_time = True
-                break
-            temperature *= cooling
+        length, rate = phase_moves, cooling
+        move = 0
+        while move < length:
+            if move % CLOCK_EVERY == 0:
+                used = time.perf_counter() - clock
+                if used > time_limit:
+                    stats.stopped_by_time = True
+                    break
+                if stats.moves >= CLOCK_EVERY and length == phase_moves:
+                    # Too little time left for the whole phase: cool over what fits, so
+                    # that the search ends cold (descending) rather than cut off hot.
+                    fits = int((time_limit - used) * stats.moves / max(used - setup, 1e-9))
+                    if move + fits < length and fits > CLOCK_EVERY:
+                        length = move + fits
+                        rate = (END_TEMPERATURE / temperature) ** (1.0 / fits)
+            move += 1
+            temperature *= rate
             i = pick[rng.randrange(len(pick))]
             if state.is_big[i]:
                 pos = _group_move(state, i, cheapest, near_booths, rng)
@@ -201,6 +219,8 @@ def improve(
                 stats.accepted += 1
                 if current < best - 1e-9:
                     best, best_col = current, list(state.col)
+                    if best <= proven:
+                        break
         stats.phases += 1
         stall = stall + 1 if best >= phase_best - 1e-9 else 0
         if progress is not None:
@@ -214,26 +234,40 @@ def improve(
     return np.asarray(best_col, dtype=np.int64), stats
 
 
-def _cheapest(p: _Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
+def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
     """Each applicant's cheapest allowed columns by linear cost (ties in a random order)."""
     out: dict[int, list[int]] = {}
-    for i in movers:
-        if p.is_big[i]:
-            row, offset = p.G[p.grow[i]], p.m
-        else:
-            row, offset = p.S[p.srow[i]], 0
-        tie = rng.random(row.size)
-        order = np.lexsort((tie, np.round(row, 9)))[:CHEAPEST]
-        order = order[np.isfinite(row[order])]
-        out[i] = (order + offset).tolist()
+    # Tie-breakers drawn in the applicants' order (one row each, its family's width).
+    width = {False: p.single_cost.shape[1], True: p.group_cost.shape[1]}
+    ties = {i: rng.random(width[bool(p.is_big[i])]) for i in movers}
+    for big, matrix, index, offset in (
+        (False, p.single_cost, p.single_row, 0),
+        (True, p.group_cost, p.group_row, p.n_booths),
+    ):
+        who = [i for i in movers if bool(p.is_big[i]) == big]
+        if not who or matrix.shape[1] == 0:
+            continue
+        rows = matrix[[index[i] for i in who]]
+        tie = np.array([ties[i] for i in who])
+        # Costs rounded to 1e-9, ties broken by the random draw below that resolution:
+        # the CHEAPEST least by a partition, then only those sorted.
+        key = np.round(rows, 9) + tie * 1e-10
+        k = min(CHEAPEST, key.shape[1])
+        part = np.argpartition(key, k - 1, axis=1)[:, :k]
+        order = np.take_along_axis(
+            part, np.argsort(np.take_along_axis(key, part, axis=1), axis=1), axis=1
+        )
+        finite = np.isfinite(np.take_along_axis(rows, order, axis=1))
+        for i, keep, ranked in zip(who, finite, order + offset, strict=True):
+            out[i] = ranked[keep].tolist()
     return out
 
 
-def _nearest_booths(p: _Problem) -> list[list[int]]:
+def _nearest_booths(p: Problem) -> list[list[int]]:
     """The booths nearest to each booth (itself excluded)."""
-    k = min(NEAREST + 1, p.m)
+    k = min(NEAREST + 1, p.n_booths)
     _, idx = p.booth_kdtree.query(p.booth_xy, k=k)
-    idx = np.asarray(idx).reshape(p.m, k)
+    idx = np.asarray(idx).reshape(p.n_booths, k)
     return [row[row != b].tolist() for b, row in enumerate(idx)]
 
 

@@ -1,0 +1,38 @@
+"""The solver's constants: penalties, tolerances and the tuning of its steps."""
+
+#: Cost charged per competitor pair left adjacent (only when capacity leaves no other way).
+HARD_PENALTY = 1e4
+#: Cost of an admitted applicant that could not be placed (plus up to as much again for
+#: earlier applications, so that later ones drop first).
+UNPLACED_PENALTY = 1e6
+#: Area comparisons tolerate drawing noise (m²).
+AREA_EPS = 0.01
+#: Booths merge only along a shared wall longer than this (m).
+MIN_SHARED_WALL = 0.5
+#: The exact MILP solves problems up to this many applicant × column pairs, and bounds
+#: problems up to MILP_MAX_VARS (one call, ~0.3 s at 20,000).
+MILP_SOLVE_VARS = 3_000
+MILP_MAX_VARS = 3_000
+#: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
+MILP_NODE_LIMIT = 1000
+
+#: Cluster moves: free booths nearest to each member, and its cheapest, as candidates;
+#: rounds of local search and cluster moves in turn.
+CLUSTER_NEAR = 24
+CLUSTER_CHEAP = 12
+POLISH_ROUNDS = 1
+#: Rounds of the subgradient method that prices booths between groups and single booths
+#: (fewer above COUPLING_BIG applicant × booth cells, where a round costs ~0.3 s).
+COUPLING_ROUNDS = 10
+COUPLING_BIG = 1_000_000
+COUPLING_ROUNDS_BIG = 3
+
+#: Shares of the time limit (what is left after reading the input): the construction's
+#: optional steps stop at CONSTRUCT_SHARE, the bound's optional relaxations at
+#: BOUND_SHARE of what is then left; the improvement runs until RESULT_RESERVE before the
+#: limit (the report). Only the first linear solve and the first relaxation always run.
+CONSTRUCT_SHARE = 0.3
+BOUND_SHARE = 0.2
+RESULT_RESERVE = 0.03
+
+TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
