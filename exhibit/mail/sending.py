@@ -4,7 +4,9 @@
    ``sending`` with a lease (``claimed_until``); on PostgreSQL the row is picked with
    ``FOR UPDATE SKIP LOCKED``, so several workers never take the same one (on SQLite the
    write lock orders them).
-2. **Hand over**: right before the message's data goes out, ``handed_at`` is committed.
+2. **Hand over**: right before the message's data goes out, ``handed_at`` is committed —
+   only if the row is still this worker's (a worker slower than its lease finds its row
+   taken back and sends nothing: two workers never both send one message).
 3. **Mark** ``sent`` (or, on a refusal, ``failed`` with the reason; on a temporary failure
    back to ``queued`` with a growing pause).
 
@@ -144,10 +146,19 @@ def claim(session: Session, policy: Policy, now: datetime) -> int | None:
     return row.id
 
 
+class LostClaim(Exception):
+    """The worker's lease ran out before it handed the message over, and the message was
+    taken back (queued again, perhaps claimed by another worker): it must not go from here."""
+
+
 @unit_of_work
-def mark_handed(session: Session, message_id: int) -> None:
-    row = session.get(OutboxMessage, message_id)
+def mark_handed(session: Session, message_id: int, worker_id: str | None = None) -> None:
+    """``handed_at`` of a message this worker still holds; :class:`LostClaim` if it does not
+    (a worker slower than its lease: without this check two workers could both send it)."""
+    row = session.get(OutboxMessage, message_id, with_for_update=True)
     assert row is not None
+    if worker_id is not None and (row.status != "sending" or row.claimed_by != worker_id[:100]):
+        raise LostClaim(f"mail {message_id}: the lease ran out; another worker has it now")
     row.handed_at = utcnow()
 
 
@@ -299,9 +310,12 @@ def send_due(
                 message,
                 sender,
                 recipient,
-                functools.partial(mark_handed, session, message_id),
+                functools.partial(mark_handed, session, message_id, policy.worker_id),
                 name=name,
             )
+        except LostClaim as exc:
+            transport.close()  # ends the SMTP transaction begun for it: nothing was sent
+            log.warning("%s; not sent from this worker", exc)
         except PermanentFailure as exc:
             mark_failed(session, message_id, str(exc), on_failure)
             report.failed += 1
