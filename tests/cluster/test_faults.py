@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 
 import redis
 import requests
 
 from tests.cluster.conftest import HALL, LOAD_BOOTHS
 from tests.cluster.load import Load, newest_reservation, reservation_problems
+from tests.cluster.test_mail import wait_until_settled
 from tests.cluster.test_shared_state import csrf
 
 
@@ -102,6 +104,13 @@ def test_restarting_postgresql_under_load_gives_503_then_recovers(cluster):
     for text in texts:
         assert "Traceback" not in text, text[-3000:]
     assert any("database unavailable: " in text for text in texts)
+    # The mail workers lived through it: both still run, and every notice of the load went
+    # out once.
+    assert all(worker.running for worker in topology.workers)
+    settled = wait_until_settled(cluster)
+    received = Counter(r.message["Message-ID"] for r in topology.smtp.received)
+    assert max(received.values()) == 1
+    assert {r.message_id for r in settled if r.status == "sent"} <= set(received)
 
 
 def test_with_redis_stopped_the_site_serves_and_limits_fall_back_to_memory(cluster):
