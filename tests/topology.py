@@ -152,12 +152,50 @@ def _no_control_socket() -> list[str]:
     return ["--no-control-socket"] if "control_socket_disable" in names else []
 
 
-class Node:
-    """One gunicorn server (its own process group, so that it can be killed whole)."""
+class Child:
+    """A process of the topology in its own process group, so that it can be killed whole."""
+
+    #: Seconds a SIGTERM is given before SIGKILL.
+    grace = 30
+
+    def __init__(self, name: str, env: dict[str, str], log: Path):
+        self.name, self.env, self.log = name, env, log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.running else None
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group at once: a machine that dies, wherever it is."""
+        if self.running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+        self.process = None
+
+    def stop(self) -> None:
+        """SIGTERM: gunicorn's graceful stop (workers finish their requests); a mail worker
+        finishes its step."""
+        if self.running:
+            self.process.terminate()
+            try:
+                self.process.wait(self.grace)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.process = None
+
+
+class Node(Child):
+    """One gunicorn server."""
 
     def __init__(self, name: str, port: int, workers: int, env: dict[str, str], log: Path):
-        self.name, self.port, self.workers, self.env, self.log = name, port, workers, env, log
-        self.process: subprocess.Popen | None = None
+        super().__init__(name, env, log)
+        self.port, self.workers = port, workers
 
     def start(self) -> None:
         with open(self.log, "a") as log:  # the child keeps its own copy
@@ -171,35 +209,11 @@ class Node:
         _wait(f"gunicorn {self.name}", lambda: get(self.port, "/healthz")[0] == 200,
               self.process, self.log)  # fmt: skip
 
-    def kill(self) -> None:
-        """SIGKILL to the master and its workers at once: a machine that dies."""
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(30)
-        self.process = None
 
-    def stop(self) -> None:
-        """SIGTERM: gunicorn's graceful stop (workers finish their requests)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.process = None
+class Worker(Child):
+    """``flask --app exhibit worker`` beside a server: the mail outbox and the jobs."""
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-
-class Worker:
-    """``flask --app exhibit worker`` beside a server (its own process group)."""
-
-    def __init__(self, name: str, env: dict[str, str], log: Path):
-        self.name, self.env, self.log = name, env, log
-        self.process: subprocess.Popen | None = None
+    grace = 60
 
     def start(self) -> None:
         started = self.log.read_text().count("worker started") if self.log.exists() else 0
@@ -211,32 +225,6 @@ class Worker:
         _wait(f"worker {self.name}",
               lambda: self.log.read_text().count("worker started") > started,
               self.process, self.log)  # fmt: skip
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.running else None
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: the worker dies wherever it is (between sending and marking, perhaps)."""
-        if self.running:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(30)
-        self.process = None
-
-    def stop(self) -> None:
-        """SIGTERM: the worker finishes its step and exits."""
-        if self.running:
-            self.process.terminate()
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.process = None
 
 
 def smtp_server(port: int, folder: Path):  # -> tests.mail.smtpserver.SmtpServer

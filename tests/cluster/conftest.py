@@ -30,7 +30,7 @@ POST = "post"
 POST_BOOTHS = 12
 #: The outbox workers' lease and poll (seconds): short, so that the test sees a killed
 #: worker's message settled by the other within its time.
-MAIL_LEASE = 8
+MAIL_LEASE = 12
 WORKER_POLL = 0.5
 #: Seconds a server trusts the data version of its page cache (EXHIBIT_PAGECACHE_RECHECK).
 RECHECK = 1.0

@@ -235,3 +235,31 @@ def test_deleting_a_registration_before_approval_tells_its_users_it_was_refused(
     assert refusal.kind == "account_refused" and refusal.status == "queued"
     report = worker.send_mail(app)
     assert report.sent == 1 and outbox(recipient="rezh@example.ru")[0].status == "sent"
+
+
+def test_settle_tries_again_while_the_database_does_not_answer_then_gives_up():
+    """A worker that handed a message over is the only one who knows: it keeps trying to
+    record that while the database restarts, until shortly before its lease runs out."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from exhibit.mail.sending import settle
+
+    calls: list[float] = []
+
+    def mark(fail_times: int):
+        def step() -> str:
+            calls.append(time.monotonic())
+            if len(calls) <= fail_times:
+                raise OperationalError("UPDATE outbox_message", {}, Exception("server closed"))
+            return "marked"
+
+        return step
+
+    assert settle(mark(2), time.monotonic() + 30) == "marked"
+    assert len(calls) == 3 and calls[2] - calls[0] >= 0.25 + 0.5
+    calls.clear()
+    with pytest.raises(OperationalError):
+        settle(mark(100), time.monotonic() + 1)
+    assert 2 <= len(calls) < 6
