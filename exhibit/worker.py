@@ -4,7 +4,8 @@
 step, then it exits); ``worker --once`` runs every job and sends everything due, then exits.
 Several workers may run at once, on several machines: on PostgreSQL they share the outbox
 with ``FOR UPDATE SKIP LOCKED`` (``exhibit/mail/sending.py``), the jobs are safe to run
-twice (expiry takes the write lock; a reminder is written once per hold and deadline).
+twice (expiry locks the reservations it expires and skips those another worker has
+locked, ``FOR UPDATE SKIP LOCKED``; a reminder is written once per hold and deadline).
 """
 
 from __future__ import annotations
