@@ -38,7 +38,7 @@ bench: install-test
 # Two app servers behind nginx, with Redis and a throwaway PostgreSQL, in a scratch folder,
 # the demo loaded, until Ctrl-C (tests/topology.py; docs/operations.md, «Several servers»).
 # nginx listens on CLUSTER_PORT, the two gunicorn servers on the next two ports.
-cluster: install translations
+cluster: install-test translations
 	$(BIN)/python -m tests.topology --port $(CLUSTER_PORT)
 
 # The Debian packages the app needs (stdlib only, before the virtualenv): what is missing and

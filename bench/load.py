@@ -242,7 +242,12 @@ class TwoServers:
         per_node = max(1, args.workers // 2)
         self.workdir = workdir
         self.topology = Topology(
-            workdir / "cluster", workers=per_node, env={"EXHIBIT_RATELIMIT_ENABLED": "0"}
+            workdir / "cluster",
+            port=args.port,  # nginx; the servers on the next two ports
+            redis_port=args.redis_port,
+            workers=per_node,
+            mail_workers=False,  # as on one server: the outbox fills, nobody sends
+            env={"EXHIBIT_RATELIMIT_ENABLED": "0"},
         )
         self.postgres = self.topology.postgres
         self.url = self.topology.url
@@ -279,7 +284,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--port", type=int, default=8791, help="gunicorn's, or nginx's")
+    parser.add_argument("--redis-port", type=int, default=None, help="--nodes 2 (default: free)")
     parser.add_argument("--think", default="1,4", help="think time MIN,MAX seconds")
     parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
     parser.add_argument(

@@ -4,11 +4,13 @@
 step, then it exits); ``worker --once`` runs every job and sends everything due, then exits.
 Several workers may run at once, on several machines: on PostgreSQL they share the outbox
 with ``FOR UPDATE SKIP LOCKED`` (``exhibit/mail/sending.py``), the jobs are safe to run
-twice (expiry takes the write lock; a reminder is written once per hold and deadline).
+twice (expiry locks the reservations it expires and skips those another worker has
+locked, ``FOR UPDATE SKIP LOCKED``; a reminder is written once per hold and deadline).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -20,7 +22,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import force_locale
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from exhibit.accounts import notices as account_notices
@@ -138,12 +140,26 @@ def run_jobs(app: Flask, schedule: list[Job], *, all_now: bool = False) -> None:
             db.session.rollback()
             log.info("job %s: another worker did it at the same time", job.name)
             continue
+        except (OperationalError, InterfaceError) as exc:
+            _database_unavailable(exc, f"job {job.name}")
+            continue
         except Exception:
             db.session.rollback()
             log.exception("job %s failed; it runs again at its next time", job.name)
             continue
         log.info("job %s: %s", job.name, job.describe(result))
     db.session.remove()
+
+
+def _database_unavailable(error: Exception, step: str) -> None:
+    """The database does not answer (restarting, unreachable): one line, no trace; the step
+    runs again at its next time (the pool reconnects: ``pool_pre_ping``). A message claimed
+    just before stays ``sending`` until its lease runs out, then goes back to the queue."""
+    with contextlib.suppress(Exception):  # the connection is gone: nothing to roll back
+        db.session.rollback()
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    log.warning("%s: database unavailable: %s; it runs again at its next time", step,
+                lines[0] if lines else type(error).__name__)  # fmt: skip
 
 
 def run_once(app: Flask) -> Report:
@@ -163,6 +179,8 @@ def run_forever(app: Flask, stop: threading.Event) -> None:
         run_jobs(app, schedule)
         try:
             report = send_mail(app)
+        except (OperationalError, InterfaceError) as exc:
+            _database_unavailable(exc, "mail")
         except Exception:
             log.exception("sending mail failed; trying again at the next poll")
         else:

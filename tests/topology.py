@@ -13,7 +13,10 @@ starts, all on loopback and from Debian's packages:
   ``EXHIBIT_PROXY_FIX=1``;
 - nginx on ``--port`` in front of both, configured as docs/operations.md describes (plus the
   upstream block with the two servers; idempotent requests are retried on the other server
-  when one fails, a POST never).
+  when one fails, a POST never);
+- a mail outbox worker (``flask --app exhibit worker``) beside each server, both on the one
+  outbox, sending to an SMTP server on loopback (aiosmtpd, in this process; every message it
+  takes is also written to ``smtp/`` in the folder) through ``EXHIBIT_MAIL_URL``.
 
 It prints the addresses and runs until Ctrl-C (or SIGTERM), then stops everything in the
 reverse order and removes the folder (``--keep`` leaves it, with every server's log).
@@ -149,12 +152,50 @@ def _no_control_socket() -> list[str]:
     return ["--no-control-socket"] if "control_socket_disable" in names else []
 
 
-class Node:
-    """One gunicorn server (its own process group, so that it can be killed whole)."""
+class Child:
+    """A process of the topology in its own process group, so that it can be killed whole."""
+
+    #: Seconds a SIGTERM is given before SIGKILL.
+    grace = 30
+
+    def __init__(self, name: str, env: dict[str, str], log: Path):
+        self.name, self.env, self.log = name, env, log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.running else None
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group at once: a machine that dies, wherever it is."""
+        if self.running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+        self.process = None
+
+    def stop(self) -> None:
+        """SIGTERM: gunicorn's graceful stop (workers finish their requests); a mail worker
+        finishes its step."""
+        if self.running:
+            self.process.terminate()
+            try:
+                self.process.wait(self.grace)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.process = None
+
+
+class Node(Child):
+    """One gunicorn server."""
 
     def __init__(self, name: str, port: int, workers: int, env: dict[str, str], log: Path):
-        self.name, self.port, self.workers, self.env, self.log = name, port, workers, env, log
-        self.process: subprocess.Popen | None = None
+        super().__init__(name, env, log)
+        self.port, self.workers = port, workers
 
     def start(self) -> None:
         with open(self.log, "a") as log:  # the child keeps its own copy
@@ -168,27 +209,39 @@ class Node:
         _wait(f"gunicorn {self.name}", lambda: get(self.port, "/healthz")[0] == 200,
               self.process, self.log)  # fmt: skip
 
-    def kill(self) -> None:
-        """SIGKILL to the master and its workers at once: a machine that dies."""
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(30)
-        self.process = None
 
-    def stop(self) -> None:
-        """SIGTERM: gunicorn's graceful stop (workers finish their requests)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.process = None
+class Worker(Child):
+    """``flask --app exhibit worker`` beside a server: the mail outbox and the jobs."""
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+    grace = 60
+
+    def start(self) -> None:
+        started = self.log.read_text().count("worker started") if self.log.exists() else 0
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "exhibit", "worker"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
+            )  # fmt: skip
+        _wait(f"worker {self.name}",
+              lambda: self.log.read_text().count("worker started") > started,
+              self.process, self.log)  # fmt: skip
+
+
+def smtp_server(port: int, folder: Path):  # -> tests.mail.smtpserver.SmtpServer
+    """An SMTP server on loopback that keeps what it takes (and writes it to ``folder``)."""
+    try:
+        from tests.mail.smtpserver import Handler, SmtpServer
+    except ImportError as exc:  # aiosmtpd is in the test extra
+        raise TopologyUnavailable(f"{exc}: .venv/bin/pip install -e '.[test]'") from None
+
+    class Mailbox(Handler):
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            answer = await super().handle_DATA(server, session, envelope)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{len(self.received):05d}.eml").write_bytes(self.received[-1].raw)
+            return answer
+
+    return SmtpServer(port, Mailbox())
 
 
 class Topology:
@@ -204,7 +257,9 @@ class Topology:
         port: int | None = None,
         node_ports: tuple[int, int] | None = None,
         redis_port: int | None = None,
+        smtp_port: int | None = None,
         workers: int = 2,
+        mail_workers: bool = True,
         env: dict[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
@@ -219,6 +274,10 @@ class Topology:
         self.url = self.postgres.url("exhibit")
         self.redis: subprocess.Popen | None = None
         self.nginx: subprocess.Popen | None = None
+        self.smtp_running = False
+        self.smtp = (
+            smtp_server(smtp_port or free_port(), workdir / "smtp") if mail_workers else None
+        )
         (workdir / "instance").mkdir(parents=True, exist_ok=True)
         self.env = {
             **os.environ,
@@ -228,12 +287,19 @@ class Topology:
             "EXHIBIT_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{self.redis_port}/0",
             "EXHIBIT_PROXY_FIX": "1",  # one nginx in front
             "EXHIBIT_SESSION_COOKIE_SECURE": "0",  # plain http on loopback
+            "EXHIBIT_PUBLIC_URL": f"http://127.0.0.1:{self.port}",  # links in the mail
+            **({"EXHIBIT_MAIL_URL": self.smtp.url} if self.smtp else {}),
             **(env or {}),
         }
         self.nodes = [
             Node(name, node_port, workers, self.env, workdir / f"gunicorn-{name}.log")
             for name, node_port in zip("ab", ports, strict=True)
         ]
+        self.workers = (
+            [Worker(name, self.env, workdir / f"worker-{name}.log") for name in "ab"]
+            if mail_workers
+            else []
+        )
 
     # --- the whole topology ---------------------------------------------------------------
 
@@ -249,8 +315,13 @@ class Topology:
             if prepare is not None:
                 prepare(self.url)
             self.start_redis()
+            if self.smtp is not None:
+                self.smtp.__enter__()
+                self.smtp_running = True
             for node in self.nodes:
                 node.start()
+            for worker in self.workers:
+                worker.start()
             self.start_nginx()
         except BaseException:
             self.stop()
@@ -271,6 +342,14 @@ class Topology:
                 node.process.terminate()
         for node in self.nodes:
             node.stop()
+        for worker in self.workers:
+            if worker.running:
+                worker.process.terminate()
+        for worker in self.workers:
+            worker.stop()
+        if self.smtp is not None and self.smtp_running:
+            self.smtp.__exit__()
+            self.smtp_running = False
         self.stop_redis()
         self.postgres.stop()
 
@@ -352,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8080, help="nginx's; the servers: +1, +2")
     parser.add_argument("--redis-port", type=int, default=6380)
+    parser.add_argument("--smtp-port", type=int, default=None, help="default: a free one")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--no-demo", action="store_true", help="an empty exhibition list")
     parser.add_argument("--dir", type=Path, help="the scratch folder (default: a new one)")
@@ -370,8 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     try:
         topology = Topology(
-            workdir, port=args.port, redis_port=args.redis_port, workers=args.workers
-        )
+            workdir, port=args.port, redis_port=args.redis_port, smtp_port=args.smtp_port,
+            workers=args.workers,
+        )  # fmt: skip
     except TopologyUnavailable as exc:
         print(f"cluster: {exc}", file=sys.stderr)
         return 1
@@ -382,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
             f"cluster: http://127.0.0.1:{topology.port}/ (nginx) → "
             + ", ".join(f"gunicorn {n.name} :{n.port}" for n in topology.nodes)
             + f"; redis :{topology.redis_port}; PostgreSQL {topology.url}\n"
+            f"cluster: a mail worker beside each server; mail to {topology.smtp.url}, "
+            f"kept in {workdir / 'smtp'}\n"
             "cluster: Ctrl-C stops everything",
             flush=True,
         )

@@ -239,8 +239,12 @@ def expire_lapsed(session: Session, booth_ids: Iterable[int] | None = None) -> i
     ``sweep-holds`` command. Returns how many reservations expired.
     """
     now = utcnow()
-    query = select(Reservation).where(
-        Reservation.status.in_(("requested", "held")), Reservation.expires_at <= now
+    # SKIP LOCKED (PostgreSQL): a reservation another transaction is expiring right now (the
+    # sweep of a worker on another server) is left to it, never expired — and told of — twice.
+    query = (
+        select(Reservation)
+        .where(Reservation.status.in_(("requested", "held")), Reservation.expires_at <= now)
+        .with_for_update(skip_locked=True)
     )
     if booth_ids is not None:
         query = query.where(Reservation.booth_id.in_(list(booth_ids)))

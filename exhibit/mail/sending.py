@@ -4,7 +4,9 @@
    ``sending`` with a lease (``claimed_until``); on PostgreSQL the row is picked with
    ``FOR UPDATE SKIP LOCKED``, so several workers never take the same one (on SQLite the
    write lock orders them).
-2. **Hand over**: right before the message's data goes out, ``handed_at`` is committed.
+2. **Hand over**: right before the message's data goes out, ``handed_at`` is committed —
+   only if the row is still this worker's (a worker slower than its lease finds its row
+   taken back and sends nothing: two workers never both send one message).
 3. **Mark** ``sent`` (or, on a refusal, ``failed`` with the reason; on a temporary failure
    back to ``queued`` with a growing pause).
 
@@ -21,13 +23,15 @@ import functools
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.headerregistry import Address
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from exhibit.db import unit_of_work
@@ -37,6 +41,7 @@ from exhibit.mail.transport import PermanentFailure, TemporaryFailure, Transport
 from exhibit.timeutil import utcnow
 
 log = logging.getLogger("exhibit.mail")
+T = TypeVar("T")
 
 UNCERTAIN = (
     "неизвестно, доставлено ли: обработчик почты остановился, передавая письмо серверу; "
@@ -144,10 +149,19 @@ def claim(session: Session, policy: Policy, now: datetime) -> int | None:
     return row.id
 
 
+class LostClaim(Exception):
+    """The worker's lease ran out before it handed the message over, and the message was
+    taken back (queued again, perhaps claimed by another worker): it must not go from here."""
+
+
 @unit_of_work
-def mark_handed(session: Session, message_id: int) -> None:
-    row = session.get(OutboxMessage, message_id)
+def mark_handed(session: Session, message_id: int, worker_id: str | None = None) -> None:
+    """``handed_at`` of a message this worker still holds; :class:`LostClaim` if it does not
+    (a worker slower than its lease: without this check two workers could both send it)."""
+    row = session.get(OutboxMessage, message_id, with_for_update=True)
     assert row is not None
+    if worker_id is not None and (row.status != "sending" or row.claimed_by != worker_id[:100]):
+        raise LostClaim(f"mail {message_id}: the lease ran out; another worker has it now")
     row.handed_at = utcnow()
 
 
@@ -220,6 +234,25 @@ def retry(session: Session, message_id: int) -> OutboxMessage:
     return row
 
 
+def settle(mark: Callable[[], T], deadline: float) -> T:
+    """Record how a hand-over ended. Only this worker knows it, so while the database does
+    not answer (a restart) it tries again, with growing pauses, until ``deadline``
+    (monotonic: shortly before its lease runs out); past that the row is left to
+    :func:`recover_stale`, as if the worker had died."""
+    pause = 0.25
+    while True:
+        try:
+            return mark()
+        except (OperationalError, InterfaceError) as exc:
+            if time.monotonic() + pause > deadline:
+                raise
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+            log.warning("database unavailable while marking a message (%s); trying again in "
+                        "%.2g s", reason[0] if reason else type(exc).__name__, pause)  # fmt: skip
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
 # --- the loop's step ----------------------------------------------------------------------
 
 
@@ -276,6 +309,7 @@ def send_due(
         message_id = claim(session, policy, now())
         if message_id is None:
             break
+        deadline = time.monotonic() + 0.8 * policy.lease.total_seconds()
         row = session.get(OutboxMessage, message_id)
         assert row is not None
         reason = refuse(session, row) if refuse is not None else None
@@ -299,15 +333,27 @@ def send_due(
                 message,
                 sender,
                 recipient,
-                functools.partial(mark_handed, session, message_id),
+                functools.partial(mark_handed, session, message_id, policy.worker_id),
                 name=name,
             )
+        except LostClaim as exc:
+            transport.close()  # ends the SMTP transaction begun for it: nothing was sent
+            log.warning("%s; not sent from this worker", exc)
         except PermanentFailure as exc:
-            mark_failed(session, message_id, str(exc), on_failure)
+            settle(
+                functools.partial(mark_failed, session, message_id, str(exc), on_failure),
+                deadline,
+            )
             report.failed += 1
             log.error("mail %s to %s refused: %s", message_id, recipient, exc)
         except TemporaryFailure as exc:
-            if mark_retry(session, message_id, str(exc), policy, now(), on_failure):
+            again = settle(
+                functools.partial(
+                    mark_retry, session, message_id, str(exc), policy, now(), on_failure
+                ),
+                deadline,
+            )
+            if again:
                 report.retried += 1
                 log.warning("mail %s to %s: %s; will try again", message_id, recipient, exc)
             else:
@@ -315,7 +361,7 @@ def send_due(
                 log.error("mail %s to %s: gave up: %s", message_id, recipient, exc)
             break  # the server is not taking mail now: the rest waits for the next round
         else:
-            mark_sent(session, message_id)
+            settle(functools.partial(mark_sent, session, message_id), deadline)
             report.sent += 1
             log.info("mail %s (%s) sent to %s", message_id, kind, recipient)
     return report

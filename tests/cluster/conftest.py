@@ -1,5 +1,6 @@
 """One two-server topology for the whole test session (tests/topology.py): PostgreSQL,
-Redis, two gunicorn servers and nginx, started once, with the data every test here uses.
+Redis, two gunicorn servers and nginx, a mail worker beside each server and an SMTP server
+on loopback, started once, with the data every test here uses.
 
 Without redis-server or nginx (or PostgreSQL) these tests skip with the package to install;
 with ``EXHIBIT_REQUIRE_CLUSTER`` set (CI), that is a failure instead.
@@ -23,6 +24,14 @@ from tests.topology import Topology, TopologyUnavailable
 HALL = "hall"
 HALL_BOOTHS = 12
 LOAD_BOOTHS = 9
+#: The exhibition of the mail test (tests/cluster/test_mail.py): a booth for each of its
+#: exhibitors, requested and cancelled through both servers.
+POST = "post"
+POST_BOOTHS = 12
+#: The outbox workers' lease and poll (seconds): short, so that the test sees a killed
+#: worker's message settled by the other within its time.
+MAIL_LEASE = 12
+WORKER_POLL = 0.5
 #: Seconds a server trusts the data version of its page cache (EXHIBIT_PAGECACHE_RECHECK).
 RECHECK = 1.0
 
@@ -41,6 +50,7 @@ class World:
     app: Flask
     race_tokens: list[str] = field(default_factory=list)
     writer_tokens: list[str] = field(default_factory=list)
+    post_tokens: list[str] = field(default_factory=list)
     users: dict[str, str] = field(default_factory=dict)  # what for → e-mail
 
     @property
@@ -64,6 +74,12 @@ def _build(app: Flask, world: World) -> None:
             exhibitor = make_exhibitor(hall, f"Участник {i:02d}")
             user = make_user(f"writer{i}@example.ru", exhibitor=exhibitor)
             world.writer_tokens.append(issue_token(db.session, user, "load"))
+        post = make_exhibition(slug=POST, booths=POST_BOOTHS)
+        make_user("organiser@example.ru", "organiser")  # told of every booth request
+        for i in range(POST_BOOTHS):
+            exhibitor = make_exhibitor(post, f"Город {i:02d}")
+            user = make_user(f"post{i}@example.ru", exhibitor=exhibitor)
+            world.post_tokens.append(issue_token(db.session, user, "mail"))
         for purpose in ("limit", "session", "redis"):
             email = f"{purpose}@example.ru"
             make_user(email, exhibitor=make_exhibitor(hall, f"Экспонент {purpose}"))
@@ -77,7 +93,14 @@ def _build(app: Flask, world: World) -> None:
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     workdir: Path = tmp_path_factory.mktemp("cluster")
     try:
-        topology = Topology(workdir, env={"EXHIBIT_PAGECACHE_RECHECK": str(RECHECK)})
+        topology = Topology(
+            workdir,
+            env={
+                "EXHIBIT_PAGECACHE_RECHECK": str(RECHECK),
+                "EXHIBIT_MAIL_LEASE": str(MAIL_LEASE),
+                "EXHIBIT_WORKER_POLL": str(WORKER_POLL),
+            },
+        )
     except (TopologyUnavailable, PostgresUnavailable) as exc:
         message = f"the two-server tests need Redis, nginx and PostgreSQL: {exc}"
         if _strict("EXHIBIT_REQUIRE_CLUSTER"):

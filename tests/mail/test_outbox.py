@@ -16,7 +16,7 @@ from exhibit.booking.models import Reservation
 from exhibit.db import db
 from exhibit.errors import BoothUnavailable
 from exhibit.mail.message import build, sender_address
-from exhibit.mail.sending import recover_stale
+from exhibit.mail.sending import LostClaim, Policy, claim, mark_handed, recover_stale, send_due
 from exhibit.mail.transport import FileTransport
 from exhibit.timeutil import utcnow
 from tests.mail.conftest import outbox
@@ -114,6 +114,53 @@ def test_a_crash_before_handing_over_queues_the_message_again(app, world, tmp_pa
     assert second.status == "queued" and second.handed_at is None
 
 
+def test_a_worker_slower_than_its_lease_does_not_send_what_another_took(app, world, tmp_path):
+    services.request_booth(db.session, world.exhibition, "A2", world.exhibitor, world.user)
+    db.session.commit()
+    sender = sender_address("X", "noreply@localhost")
+    slow, other = Policy(sender, worker_id="host:1"), Policy(sender, worker_id="host:2")
+    now = utcnow()
+    first = claim(db.session, slow, now)
+    # The slow worker's lease runs out; the other recovers the row and claims it.
+    later = now + slow.lease + timedelta(seconds=1)
+    transport = FileTransport(tmp_path)
+    assert recover_stale(db.session, transport, later) == 1
+    assert claim(db.session, other, later) == first
+    with pytest.raises(LostClaim):
+        mark_handed(db.session, first, slow.worker_id)
+    row = outbox(id=first)[0]
+    assert (row.status, row.claimed_by, row.handed_at) == ("sending", "host:2", None)
+    mark_handed(db.session, first, other.worker_id)
+    assert outbox(id=first)[0].handed_at is not None
+    db.session.remove()
+
+
+def test_send_due_skips_a_message_whose_claim_was_lost(app, world, tmp_path):
+    services.request_booth(db.session, world.exhibition, "A2", world.exhibitor, world.user)
+    db.session.commit()
+    ids = [row.id for row in outbox()]
+    sender = sender_address("X", "noreply@localhost")
+    policy = Policy(sender, worker_id="host:1")
+    taken: list[int] = []
+
+    def lose_the_claim(session, row):
+        # Runs after the claim, before the hand-over: as if the lease ran out meanwhile and
+        # another worker took the row (written in a connection of its own).
+        with db.engine.begin() as connection:
+            connection.execute(
+                db.update(type(row)).where(type(row).id == row.id)
+                .values(claimed_by="host:2")
+            )  # fmt: skip
+        taken.append(row.id)
+        return None
+
+    db.session.remove()
+    report = send_due(db.session, FileTransport(tmp_path), policy, refuse=lose_the_claim)
+    assert taken == ids and report.sent == 0
+    assert list(tmp_path.glob("*.eml")) == []
+    assert {row.claimed_by for row in outbox()} == {"host:2"}
+
+
 def test_reminders_go_once_and_only_to_who_wants_them(app, world):
     from exhibit.booking.notices import send_reminders
     from exhibit.db import unit_of_work
@@ -188,3 +235,31 @@ def test_deleting_a_registration_before_approval_tells_its_users_it_was_refused(
     assert refusal.kind == "account_refused" and refusal.status == "queued"
     report = worker.send_mail(app)
     assert report.sent == 1 and outbox(recipient="rezh@example.ru")[0].status == "sent"
+
+
+def test_settle_tries_again_while_the_database_does_not_answer_then_gives_up():
+    """A worker that handed a message over is the only one who knows: it keeps trying to
+    record that while the database restarts, until shortly before its lease runs out."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from exhibit.mail.sending import settle
+
+    calls: list[float] = []
+
+    def mark(fail_times: int):
+        def step() -> str:
+            calls.append(time.monotonic())
+            if len(calls) <= fail_times:
+                raise OperationalError("UPDATE outbox_message", {}, Exception("server closed"))
+            return "marked"
+
+        return step
+
+    assert settle(mark(2), time.monotonic() + 30) == "marked"
+    assert len(calls) == 3 and calls[2] - calls[0] >= 0.25 + 0.5
+    calls.clear()
+    with pytest.raises(OperationalError):
+        settle(mark(100), time.monotonic() + 1)
+    assert 2 <= len(calls) < 6

@@ -122,6 +122,51 @@ def test_sweep_expires_lapsed_holds(world, app):
     assert db.session.get(Reservation, reservation.id).status == "expired"
 
 
+# PostgreSQL only: on SQLite the write lock (BEGIN IMMEDIATE) orders two sweeps already.
+@pytest.mark.parametrize("databases", ["postgresql"], indirect=True)
+def test_two_sweeps_at_once_expire_a_hold_once(world, app):
+    """Two workers' sweeps (on two servers) at the same moment: the second leaves what the
+    first is expiring, so one audit event and one notice per hold. The first is held open
+    by hand, mid-way, with the row locked."""
+    import threading
+
+    from exhibit.mail.outbox import OutboxMessage
+
+    exhibition, a, _, _, _, user_a, _ = world
+    reservation = services.request_booth(db.session, exhibition, "A1", a, user_a)
+    reservation.expires_at = reservation.created_at - timedelta(seconds=1)
+    db.session.commit()
+    rid = reservation.id
+    outbox_before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    # The other worker's sweep, mid-way: it has the row and is expiring it.
+    other = db.engine.connect()
+    transaction = other.begin()
+    other.execute(select(Reservation.id).where(Reservation.id == rid).with_for_update())
+    result: list[int] = []
+
+    def sweep() -> None:
+        with app.app_context():
+            result.append(services.expire_lapsed(db.session))
+            db.session.remove()
+
+    thread = threading.Thread(target=sweep)
+    thread.start()
+    thread.join(20)
+    finished_while_held = not thread.is_alive()
+    other.execute(
+        Reservation.__table__.update().where(Reservation.id == rid).values(status="expired")
+    )
+    transaction.commit()
+    other.close()
+    thread.join(20)
+    assert finished_while_held, "the sweep waited for the other one's row"
+    assert result == [0]
+    db.session.expire_all()
+    assert db.session.get(Reservation, rid).status == "expired"
+    assert "reservation.expired" not in audit_actions()  # the other (by hand) wrote none
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox_before
+
+
 def test_organiser_confirms_and_declines_exhibitors_cannot(world):
     exhibition, a, b, _, organiser, user_a, user_b = world
     first = services.request_booth(db.session, exhibition, "A1", a, user_a)
