@@ -26,8 +26,15 @@ Rules (``Issue.rule``), errors unless marked:
   alarm call point, first aid) more than ``EQUIPMENT_TOLERANCE`` outside the hall's walls
   (on the wall is fine: that is where they hang); ``equipment-in-booth`` — one that stands
   inside a booth, where the booth's build would hide it (on the booth's wall is fine).
+- ``exit-too-far`` — the walk along the aisles from the front of a booth (its access point,
+  :mod:`exhibit.floorplan.walk`) to the nearest exit or entrance is longer than the hall's
+  ``max_exit_distance`` (the plan's property, else :data:`~exhibit.floorplan.evacuation.
+  DEFAULT_MAX_EXIT_DISTANCE`), or no exit can be reached from it at all
+  (:mod:`exhibit.floorplan.evacuation`).
 - warnings: ``no-exit``, ``exit-off-wall``, ``entrance-off-wall``, ``exit-unreachable``,
-  ``zone-outside-hall``.
+  ``zone-outside-hall``; ``single-exit-route`` — the booth is in a dead end: one spot
+  blocked on its way to the nearest exit (a disc half the minimum aisle across) leaves it no
+  way out; only in a hall with two ways out or more.
 
 Messages are in Russian (the UI's first language) and name the booth and the rule.
 Everything runs vectorised with STRtrees; no loops over pairs of booths.
@@ -35,6 +42,7 @@ Everything runs vectorised with STRtrees; no loops over pairs of booths.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +52,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from .evacuation import DEFAULT_MAX_EXIT_DISTANCE, Evacuation
 from .geometry import (
     GRID,
     PROBE,
@@ -55,6 +64,7 @@ from .geometry import (
     snap_all,
 )
 from .plan import EQUIPMENT_TYPES, Plan
+from .walk import RouteError
 
 #: Areas below this (m²) are rounding noise, not overlaps.
 AREA_TOLERANCE = 0.01
@@ -671,13 +681,91 @@ def _check_zones(check: _Check, hall: Polygon) -> None:
             check.warn("zone-outside-hall", None, f"{name} выходит за стены зала.", _loc(geom))
 
 
+def exit_distance_limit(plan: Plan) -> float:
+    """The hall's limit on the walk to the nearest exit (metres): the plan's
+    ``max_exit_distance`` when it sets one, else the default."""
+    value = plan.properties.get("max_exit_distance")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return DEFAULT_MAX_EXIT_DISTANCE
+
+
+def _check_evacuation(check: _Check, idx: np.ndarray, limit: float) -> None:
+    """``exit-too-far`` and ``single-exit-route`` for every booth with an open side."""
+    plan = check.plan
+    if not (plan.exits or plan.entrances) or not len(idx):
+        return
+    try:
+        evac = Evacuation.from_plan(plan)
+    except RouteError:
+        return  # no free floor at all: the aisle and reachability rules say why
+    if not evac.usable:
+        return  # entrance-blocked / exit-unreachable already name the doors
+    numbers, points = [], []
+    for i in idx:
+        number = check.numbers[i]
+        if not number:
+            continue
+        try:
+            p = evac.graph.access_point(number)
+        except RouteError:
+            continue  # closed on all sides: booth-unreachable
+        numbers.append(number)
+        points.append((p.x, p.y))
+    if not points:
+        return
+    xy = np.asarray(points)
+    near = evac.nearest_two(xy)
+    # With one way out of the whole hall, `no-exit` says so once rather than per booth.
+    several = len(evac.usable) > 1
+    for k, number in enumerate(numbers):
+        d1, e1 = float(near["d1"][k]), int(near["exit1"][k])
+        where = (round(float(xy[k, 0]), 2), round(float(xy[k, 1]), 2))
+        if not math.isfinite(d1):
+            check.error(
+                "exit-too-far",
+                number,
+                f"От стенда {number} по проходам не дойти ни до одного выхода.",
+                where,
+            )
+            continue
+        if d1 > limit + 1e-6:
+            check.error(
+                "exit-too-far",
+                number,
+                f"От стенда {number} до ближайшего выхода ({evac.exits[e1].name}) "
+                f"{fmt(d1, 1)} м по проходам — больше допустимых {fmt(limit, 1)} м.",
+                where,
+            )
+        row_d, row_f = near["dist"][k], near["first"][k]
+        if several and evac.single_route(Point(xy[k]), row_d, row_f, check.min_aisle / 2):
+            reachable = int(np.isfinite(row_d).sum())
+            why = (
+                "к другим выходам пути нет"
+                if reachable == 1
+                else "пути ко всем остальным выходам идут через одно и то же место (тупик)"
+            )
+            check.warn(
+                "single-exit-route",
+                number,
+                f"От стенда {number} есть только один путь эвакуации — к выходу "
+                f"«{evac.exits[e1].name}»: {why}.",
+                where,
+            )
+
+
 def validate_plan(
-    plan: Plan, *, min_aisle: float = 3.0, exit_clearance: float = 2.0
+    plan: Plan,
+    *,
+    min_aisle: float = 3.0,
+    exit_clearance: float = 2.0,
+    max_exit_distance: float | None = None,
 ) -> ValidationReport:
     """Check a plan against every rule of the module docstring.
 
     ``min_aisle`` is the exhibition's minimum aisle width and ``exit_clearance`` the clear
-    depth needed in front of an emergency exit (metres).
+    depth needed in front of an emergency exit (metres); ``max_exit_distance`` the longest
+    walk to an exit (by default the plan's own, see :func:`exit_distance_limit`).
     """
     check = _Check(plan, min_aisle, exit_clearance)
     hall = _prepare_hall(check)
@@ -728,4 +816,6 @@ def validate_plan(
         _check_doors(check, hall, polys, idx, solid_obstacles, opened, table)
         _check_zones(check, hall)
         _check_equipment(check, hall, polys, idx)
+        limit = max_exit_distance or exit_distance_limit(plan)
+        _check_evacuation(check, idx, limit)
     return ValidationReport(errors=check.errors, warnings=check.warnings, booths=facts)
