@@ -14,6 +14,7 @@ sheet carries; :func:`hall_map_document` lays out what all editions share.
 from __future__ import annotations
 
 import io
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
@@ -21,15 +22,19 @@ from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
 from flask import render_template
+from shapely.geometry import Polygon
+from shapely.ops import substring
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit.booking.services import BoothState, booth_states
 from exhibit.catalogue.models import Track
 from exhibit.catalogue.rules import russian_sort_key
+from exhibit.floorplan.evacuation import Evacuation
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.plan import EQUIPMENT_TYPES, Plan
 from exhibit.floorplan.services import hall_plan
+from exhibit.floorplan.walk import RouteError
 from exhibit.html_pdf import html_to_pdf
 from exhibit.maps.printing import (
     EDITIONS,
@@ -57,6 +62,14 @@ STATUS_LEGEND = {
     "blocked": ("#d0d0d0", "не продаётся"),
 }
 EXIT_CLEARANCE_M = 2.0
+#: Side of a safety sign on the fire-safety plan, mm of paper (ГОСТ Р 12.2.143-2009, ISO 23601).
+SIGN_MM = 8.0
+#: The colour of evacuation routes and exit signs (ISO 3864-4 safe condition, ГОСТ 12.4.026).
+EVACUATION_GREEN = "#00843d"
+#: Arrows of the evacuation routes: about this far apart on paper, mm; shaft and head, mm.
+ARROW_SPACING_MM = 24.0
+ARROW_SHAFT_MM = 0.6
+ARROW_HEAD_MM = 2.4
 #: Size (mm) of a booth's track mark, the track's number in its top left corner.
 MARK_MM = 1.6
 
@@ -100,6 +113,8 @@ class Edition:
     zones: ClassVar[bool] = True
     #: Whether exits' clearances, aisle widths and fire-safety equipment are drawn.
     safety: ClassVar[bool] = False
+    #: Side of a safety sign on paper, mm.
+    sign_mm: ClassVar[float] = 4.5
 
     def __init__(self, tracks: dict[str, Track]) -> None:
         self.tracks = tracks
@@ -113,7 +128,7 @@ class Edition:
         return []
 
     def extras(
-        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
     ) -> dict[str, Any]:
         """What else the sheet carries, as variables of ``print/sheet.svg``."""
         return {}
@@ -167,7 +182,7 @@ class SalesEdition(Edition):
         return [LegendItem(colour, 1, title) for colour, title in STATUS_LEGEND.values()]
 
     def extras(
-        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
     ) -> dict[str, Any]:
         totals: dict[str, dict[str, Any]] = {}
         for state in states:
@@ -188,9 +203,14 @@ class FireEdition(Edition):
 
     name, title = "fire", "план пожарной безопасности"
     zones, safety = False, True
+    #: ГОСТ Р 12.2.143-2009 / ISO 23601: signs on an evacuation plan at least 8 mm.
+    sign_mm = SIGN_MM
+    footer_mm = FOOTER + 12
 
     def legend(self, plan: Plan) -> list[LegendItem]:
         legend = [
+            LegendItem(EVACUATION_GREEN, 1, "путь эвакуации к ближайшему выходу", "arrow"),
+            LegendItem("", 1, "эвакуационный выход (E002; ГОСТ E01-01)", "exit"),
             LegendItem("#b00020", 1, "эвакуационный выход"),
             LegendItem(
                 "#b00020", 0.15, f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом"
@@ -206,7 +226,7 @@ class FireEdition(Edition):
         return legend
 
     def extras(
-        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
     ) -> dict[str, Any]:
         solids = [o.geometry for o in plan.obstacles]
         dimensions = []
@@ -219,7 +239,16 @@ class FireEdition(Edition):
         def clearance(door: Any) -> Any:
             return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
 
-        return {"dimensions": dimensions, "clearance": clearance}
+        version = hall.current_plan
+        dated = version.created_at.strftime("%d.%m.%Y") if version is not None else None
+        return {
+            "dimensions": dimensions,
+            "clearance": clearance,
+            "arrows": evacuation_arrows(plan, frame, sheet.k),
+            "exit_signs": [_exit_sign(door, frame, hall.outline, sheet.k) for door in plan.exits],
+            "assembly_point": plan.properties.get("assembly_point"),
+            "version_date": dated,
+        }
 
 
 #: The editions by name, in the order of :data:`exhibit.maps.printing.EDITIONS`.
@@ -285,6 +314,50 @@ def _booth_item(
         "opacity": look.opacity, "x": x, "lines": lines, "label": label,
         "mark": mark, "mark_x": round(mx + 0.6 / k, 3), "mark_y": round(my + 2.0 / k, 3),
     }  # fmt: skip
+
+
+def evacuation_arrows(plan: Plan, frame: Frame, k: float) -> list[dict[str, Any]]:
+    """The green arrows of the evacuation routes (see ``Evacuation.arrows``), as path data
+    of the drawing: the shaft along the route and a head at its end, both kept inside the
+    aisles. Raises :class:`PrintError` when the hall has no exit to lead to."""
+    if not plan.exits:
+        raise PrintError(
+            "В плане зала нет ни одного эвакуационного выхода: пути эвакуации не построить"
+        )
+    try:
+        evacuation = Evacuation.from_plan(plan)
+    except RouteError as error:
+        raise PrintError(str(error)) from None
+    if not any(evacuation.exits[e].kind == "exit" for e in evacuation.usable):
+        names = ", ".join(f"«{x.name}»" for x in evacuation.exits if x.kind == "exit")
+        raise PrintError(f"К эвакуационным выходам {names} не подойти: они загорожены")
+    spacing = max(3.0, ARROW_SPACING_MM / k)
+    head = min(ARROW_HEAD_MM / k, 0.8)
+    half = min(ARROW_HEAD_MM * 0.4 / k, 0.4)  # the head stays within the person's margin
+    out = []
+    for arrow in evacuation.arrows(spacing):
+        line = arrow.line
+        if line.length < 2 * head:
+            continue
+        tip = line.coords[-1]
+        base = line.interpolate(line.length - head)
+        dx, dy = tip[0] - base.x, tip[1] - base.y
+        norm = math.hypot(dx, dy) or 1.0
+        nx_, ny_ = -dy / norm * half, dx / norm * half
+        corners = [(base.x + nx_, base.y + ny_), tip, (base.x - nx_, base.y - ny_)]
+        shaft = substring(line, 0, line.length - head * 0.6)
+        out.append({
+            "d": frame.path(shaft), "head": frame.path(Polygon(corners)),
+            "line": line, "polygon": Polygon(corners), "split": arrow.split,
+        })  # fmt: skip
+    return out
+
+
+def _exit_sign(door: Any, frame: Frame, hall: Any, k: float) -> dict[str, Any]:
+    """Where an exit's sign stands: just inside the hall, beyond the word «ВЫХОД»."""
+    # Beyond the door's word (1.5 m in, 2.6 mm high): never on it.
+    x, y = frame.point(*inward_point(door.geometry, hall, 1.5 + (SIGN_MM / 2 + 3.5) / k))
+    return {"x": x, "y": y}
 
 
 def _door_label(door: Any, label: str, colour: str, frame: Frame, hall: Any) -> dict[str, Any]:
@@ -415,7 +488,7 @@ def hall_map_document(
         edition=look, zones=look.zones, safety=look.safety, margin=MARGIN, header=HEADER,
         exhibition=hall.exhibition, printed=printed, footer=footer, bar_m=bar_m,
         bar_mm=bar_mm, legend=look.legend(plan), doors=doors,
-        **look.extras(states, plan, hall, frame),
+        sign_mm=look.sign_mm, **look.extras(states, plan, hall, frame, sheet),
     )  # fmt: skip
     entries = [f"{name} — {', '.join(numbers)}" for name, numbers in look.index(states)]
     pages = []
