@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -52,11 +53,21 @@ def flask(*args: str) -> list[str]:
     return [str(BIN / "flask"), "--app", "exhibit", *args]
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+CPU: dict[str, list[float]] = {}  # the CPU seconds (user + system) of each measured process
+
+
 def run(command: list[str], env: dict[str, str], cwd: Path, ok: tuple[int, ...] = (0,)) -> float:
-    """Wall time of one process, from start to exit."""
+    """Wall time of one process, from start to exit (its CPU time goes to ``CPU["last"]``)."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     took = time.perf_counter() - start
+    CPU["last"] = [_children_cpu() - cpu]
     if result.returncode not in ok:
         raise RuntimeError(f"{' '.join(command)} → {result.returncode}\n{result.stderr[-2000:]}")
     return took
@@ -178,6 +189,10 @@ def main() -> None:
             "hello --help": ("hello app: `flask --app hello --help`",
                              lambda: run([str(BIN / "flask"), "--app", "hello", "--help"], env,
                                          files["hello"]), None),
+            "floor": ("libraries no app factory here can skip: `import flask, sqlalchemy.orm,"
+                      " shapely`",
+                      lambda: run([sys.executable, "-c", "import flask, sqlalchemy.orm, shapely"],
+                                  env, ROOT), None),
             "--help": ("`flask --app exhibit --help`",
                        lambda: run(flask("--help"), env, ROOT), None),
             "plan check": ("`plan check` 10,000 booths, valid",
@@ -199,14 +214,17 @@ def main() -> None:
         chosen = set(args.only.split(",")) if args.only else None
         active = {k: v for k, v in measures.items() if chosen is None or k in chosen}
         samples: dict[str, list[float]] = {name: [] for name in active}
+        cpu: dict[str, list[float]] = {name: [] for name in active}
         for _ in range(args.rounds):
             for name, (_, measure, _) in active.items():
                 samples[name].append(measure())
+                cpu[name].append(CPU["last"][0])
         rows = []
         for name, (label, _, target) in active.items():
             median = statistics.median(samples[name])
-            rows.append((label, median, min(samples[name]), target))
+            rows.append((label, median, min(samples[name]), statistics.median(cpu[name]), target))
         hello = statistics.median(samples["hello --help"]) if "hello --help" in samples else None
+        hello_cpu = statistics.median(cpu["hello --help"]) if "hello --help" in cpu else None
 
         firsts: dict[str, tuple[float, float]] = {}
         if chosen is None or "first request" in chosen:
@@ -226,18 +244,24 @@ def main() -> None:
         f" load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 min;"
         " the machine is shared, so read the ratios to the baselines).",
         "",
-        "| command | median, s | fastest, s | target | |",
-        "|---|---:|---:|---|---|",
+        "CPU is the process's own user + system time (median): a busy machine stretches the"
+        " wall time far more than the CPU time.",
+        "",
+        "| command | median, s | fastest, s | CPU, s | target | |",
+        "|---|---:|---:|---:|---|---|",
     ]
-    for label, median, fastest, target in rows:
-        if label.startswith("`flask --app exhibit --help`") and hello:
-            verdict = f"{median / hello:.1f}× hello (target ≤ 2×)"
-            lines.append(f"| {label} | {median:.2f} | {fastest:.2f} | ≤ {2 * hello:.2f} s | "
-                         f"{verdict} |")  # fmt: skip
+    for label, median, fastest, cpu_s, target in rows:
+        if label.startswith("`flask --app exhibit --help`") and hello and hello_cpu:
+            verdict = (f"{median / hello:.1f}× hello by wall time, {cpu_s / hello_cpu:.1f}× by"
+                       " CPU (target ≤ 2×)")  # fmt: skip
+            lines.append(f"| {label} | {median:.2f} | {fastest:.2f} | {cpu_s:.2f} | "
+                         f"≤ {2 * hello:.2f} s | {verdict} |")  # fmt: skip
             continue
         mark = "" if target is None else ("met" if median < target else "**missed**")
+        if target is not None and median >= target and cpu_s < target:
+            mark = "missed by wall time, met by CPU time"
         shown = "" if target is None else f"< {target:g} s"
-        lines.append(f"| {label} | {median:.2f} | {fastest:.2f} | {shown} | {mark} |")
+        lines.append(f"| {label} | {median:.2f} | {fastest:.2f} | {cpu_s:.2f} | {shown} | {mark} |")
     if firsts:
         lines += ["", "| first request to a fresh gunicorn worker (`--preload`, 1 worker) | "
                   "first, ms | second, ms | target |", "|---|---:|---:|---|"]  # fmt: skip

@@ -99,6 +99,58 @@ class MapArgs(ma.Schema):
     )
 
 
+#: One to twenty booth numbers separated by commas, semicolons or spaces.
+STOPS_PATTERN = r"^[\s,;]*[^\s,;\x00]+([\s,;]+[^\s,;\x00]+){0,19}[\s,;]*$"
+
+
+class RouteArgs(ma.Schema):
+    stops = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=400),
+            validate.Regexp(
+                STOPS_PATTERN, error="Перечислите от 1 до 20 номеров стендов через запятую"
+            ),
+        ],
+        metadata={"description": "Booth numbers to visit, comma-separated (1 to 20): F14,G2"},
+    )
+    start = text(
+        64,
+        data_key="from",
+        load_default="",
+        metadata={
+            "description": 'A "you are here" poster point (P1) or an entrance\'s name; '
+            "without it the route starts at the main entrance. A point no longer on the plan "
+            "starts there too, with a `notice`"
+        },
+    )
+    step_free = fields.Boolean(
+        load_default=False, metadata={"description": "Avoid steps and narrow passages"}
+    )
+    lang = fields.String(load_default="ru", validate=validate.OneOf(("ru", "en")))
+    hall = text(100, metadata={"description": "Hall name (default: the first hall)"})
+
+
+class RouteStep(ma.Schema):
+    text = fields.String(required=True)
+    distance_m = fields.Integer(required=True)
+
+
+class RouteLine(ma.Schema):
+    type = fields.String(required=True)
+    coordinates = fields.List(fields.List(fields.Float()), required=True)
+
+
+class RouteOut(ma.Schema):
+    length_m = fields.Integer(required=True, metadata={"description": "Metres, rounded"})
+    steps = fields.List(fields.Nested(RouteStep), required=True)
+    geometry = fields.Nested(RouteLine, required=True, metadata={"description": "Plan metres"})
+    order = fields.List(fields.String(), required=True)
+    start = fields.String(required=True, metadata={"description": "Point id or `entrance`"})
+    step_free = fields.Boolean(required=True)
+    notice = fields.String(allow_none=True, required=True)
+
+
 class ReservationListArgs(PageArgs):
     exhibition = text(80, metadata={"description": "Slug of an exhibition"})
     status = fields.String(validate=validate.OneOf(RESERVATION_STATUSES))

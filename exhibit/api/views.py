@@ -7,6 +7,7 @@ validation are described in docs/api.md and in the generated ``/api/v1/openapi.j
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,12 +23,13 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import Exhibitor, Region, Solution
 from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import db
-from exhibit.errors import DomainError, Forbidden, tr
+from exhibit.errors import DomainError, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Exhibition, Hall
 from exhibit.floorplan.services import get_exhibition, get_hall
 from exhibit.maps.geojson import booth_feature
 from exhibit.maps.pdf import hall_map_pdf
 from exhibit.maps.printing import PrintError
+from exhibit.maps.wayfinding import RouteError, find_start, hall_walk
 from exhibit.pagecache import cached_page
 from exhibit.search.insights import log_if_nothing_found
 from exhibit.search.services import FACETS, search
@@ -255,6 +257,38 @@ def _booth_json(exhibition: Exhibition, number: str) -> dict[str, Any]:
     found = booking.get_booth(db.session, exhibition, number)
     state = next(s for s in booking.booth_states(db.session, found.hall) if s.booth.id == found.id)
     return booth_feature(state, found.hall.name)
+
+
+@bp.get("/exhibitions/<slug>/route")
+@bp.arguments(schemas.RouteArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.RouteOut)
+@bp.errors(404, 422)
+def route(
+    slug: str, stops: str, start: str, step_free: bool, lang: str, hall: str | None = None
+) -> dict[str, Any]:
+    """The shortest walk through the booths `stops`, as a line and as numbered steps in words
+    (`lang`), from a poster point or an entrance (`from`), step-free on request."""
+    exhibition = get_exhibition(db.session, slug)
+    if not exhibition.halls:
+        raise DomainError(tr("В выставке ещё нет залов"), details={"field": "hall"})
+    where = get_hall(db.session, exhibition, hall) if hall else exhibition.halls[0]
+    numbers = [n for n in re.split(r"[\s,;]+", stops) if n]
+    try:
+        walk = hall_walk(
+            where,
+            numbers,
+            start=find_start(where, start, step_free=step_free),
+            step_free=step_free,
+            lang=lang,
+        )
+    except RouteError as error:
+        details = {"field": "stops", "code": error.code, "booth": error.booth}
+        if error.code == "unknown_booth":
+            raise NotFound(error.message, details=details) from None
+        raise DomainError(
+            error.message, details={"field": "stops", "code": error.code, "booth": error.booth}
+        ) from None
+    return walk.to_dict()
 
 
 # --- the catalogue ----------------------------------------------------------------------

@@ -118,10 +118,16 @@ def _solver_input(session: Session, exhibition: Exhibition):
     return applications, free, zones, placed, movable
 
 
-def preview(session: Session, exhibition: Exhibition) -> AssignmentResult:
-    """The optimal assignment of the open applications to the free booths (nothing stored)."""
+#: Seconds the solver may search by default (it stops sooner when it finds nothing better).
+TIME_LIMIT = 5.0
+
+
+def preview(
+    session: Session, exhibition: Exhibition, *, time_limit: float = TIME_LIMIT
+) -> AssignmentResult:
+    """The best assignment found within ``time_limit`` seconds (nothing stored)."""
     applications, free, zones, placed, _ = _solver_input(session, exhibition)
-    return _solve(session, applications, free, zones, placed)
+    return _solve(session, applications, free, zones, placed, time_limit)
 
 
 def _solve(
@@ -130,9 +136,12 @@ def _solve(
     free: list[FreeBooth],
     zones: list[TrackZone],
     placed: dict,
+    time_limit: float = TIME_LIMIT,
 ) -> AssignmentResult:
     from exhibit.booking.assign import AssignmentInputError, assign
 
+    if not time_limit > 0:
+        raise AssignmentRefused(tr("Время на поиск должно быть больше нуля секунд"))
     if not applications:
         raise AssignmentRefused(tr("Нет заявок «любой стенд» без стенда: назначать некого"))
     try:
@@ -142,6 +151,7 @@ def _solve(
             zones,
             placed=placed,
             known_tracks=set(session.scalars(select(Track.code))),
+            time_limit=time_limit,
         )
     except AssignmentInputError as error:
         problems = getattr(error, "problems", None) or [str(error)]
@@ -182,7 +192,13 @@ def merged_number(booths: list[str]) -> str:
 
 
 @unit_of_work
-def apply(session: Session, exhibition: Exhibition, *, user_id: int | None = None) -> Applied:
+def apply(
+    session: Session,
+    exhibition: Exhibition,
+    *,
+    user_id: int | None = None,
+    time_limit: float = TIME_LIMIT,
+) -> Applied:
     """Compute the assignment and hold every assigned booth for its exhibitor, in one go.
 
     A merged group becomes one booth on the published plan first (a plan draft merging
@@ -193,7 +209,7 @@ def apply(session: Session, exhibition: Exhibition, *, user_id: int | None = Non
     command line).
     """
     applications, free, zones, placed, movable = _solver_input(session, exhibition)
-    result = _solve(session, applications, free, zones, placed)
+    result = _solve(session, applications, free, zones, placed, time_limit)
     names = {e.name: e for e in session.scalars(
         select(Exhibitor).where(Exhibitor.exhibition_id == exhibition.id))}  # fmt: skip
     booths = {b.number: b for hall in exhibition.halls for b in hall.current_booths}

@@ -12,21 +12,30 @@ from exhibit.db import db
 @click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--apply", "do_apply", is_flag=True, help="Hold the assigned booths.")
+@click.option(
+    "--time-limit",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Seconds the solver may search (it stops sooner when it finds nothing better).",
+)
 @database_command
-def assign_command(slug: str, as_json: bool, do_apply: bool) -> None:
+def assign_command(slug: str, as_json: bool, do_apply: bool, time_limit: float) -> None:
     """Preview (or apply) the automatic assignment of "any booth" applications."""
     import json
 
     from exhibit.booking import assignment
     from exhibit.floorplan.services import get_exhibition
 
+    if not time_limit > 0:
+        raise click.BadParameter("ожидается число секунд больше нуля", param_hint="--time-limit")
     merges: list[assignment.Merge] = []
     exhibition = get_exhibition(db.session, slug)
     if do_apply:
-        applied = assignment.apply(db.session, exhibition)
+        applied = assignment.apply(db.session, exhibition, time_limit=time_limit)
         result, merges = applied.result, applied.merges
     else:
-        result = assignment.preview(db.session, exhibition)
+        result = assignment.preview(db.session, exhibition, time_limit=time_limit)
     if as_json:
         body = result.to_dict()
         if merges:

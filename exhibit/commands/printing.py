@@ -74,3 +74,28 @@ def catalogue_pdf_command(slug: str, paper: str, output: Path) -> None:
         pdf = catalogue_pdf(db.session, exhibition, paper=paper)
     output.write_bytes(pdf)
     click.echo(f"{output}: {len(pdf) // 1024} КБ")
+
+
+@map_cli.command("posters")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--hall", "hall_name", required=True, help="Name of the hall.")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@database_command
+def posters_command(slug: str, hall_name: str, paper: str, output: Path) -> None:
+    """Print the "you are here" posters of a hall: one page per point, with a QR code to the
+    map at that point (links use PUBLIC_URL)."""
+    from flask import current_app
+
+    from exhibit.floorplan.services import get_exhibition, get_hall, hall_plan
+    from exhibit.maps.posters import posters_pdf
+
+    hall = get_hall(db.session, get_exhibition(db.session, slug), hall_name)
+    if not hall_plan(hall).points:
+        raise click.ClickException(
+            f"В плане зала «{hall.name}» нет точек «вы здесь» (kind: point): плакатов нет."
+        )
+    base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    pdf = posters_pdf(hall.exhibition, hall, base, paper)
+    output.write_bytes(pdf)
+    click.echo(f"{output}: {len(hall_plan(hall).points)} плакатов {paper}, {len(pdf) // 1024} КБ")

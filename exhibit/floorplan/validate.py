@@ -26,13 +26,18 @@ Rules (``Issue.rule``), errors unless marked:
   alarm call point, first aid) more than ``EQUIPMENT_TOLERANCE`` outside the hall's walls
   (on the wall is fine: that is where they hang); ``equipment-in-booth`` — one that stands
   inside a booth, where the booth's build would hide it (on the booth's wall is fine).
+- ``point-outside-hall`` — a "you are here" point more than ``EQUIPMENT_TOLERANCE``
+  outside the hall's walls; ``point-in-booth`` — one inside a booth (nobody can stand there
+  to read the poster; on the booth's wall is fine). A point on or in a column is fine: that
+  is where a poster hangs. Duplicate point ids are refused when the file is read.
 - ``exit-too-far`` — the walk along the aisles from the front of a booth (its access point,
   :mod:`exhibit.floorplan.walk`) to the nearest exit or entrance is longer than the hall's
   ``max_exit_distance`` (the plan's property, else :data:`~exhibit.floorplan.evacuation.
   DEFAULT_MAX_EXIT_DISTANCE`), or no exit can be reached from it at all
   (:mod:`exhibit.floorplan.evacuation`).
 - warnings: ``no-exit``, ``exit-off-wall``, ``entrance-off-wall``, ``exit-unreachable``,
-  ``zone-outside-hall``; ``single-exit-route`` — the booth is in a dead end: one spot
+  ``zone-outside-hall``, ``passage-outside-hall`` (a marked step or narrow passage off the
+  hall); ``single-exit-route`` — the booth is in a dead end: one spot
   blocked on its way to the nearest exit (a disc half the minimum aisle across) leaves it no
   way out; only in a hall with two ways out or more.
 
@@ -639,7 +644,6 @@ def _check_equipment(check: _Check, hall: Polygon, polys: np.ndarray, idx: np.nd
     if not items:
         return
     booth_tree = shapely.STRtree(polys[idx]) if len(idx) else None
-    hall_edge = hall.boundary
     for k, item in enumerate(items):
         geom = item.geometry
         if geom is None or geom.is_empty:
@@ -649,7 +653,8 @@ def _check_equipment(check: _Check, hall: Polygon, polys: np.ndarray, idx: np.nd
         what = what[0].upper() + what[1:]
         name = f"{what} «{item.name}»" if item.name else f"{what} №{k + 1}"
         where = f"в точке ({fmt(point.x, 1)}; {fmt(point.y, 1)})"
-        if not hall.contains(point) and point.distance(hall_edge) > EQUIPMENT_TOLERANCE:
+        inside = _booths_around(point, hall, booth_tree, polys, idx)
+        if inside is None:
             check.error(
                 "equipment-outside-hall",
                 None,
@@ -658,17 +663,64 @@ def _check_equipment(check: _Check, hall: Polygon, polys: np.ndarray, idx: np.nd
                 _loc(point),
             )
             continue
-        for j in booth_tree.query(point, predicate="within") if booth_tree else []:
-            booth = polys[idx[j]]
-            if booth.exterior.distance(point) > EQUIPMENT_TOLERANCE:
-                number = check.numbers[idx[j]]
-                check.error(
-                    "equipment-in-booth",
-                    number,
-                    f"{name} {where} стоит внутри стенда {number or 'без номера'}: застройка "
-                    "стенда его закроет — перенесите его в проход или на стену.",
-                    _loc(point),
-                )
+        for i in inside:
+            number = check.numbers[i]
+            check.error(
+                "equipment-in-booth",
+                number,
+                f"{name} {where} стоит внутри стенда {number or 'без номера'}: застройка "
+                "стенда его закроет — перенесите его в проход или на стену.",
+                _loc(point),
+            )
+
+
+def _booths_around(
+    point: Point, hall: Polygon, booth_tree, polys: np.ndarray, idx: np.ndarray
+) -> list[int] | None:
+    """``None`` when ``point`` is more than ``EQUIPMENT_TOLERANCE`` outside the hall, else
+    the booths (plan indices) it stands inside of, further than that from their walls."""
+    if not hall.contains(point) and point.distance(hall.boundary) > EQUIPMENT_TOLERANCE:
+        return None
+    hits = booth_tree.query(point, predicate="within") if booth_tree else []
+    return [
+        int(idx[j]) for j in hits if polys[idx[j]].exterior.distance(point) > EQUIPMENT_TOLERANCE
+    ]
+
+
+def _check_points(check: _Check, hall: Polygon, polys: np.ndarray, idx: np.ndarray) -> None:
+    """``point-outside-hall``, ``point-in-booth``; ``passage-outside-hall`` (warning)."""
+    plan = check.plan
+    booth_tree = shapely.STRtree(polys[idx]) if len(idx) and plan.points else None
+    for item in plan.points:
+        point = Point(item.position)
+        name = f"Точка «вы здесь» {item.id} («{item.name}»)"
+        where = f"в точке ({fmt(point.x, 1)}; {fmt(point.y, 1)})"
+        inside = _booths_around(point, hall, booth_tree, polys, idx)
+        if inside is None:
+            check.error(
+                "point-outside-hall",
+                None,
+                f"{name} {where} стоит вне зала: плакат должен висеть в зале или на его стене.",
+                _loc(point),
+            )
+            continue
+        for i in inside:
+            number = check.numbers[i]
+            check.error(
+                "point-in-booth",
+                number,
+                f"{name} {where} стоит внутри стенда {number or 'без номера'}: у плаката "
+                "должно быть место для посетителя — перенесите точку в проход.",
+                _loc(point),
+            )
+    for k, passage in enumerate(plan.passages):
+        geom = passage.geometry
+        if hall.is_empty or geom is None or geom.is_empty:
+            continue
+        if not hall.buffer(EQUIPMENT_TOLERANCE).covers(geom):
+            what = "Ступени" if passage.passage_type == "steps" else "Узкий проход"
+            label = f"{what} «{passage.name}»" if passage.name else f"{what} №{k + 1}"
+            check.warn("passage-outside-hall", None, f"{label} выходит за стены зала.", _loc(geom))
 
 
 def _check_zones(check: _Check, hall: Polygon) -> None:
@@ -816,6 +868,7 @@ def validate_plan(
         _check_doors(check, hall, polys, idx, solid_obstacles, opened, table)
         _check_zones(check, hall)
         _check_equipment(check, hall, polys, idx)
+        _check_points(check, hall, polys, idx)
         limit = max_exit_distance or exit_distance_limit(plan)
         _check_evacuation(check, idx, limit)
     return ValidationReport(errors=check.errors, warnings=check.warnings, booths=facts)

@@ -214,11 +214,13 @@ def visit_route(
     *,
     return_to: str | int | None = None,
     exact_limit: int = EXACT_LIMIT,
+    start_at: tuple[str, Point] | None = None,
 ) -> Route:
     """The shortest walk from an entrance through all the booths ``booth_numbers``.
 
     ``start_entrance`` is an entrance's name, its index in ``plan.entrances``, or ``None``
-    for the main entrance. The walk ends at the last booth (an open path); with
+    for the main entrance; ``start_at`` (a name and a point, such as a "you are here"
+    poster's) starts the walk there instead. The walk ends at the last booth (an open path); with
     ``return_to`` (a name of an entrance or exit, or an entrance index) it finishes there
     instead. Repeated numbers are visited once. See the module docstring for the method.
 
@@ -234,7 +236,10 @@ def visit_route(
             f"В маршруте может быть не больше {MAX_STOPS} стендов, выбрано {len(numbers)}",
             code="too_many_stops",
         )
-    start_name, start = graph.find_door(start_entrance, exits=False)
+    if start_at is not None:
+        start_name, start = start_at[0], graph.to_free(start_at[1])
+    else:
+        start_name, start = graph.find_door(start_entrance, exits=False)
     stops = [graph.access_point(n) for n in numbers]
     points = [start, *stops]
     end_index = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from exhibit.booking.services import confirmed_booths
@@ -10,9 +11,10 @@ from exhibit.catalogue.models import Solution
 from exhibit.db import db
 from exhibit.errors import InvalidParameter, NotFound, tr
 from exhibit.floorplan.models import Hall
-from exhibit.floorplan.services import get_exhibition, hall_plan
+from exhibit.floorplan.services import get_exhibition
 from exhibit.maps.presenter import map_context
-from exhibit.maps.route import MAX_STOPS, RouteError, WalkGraph, visit_route
+from exhibit.maps.route import MAX_STOPS, RouteError
+from exhibit.maps.wayfinding import find_start, hall_walk
 from exhibit.pagecache import cached_page
 from exhibit.search.services import search
 
@@ -40,8 +42,13 @@ def _hall_map(slug: str) -> str:
     selected = request.args.get("booth", "")
     if selected:
         highlighted.add(selected)
+    here, here_xy, here_view, notice = _here(hall, context, request.args.get("at", ""))
     return render_template(
         "maps/hall.html",
+        here=here,
+        here_xy=here_xy,
+        here_view=here_view,
+        notice=notice,
         exhibition=exhibition,
         **context,
         q=q,
@@ -51,17 +58,24 @@ def _hall_map(slug: str) -> str:
     )
 
 
-_graphs: dict[tuple[str, int, int], WalkGraph] = {}
+#: How much of the hall (metres across) the map shows round a "you are here" point.
+HERE_VIEW = 40.0
 
 
-def walk_graph(hall: Hall) -> WalkGraph:
-    """The hall's walking graph, built once per plan version in each worker (~0.1 s)."""
-    key = (str(db.engine.url), hall.id, hall.plan_version)
-    if key not in _graphs:
-        if len(_graphs) > 8:
-            _graphs.clear()
-        _graphs[key] = WalkGraph.from_plan(hall_plan(hall))
-    return _graphs[key]
+def _here(hall: Hall, context: dict, asked: str) -> tuple:
+    """The "you are here" point ``at`` names, where it is in the drawing, the view round it,
+    and a notice when the plan no longer has it (a poster of an older plan version)."""
+    asked = asked.strip()[:64]
+    if not asked:
+        return None, None, None, None
+    start = find_start(hall, asked)
+    if start.point is None:
+        return None, None, None, start.notice
+    frame = context["frame"]
+    x, y = frame.point(*start.point.position)
+    half = HERE_VIEW / 2
+    view = f"{x - half:g} {y - half:g} {HERE_VIEW:g} {HERE_VIEW:g}"
+    return start.point, (round(x, 3), round(y, 3)), view, None
 
 
 def _solution_ids(raw: str) -> list[int]:
@@ -106,13 +120,17 @@ def visit(slug: str) -> str:
     plan = context["plan"]
     entrances = [e.name or f"Вход {i + 1}" for i, e in enumerate(plan.entrances)]
     entrance = request.args.get("entrance", "")
-    route, error = None, None
+    step_free = request.args.get("step_free", "") in ("1", "on", "true")
+    asked = request.args.get("from", "") or entrance
+    start = find_start(hall, asked, step_free=step_free)
+    route, error, steps = None, None, []
     if stops:
         try:
-            route = visit_route(
-                walk_graph(hall), entrances.index(entrance) if entrance in entrances else None,
-                list(stops)[:MAX_STOPS],
+            walk = hall_walk(
+                hall, list(stops)[:MAX_STOPS], start=start, step_free=step_free,
+                lang=str(get_locale() or "ru"),
             )  # fmt: skip
+            route, steps = walk.route, walk.steps
         except RouteError as exc:
             error = exc.message
     frame = context["frame"]
@@ -133,5 +151,9 @@ def visit(slug: str) -> str:
         error=error,
         entrances=entrances,
         entrance=entrance,
+        points=plan.points,
+        start=start,
+        step_free=step_free,
+        steps=steps,
         chosen=[s.id for s in solutions],
     )

@@ -7,7 +7,10 @@ in the south wall and a second one in the west wall, four emergency exits, the a
 layout of 3 × 3 m modules with 3 m aisles, then modules merged into 3×6, 6×6, 6×9 and 3×9
 booths, seven track zones over blocks of booths, numbered in walking order; fire-safety
 equipment: an extinguisher and an alarm call point beside every emergency exit, hose cabinets
-and extinguishers on columns, a first-aid kit by the west entrance.
+and extinguishers on columns, a first-aid kit by the west entrance; five "you are here" poster
+points (the two entrances, a column, two aisle crossings), steps at the west entrance, a
+raised cable duct across an aisle and a narrow place by a column, which the step-free route
+avoids.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from shapely.geometry import LineString, Point, box
 from exhibit.floorplan.formats.geojson import dumps_geojson
 from exhibit.floorplan.layout import layout_hall
 from exhibit.floorplan.numbering import merge_booths, number_booths
-from exhibit.floorplan.plan import Plan, PlanBooth, PlanFeature
+from exhibit.floorplan.plan import Plan, PlanBooth, PlanFeature, PlanPoint
 from exhibit.floorplan.validate import validate_plan
 
 HALL_NAME = "Павильон 1"
@@ -216,11 +219,37 @@ def add_equipment(plan: Plan) -> Plan:
     return replace(plan, equipment=items)
 
 
+def add_points(plan: Plan) -> Plan:
+    """The "you are here" posters and the places the step-free route avoids."""
+    points = (
+        PlanPoint("P1", "Главный вход", (48.0, 2.0), 0.0, "entrance"),
+        PlanPoint("P2", "Западный вход", (2.0, 30.0), 90.0, "entrance"),
+        PlanPoint("P3", "Колонна К3/3", (37.5, 35.7), 0.0, "column"),
+        PlanPoint("P4", "Перекрёсток в центре зала", (34.8, 24.9), 0.0, "crossing"),
+        PlanPoint("P5", "Перекрёсток у восточных рядов", (64.8, 42.9), 270.0, "crossing"),
+    )
+    passages = [
+        PlanFeature(
+            "passage", LineString([(0.6, 28), (0.6, 32)]), "Ступени у западного входа",
+            {"type": "steps"},
+        ),
+        PlanFeature(
+            "passage", LineString([(56.0, 23.4), (56.0, 26.4)]), "Кабельный канал с порогом",
+            {"type": "steps"},
+        ),
+        PlanFeature(
+            "passage", box(74.4, 23.4, 75.6, 26.4), "Узко у колонны К6/2",
+            {"type": "narrow", "width": 2.1},
+        ),
+    ]  # fmt: skip
+    return replace(plan, points=points, passages=passages)
+
+
 def make_demo_plan(seed: int = 2025) -> Plan:
     """The demo plan, checked: raises if it does not pass ``validate_plan``."""
     rng = random.Random(seed)
     laid = layout_hall(empty_hall(), module=(3.0, 3.0), aisle=3.0, orientation="x")
-    plan = add_equipment(number_booths(add_zones(mixed_sizes(laid.plan, rng))))
+    plan = add_points(add_equipment(number_booths(add_zones(mixed_sizes(laid.plan, rng)))))
     report = validate_plan(plan, min_aisle=3.0)
     if not report.valid:
         raise SystemExit("demo plan has errors: " + "; ".join(e.message for e in report.errors))

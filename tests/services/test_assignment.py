@@ -72,3 +72,15 @@ def test_a_bad_application_is_named_and_nothing_is_applied(demo_app):
     assert result.exit_code != 0
     assert exhibitor.name in result.output
     assert holds() == []
+
+
+def test_time_limit_must_be_positive_and_bounds_the_search(demo_app):
+    before = holds()
+    for bad in ("0", "-1"):
+        result = run(demo_app, "--time-limit", bad, "--apply")
+        assert result.exit_code != 0
+        assert "--time-limit" in result.output
+    assert holds() == before  # nothing applied
+    result = run(demo_app, "--json", "--time-limit", "0.5")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["assignments"]

@@ -9,8 +9,8 @@ import random
 import numpy as np
 import pytest
 
-from exhibit.booking import assign as A
 from exhibit.booking.assign import Application, Weights, assign
+from exhibit.booking.assign import problem as A
 from tests.unit.test_assign import (
     WIDTHS_10,
     W,

@@ -564,6 +564,8 @@ def test_geometry_types_follow_the_schema():
         "entrance": ("LineString", "Point", "Polygon"),
         "exit": ("LineString", "Point", "Polygon"),
         "equipment": ("Point",),
+        "point": ("Point",),
+        "passage": ("LineString", "Polygon"),
     }
 
 

@@ -82,9 +82,10 @@ def _data_strings() -> list[str]:
     for hall in db.session.scalars(select(Hall)):
         strings.add(hall.name)
         plan = hall_plan(hall)
-        for feature in (*plan.entrances, *plan.exits, *plan.obstacles):
+        for feature in (*plan.entrances, *plan.exits, *plan.obstacles, *plan.passages):
             if feature.name:
                 strings.add(feature.name)
+        strings.update(point.name for point in plan.points)
     return sorted(strings, key=len, reverse=True)
 
 

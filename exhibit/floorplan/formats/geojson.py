@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon, mapping, shape
+from shapely.geometry import Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import PlanFormatError
-from ..plan import FEATURE_KINDS, Plan, PlanBooth, PlanFeature
+from ..plan import FEATURE_KINDS, Plan, PlanBooth, PlanFeature, PlanPoint
 
 if TYPE_CHECKING:
     import jsonschema
@@ -43,6 +43,8 @@ _KIND_RU = {
     "entrance": "вход",
     "exit": "выход",
     "equipment": "оборудование",
+    "point": "точка «вы здесь»",
+    "passage": "проход",
 }
 _TYPE_RU = {
     "string": "строка",
@@ -204,6 +206,17 @@ def _schema_message(
         reason = f"должно быть не меньше {error.validator_value}, а не {value}"
     elif error.validator == "exclusiveMinimum":
         reason = f"должно быть больше {error.validator_value}, а не {value}"
+    elif error.validator == "maximum":
+        reason = f"должно быть не больше {error.validator_value}, а не {value}"
+    elif error.validator == "minLength":
+        reason = "пустая строка"
+    elif error.validator == "pattern" and path[-2:] == ["properties", "id"]:
+        reason = (
+            f"код точки {json.dumps(value, ensure_ascii=False)} не годится: латинские буквы, "
+            "цифры, «-» и «_», не длиннее 16 знаков (например P1)"
+        )
+    elif error.validator == "pattern":
+        reason = f"значение {json.dumps(value, ensure_ascii=False)} не того вида"
     elif error.validator == "maxLength":
         reason = f"слишком длинное: {len(value)} знаков (не больше {error.validator_value})"
     elif error.validator == "oneOf":
@@ -425,6 +438,8 @@ def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
     top = dict(data.get("properties") or {})
     plan = Plan(hall=Polygon(), properties=top, name=top.get("name"))
     built = _bulk_polygons(features)
+    points: list[PlanPoint] = []
+    point_ids: dict[str, int] = {}
     for index, feature in enumerate(features):
         props = dict(feature["properties"])
         kind = props.pop("kind")
@@ -437,6 +452,8 @@ def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
             number = props.pop("number", None)
             number = number.strip() or None if isinstance(number, str) else None
             plan.booths.append(PlanBooth(number=number, polygon=geom, properties=props))
+        elif kind == "point":
+            points.append(_point(props, geom, index, point_ids))
         else:
             name = props.pop("name", None)
             item = PlanFeature(kind=kind, geometry=geom, name=name, properties=props)
@@ -446,8 +463,38 @@ def from_geojson(data: Any, *, trusted: bool = False) -> Plan:
                 "entrance": plan.entrances,
                 "exit": plan.exits,
                 "equipment": plan.equipment,
+                "passage": plan.passages,
             }[kind].append(item)
+    plan.points = tuple(points)
     return plan
+
+
+def _point(
+    props: dict[str, Any], geom: BaseGeometry, index: int, seen: dict[str, int]
+) -> PlanPoint:
+    """The "you are here" point of feature ``index`` (``props`` without ``kind``); refuses an
+    id already used by an earlier point (``seen``: id → feature index, updated)."""
+    point_id = str(props.pop("id")).strip()
+    if point_id in seen:
+        raise PlanFormatError(
+            f"Ошибка в плане: объект features[{index}] (точка «вы здесь»), поле properties.id: "
+            f"код точки «{point_id}» уже занят точкой features[{seen[point_id]}]; коды точек "
+            "в плане не повторяются.",
+            feature=index,
+            field="properties.id",
+        )
+    seen[point_id] = index
+    name = str(props.pop("name"))
+    facing = float(props.pop("facing", 0.0) or 0.0) % 360.0
+    point_type = props.pop("type", "other")
+    return PlanPoint(
+        id=point_id,
+        name=name,
+        position=(float(geom.x), float(geom.y)),
+        facing=facing,
+        type=point_type,
+        properties=props,
+    )
 
 
 def parse_geojson(raw: bytes | str) -> Plan:
@@ -519,6 +566,7 @@ def to_geojson(plan: Plan, *, digits: int = 3) -> dict[str, Any]:
         ("entrance", plan.entrances),
         ("exit", plan.exits),
         ("equipment", plan.equipment),
+        ("passage", plan.passages),
     ):
         for item in items:
             props: dict[str, Any] = {"kind": kind}
@@ -526,6 +574,11 @@ def to_geojson(plan: Plan, *, digits: int = 3) -> dict[str, Any]:
                 props["name"] = item.name
             props.update({k: v for k, v in item.properties.items() if k not in ("kind", "name")})
             features.append(_feature(item.geometry, props, digits))
+    for point in plan.points:
+        props = {"kind": "point", "id": point.id, "name": point.name}
+        props.update(facing=_round(float(point.facing), 1), type=point.type)
+        props.update({k: v for k, v in point.properties.items() if k not in props})
+        features.append(_feature(Point(point.position), props, digits))
     for booth in plan.booths:
         props = {"kind": "booth", "number": booth.number}
         props.update({k: v for k, v in booth.properties.items() if k not in ("kind", "number")})

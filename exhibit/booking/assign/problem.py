@@ -1,161 +1,20 @@
-"""Automatic booth assignment: which free booth each "any booth" applicant gets, and why.
+"""The problem, its construction and its bounds (pure: NumPy, SciPy, Shapely).
 
-Pure code (standard library, NumPy, SciPy, Shapely): plain dataclasses in, plain dataclasses
-out; the service layer turns database rows into :class:`FreeBooth`, :class:`TrackZone` and
-:class:`Application` and applies the result in one transaction.
-
-Model
------
-Each applicant ``i`` gets one *column* ``c``: a single free booth, or — only when no single
-free booth is large enough for it — a *merged group* of 2–3 free booths that share walls
-(shared edge > 0.5 m, found with an STRtree on outlines snapped to 1 mm) and whose union is
-one simple polygon (a ``Polygon`` without holes). No booth is used twice. Booths the caller
-does not pass (confirmed reservations, organiser holds, blocked booths) are never touched;
-exhibitors that already hold such booths can be passed as ``placed`` so that partners are
-drawn to them and competitors kept away from them.
-
-Cost (smaller is better; one "point" ≈ one missed kind wish)
-------------------------------------------------------------
-With ``r`` the requested area, ``A`` the column's area (sum of its booths), ``τ`` the area
-tolerance, and distances in metres between booth outlines or centroids:
-
-* **zone** — outside the track's zone: ``w.zone + w.zone_per_10m · d_zone / 10`` where
-  ``d_zone`` is the distance from the column's outline to the zone polygon (0 when touching);
-  0 in the zone. A booth is in a zone when its ``zone_track`` says so or, without one, when
-  its centroid lies in the zone polygon; a merged group is in the zone when all its booths
-  are. A track with no zone in this hall costs nothing here (and raises a warning).
-* **area** — ``w.area · |A − r| / r``. A column with ``A < r·(1 − τ)`` is not allowed.
-* **kind** — ``w.kind`` when the applicant wished for a kind and the column is of another
-  kind (exact match; a merged group takes the "most open" kind of its booths, since merging
-  never closes an open side).
-* **partners** — ``w.partner_per_10m · d / 10`` per partner pair, ``d`` the distance between
-  the two columns' centroids (a pair counts once; each side carries half of it in the
-  per-exhibitor breakdown; a partner in ``placed`` counts fully to the applicant).
-* **access** — for applicants who need step-free access: ``w.access_per_10m · e / 10``, ``e``
-  the booth's distance to the nearest entrance (a group: its nearest booth).
-* **stability** — for applicants holding ``current_booths`` from an earlier run:
-  ``w.move · (1 − |C ∩ K| / |C ∪ K|)`` (Jaccard distance between the column's booths ``C``
-  and the current ones ``K``): keeping them costs nothing, moving costs ``w.move``, so a
-  re-run after a few changes moves as few exhibitors as possible.
-* **competitors** — a hard rule: two competitors never get columns that touch or are closer
-  than ``competitor_gap`` (2 m; or the caller's ``adjacency``). When capacity leaves no other
-  way the rule gives (the pair stays, counted in ``Quality.competitor_adjacencies``) and the
-  objective is charged ``HARD_PENALTY`` per pair, so it is never traded for anything else.
-
-Who is left out (infeasible demand)
------------------------------------
-Applications are served in the order given (the order of application — the caller sorts
-them): earlier applications are placed first. An applicant with no allowed column at all is
-left out («нет свободного стенда площадью от …»). The others are admitted in order while the
-admitted set still fits: for every area threshold ``T`` the admitted applicants needing
-booths of area ≥ ``T`` must not outnumber those booths (Hall's condition, exact for single
-booths because "area ≥ threshold" sets are nested); a group applicant counts, per ``T``, the
-fewest booths of area ≥ ``T`` any group large enough for it has. The rest are left out
-(«свободные стенды площадью от … заняты участниками с более ранней заявкой»). Whoever still
-cannot be placed during the solve (merged groups clash in ways counting cannot see) falls to
-an "unplaced" column costing ``UNPLACED_PENALTY`` (larger for earlier applications, so later
-ones drop first) and is reported the same way; objective and bound then cover exactly the
-applicants placed.
-
-Algorithm
----------
-1. Cost matrices for admitted applicants × columns (NumPy, vectorised). Single-booth
-   applicants and group applicants form two assignment problems, coupled by the booths a
-   group takes and by the pairwise terms.
-2. Coupling: the single-booth problem is solved once (``linear_sum_assignment``) and each
-   booth gets its *shadow price* — the cheapest chain of moves that would free it (the
-   LP dual of "booth used once", by vectorised Bellman–Ford on the residual graph). Groups
-   pay the prices of their booths, so a group does not take the 18 m² booths others need.
-   Shadow prices are marginal (what losing *one* booth costs), so where the exact MILP is
-   not affordable a few rounds of subgradient optimisation move the prices by how often
-   the two relaxed problems use each booth (Polyak steps); each round builds a solution
-   (groups at those prices, single booths on the rest) and the best one's prices stay.
-3. ``scipy.optimize.linear_sum_assignment`` (exact; ~40 ms at 1,500 × 2,000): groups first
-   (overlaps resolved in application order, re-solved), then single booths on the rest. If
-   that still leaves someone out, the booths they could have used get dearer for groups.
-4. Competitors adjacent: the later applicant of each violating pair gets ``HARD_PENALTY`` on
-   every column next to the other's; re-solve until no new violation appears. Small
-   problems (≤ ``MILP_SOLVE_VARS`` applicant × column pairs) instead go to
-   ``scipy.optimize.milp`` with the rule as constraints (each booth once,
-   ``x_ic + Σ_{d next to c} x_jd ≤ 1``): exact.
-5. Partners (pairwise, so not a linear assignment): majorisation by a common centre. For a
-   cluster of partners with centre ``z``, ``d(a, b) ≤ d(a, z) + d(z, b)``, so
-   ``Σ_i deg_i · d(c_i, z)`` is a linear upper bound of the cluster's partner cost; steps
-   3–4 minimise it, ``z`` moves to the new centroids (members needing step-free access
-   anchor it: the others come to them), and this repeats while the true objective improves.
-6. Local search with the true objective: an applicant near its partners (or next to a
-   competitor) moves to a free booth, swaps with a holder, or pushes the holder on to the
-   holder's cheapest free booth. Then *cluster moves*: each partner cluster in turn, with
-   everyone else fixed, is placed anew by a min-sum dynamic programme over a spanning tree
-   of the cluster (candidates: its own booths and the free booths nearest to it or
-   cheapest for each member; competitor rule as a filter), kept when the true cost falls;
-   local search and cluster moves alternate while the objective improves.
-7. Up to ``MILP_MAX_VARS`` pairs the exact MILP of the linear part (partner floors, rule as
-   constraints) is solved too; after step 6 the better of the two solutions is kept.
-
-Lower bound and gap
--------------------
-Relaxations of the same problem, the best one reported:
-
-* partner pairs are charged a floor, linear per applicant and column. With ``P_i`` the
-  admitted partners of ``i`` (partners in ``placed`` are already linear), the pair sum is
-  ``Σ_pairs d(c_i, c_j) = ½ Σ_i Σ_{j ∈ P_i} d(c_i, c_j)``, and ``i``'s half is charged the
-  larger of two floors of ``½ Σ_{j ∈ P_i} d(c_i, c_j)``, both valid for every placement:
-
-  - *nearest neighbour*: ``½ Σ_{j ∈ P_i} nn_j(c_i)``, ``nn_j(c)`` the distance from ``c``'s
-    centroid to the nearest other column that ``j`` may take (its family and area) and
-    that shares no booth with ``c``;
-  - *Gilmore–Lawler*: ``½ GL_i(c_i)``, ``GL_i(c)`` the sum of the ``|P_i|`` smallest
-    distances from ``c`` to distinct other columns that share no booth with ``c``, among
-    the columns any partner of ``i`` may take (the partners take ``|P_i|`` distinct,
-    booth-disjoint columns, so their distances sum to at least that). A cluster of four
-    in a row of 3 m booths is charged 3 + 3 + 6 m per member instead of 3 + 3 + 3 m.
-    ``cKDTree`` queries with ``k = max |P_i| + 4`` (more where groups sharing booths fill the
-    list), per (family of ``i``, classes of its partners);
-
-* competitors are ignored, and "each booth once" between groups and single booths is
-  relaxed with booth prices ``p`` (Lagrangian): ``LSA(S + p) + LSA(G + Σp) − Σp`` is a
-  valid bound for any ``p ≥ 0`` (with ``p = 0``: the two problems apart); ``p`` are zero,
-  the shadow prices of step 2 and the subgradient rounds' prices (the rounds themselves
-  run with the nearest-neighbour floor; their best bound is kept too, and the best
-  round's prices are evaluated again with both floors), the best value kept;
-* up to ``MILP_MAX_VARS`` pairs: HiGHS's proven bound of the exact MILP above (with the
-  nearest-neighbour floors: with the stronger ones its bound rose by 0.04 % at
-  150 / 150, but its solutions, which step 7 also uses, got worse on two of three halls).
-
-``optimality_gap = (objective − bound) / max(|bound|, 1)``. The pairwise partner term makes
-the problem a quadratic assignment, whose bounds are known to be loose. On the generated
-benchmark halls (docs/benchmarks.md) the gap without partner requests is under 1 %; with
-them the Gilmore–Lawler term moved it only from 5.10 to 4.90 % at 500 / 600 and from 11.11
-to 10.36 % at 1 500 / 2 000 (150 / 150: 1.92 %, the MILP bound, unchanged), for ~0.2–0.3 s
-more CPU at 1 500 / 2 000. The halls are back-to-back rows of 3 and 6 m booths: a booth has
-its side neighbours and the booth behind it within 3–4.5 m, and the clusters are stars of
-2–4: the |P_i| nearest columns are rarely much further than the nearest. At 1 500 / 2 000
-the objective 669.7 is 528.4 linear cost and 141.3 partner distance; the bound (606.8)
-charges the single-booth applicants 90.4 for partners, and at the solution's own columns
-their floors add up to 98.2 only: the partners are apart because their best columns (zone,
-area, kind) are taken by others or lie apart, which a per-applicant floor cannot see. The
-rest (~12 points) is the linear cost above the linear-only bound (509.0 at the same prices):
-partners pulling applicants off their best booths. Stronger relaxations were tried and did
-not close it: moving a share ``β`` of each partner's linear cost into its partners'
-Gilmore–Lawler term (the classic bound with linear costs) *lowered* the 1 500 / 2 000 bound
-at ``p = 0`` from 565.1 to 559.3 / 553.5 / 545.2 for ``β`` = 0.3 / 0.5 / 0.7, since the
-borrowed costs are charged without competition for booths; exact partner costs per cluster
-(dynamic programme over spanning trees, booth prices from the LP duals, 150 subgradient
-rounds) raised the 500 / 600 bound by 0.5 % only; HiGHS on the exact quadratic model
-(partner distance by 16 tangent cuts, competitor rule left out) ran 300 s on a 200 / 260
-hall and still had 9 % between its bound (155.9) and its best solution (171.2; this solver:
-176.1 in 0.2 s).
-
-Determinism: booths are sorted by number, zones by track, applicants keep the given order;
-no randomness, and nothing iterates over a hash-ordered set of strings.
+``_Problem`` derives everything from the input once — booths and their neighbours, zones,
+partner and competitor relations, who is admitted, the columns (single booths and merged
+groups) and the linear cost matrices — then builds a solution (exact linear assignments
+coupled by booth prices, competitor repair, partner majorisation, cluster moves), hands it
+to :mod:`exhibit.booking.assign.improve` for the time that is left, and reports it with
+the lower bound. The model, the cost terms, the method and its figures are explained in
+docs/assignment.md.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -190,8 +49,8 @@ MIN_SHARED_WALL = 0.5
 NEAR_PARTNER = 15.0
 #: The exact MILP solves problems up to this many applicant × column pairs, and bounds
 #: problems up to MILP_MAX_VARS (one call, ~0.3 s at 20,000).
-MILP_SOLVE_VARS = 8_000
-MILP_MAX_VARS = 25_000
+MILP_SOLVE_VARS = 3_000
+MILP_MAX_VARS = 3_000
 #: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
 MILP_NODE_LIMIT = 1000
 
@@ -205,6 +64,9 @@ POLISH_ROUNDS = 1
 COUPLING_ROUNDS = 10
 COUPLING_BIG = 1_000_000
 COUPLING_ROUNDS_BIG = 3
+
+#: Share of the time left after construction kept for the bound and the result.
+BOUND_SHARE = 0.15
 
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
 
@@ -375,6 +237,9 @@ def assign(
     known_tracks: Collection[str] | None = None,
     placed: Mapping[str, BaseGeometry] | None = None,
     method: Literal["optimal", "greedy"] = "optimal",
+    time_limit: float = 5.0,
+    phases: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> AssignmentResult:
     """Assign free booths to applications, minimising the documented cost.
 
@@ -393,6 +258,9 @@ def assign(
         raise ValueError("area_tolerance must be in [0, 1)")
     if competitor_gap < 0:
         raise ValueError("competitor_gap must be ≥ 0")
+    if not time_limit > 0:
+        raise ValueError("time_limit must be > 0 seconds")
+    deadline = time.perf_counter() + time_limit
     placed = dict(placed or {})
     _validate(applications, booths, zones, known_tracks, placed)
     problem = _Problem(
@@ -405,7 +273,7 @@ def assign(
         competitor_gap,
         placed,
     )
-    return problem.run(method)
+    return problem.run(method, deadline, phases, progress)
 
 
 # --------------------------------------------------------------------------- validation
@@ -1142,8 +1010,23 @@ class _Problem:
 
     # ---- solving
 
-    def run(self, method: str) -> AssignmentResult:
+    def run(
+        self,
+        method: str,
+        deadline: float = math.inf,
+        phases: int | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> AssignmentResult:
         col = self._greedy() if method == "greedy" else self._optimise()
+        if method == "optimal":
+            from exhibit.booking.assign.improve import improve
+
+            # What is left of the time limit, less a share for the bound and the result.
+            spare = (deadline - time.perf_counter()) * (1 - BOUND_SHARE)
+            col, self.search = improve(
+                self, col, self.objective(col), time_limit=max(spare, 0.0), max_phases=phases,
+                progress=progress,
+            )  # fmt: skip
         # Admitted applicants that found no place after all (groups took the booths they
         # needed) join the unplaced; objective and bound then both concern exactly the
         # applicants placed, so neither carries the unplaced penalty.

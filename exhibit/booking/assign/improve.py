@@ -1,0 +1,448 @@
+"""Improvement: simulated annealing over the true objective, from the constructed solution.
+
+The construction (:mod:`.construct`) solves linear problems well; what it cannot see is the
+pairwise partner distance and the trade between merged groups and single booths. This
+search works on the real objective with incremental (delta) costs over four moves:
+
+- **relocate**: an applicant takes a free booth (among its cheapest, or near a partner);
+- **swap**: two single-booth applicants exchange booths;
+- **ejection chain**: an applicant takes a held booth and the holder moves on to a free
+  one (its cheapest, near its partners, or the booth just left);
+- **group eviction**: an applicant needing merged booths takes another group; single-booth
+  holders inside it move to their best free booth (among their cheapest, near them, and
+  the booths the group leaves).
+
+Every move is scored exactly: the linear costs of the applicants it moves, every partner
+pair and competitor pair touching them. A worse move is accepted with probability
+``exp(−Δ / T)``; ``T`` falls geometrically within each *phase*, and each phase starts
+again from the best solution found, hotter (×2) after each phase that found nothing.
+Besides, a **cluster move** takes a whole partner cluster: one member to one of its
+cheapest booths (or near where it is), the others breadth first to the booth near their
+placed partner of least linear + partner cost; holders in the way and competitors next to
+the new booths move on to free booths.
+
+Randomness comes from one ``random.Random`` seeded with a constant, and the clock is read
+only to stop: the same input gives the same result unless the time limit cuts the search
+short (``Search.stopped_by_time``). The search ends when ``STALL_PHASES`` phases in a row
+found nothing better, or at the time limit.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from exhibit.booking.assign.problem import _Problem
+
+#: Candidate booths (or groups) per applicant: its cheapest by linear cost, ties in an
+#: order drawn once (a fixed seed), so that equal booths are all reachable.
+CHEAPEST = 80
+#: An evicted holder takes one of the first few free booths of its cheapest.
+FREE_CHOICES = 3
+#: Booths near a booth: candidates when moving next to a partner or staying close.
+NEAREST = 10
+#: Temperatures of a phase, in points (a missed kind wish is 1.5).
+START_TEMPERATURE = 0.15
+END_TEMPERATURE = 0.003
+#: Moves per phase per applicant, and the fewest / most moves a phase has.
+MOVES_PER_APPLICANT = 60
+MIN_PHASE = 2_000
+MAX_PHASE = 80_000
+#: Share of the moves of a partnered applicant that move its whole partner cluster.
+CLUSTER_SHARE = 0.3
+#: The search ends after this many phases in a row that found nothing better.
+STALL_PHASES = 4
+#: The clock is read every this many moves.
+CLOCK_EVERY = 256
+SEED = 20_25
+
+
+@dataclass
+class Search:
+    """What the search did: moves tried and accepted, phases, objective before and after."""
+
+    moves: int = 0
+    accepted: int = 0
+    phases: int = 0
+    start: float = 0.0
+    best: float = 0.0
+    seconds: float = 0.0
+    stopped_by_time: bool = False
+
+
+class _State:
+    """A solution under change: each applicant's column and each booth's holder."""
+
+    def __init__(self, problem: _Problem, col: np.ndarray) -> None:
+        p = problem
+        self.p = p
+        self.col = [int(c) for c in col.tolist()]
+        self.owner = [-1] * p.m
+        for i, c in enumerate(self.col):
+            if c >= 0:
+                for b in p.members[c]:
+                    self.owner[b] = i
+        self.wp = p.w.partner_per_10m / 10.0
+        self.xy = p.xy_list
+        self.members = p.members
+        self.near = p.col_near
+        self.partners = p.partners
+        self.comps = p.comps
+        self.is_big = p.is_big.tolist()
+        self.single_row = p.srow
+        self.group_row = p.grow
+
+    def linear(self, i: int, c: int) -> float:
+        if self.is_big[i]:
+            return self.p.G.item(self.group_row[i], c - self.p.m)
+        return self.p.S.item(self.single_row[i], c)
+
+    def local_cost(self, movers: list[int], pos: dict[int, int]) -> float:
+        """Linear costs of ``movers`` and every pair term touching them, at ``pos`` (the
+        others where they are); each pair counted once."""
+        col = self.col
+        moving = set(movers)
+        total = 0.0
+        seen: set[tuple[int, int]] = set()
+        for x in movers:
+            cx = pos.get(x, col[x])
+            total += self.linear(x, cx)
+            ax, ay = self.xy[cx]
+            for q in self.partners[x]:
+                cq = pos.get(q, col[q])
+                if cq < 0 or (q in moving and (q, x) in seen):
+                    continue
+                seen.add((x, q))
+                bx, by = self.xy[cq]
+                total += self.wp * math.hypot(ax - bx, ay - by)
+            for q in self.comps[x]:
+                cq = pos.get(q, col[q])
+                if cq < 0 or (q in moving and (-q - 1, x) in seen):
+                    continue
+                seen.add((-x - 1, q))
+                near = self.near[cx]
+                if any(b in near for b in self.members[cq]):
+                    total += 1e4
+        return total
+
+    def apply(self, pos: dict[int, int]) -> None:
+        for x in pos:
+            c = self.col[x]
+            if c >= 0:
+                for b in self.members[c]:
+                    if self.owner[b] == x:
+                        self.owner[b] = -1
+        for x, c in pos.items():
+            self.col[x] = c
+            for b in self.members[c]:
+                self.owner[b] = x
+
+
+def improve(
+    problem: _Problem,
+    col: np.ndarray,
+    objective: float,
+    *,
+    time_limit: float,
+    max_phases: int | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[np.ndarray, Search]:
+    """The best solution found from ``col`` (objective ``objective``) within ``time_limit``
+    seconds (or ``max_phases`` phases, whichever comes first)."""
+    p = problem
+    clock = time.perf_counter()
+    stats = Search(start=objective, best=objective)
+    movers = [i for i in range(p.n) if p.admitted[i] and col[i] >= 0]
+    if not movers or p.m == 0:
+        return col, stats
+    rng = random.Random(SEED)
+    state = _State(p, col)
+    cheapest = _cheapest(p, movers, np.random.default_rng(SEED))
+    near_booths = _nearest_booths(p)
+    singles = [i for i in movers if not p.is_big[i]]
+    groups = [i for i in movers if p.is_big[i]]
+    pick = singles + groups * 3  # groups are few and their moves matter most
+    clusters = _clusters(state, singles)
+    phase_moves = min(MAX_PHASE, max(MIN_PHASE, MOVES_PER_APPLICANT * len(movers)))
+    cooling = (END_TEMPERATURE / START_TEMPERATURE) ** (1.0 / phase_moves)
+    current = best = objective
+    best_col = list(state.col)
+    stall = 0
+    while (max_phases is None or stats.phases < max_phases) and stall < STALL_PHASES:
+        phase_best = best
+        temperature = START_TEMPERATURE * 2**stall  # hotter after phases that found nothing
+        for move in range(phase_moves):
+            if move % CLOCK_EVERY == 0 and time.perf_counter() - clock > time_limit:
+                stats.stopped_by_time = True
+                break
+            temperature *= cooling
+            i = pick[rng.randrange(len(pick))]
+            if state.is_big[i]:
+                pos = _group_move(state, i, cheapest, near_booths, rng)
+            elif i in clusters and rng.random() < CLUSTER_SHARE:
+                pos = _cluster_move(state, clusters[i], cheapest, near_booths, rng)
+            else:
+                pos = _single_move(state, i, cheapest, near_booths, rng)
+            stats.moves += 1
+            if not pos:
+                continue
+            movers_now = list(pos)
+            delta = state.local_cost(movers_now, pos) - state.local_cost(movers_now, {})
+            if delta < -1e-12 or rng.random() < math.exp(-max(delta, 0.0) / temperature):
+                state.apply(pos)
+                current += delta
+                stats.accepted += 1
+                if current < best - 1e-9:
+                    best, best_col = current, list(state.col)
+        stats.phases += 1
+        stall = stall + 1 if best >= phase_best - 1e-9 else 0
+        if progress is not None:
+            progress(best)
+        if stats.stopped_by_time:
+            break
+        state = _State(p, np.asarray(best_col))  # the next phase starts from the best
+        current = best
+    stats.best = best
+    stats.seconds = time.perf_counter() - clock
+    return np.asarray(best_col, dtype=np.int64), stats
+
+
+def _cheapest(p: _Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
+    """Each applicant's cheapest allowed columns by linear cost (ties in a random order)."""
+    out: dict[int, list[int]] = {}
+    for i in movers:
+        if p.is_big[i]:
+            row, offset = p.G[p.grow[i]], p.m
+        else:
+            row, offset = p.S[p.srow[i]], 0
+        tie = rng.random(row.size)
+        order = np.lexsort((tie, np.round(row, 9)))[:CHEAPEST]
+        order = order[np.isfinite(row[order])]
+        out[i] = (order + offset).tolist()
+    return out
+
+
+def _nearest_booths(p: _Problem) -> list[list[int]]:
+    """The booths nearest to each booth (itself excluded)."""
+    k = min(NEAREST + 1, p.m)
+    _, idx = p.booth_kdtree.query(p.booth_xy, k=k)
+    idx = np.asarray(idx).reshape(p.m, k)
+    return [row[row != b].tolist() for b, row in enumerate(idx)]
+
+
+def _allowed(state: _State, i: int, c: int) -> bool:
+    return math.isfinite(state.linear(i, c))
+
+
+def _single_move(
+    state: _State,
+    i: int,
+    cheapest: dict[int, list[int]],
+    near_booths: list[list[int]],
+    rng: random.Random,
+) -> dict[int, int] | None:
+    """Relocate, swap or ejection chain for a single-booth applicant."""
+    here = state.col[i]
+    roll = rng.random()
+    partners = state.partners[i]
+    if roll < 0.4 or (not partners and roll < 0.7):
+        options = cheapest[i]
+    elif partners and roll < 0.85:
+        q = partners[rng.randrange(len(partners))]
+        if state.col[q] < 0:
+            return None
+        options = near_booths[state.members[state.col[q]][0]]
+    else:
+        options = near_booths[here]
+    if not options:
+        return None
+    c = options[rng.randrange(len(options))]
+    if c == here or not _allowed(state, i, c):
+        return None
+    holder = state.owner[c]
+    if holder < 0:
+        return {i: c}
+    if state.is_big[holder]:
+        return None
+    if rng.random() < 0.5:
+        if _allowed(state, holder, here):
+            return {i: c, holder: here}
+        return None
+    # Ejection: the holder moves on to a free booth (or the one i leaves).
+    pool = cheapest[holder] if rng.random() < 0.7 else near_booths[c]
+    found = [f for f in _first_free(state, pool, {c}) if f != c] + [here]
+    f = found[rng.randrange(len(found))]
+    if not _allowed(state, holder, f):
+        return None
+    return {i: c, holder: f}
+
+
+def _group_move(
+    state: _State,
+    g: int,
+    cheapest: dict[int, list[int]],
+    near_booths: list[list[int]],
+    rng: random.Random,
+) -> dict[int, int] | None:
+    """A merged-group applicant takes another group, evicting single-booth holders."""
+    options = cheapest[g]
+    if not options:
+        return None
+    c = options[rng.randrange(len(options))]
+    here = state.col[g]
+    if c == here:
+        return None
+    new_booths = state.members[c]
+    evicted = []
+    for b in new_booths:
+        k = state.owner[b]
+        if k < 0 or k == g:
+            continue
+        if state.is_big[k]:
+            return None
+        evicted.append(k)
+    pos = {g: c}
+    taken = set(new_booths)
+    left = [b for b in state.members[here] if b not in taken]
+    for k in evicted:
+        options = _first_free(state, cheapest[k], taken)
+        options += _first_free(state, near_booths[state.col[k]], taken)
+        options += [f for f in left if f not in taken]
+        best = _best_place(state, k, options, pos)
+        if best < 0:
+            return None
+        pos[k] = best
+        taken.add(best)
+    return pos
+
+
+def _clusters(state: _State, singles: list[int]) -> dict[int, list[int]]:
+    """Partner clusters of placed single-booth applicants (connected components)."""
+    inside = set(singles)
+    out: dict[int, list[int]] = {}
+    for i in singles:
+        if i in out or not state.partners[i]:
+            continue
+        members, todo = [i], [i]
+        seen = {i}
+        while todo:
+            x = todo.pop()
+            for q in state.partners[x]:
+                if q in inside and q not in seen:
+                    seen.add(q)
+                    members.append(q)
+                    todo.append(q)
+        if len(members) > 1:
+            for x in members:
+                out[x] = members
+    return out
+
+
+def _cluster_move(
+    state: _State,
+    members: list[int],
+    cheapest: dict[int, list[int]],
+    near_booths: list[list[int]],
+    rng: random.Random,
+) -> dict[int, int] | None:
+    """A whole partner cluster moves: one member to one of its cheapest booths or near
+    where it is, the others one by one (breadth first over partner links) to the free booth
+    near their placed partner of least linear + partner cost; a single-booth holder in the
+    way moves on to a free booth of its own cheapest."""
+    anchor = members[rng.randrange(len(members))]
+    here = state.col[anchor]
+    options = cheapest[anchor] if rng.random() < 0.5 else near_booths[here]
+    target = options[rng.randrange(len(options))]
+    inside = set(members)
+    vacated = {state.col[x] for x in members}
+    pos: dict[int, int] = {}
+    taken: set[int] = set()
+
+    def claim(x: int, f: int) -> bool:
+        holder = state.owner[f]
+        if f in taken or (holder >= 0 and holder not in inside and state.is_big[holder]):
+            return False
+        if holder >= 0 and holder not in inside:
+            options = [h for h in _first_free(state, cheapest[holder], taken) if h != f]
+            options += [h for h in vacated if h not in taken and h != f]
+            g = _best_place(state, holder, options, pos)
+            if g < 0:
+                return False
+            pos[holder] = g
+            taken.add(g)
+        pos[x] = f
+        taken.add(f)
+        # A competitor of x next to f (and not moving already) moves away too.
+        for q in state.comps[x]:
+            cq = pos.get(q, state.col[q])
+            if q in pos or cq < 0 or state.is_big[q] or cq not in state.near[f]:
+                continue
+            options = [h for h in _first_free(state, cheapest[q], taken) if h not in state.near[f]]
+            g = _best_place(state, q, options, pos)
+            if g < 0:
+                return False
+            pos[q] = g
+            taken.add(g)
+        return True
+
+    if not _allowed(state, anchor, target) or not claim(anchor, target):
+        return None
+    order = [anchor]
+    for x in order:
+        for y in state.partners[x]:
+            if y in inside and y not in pos:
+                best, best_cost = -1, math.inf
+                px, py = state.xy[pos[x]]
+                for f in (*near_booths[pos[x]], state.col[y]):
+                    if f in taken:
+                        continue
+                    holder = state.owner[f]
+                    if holder >= 0 and holder not in inside and state.is_big[holder]:
+                        continue
+                    fx, fy = state.xy[f]
+                    cost = state.linear(y, f) + state.wp * math.hypot(fx - px, fy - py)
+                    if holder >= 0 and holder not in inside:
+                        cost += 0.05  # a holder moves too: a small premium
+                    if cost < best_cost:
+                        best, best_cost = f, cost
+                if best < 0 or not math.isfinite(best_cost) or not claim(y, best):
+                    return None
+                order.append(y)
+    return pos
+
+
+def _first_free(state: _State, options: list[int], taken: set[int]) -> list[int]:
+    """The first ``FREE_CHOICES`` booths of ``options`` that are free and not ``taken``."""
+    found = []
+    for f in options:
+        if state.owner[f] < 0 and f not in taken:
+            found.append(f)
+            if len(found) == FREE_CHOICES:
+                break
+    return found
+
+
+def _best_place(state: _State, x: int, options: list[int], pos: dict[int, int]) -> int:
+    """Of ``options``, the booth of least linear + partner cost for ``x`` (partners where
+    ``pos`` puts them, else where they are); -1 if none is allowed."""
+    best, best_cost = -1, math.inf
+    for f in options:
+        cost = state.linear(x, f)
+        if not math.isfinite(cost):
+            continue
+        fx, fy = state.xy[f]
+        for q in state.partners[x]:
+            cq = pos.get(q, state.col[q])
+            if cq >= 0:
+                qx, qy = state.xy[cq]
+                cost += state.wp * math.hypot(fx - qx, fy - qy)
+        if cost < best_cost:
+            best, best_cost = f, cost
+    return best
