@@ -37,9 +37,17 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
 
 from .plan import Plan
-from .walk import CLEARANCE, RouteError, WalkGraph, _door_point, _tangent
+from .walk import (
+    CLEARANCE,
+    FULL_NODES,
+    RouteError,
+    WalkGraph,
+    _cells,
+    _door_point,
+)
 
 #: The longest walk (metres) from the front of a booth to the nearest exit, when the plan
 #: does not set its own ``max_exit_distance``. Source and reasoning: floorplans/README.md.
@@ -100,18 +108,38 @@ class Evacuation:
     def __init__(self, graph: WalkGraph, exits: list[Exit]):
         self.graph = graph
         self.exits = exits
-        n, count = len(graph.nodes), len(exits)
-        self.node_distance = np.full((count, n), np.inf)
-        self.next_hop = np.full((count, n), -2, dtype=int)
-        for e, ex in enumerate(exits):
-            if ex.point is not None:
-                self._from_exit(e, ex)
+        self._pockets: dict[float, BaseGeometry] = {}
+        self._neighbours = _neighbours(len(graph.nodes), graph.edges)
+        self._seeds: dict[int, tuple[Exit, list[int], list[float]]] = {}
+        self._per_exit: tuple[np.ndarray, np.ndarray] | None = None
+        self._nearest: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def node_distance(self) -> np.ndarray:
+        return self._exit_fields()[0]
+
+    @property
+    def next_hop(self) -> np.ndarray:
+        return self._exit_fields()[1]
+
+    def _exit_fields(self) -> tuple[np.ndarray, np.ndarray]:
+        """One Dijkstra per exit (on first use: the plan check needs only the nearest)."""
+        if self._per_exit is None:
+            n, count = len(self.graph.nodes), len(self.exits)
+            self._per_exit = (np.full((count, n), np.inf), np.full((count, n), -2, dtype=int))
+            for e, ex in enumerate(self.exits):
+                if ex.point is not None:
+                    self._from_exit(e, ex)
+        return self._per_exit
 
     @classmethod
-    def from_plan(cls, plan: Plan, *, clearance: float = CLEARANCE) -> Evacuation:
+    def from_plan(
+        cls, plan: Plan, *, clearance: float = CLEARANCE, blocked: BaseGeometry | None = None
+    ) -> Evacuation:
         """Raises :class:`~exhibit.floorplan.walk.RouteError` (``no_free_space``) when the
-        hall has no floor left to walk on."""
-        return cls.from_graph(WalkGraph.from_plan(plan, clearance=clearance))
+        hall has no floor left to walk on. ``blocked``: see
+        :meth:`~exhibit.floorplan.walk.WalkGraph.from_plan`."""
+        return cls.from_graph(WalkGraph.from_plan(plan, clearance=clearance, blocked=blocked))
 
     @classmethod
     def from_graph(cls, graph: WalkGraph) -> Evacuation:
@@ -136,22 +164,37 @@ class Evacuation:
         return [e for e, ex in enumerate(self.exits) if ex.point is not None]
 
     def _from_exit(self, e: int, ex: Exit) -> None:
-        import networkx as nx
+        """Dijkstra from the exit's point over the walk graph (``heapq``: the graph is a few
+        thousand corners; NetworkX would cost more to import than to run)."""
+        distance, next_hop = self._exit_fields()
+        seeds, lengths = self._exit_seeds(e, ex)
+        dist, hop, _ = _dijkstra(self._neighbours, seeds, lengths)
+        distance[e] = dist
+        next_hop[e] = hop
+        self._nearest = None
 
-        graph = self.graph
-        assert ex.point is not None
-        with graph._lock:
-            (node,) = graph._insert([ex.point], [-1 if ex.component is None else ex.component])
-            try:
-                lengths, paths = nx.single_source_dijkstra(graph.graph, node, weight="weight")
-            finally:
-                graph.graph.remove_nodes_from([node])
-        for k, length in lengths.items():
-            if k == node:
-                continue
-            self.node_distance[e, k] = length
-            path = paths[k]
-            self.next_hop[e, k] = path[-2] if path[-2] != node else -1
+    def _exit_seeds(self, e: int, ex: Exit | None = None) -> tuple[list[int], list[float]]:
+        """The graph nodes the exit's point sees, and how far they are."""
+        ex = self.exits[e] if ex is None else ex
+        cached = self._seeds.get(e)
+        if cached is None or cached[0] is not ex:
+            assert ex.point is not None and ex.component is not None
+            k, d = self.graph._visible_nodes(np.array([ex.point.x, ex.point.y]), ex.component)
+            cached = self._seeds[e] = (ex, k.tolist(), d.tolist())
+        return cached[1], cached[2]
+
+    def _nearest_field(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's walk to the nearest exit and that exit: one Dijkstra from all exits."""
+        if self._nearest is None:
+            seeds, lengths, labels = [], [], []
+            for e in self.usable:
+                k, d = self._exit_seeds(e)
+                seeds += k
+                lengths += d
+                labels += [e] * len(k)
+            dist, _, label = _dijkstra(self._neighbours, seeds, lengths, labels)
+            self._nearest = (np.asarray(dist), np.asarray(label))
+        return self._nearest
 
     # Distances
 
@@ -159,9 +202,7 @@ class Evacuation:
         """The free-floor part of each point (``-1``: outside the free floor)."""
         out = np.full(len(xy), -1)
         for j, part in enumerate(self.graph._test_parts):
-            inside = shapely.contains_xy(part, xy[:, 0], xy[:, 1]) | shapely.covers(
-                part, shapely.points(xy)
-            )
+            inside = shapely.contains_xy(part, xy[:, 0], xy[:, 1])  # grown by 1 µm
             out[(out < 0) & inside] = j
         return out
 
@@ -176,52 +217,74 @@ class Evacuation:
         dist = np.full((m, count), np.inf)
         first = np.full((m, count), -2, dtype=int)
         comp = self.components(xy)
-        nodes = self.graph.nodes
-        node_comp = self.graph._component
-        for lo in range(0, m, CHUNK):
-            sl = slice(lo, min(lo + CHUNK, m))
-            p, pc = xy[sl], comp[sl]
-            gap = np.hypot(p[:, None, 0] - nodes[None, :, 0], p[:, None, 1] - nodes[None, :, 1])
-            same = pc[:, None] == node_comp[None, :]
-            # Only nodes a path from p can bend round (tangent there) can come first.
-            rows, cols = np.nonzero(same)
-            g = self.graph
-            same[rows, cols] = _tangent(nodes[cols], p[rows], g._prev[cols], g._next[cols])
-            for e in self.usable:
-                ex = self.exits[e]
-                direct = np.hypot(p[:, 0] - ex.point.x, p[:, 1] - ex.point.y)
-                direct = np.where(pc == ex.component, direct, np.inf)
-                total = np.where(same, gap + self.node_distance[e][None, :], np.inf)
-                total = np.concatenate([total, direct[:, None]], axis=1)
-                targets = np.concatenate([nodes, [[ex.point.x, ex.point.y]]])
-                d, f = self._first_visible(p, pc, total, targets)
-                f = np.where(f == len(nodes), -1, f)
-                dist[sl, e], first[sl, e] = d, f
+        n = len(self.graph.nodes)
+        for e in self.usable:
+            d, col = self._first_visible(xy, comp, self.node_distance[e], [e])
+            dist[:, e] = d
+            first[:, e] = np.where(col >= n, -1, col)
         return dist, first
 
+    def nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The walk from each free point to the nearest exit (metres, ``inf`` when none can be
+        reached) and that exit (``-1``: none) — one pass over all exits at once."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        usable = self.usable
+        if not usable:
+            return np.full(len(xy), np.inf), np.full(len(xy), -1)
+        values, label = self._nearest_field()
+        d, col = self._first_visible(xy, self.components(xy), values, usable)
+        n = len(self.graph.nodes)
+        exit_ = np.where(col >= n, col - n, label[np.clip(col, 0, max(n - 1, 0))] if n else -1)
+        return d, np.where(np.isfinite(d), exit_, -1)
+
     def _first_visible(
-        self, p: np.ndarray, pc: np.ndarray, total: np.ndarray, targets: np.ndarray
+        self, p: np.ndarray, pc: np.ndarray, values: np.ndarray, exits: list[int]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Per row, the smallest ``total`` whose target the point sees (see the module
-        docstring), and that target's column."""
+        """Per point, the smallest ``|p − k| + values[k]`` over the graph nodes ``k`` it sees
+        (tangent there), or ``|p − x_e|`` over the points of ``exits`` it sees, and that
+        candidate's column (node index; ``n + e`` for exit ``e``; ``-2`` for none). Candidates
+        are sorted and tested for visibility in rounds, the first visible one per point is
+        the answer (see the module docstring)."""
+        g = self.graph
+        nodes, n = g.nodes, len(g.nodes)
         m = len(p)
         best = np.full(m, np.inf)
         col = np.full(m, -2, dtype=int)
-        order = np.argsort(total, axis=1)
-        open_rows = np.flatnonzero(pc >= 0)
-        test = self.graph._test
-        for r in range(total.shape[1]):
-            if not len(open_rows):
-                break
-            c = order[open_rows, r]
-            value = total[open_rows, c]
-            done = ~np.isfinite(value)
-            rows, c, value = open_rows[~done], c[~done], value[~done]
-            segments = shapely.linestrings(np.stack([p[rows], targets[c]], axis=1))
-            length = np.hypot(*(targets[c] - p[rows]).T)
-            seen = (length < 1e-9) | shapely.covers(test, segments)
-            best[rows[seen]], col[rows[seen]] = value[seen], c[seen]
-            open_rows = rows[~seen]
+        targets = np.concatenate([nodes, np.zeros((len(self.exits), 2))])
+        for e in exits:
+            targets[n + e] = (self.exits[e].point.x, self.exits[e].point.y)
+        exit_comp = np.array([self.exits[e].component for e in exits], dtype=int)
+        for chunk, rows, cols in _point_pairs(p, pc, nodes, g._component, np.isfinite(values)):
+            keep, length = g.tangent_from(cols, p[rows])
+            rows, cols = rows[keep], cols[keep]
+            total = length[keep] + values[cols]
+            # The exits' points themselves, straight.
+            er, ek = np.nonzero(pc[chunk][:, None] == exit_comp[None, :])
+            er = chunk[er]
+            ec = n + np.asarray(exits, dtype=int)[ek]
+            rows = np.concatenate([rows, er])
+            cols = np.concatenate([cols, ec])
+            total = np.concatenate([total, np.hypot(*(targets[ec] - p[er]).T)])
+            if not len(rows):
+                continue
+            # Sorted by row, then by total (one float key: rows are whole, totals < span).
+            span = float(total.max()) + 1.0
+            order = np.argsort(rows * span + total, kind="stable")
+            rows, cols, total = rows[order], cols[order], total[order]
+            start = np.searchsorted(rows, np.arange(m))
+            end = np.searchsorted(rows, np.arange(m), side="right")
+            ptr = start.copy()
+            open_rows = np.flatnonzero(ptr < end)
+            while len(open_rows):
+                c = ptr[open_rows]
+                seen = g.sees(p[open_rows], targets[cols[c]])
+                hit, c_hit = open_rows[seen], c[seen]
+                improve = total[c_hit] < best[hit]
+                best[hit[improve]] = total[c_hit[improve]]
+                col[hit[improve]] = cols[c_hit[improve]]
+                rest = open_rows[~seen]
+                ptr[rest] += 1
+                open_rows = rest[ptr[rest] < end[rest]]
         return best, col
 
     def route(self, point: Point, exit: int, first: int | None = None) -> LineString | None:
@@ -272,6 +335,55 @@ class Evacuation:
         out["dist"], out["first"] = dist, first
         return out
 
+    def may_be_dead_end(self, xy: np.ndarray, block: float = BLOCK) -> np.ndarray:
+        """Whether each free point can be in a dead end at all (``single_route`` can only be
+        true for these; it is exact but costs a polygon operation per spot).
+
+        The free floor less a disc falls apart exactly when the disc meets one piece of what
+        bounds the floor — a block of booths, or the walls with what stands against them —
+        in two places (Euler's formula: the floor less a disc has ``1 + c − t`` parts when
+        the disc meets ``t`` pieces in ``c`` places). A convex block cannot be met twice by
+        a disc, and the pocket a disc cuts off against a block lies in the convex hull of the
+        block and the disc, so within ``2 · block`` of the block's hull. So a point can be in
+        a dead end only near a block that is not convex, anywhere in a part of the floor
+        whose outline is not convex or is narrower than ``2 · block`` somewhere, or in a part
+        of the floor with one usable exit."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        zone = self._pocket_zone(block)
+        out = shapely.contains_xy(zone, xy[:, 0], xy[:, 1]) if not zone.is_empty else None
+        if out is None:
+            out = np.zeros(len(xy), dtype=bool)
+        comp = self.components(xy)
+        per_part = np.zeros(len(self.graph._parts) + 1, dtype=int)
+        for e in self.usable:
+            per_part[self.exits[e].component] += 1
+        return out | ((comp >= 0) & (per_part[comp] == 1))
+
+    def _pocket_zone(self, block: float) -> BaseGeometry:
+        if block not in self._pockets:
+            mitre = shapely.BufferJoinStyle.mitre
+            zones = []
+            for part in self.graph._parts:
+                outline = shapely.Polygon(part.exterior)
+                r = block - 1e-3
+                opened = shapely.buffer(
+                    shapely.buffer(outline, -r, join_style=mitre), r, join_style=mitre
+                )
+                thin = shapely.difference(outline, opened).area > 1e-6
+                if thin or outline.convex_hull.area - outline.area > 1e-6:
+                    zones.append(shapely.buffer(part, 1e-3, join_style=mitre))
+                    continue
+                islands = shapely.polygons(list(part.interiors))
+                if not len(islands):
+                    continue
+                hulls = shapely.convex_hull(islands)
+                bent = shapely.area(hulls) - shapely.area(islands) > 1e-6
+                zones.extend(shapely.buffer(hulls[bent], 2 * block, join_style=mitre))
+            zone = shapely.union_all(zones) if zones else shapely.Polygon()
+            shapely.prepare(zone)
+            self._pockets[block] = zone
+        return self._pockets[block]
+
     def single_route(
         self, point: Point, dist: np.ndarray, first: np.ndarray, block: float = BLOCK
     ) -> bool:
@@ -301,8 +413,10 @@ class Evacuation:
                 continue  # the second route goes round this spot
             disc = q.buffer(block, quad_segs=4)
             parts = shapely.get_parts(shapely.difference(free, disc))
-            mine = [g for g in parts if g.distance(point) < 1e-6]
-            if mine and not shapely.covers(shapely.buffer(mine[0], EPS_REACH), ends).any():
+            if len(parts) < 2:
+                continue  # the disc did not cut the floor
+            mine = parts[shapely.dwithin(parts, point, 1e-6)]
+            if len(mine) and not shapely.dwithin(mine[0], ends, EPS_REACH).any():
                 return True
         return False
 
@@ -338,6 +452,86 @@ class Evacuation:
                     continue
                 arrows.append(Arrow(_head(line, length), e, d, split))
         return arrows
+
+
+def _point_pairs(
+    p: np.ndarray, pc: np.ndarray, nodes: np.ndarray, node_comp: np.ndarray, usable: np.ndarray
+):
+    """Chunks ``(points, rows, cols)``: a set of point indices and the (point, node) pairs
+    that may be the first stretch of their walks — every usable node of the same part of the
+    free space, or, in a windowed graph (over :data:`~exhibit.floorplan.walk.FULL_NODES`
+    nodes), those in the point's and the neighbouring cells."""
+    m, n = len(p), len(nodes)
+    ok = np.flatnonzero(usable)
+    if n <= FULL_NODES:
+        per = max(1, 400_000 // max(len(ok), 1))
+        for lo in range(0, m, per):
+            chunk = np.arange(lo, min(lo + per, m))
+            rows, cols = np.repeat(chunk, len(ok)), np.tile(ok, len(chunk))
+            keep = pc[rows] == node_comp[cols]
+            yield chunk, rows[keep], cols[keep]
+        return
+    cells = {key: ok[k] for key, k in _cells(nodes[ok]).items()} if len(ok) else {}
+    none = np.zeros(0, dtype=int)
+    batch: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    size = 0
+    for (cx, cy), here in _cells(p).items():
+        near = [cells.get((cx + dx, cy + dy), none) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+        near = np.concatenate(near)
+        rows, cols = np.repeat(here, len(near)), np.tile(near, len(here))
+        keep = pc[rows] == node_comp[cols]
+        batch.append((here, rows[keep], cols[keep]))
+        size += len(here) * len(near)
+        if size > 400_000:
+            yield tuple(np.concatenate(parts) for parts in zip(*batch, strict=True))
+            batch, size = [], 0
+    if batch:
+        yield tuple(np.concatenate(parts) for parts in zip(*batch, strict=True))
+
+
+def _neighbours(n: int, edges: tuple[np.ndarray, np.ndarray, np.ndarray]):
+    """Adjacency lists ``[(node, metres), …]`` of the walk graph's ``n`` nodes."""
+    out: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    i, j, w = edges
+    for a, b, d in zip(i.tolist(), j.tolist(), w.tolist(), strict=True):
+        out[a].append((b, d))
+        out[b].append((a, d))
+    return out
+
+
+def _dijkstra(
+    neighbours: list[list[tuple[int, float]]],
+    seeds: list[int],
+    lengths: list[float],
+    labels: list[int] | None = None,
+) -> tuple[list[float], list[int], list[int]]:
+    """Shortest distances from sources that reach the nodes ``seeds`` straight, at
+    ``lengths``; each node's next node towards its source (``-1``: the source itself,
+    ``-2``: unreachable) and the ``labels`` entry of its source (``-1``: none)."""
+    import heapq
+
+    n = len(neighbours)
+    dist = [math.inf] * n
+    hop = [-2] * n
+    label = [-1] * n
+    labels = labels if labels is not None else [0] * len(seeds)
+    heap = []
+    for k, d, tag in zip(seeds, lengths, labels, strict=True):
+        if d < dist[k]:
+            dist[k], hop[k], label[k] = d, -1, tag
+            heap.append((d, k))
+    heapq.heapify(heap)
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist[u]:
+            continue
+        tag = label[u]
+        for v, w in neighbours[u]:
+            nd = d + w
+            if nd < dist[v]:
+                dist[v], hop[v], label[v] = nd, u, tag
+                heapq.heappush(heap, (nd, v))
+    return dist, hop, label
 
 
 def _head(line: LineString, length: float) -> LineString:

@@ -742,38 +742,50 @@ def exit_distance_limit(plan: Plan) -> float:
     return DEFAULT_MAX_EXIT_DISTANCE
 
 
-def _check_evacuation(check: _Check, idx: np.ndarray, limit: float) -> None:
-    """``exit-too-far`` and ``single-exit-route`` for every booth with an open side."""
+def _check_evacuation(
+    check: _Check, idx: np.ndarray, limit: float, blocked: BaseGeometry | None = None
+) -> None:
+    """``exit-too-far`` and ``single-exit-route`` for every booth with an open side.
+
+    One pass over all exits gives every booth its nearest exit; the dead-end test (exact,
+    per booth) runs only for booths that can be in a pocket at all
+    (:meth:`~exhibit.floorplan.evacuation.Evacuation.may_be_dead_end`)."""
     plan = check.plan
     if not (plan.exits or plan.entrances) or not len(idx):
         return
     try:
-        evac = Evacuation.from_plan(plan)
+        evac = Evacuation.from_plan(plan, blocked=blocked)
     except RouteError:
         return  # no free floor at all: the aisle and reachability rules say why
     if not evac.usable:
         return  # entrance-blocked / exit-unreachable already name the doors
-    numbers, points = [], []
-    for i in idx:
-        number = check.numbers[i]
-        if not number:
-            continue
-        try:
-            p = evac.graph.access_point(number)
-        except RouteError:
-            continue  # closed on all sides: booth-unreachable
-        numbers.append(number)
-        points.append((p.x, p.y))
-    if not points:
+    numbers = [check.numbers[i] for i in idx if check.numbers[i]]
+    xy = evac.graph.access_points(numbers)
+    has = np.isfinite(xy[:, 0])  # closed on all sides: booth-unreachable says so
+    numbers = [n for n, ok in zip(numbers, has.tolist(), strict=True) if ok]
+    xy = xy[has]
+    if not len(xy):
         return
-    xy = np.asarray(points)
-    near = evac.nearest_two(xy)
+    d1, e1 = evac.nearest(xy)
     # With one way out of the whole hall, `no-exit` says so once rather than per booth.
     several = len(evac.usable) > 1
+    block = check.min_aisle / 2
+    suspects = np.flatnonzero(evac.may_be_dead_end(xy, block)) if several else []
+    dead: dict[int, str] = {}
+    if len(suspects):
+        dist, first = evac.distances(xy[suspects])
+        for row, k in enumerate(suspects.tolist()):
+            if evac.single_route(Point(xy[k]), dist[row], first[row], block):
+                reachable = int(np.isfinite(dist[row]).sum())
+                dead[k] = (
+                    "к другим выходам пути нет"
+                    if reachable == 1
+                    else "пути ко всем остальным выходам идут через одно и то же место (тупик)"
+                )
     for k, number in enumerate(numbers):
-        d1, e1 = float(near["d1"][k]), int(near["exit1"][k])
+        d, e = float(d1[k]), int(e1[k])
         where = (round(float(xy[k, 0]), 2), round(float(xy[k, 1]), 2))
-        if not math.isfinite(d1):
+        if not math.isfinite(d):
             check.error(
                 "exit-too-far",
                 number,
@@ -781,27 +793,20 @@ def _check_evacuation(check: _Check, idx: np.ndarray, limit: float) -> None:
                 where,
             )
             continue
-        if d1 > limit + 1e-6:
+        if d > limit + 1e-6:
             check.error(
                 "exit-too-far",
                 number,
-                f"От стенда {number} до ближайшего выхода ({evac.exits[e1].name}) "
-                f"{fmt(d1, 1)} м по проходам — больше допустимых {fmt(limit, 1)} м.",
+                f"От стенда {number} до ближайшего выхода ({evac.exits[e].name}) "
+                f"{fmt(d, 1)} м по проходам — больше допустимых {fmt(limit, 1)} м.",
                 where,
             )
-        row_d, row_f = near["dist"][k], near["first"][k]
-        if several and evac.single_route(Point(xy[k]), row_d, row_f, check.min_aisle / 2):
-            reachable = int(np.isfinite(row_d).sum())
-            why = (
-                "к другим выходам пути нет"
-                if reachable == 1
-                else "пути ко всем остальным выходам идут через одно и то же место (тупик)"
-            )
+        if k in dead:
             check.warn(
                 "single-exit-route",
                 number,
                 f"От стенда {number} есть только один путь эвакуации — к выходу "
-                f"«{evac.exits[e1].name}»: {why}.",
+                f"«{evac.exits[e].name}»: {dead[k]}.",
                 where,
             )
 
@@ -870,5 +875,5 @@ def validate_plan(
         _check_equipment(check, hall, polys, idx)
         _check_points(check, hall, polys, idx)
         limit = max_exit_distance or exit_distance_limit(plan)
-        _check_evacuation(check, idx, limit)
+        _check_evacuation(check, idx, limit, blocked)
     return ValidationReport(errors=check.errors, warnings=check.warnings, booths=facts)

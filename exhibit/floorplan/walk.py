@@ -68,6 +68,17 @@ MIN_OPEN = 0.2
 SIMPLIFY = 0.01
 #: The free space is grown by this much when testing segments (edges grazing a corner).
 EPS = 1e-6
+#: Up to this many nodes the graph joins every pair of nodes that see each other (exact).
+#: Larger halls join only nodes in neighbouring cells of :data:`WINDOW` metres: a straight
+#: stretch of a shortest walk longer than that is then replaced by a walk through the
+#: corners beside it (see the module docstring).
+FULL_NODES = 1000
+#: The side (metres) of the cells of a windowed graph.
+WINDOW = 30.0
+#: Cells of the raster that rejects segments cheaply: about this many over the free space.
+RASTER_CELLS = 60_000
+#: Points sampled along a segment, at most, by the raster filter.
+RASTER_SAMPLES = 16
 
 
 class RouteError(ValueError):
@@ -119,6 +130,22 @@ def _tangent(at: np.ndarray, towards: np.ndarray, prev: np.ndarray, nxt: np.ndar
     return ~(((s1 > tol) & (s2 < -tol)) | ((s1 < -tol) & (s2 > tol)))
 
 
+def _grow(part: Polygon, distance: float) -> BaseGeometry:
+    """``part`` grown by ``distance`` (mitred): its outline grown, its holes shrunk, each as
+    a simple polygon. GEOS buffers a polygon with many holes by a tiny distance unreliably:
+    with coordinates that differ by 1e-15 it can drop most of the holes."""
+    mitre = BufferJoinStyle.mitre
+    shell = shapely.buffer(Polygon(part.exterior), distance, join_style=mitre)
+    if not part.interiors:
+        return shell
+    holes = shapely.buffer(shapely.polygons(list(part.interiors)), -distance, join_style=mitre)
+    return shapely.difference(shell, shapely.union_all(holes))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.hypot(v[:, 0], v[:, 1]), 1e-12)[:, None]
+
+
 def _reflex_vertices(free: BaseGeometry) -> tuple[np.ndarray, ...]:
     """The reflex vertices of the free space: coordinates, ring neighbours and component.
 
@@ -141,6 +168,55 @@ def _reflex_vertices(free: BaseGeometry) -> tuple[np.ndarray, ...]:
     return xy[reflex], prev[reflex], nxt[reflex], part[ring[reflex]]
 
 
+def _candidate_pairs(nodes: np.ndarray, component: np.ndarray):
+    """Pairs ``(i, j)`` of nodes (``i < j``, same part of the free space) that may see each
+    other, in chunks: every pair up to :data:`FULL_NODES` nodes, else pairs in the same or
+    neighbouring cells of :data:`WINDOW` metres."""
+    n = len(nodes)
+    if n <= FULL_NODES:
+        chunk = max(1, 200_000 // max(n, 1))
+        for lo in range(0, n, chunk):
+            i, j = np.nonzero(np.arange(n)[None, :] > np.arange(lo, min(lo + chunk, n))[:, None])
+            i += lo
+            keep = component[i] == component[j]
+            yield i[keep], j[keep]
+        return
+    cells = _cells(nodes)
+    batch: list[tuple[np.ndarray, np.ndarray]] = []
+    size = 0
+    for (cx, cy), here in cells.items():
+        for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
+            there = cells.get((cx + dx, cy + dy))
+            if there is None:
+                continue
+            i, j = np.meshgrid(here, there, indexing="ij")
+            i, j = i.ravel(), j.ravel()
+            keep = component[i] == component[j]
+            if dx == dy == 0:
+                keep &= i < j
+            i, j = i[keep], j[keep]
+            batch.append((np.minimum(i, j), np.maximum(i, j)))
+            size += len(i)
+        if size > 200_000:
+            yield tuple(np.concatenate(parts) for parts in zip(*batch, strict=True))
+            batch, size = [], 0
+    if batch:
+        yield tuple(np.concatenate(parts) for parts in zip(*batch, strict=True))
+
+
+def _cells(xy: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    """Indices of the points in each cell of :data:`WINDOW` metres."""
+    key = np.floor(xy / WINDOW).astype(int)
+    order = np.lexsort((key[:, 1], key[:, 0]))
+    key = key[order]
+    cut = np.flatnonzero(np.any(np.diff(key, axis=0) != 0, axis=1)) + 1
+    return {
+        (int(key[g[0], 0]), int(key[g[0], 1])): order[g]
+        for g in np.split(np.arange(len(order)), cut)
+        if len(g)
+    }
+
+
 class WalkGraph:
     """The walkable floor of one hall as a visibility graph (see the module docstring).
 
@@ -155,7 +231,7 @@ class WalkGraph:
         plan: Plan,
         clearance: float,
         free: Polygon | MultiPolygon,
-        graph: nx.Graph,
+        edges: tuple[np.ndarray, np.ndarray, np.ndarray],
         nodes: np.ndarray,
         prev: np.ndarray,
         nxt: np.ndarray,
@@ -164,7 +240,8 @@ class WalkGraph:
         self.plan = plan
         self.clearance = clearance
         self.free = free
-        self.graph = graph
+        self.edges = edges
+        self._graph: nx.Graph | None = None
         self.nodes = nodes
         self._prev = prev
         self._next = nxt
@@ -172,22 +249,43 @@ class WalkGraph:
         self._setup()
 
     def _setup(self) -> None:
+        # Unit vectors from every node to its ring neighbours (the tangency test).
+        self._uprev = _unit(self._prev - self.nodes)
+        self._unext = _unit(self._next - self.nodes)
         self._parts = shapely.get_parts(self.free)
-        self._test = shapely.buffer(self.free, EPS, join_style=BufferJoinStyle.mitre)
-        self._test_parts = shapely.buffer(self._parts, EPS, join_style=BufferJoinStyle.mitre)
+        self._test_parts = np.asarray([_grow(part, EPS) for part in self._parts], dtype=object)
+        self._test = shapely.union_all(self._test_parts)
         shapely.prepare(self._test)
         shapely.prepare(self._test_parts)
         self._lock = threading.Lock()
+        self._raster: tuple[float, float, float, np.ndarray] | None = None
+        self._outline_tree: tuple[shapely.STRtree, np.ndarray, np.ndarray] | None = None
         self._booths = {}
         for booth in self.plan.booths:
             if booth.number is not None:
                 self._booths.setdefault(booth.number, booth)
-        self._access: dict[str, Point | None] = {}
+        self._access: dict[str, tuple[float, float] | None] = {}
         self._main: Point | bool | None = None  # the main entrance's point; False: none
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The graph as NetworkX (built on first use: NetworkX is slow to import and the
+        plan check needs only :attr:`edges`, ``(i, j, metres)`` arrays with ``i < j``)."""
+        if self._graph is None:
+            import networkx as nx
+
+            graph = nx.Graph()
+            graph.add_nodes_from(
+                (k, {"pos": (x, y)}) for k, (x, y) in enumerate(self.nodes.tolist())
+            )
+            i, j, w = self.edges
+            graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), w.tolist(), strict=True))
+            self._graph = graph
+        return self._graph
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for key in ("_lock", "_test", "_test_parts", "_parts"):
+        for key in ("_lock", "_test", "_test_parts", "_parts", "_raster", "_outline_tree"):
             state.pop(key, None)
         return state
 
@@ -200,22 +298,36 @@ class WalkGraph:
     # Building
 
     @classmethod
-    def from_plan(cls, plan: Plan, *, clearance: float = CLEARANCE) -> WalkGraph:
+    def from_plan(
+        cls,
+        plan: Plan,
+        *,
+        clearance: float = CLEARANCE,
+        blocked: BaseGeometry | None = None,
+    ) -> WalkGraph:
         """Build the walk graph of ``plan`` for a person of half-width ``clearance`` m.
 
-        Raises :class:`RouteError` (``no_free_space``) when nothing of the hall is left to
-        walk on.
+        ``blocked`` is the union of the booths and solid obstacles when the caller has it
+        (the plan check does): growing the union is much faster than uniting the grown
+        booths. Raises :class:`RouteError` (``no_free_space``) when nothing of the hall is
+        left to walk on.
         """
         mitre = BufferJoinStyle.mitre
-        blockers = [b.polygon for b in plan.booths] + [o.geometry for o in plan.obstacles]
-        arr = np.asarray(blockers, dtype=object)
-        if len(arr):
-            arr = shapely.make_valid(arr)
-            grown = shapely.simplify(
-                shapely.union_all(shapely.buffer(arr, clearance, join_style=mitre)), SIMPLIFY
-            )
+        if blocked is not None:
+            extra = [o.geometry for o in plan.obstacles if not o.geometry.area > 0]
+            arr = np.asarray([blocked, *extra], dtype=object)
+            arr = shapely.buffer(shapely.make_valid(arr), clearance, join_style=mitre)
+            grown = shapely.simplify(shapely.union_all(arr), SIMPLIFY)
         else:
-            grown = Polygon()
+            blockers = [b.polygon for b in plan.booths] + [o.geometry for o in plan.obstacles]
+            arr = np.asarray(blockers, dtype=object)
+            if len(arr):
+                arr = shapely.make_valid(arr)
+                grown = shapely.simplify(
+                    shapely.union_all(shapely.buffer(arr, clearance, join_style=mitre)), SIMPLIFY
+                )
+            else:
+                grown = Polygon()
         hall = shapely.make_valid(plan.hall)
         free = shapely.difference(shapely.buffer(hall, -clearance, join_style=mitre), grown)
         polys = [g for g in shapely.get_parts(free) if g.geom_type == "Polygon" and g.area > 0]
@@ -225,31 +337,91 @@ class WalkGraph:
             )
         free = polys[0] if len(polys) == 1 else MultiPolygon(polys)
         nodes, prev, nxt, component = _reflex_vertices(free)
-
-        import networkx as nx
-
-        graph = nx.Graph()
-        graph.add_nodes_from((k, {"pos": (x, y)}) for k, (x, y) in enumerate(nodes.tolist()))
-        test = shapely.buffer(free, EPS, join_style=mitre)
-        shapely.prepare(test)
-        n = len(nodes)
-        chunk = max(1, 200_000 // max(n, 1))
-        for lo in range(0, n, chunk):
-            i, j = np.nonzero(np.arange(n)[None, :] > np.arange(lo, min(lo + chunk, n))[:, None])
-            i += lo
-            keep = component[i] == component[j]
-            i, j = i[keep], j[keep]
+        empty = (np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0))
+        graph = cls(plan, clearance, free, empty, nodes, prev, nxt, component)
+        found = [empty]
+        for i, j in _candidate_pairs(nodes, component):
             keep = _tangent(nodes[i], nodes[j], prev[i], nxt[i]) & _tangent(
                 nodes[j], nodes[i], prev[j], nxt[j]
             )
             i, j = i[keep], j[keep]
-            segments = shapely.linestrings(np.stack([nodes[i], nodes[j]], axis=1))
-            ok = shapely.covers(test, segments)
-            lengths = np.hypot(*(nodes[j[ok]] - nodes[i[ok]]).T)
-            graph.add_weighted_edges_from(
-                zip(i[ok].tolist(), j[ok].tolist(), lengths.tolist(), strict=True)
+            ok = graph.sees(nodes[i], nodes[j])
+            found.append((i[ok], j[ok], np.hypot(*(nodes[j[ok]] - nodes[i[ok]]).T)))
+        graph.edges = tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
+        return graph
+
+    def tangent_from(self, k: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_tangent` for segments from nodes ``k`` to ``points`` (fewer operations:
+        the neighbours' directions are kept), and the segments' lengths."""
+        d = points - self.nodes[k]
+        length = np.hypot(d[:, 0], d[:, 1])
+        up, un = self._uprev[k], self._unext[k]
+        s1 = d[:, 0] * up[:, 1] - d[:, 1] * up[:, 0]
+        s2 = d[:, 0] * un[:, 1] - d[:, 1] * un[:, 0]
+        tol = 1e-9 * np.maximum(length, 1e-12)
+        cut = ((s1 > tol) & (s2 < -tol)) | ((s1 < -tol) & (s2 > tol))
+        return ~cut, length
+
+    # Seeing
+
+    def sees(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each straight segment ``a[k]`` → ``b[k]`` (``(m, 2)`` arrays) lies in the
+        free space. A raster of cells wholly off the free floor rejects most blocked
+        segments in NumPy; the rest are tested exactly (``contains_properly`` on the free
+        space grown by 1 µm — the fast prepared predicate: no segment end lies on its
+        boundary)."""
+        a = np.asarray(a, dtype=float).reshape(-1, 2)
+        b = np.asarray(b, dtype=float).reshape(-1, 2)
+        out = np.zeros(len(a), dtype=bool)
+        if not len(a):
+            return out
+        length = np.hypot(*(b - a).T)
+        out[length < 1e-9] = True
+        k = np.flatnonzero((length >= 1e-9) & self._raster_clear(a, b, length))
+        if len(k):
+            segments = shapely.linestrings(np.stack([a[k], b[k]], axis=1))
+            out[k] = shapely.contains_properly(self._test, segments)
+        return out
+
+    def _raster_clear(self, a: np.ndarray, b: np.ndarray, length: np.ndarray) -> np.ndarray:
+        """False for segments that certainly leave the free space: a point sampled along
+        them (every half cell, or :data:`RASTER_SAMPLES` evenly) lies in a cell no part of
+        which is free."""
+        x0, y0, h, blocked = self._raster_grid()
+        # At most RASTER_SAMPLES points a segment: a weaker filter, never a wrong answer.
+        steps = np.minimum(np.ceil(length / (h / 2)).astype(int) + 1, RASTER_SAMPLES)
+        clear = np.ones(len(a), dtype=bool)
+        for lo in range(0, len(a), 4096):  # bounded memory for long segments
+            sl = slice(lo, min(lo + 4096, len(a)))
+            n = steps[sl]
+            seg = np.repeat(np.arange(len(n)), n)
+            start = np.cumsum(n) - n
+            t = (np.arange(len(seg)) - start[seg]) / np.maximum(n[seg] - 1, 1)
+            xy = a[sl][seg] + t[:, None] * (b[sl] - a[sl])[seg]
+            ix = np.floor((xy[:, 0] - x0) / h).astype(int)
+            iy = np.floor((xy[:, 1] - y0) / h).astype(int)
+            inside = (ix >= 0) & (iy >= 0) & (ix < blocked.shape[0]) & (iy < blocked.shape[1])
+            hit = np.ones(len(seg), dtype=bool)
+            hit[inside] = blocked[ix[inside], iy[inside]]
+            clear[sl] = ~np.logical_or.reduceat(hit, start)
+        return clear
+
+    def _raster_grid(self) -> tuple[float, float, float, np.ndarray]:
+        if self._raster is None:
+            minx, miny, maxx, maxy = self.free.bounds
+            h = max(0.2, math.sqrt((maxx - minx) * (maxy - miny) / RASTER_CELLS))
+            x0, y0 = minx - h, miny - h
+            nx_, ny_ = math.ceil((maxx - x0) / h) + 1, math.ceil((maxy - y0) / h) + 1
+            xs, ys = np.meshgrid(
+                x0 + h * (np.arange(nx_) + 0.5), y0 + h * (np.arange(ny_) + 0.5), indexing="ij"
             )
-        return cls(plan, clearance, free, graph, nodes, prev, nxt, component)
+            # A cell is wholly off the free floor when its centre is further than half its
+            # diagonal (and a margin) from it.
+            near = shapely.union_all([_grow(part, h * 0.75) for part in self._parts])
+            shapely.prepare(near)
+            blocked = ~shapely.contains_xy(near, xs, ys)
+            self._raster = (x0, y0, h, blocked)
+        return self._raster
 
     # Points
 
@@ -315,7 +487,7 @@ class WalkGraph:
         if booth is None:
             raise RouteError(f"Стенд «{booth_number}» не найден на плане", code="unknown_booth")
         if number not in self._access:
-            self._access[number] = self._find_access(booth.polygon)
+            self.access_points([number])
         point = self._access[number]
         if point is None:
             raise RouteError(
@@ -324,51 +496,142 @@ class WalkGraph:
                 code="no_access",
                 booth=number,
             )
-        return point
+        return Point(point)
+
+    def access_points(self, numbers: Sequence[str]) -> np.ndarray:
+        """:meth:`access_point` of many booths at once, ``(m, 2)``; a row of NaN for a booth
+        that is not on the plan or has no open edge. Vectorised over every edge of every
+        booth: the free stretch of each edge's probe line is found from where it crosses the
+        free space's outline (an STRtree of the outline's segments), not by intersecting it
+        with the whole free space."""
+        out = np.full((len(numbers), 2), np.nan)
+        todo = [k for k, n in enumerate(numbers) if str(n).strip() not in self._access]
+        polygons = [self._booths.get(str(numbers[k]).strip()) for k in todo]
+        known = [k for k, b in zip(todo, polygons, strict=True) if b is not None]
+        found = self._find_access_many(
+            [self._booths[str(numbers[k]).strip()].polygon for k in known]
+        )
+        for k, xy in zip(known, found.tolist(), strict=True):
+            self._access[str(numbers[k]).strip()] = None if math.isnan(xy[0]) else tuple(xy)
+        for k, n in enumerate(numbers):
+            point = self._access.get(str(n).strip())
+            if point is not None:
+                out[k] = point
+        return out
 
     def _find_access(self, polygon: Polygon) -> Point | None:
-        poly = shapely.simplify(shapely.orient_polygons(shapely.make_valid(polygon)), 1e-4)
-        if poly.geom_type != "Polygon" or poly.is_empty:
-            poly = max(
-                (g for g in shapely.get_parts(poly) if g.geom_type == "Polygon"),
-                key=lambda g: g.area,
-                default=None,
-            )
-            if poly is None:
-                return None
-            poly = shapely.orient_polygons(poly)
-        xy = np.asarray(poly.exterior.coords)
-        start, end = xy[:-1], xy[1:]
+        xy = self._find_access_many([polygon])[0]
+        return None if np.isnan(xy[0]) else Point(xy)
+
+    def _find_access_many(self, polygons: Sequence[Polygon]) -> np.ndarray:
+        out = np.full((len(polygons), 2), np.nan)
+        if not len(polygons):
+            return out
+        arr = np.empty(len(polygons), dtype=object)
+        arr[:] = list(polygons)
+        arr = shapely.simplify(shapely.orient_polygons(shapely.make_valid(arr)), 1e-4)
+        for k in np.flatnonzero((shapely.get_type_id(arr) != 3) | shapely.is_empty(arr)):
+            parts = [g for g in shapely.get_parts(arr[k]) if g.geom_type == "Polygon"]
+            arr[k] = shapely.orient_polygons(max(parts, key=lambda g: g.area)) if parts else None
+        ok = np.flatnonzero(shapely.get_type_id(arr) == 3)
+        if not len(ok):
+            return out
+        xy, owner = shapely.get_coordinates(shapely.get_exterior_ring(arr[ok]), return_index=True)
+        same = owner[1:] == owner[:-1]
+        start, end, booth = xy[:-1][same], xy[1:][same], ok[owner[:-1][same]]
         d = end - start
         length = np.hypot(d[:, 0], d[:, 1])
         good = length > 1e-6
-        start, end, d, length = start[good], end[good], d[good], length[good]
-        if not len(length):
-            return None
+        start, end, d, length, booth = start[good], end[good], d[good], length[good], booth[good]
+        edge = np.arange(len(booth))
         normal = np.column_stack([d[:, 1], -d[:, 0]]) / length[:, None]
         offset = normal * (self.clearance + ACCESS_OFFSET)
-        probes = shapely.linestrings(np.stack([start + offset, end + offset], axis=1))
-        free_parts = shapely.intersection(probes, self.free)
-        free_len = shapely.length(free_parts)
-        middles = shapely.points((start + end) / 2 + offset)
-        edges = np.flatnonzero(free_len >= MIN_OPEN)
-        if not len(edges):
-            return None
+        a, b = start + offset, end + offset
+        lo, hi, free_len = self._free_stretches(a, b)
         # The point of each open edge's free stretch nearest the edge's middle.
-        points = {
-            int(k): Point(shapely.shortest_line(free_parts[k], middles[k]).coords[0]) for k in edges
-        }
+        t = np.clip(0.5, lo, hi)
+        points = a + t[:, None] * (b - a)
+        open_ = free_len >= MIN_OPEN
+        booth, edge, points, free_len = booth[open_], edge[open_], points[open_], free_len[open_]
+        if not len(booth):
+            return out
+        nb = len(polygons)
         main = self._main_point()
+        dmain = np.zeros(len(booth))
         if main is not None:
             # Prefer a side that opens onto the entrance's part of the hall.
             where = self.component_of(main)
-            near = [k for k in edges if self.component_of(points[int(k)]) == where]
-            edges = np.asarray(near) if near else edges
-        best = float(free_len[edges].max())
-        tied = [int(k) for k in edges if free_len[k] >= best - 0.01]
-        if main is not None:
-            tied.sort(key=lambda k: points[k].distance(main))
-        return points[tied[0]]
+            comp = np.full(len(booth), -1)
+            for j, part in enumerate(self._test_parts):
+                inside = shapely.contains_xy(part, points[:, 0], points[:, 1])
+                comp[(comp < 0) & inside] = j
+            pref = comp == where
+            has_pref = np.zeros(nb, dtype=bool)
+            np.logical_or.at(has_pref, booth, pref)
+            allowed = pref | ~has_pref[booth]
+            dmain = np.hypot(points[:, 0] - main.x, points[:, 1] - main.y)
+        else:
+            allowed = np.ones(len(booth), dtype=bool)
+        best = np.full(nb, -np.inf)
+        np.maximum.at(best, booth[allowed], free_len[allowed])
+        tied = allowed & (free_len >= best[booth] - 0.01)
+        k = np.flatnonzero(tied)
+        k = k[np.lexsort((edge[k], dmain[k], booth[k]))]
+        first = np.r_[True, booth[k][1:] != booth[k][:-1]]
+        out[booth[k[first]]] = points[k[first]]
+        return out
+
+    def _free_stretches(
+        self, a: np.ndarray, b: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For segments ``a`` → ``b``: the free length, and the parameters ``lo``/``hi``
+        (0…1) of the free stretch nearest each segment's middle (``lo > hi``: none)."""
+        tree, c, e = self._outline()
+        lines = shapely.linestrings(np.stack([a, b], axis=1))
+        si, bj = tree.query(lines, predicate="intersects")
+        u = b[si] - a[si]
+        v = e[bj] - c[bj]
+        w = c[bj] - a[si]
+        den = u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0]
+        par = np.abs(den) < 1e-12
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_cross = (w[:, 0] * v[:, 1] - w[:, 1] * v[:, 0]) / den
+            uu = (u * u).sum(axis=1)
+            t_c = (w * u).sum(axis=1) / uu
+            t_e = ((e[bj] - a[si]) * u).sum(axis=1) / uu
+        ts = [np.where(par, t_c, t_cross), np.where(par, t_e, t_cross)]
+        seg = np.concatenate([si, si, np.arange(len(a)), np.arange(len(a))])
+        t = np.clip(np.concatenate([*ts, np.zeros(len(a)), np.ones(len(a))]), 0.0, 1.0)
+        order = np.lexsort((t, seg))
+        seg, t = seg[order], t[order]
+        # Consecutive parameters of one segment bound a stretch; its middle says if it is free.
+        same = seg[1:] == seg[:-1]
+        s0, t0, t1 = seg[:-1][same], t[:-1][same], t[1:][same]
+        keep = t1 - t0 > 1e-12
+        s0, t0, t1 = s0[keep], t0[keep], t1[keep]
+        mid = a[s0] + ((t0 + t1) / 2)[:, None] * (b[s0] - a[s0])
+        free = shapely.contains_xy(self._test, mid[:, 0], mid[:, 1])
+        s0, t0, t1 = s0[free], t0[free], t1[free]
+        total = np.zeros(len(a))
+        np.add.at(total, s0, (t1 - t0) * np.hypot(*(b[s0] - a[s0]).T))
+        # The free stretch nearest the middle (0.5): the smallest gap, the earlier on ties.
+        gap = np.maximum(np.maximum(t0 - 0.5, 0.5 - t1), 0.0)
+        pick = np.lexsort((t0, gap, s0))
+        s0, t0, t1 = s0[pick], t0[pick], t1[pick]
+        first = np.r_[True, s0[1:] != s0[:-1]] if len(s0) else np.zeros(0, dtype=bool)
+        lo, hi = np.ones(len(a)), np.zeros(len(a))
+        lo[s0[first]], hi[s0[first]] = t0[first], t1[first]
+        return lo, hi, total
+
+    def _outline(self) -> tuple[shapely.STRtree, np.ndarray, np.ndarray]:
+        """An STRtree of the free space's outline segments, and their ends."""
+        if getattr(self, "_outline_tree", None) is None:
+            xy, ring = shapely.get_coordinates(shapely.get_rings(self._parts), return_index=True)
+            same = ring[1:] == ring[:-1]
+            c, e = xy[:-1][same], xy[1:][same]
+            tree = shapely.STRtree(shapely.linestrings(np.stack([c, e], axis=1)))
+            self._outline_tree = (tree, c, e)
+        return self._outline_tree
 
     def _main_point(self) -> Point | None:
         """The main entrance's point, or ``None`` when the plan has no entrance (cached)."""
@@ -389,10 +652,7 @@ class WalkGraph:
         here = np.broadcast_to(point, (len(k), 2))
         k = k[_tangent(self.nodes[k], here, self._prev[k], self._next[k])]
         d = np.hypot(*(self.nodes[k] - point).T)
-        segments = shapely.linestrings(
-            np.stack([np.broadcast_to(point, (len(k), 2)), self.nodes[k]], axis=1)
-        )
-        ok = (d < 1e-9) | shapely.covers(self._test, segments)
+        ok = self.sees(np.broadcast_to(point, (len(k), 2)), self.nodes[k])
         return k[ok], d[ok]
 
     def _insert(self, points: Sequence[Point], components: Sequence[int]) -> list[int]:
