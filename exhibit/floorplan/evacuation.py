@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from .plan import Plan
@@ -112,7 +112,8 @@ class Evacuation:
         self._neighbours = _neighbours(len(graph.nodes), graph.edges)
         self._seeds: dict[int, tuple[Exit, list[int], list[float]]] = {}
         self._per_exit: tuple[np.ndarray, np.ndarray] | None = None
-        self._nearest: tuple[np.ndarray, np.ndarray] | None = None
+        self._nearest: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._rings: tuple[shapely.STRtree, np.ndarray, np.ndarray] | None = None
 
     @property
     def node_distance(self) -> np.ndarray:
@@ -171,7 +172,7 @@ class Evacuation:
         dist, hop, _ = _dijkstra(self._neighbours, seeds, lengths)
         distance[e] = dist
         next_hop[e] = hop
-        self._nearest = None
+        self._nearest = {}
 
     def _exit_seeds(self, e: int, ex: Exit | None = None) -> tuple[list[int], list[float]]:
         """The graph nodes the exit's point sees, and how far they are."""
@@ -183,18 +184,22 @@ class Evacuation:
             cached = self._seeds[e] = (ex, k.tolist(), d.tolist())
         return cached[1], cached[2]
 
-    def _nearest_field(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each node's walk to the nearest exit and that exit: one Dijkstra from all exits."""
-        if self._nearest is None:
+    def _nearest_field(
+        self, exits: tuple[int, ...] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each node's walk to the nearest of ``exits`` (all usable ones by default), the
+        next node on it and that exit: one Dijkstra from all of them at once."""
+        exits = tuple(self.usable) if exits is None else exits
+        if exits not in self._nearest:
             seeds, lengths, labels = [], [], []
-            for e in self.usable:
+            for e in exits:
                 k, d = self._exit_seeds(e)
                 seeds += k
                 lengths += d
                 labels += [e] * len(k)
-            dist, _, label = _dijkstra(self._neighbours, seeds, lengths, labels)
-            self._nearest = (np.asarray(dist), np.asarray(label))
-        return self._nearest
+            dist, hop, label = _dijkstra(self._neighbours, seeds, lengths, labels)
+            self._nearest[exits] = (np.asarray(dist), np.asarray(hop), np.asarray(label))
+        return self._nearest[exits]
 
     # Distances
 
@@ -224,18 +229,32 @@ class Evacuation:
             first[:, e] = np.where(col >= n, -1, col)
         return dist, first
 
-    def nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The walk from each free point to the nearest exit (metres, ``inf`` when none can be
-        reached) and that exit (``-1``: none) — one pass over all exits at once."""
+    def nearest(
+        self, xy: np.ndarray, exclude: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The walk from each free point to the nearest exit — but ``exclude[i]`` for point
+        ``i``, when given (``-1``: none) — in one pass over all exits at once: the metres
+        (``inf`` when none can be reached), the exit (``-1``: none) and the first graph node
+        of the walk (``-1``: straight to the exit, ``-2``: none)."""
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-        usable = self.usable
-        if not usable:
-            return np.full(len(xy), np.inf), np.full(len(xy), -1)
-        values, label = self._nearest_field()
-        d, col = self._first_visible(xy, self.components(xy), values, usable)
+        m = len(xy)
+        d, exit_, first = np.full(m, np.inf), np.full(m, -1), np.full(m, -2)
+        exclude = np.full(m, -1) if exclude is None else np.asarray(exclude)
+        comp = self.components(xy)
         n = len(self.graph.nodes)
-        exit_ = np.where(col >= n, col - n, label[np.clip(col, 0, max(n - 1, 0))] if n else -1)
-        return d, np.where(np.isfinite(d), exit_, -1)
+        for skip in np.unique(exclude).tolist():
+            rows = np.flatnonzero(exclude == skip)
+            exits = tuple(e for e in self.usable if e != skip)
+            if not exits:
+                continue
+            values, _, label = self._nearest_field(exits)
+            dd, col = self._first_visible(xy[rows], comp[rows], values, list(exits))
+            got = np.isfinite(dd)
+            via = label[np.clip(col, 0, max(n - 1, 0))] if n else np.full(len(col), -1)
+            d[rows] = dd
+            exit_[rows] = np.where(got, np.where(col >= n, col - n, via), -1)
+            first[rows] = np.where(got, np.where(col >= n, -1, col), -2)
+        return d, exit_, first
 
     def _first_visible(
         self, p: np.ndarray, pc: np.ndarray, values: np.ndarray, exits: list[int]
@@ -287,9 +306,13 @@ class Evacuation:
                 open_rows = rest[ptr[rest] < end[rest]]
         return best, col
 
-    def route(self, point: Point, exit: int, first: int | None = None) -> LineString | None:
+    def route(
+        self, point: Point, exit: int, first: int | None = None, hops: np.ndarray | None = None
+    ) -> LineString | None:
         """The shortest walk from ``point`` (on the free floor) to exit ``exit``; ``None``
-        when there is none. ``first`` (from :meth:`distances`) saves looking it up."""
+        when there is none. ``first`` (from :meth:`distances`) saves looking it up; ``hops``
+        are the next nodes of a field that leads to ``exit`` from ``first`` (from
+        :meth:`nearest`: the nearest-exit field), else the exit's own."""
         if first is None:
             d, f = self.distances(np.array([[point.x, point.y]]))
             if not np.isfinite(d[0, exit]):
@@ -298,10 +321,11 @@ class Evacuation:
         if first == -2:
             return None
         coords = [(point.x, point.y)]
+        hops = self.next_hop[exit] if hops is None else hops
         k = first
         while k >= 0:
             coords.append(tuple(self.graph.nodes[k]))
-            k = int(self.next_hop[exit, k])
+            k = int(hops[k])
         ex = self.exits[exit]
         coords.append((ex.point.x, ex.point.y))
         return LineString(coords)
@@ -359,6 +383,25 @@ class Evacuation:
             per_part[self.exits[e].component] += 1
         return out | ((comp >= 0) & (per_part[comp] == 1))
 
+    def _may_cut(self, disc: Polygon) -> bool:
+        """Whether the floor less ``disc`` can fall apart: only if the disc meets one ring
+        of the floor's outline in two separate arcs (a piece of what bounds the floor is met
+        twice; see :meth:`may_be_dead_end`), or rings of two parts of the floor."""
+        if self._rings is None:
+            rings, part = shapely.get_rings(self.graph._parts, return_index=True)
+            self._rings = (shapely.STRtree(rings), rings, part)
+        tree, rings, part = self._rings
+        hit = tree.query(disc, predicate="intersects")
+        if not len(hit):
+            return False
+        if len(np.unique(part[hit])) > 1:
+            return True
+        arcs = shapely.get_num_geometries(shapely.intersection(rings[hit], disc))
+        # A ring's first point inside the disc splits one arc in two.
+        starts = shapely.get_point(rings[hit], 0)
+        arcs = arcs - (shapely.intersects(disc, starts) & (arcs > 1))
+        return bool((arcs > 1).any())
+
     def _pocket_zone(self, block: float) -> BaseGeometry:
         if block not in self._pockets:
             mitre = shapely.BufferJoinStyle.mitre
@@ -384,6 +427,33 @@ class Evacuation:
             self._pockets[block] = zone
         return self._pockets[block]
 
+    def dead_ends(self, xy: np.ndarray, block: float = BLOCK) -> dict[int, bool]:
+        """The points of ``xy`` in a dead end (:meth:`single_route`), tested only where
+        :meth:`may_be_dead_end`; for each, whether the other exits cannot be reached at all
+        (``True``) or only through the same spot (``False``)."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        suspects = np.flatnonzero(self.may_be_dead_end(xy, block))
+        if not len(suspects):
+            return {}
+        p = xy[suspects]
+        _, e1, f1 = self.nearest(p)
+        _, e2, f2 = self.nearest(p, exclude=e1)
+        out = {}
+        for row, k in enumerate(suspects.tolist()):
+            if e1[row] < 0:
+                continue
+            if e2[row] < 0:
+                out[k] = True
+                continue
+            hops1 = self._nearest_field()[1]
+            hops2 = self._nearest_field(tuple(e for e in self.usable if e != e1[row]))[1]
+            point = Point(p[row])
+            r1 = self.route(point, int(e1[row]), int(f1[row]), hops1)
+            r2 = self.route(point, int(e2[row]), int(f2[row]), hops2)
+            if r1 is not None and r2 is not None and self._cut_off(point, r1, r2, block):
+                out[k] = False
+        return out
+
     def single_route(
         self, point: Point, dist: np.ndarray, first: np.ndarray, block: float = BLOCK
     ) -> bool:
@@ -394,8 +464,8 @@ class Evacuation:
         point's rows of :meth:`distances`.
 
         Only spots that also touch the route to the next nearest exit can cut both; for each
-        of those, 1 m apart, the free floor less the disc must still join ``point`` to an
-        exit (an exact test on the polygons)."""
+        of those, 1 m apart, that can cut the floor at all (:meth:`_may_cut`), the free floor
+        less the disc must still join ``point`` to an exit (an exact test on the polygons)."""
         reachable = [e for e in np.argsort(dist).tolist() if np.isfinite(dist[e])]
         if len(reachable) < 2:
             return len(reachable) == 1
@@ -403,8 +473,13 @@ class Evacuation:
         r2 = self.route(point, reachable[1], int(first[reachable[1]]))
         if r1 is None or r2 is None:
             return False
+        return self._cut_off(point, r1, r2, block)
+
+    def _cut_off(self, point: Point, r1: LineString, r2: LineString, block: float) -> bool:
+        """Whether a disc of radius ``block`` on ``r1`` (1 m apart, beyond ``point``'s own
+        spot) that also touches ``r2`` leaves ``point`` no exit on the free floor."""
         free = self.graph.free
-        ends = shapely.points([[self.exits[e].point.x, self.exits[e].point.y] for e in reachable])
+        ends = shapely.points([[self.exits[e].point.x, self.exits[e].point.y] for e in self.usable])
         s = block + self.graph.clearance
         while s < r1.length:
             q = r1.interpolate(s)
@@ -412,6 +487,8 @@ class Evacuation:
             if q.distance(r2) > block:
                 continue  # the second route goes round this spot
             disc = q.buffer(block, quad_segs=4)
+            if not self._may_cut(disc):
+                continue
             parts = shapely.get_parts(shapely.difference(free, disc))
             if len(parts) < 2:
                 continue  # the disc did not cut the floor

@@ -766,22 +766,10 @@ def _check_evacuation(
     xy = xy[has]
     if not len(xy):
         return
-    d1, e1 = evac.nearest(xy)
+    d1, e1, _ = evac.nearest(xy)
     # With one way out of the whole hall, `no-exit` says so once rather than per booth.
     several = len(evac.usable) > 1
-    block = check.min_aisle / 2
-    suspects = np.flatnonzero(evac.may_be_dead_end(xy, block)) if several else []
-    dead: dict[int, str] = {}
-    if len(suspects):
-        dist, first = evac.distances(xy[suspects])
-        for row, k in enumerate(suspects.tolist()):
-            if evac.single_route(Point(xy[k]), dist[row], first[row], block):
-                reachable = int(np.isfinite(dist[row]).sum())
-                dead[k] = (
-                    "к другим выходам пути нет"
-                    if reachable == 1
-                    else "пути ко всем остальным выходам идут через одно и то же место (тупик)"
-                )
+    dead = evac.dead_ends(xy, check.min_aisle / 2) if several else {}
     for k, number in enumerate(numbers):
         d, e = float(d1[k]), int(e1[k])
         where = (round(float(xy[k, 0]), 2), round(float(xy[k, 1]), 2))
@@ -802,11 +790,16 @@ def _check_evacuation(
                 where,
             )
         if k in dead:
+            why = (
+                "к другим выходам пути нет"
+                if dead[k]
+                else "пути ко всем остальным выходам идут через одно и то же место (тупик)"
+            )
             check.warn(
                 "single-exit-route",
                 number,
                 f"От стенда {number} есть только один путь эвакуации — к выходу "
-                f"«{evac.exits[e].name}»: {dead[k]}.",
+                f"«{evac.exits[e].name}»: {why}.",
                 where,
             )
 
