@@ -296,3 +296,40 @@ def test_real_show_with_the_entrance_alone():
     assert len(far) == 201
     assert any("146,5 м" in e.message for e in far)
     assert [w.rule for w in report.warnings if w.rule != "aisle-too-narrow"] == ["no-exit"]
+
+
+def test_a_windowed_graph_gives_the_distances_of_the_full_one(monkeypatch):
+    """Halls of more than FULL_NODES corners join only corners in neighbouring cells: on a
+    hall small enough for both, the distances agree to a few centimetres."""
+    from exhibit.floorplan import evacuation, walk
+    from exhibit.floorplan.samples import synthetic_hall
+
+    plan = synthetic_hall(600, noise=1e-6, seed=3)
+    full = Evacuation.from_plan(plan)
+    xy = full.graph.access_points([b.number for b in plan.booths])
+    exact, _, _ = full.nearest(xy)
+    monkeypatch.setattr(walk, "FULL_NODES", 0)
+    monkeypatch.setattr(evacuation, "FULL_NODES", 0)
+    windowed = Evacuation.from_plan(plan)
+    near, _, _ = windowed.nearest(xy)
+    assert len(windowed.graph.edges[0]) < len(full.graph.edges[0])
+    assert np.all(near >= exact - 1e-6)  # a walk through corners is never shorter
+    assert np.max(near - exact) < 0.05, np.max(near - exact)
+
+
+@pytest.mark.parametrize("make", ["dead_end", "small", "real"])
+def test_the_dead_end_test_is_skipped_only_where_no_disc_can_cut_a_pocket(make):
+    """`dead_ends` (which skips booths no pocket can hold, and discs that cannot cut the
+    floor) finds exactly what the plain per-booth test finds."""
+    if make == "real" and not REAL.exists():
+        pytest.skip("the real show data is not on this machine")
+    plan = {"dead_end": dead_end_plan, "small": small_plan, "real": lambda: real_show(True)}[make]()
+    evac = Evacuation.from_plan(plan)
+    numbers = [b.number for b in plan.booths]
+    xy = evac.graph.access_points(numbers)
+    xy = xy[np.isfinite(xy[:, 0])]
+    dist, first = evac.distances(xy)
+    plain = {k for k in range(len(xy)) if evac.single_route(Point(xy[k]), dist[k], first[k], 1.5)}
+    assert set(evac.dead_ends(xy, 1.5)) == plain
+    if make == "dead_end":
+        assert plain  # the pocket is found by both
