@@ -89,20 +89,45 @@ EQUIPMENT_TOLERANCE = 0.05
 
 @dataclass(frozen=True)
 class Issue:
-    """One finding: a stable rule name, the booth it concerns (or ``None``), a message and
-    where it is (``(x, y)`` in metres, or ``None``)."""
+    """One finding: a stable rule name, the booth it concerns (or ``None``), a message,
+    where it is (``(x, y)`` in metres, or ``None``), the other booths it concerns and the
+    geometry of the fault (the overlap, the part outside the hall, the whole narrow stretch
+    of an aisle…; ``None``: the point ``location``)."""
 
     rule: str
     booth: str | None
     message: str
     location: tuple[float, float] | None = None
-    #: Other booths concerned (the second booth of an overlap, the booths round a narrow aisle).
+    #: Other booths concerned (the second booth of an overlap, the booths along a narrow aisle).
     related: tuple[str, ...] = field(default=(), compare=False)
+    geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def booths(self) -> list[str]:
+        """Every booth the finding names: its own first, then the others, once each."""
+        return [n for n in dict.fromkeys([self.booth, *self.related]) if n]
+
+    def geojson(self) -> dict[str, Any] | None:
+        """The fault's geometry as a GeoJSON geometry (centimetres), or ``None``."""
+        geometry = self.geometry
+        if geometry is None or geometry.is_empty:
+            if self.location is None:
+                return None
+            geometry = Point(self.location)
+        return shapely.geometry.mapping(shapely.set_precision(geometry, 0.01))
 
     def to_dict(self) -> dict[str, Any]:
-        """The §10 item: ``{"rule", "booth", "message", "location": [x, y] | null}``."""
+        """The §10 item: ``{"rule", "booth", "booths", "message", "location": [x, y] | null,
+        "geometry": GeoJSON | null}``."""
         loc = None if self.location is None else [self.location[0], self.location[1]]
-        return {"rule": self.rule, "booth": self.booth, "message": self.message, "location": loc}
+        return {
+            "rule": self.rule,
+            "booth": self.booth,
+            "booths": self.booths,
+            "message": self.message,
+            "location": loc,
+            "geometry": self.geojson(),
+        }
 
 
 @dataclass
@@ -205,11 +230,15 @@ class _Check:
         self.warnings: list[Issue] = []
         self.numbers = [b.number for b in plan.booths]
 
-    def error(self, rule: str, booth: str | None, message: str, location=None, related=()):
-        self.errors.append(Issue(rule, booth, message, location, tuple(related)))
+    def error(
+        self, rule: str, booth: str | None, message: str, location=None, related=(), geometry=None
+    ):
+        self.errors.append(Issue(rule, booth, message, location, tuple(related), geometry))
 
-    def warn(self, rule: str, booth: str | None, message: str, location=None, related=()):
-        self.warnings.append(Issue(rule, booth, message, location, tuple(related)))
+    def warn(
+        self, rule: str, booth: str | None, message: str, location=None, related=(), geometry=None
+    ):
+        self.warnings.append(Issue(rule, booth, message, location, tuple(related), geometry))
 
 
 def _prepare_hall(check: _Check) -> Polygon:
@@ -324,6 +353,7 @@ def _check_outside(check: _Check, polys: np.ndarray, idx: np.ndarray, hall: Poly
                 number,
                 f"{_Label(number, i)} выходит за стены зала на {fmt(area)} м².",
                 _loc(part),
+                geometry=part,
             )
 
 
@@ -346,6 +376,7 @@ def _check_obstacles(check, polys, idx, obstacles, names) -> None:
                 number,
                 f"{_Label(number, i)} стоит на препятствии {names[o]} ({fmt(area)} м²).",
                 _loc(part),
+                geometry=part,
             )
 
 
@@ -390,6 +421,7 @@ def _check_overlaps(check: _Check, polys: np.ndarray, idx: np.ndarray) -> bool:
             f"на {fmt(part.area)} м².",
             _loc(part),
             related=(nb,) if nb else (),
+            geometry=part,
         )
     return bool(pairs.shape[1])
 
@@ -451,24 +483,34 @@ def _check_aisles(
     walls_arr = obst[~is_col] if len(obst) else obst
     wall_tree = shapely.STRtree(walls_arr) if len(walls_arr) else None
     hall_edge = hall.boundary
+    found = []  # (piece, width, centre, booth indices, columns?, next to obstacles?)
     for piece in pieces:
-        near_booths = booth_tree.query(piece, predicate="intersects") if booth_tree else []
+        # Booths along the piece: within 5 cm (real drawings leave 1e-6 m gaps).
+        near_booths = (
+            booth_tree.query(piece, predicate="dwithin", distance=0.05) if booth_tree else []
+        )
         near_walls = wall_tree.query(piece, predicate="intersects") if wall_tree else []
         columns = list(cols[col_tree.query(piece, predicate="covers")]) if col_tree else []
         walls = [polys[idx[j]] for j in near_booths] + [walls_arr[j] for j in near_walls]
         walls.append(hall_edge.intersection(piece.buffer(0.01)))
-        solid = shapely.union_all(walls).buffer(0.002)
+        solid = shapely.union_all(walls).buffer(0.06)
         contact = piece.boundary.difference(solid)
         contacts = [g for g in shapely.get_parts(shapely.line_merge(contact)) if g.length > 0.05]
         if len(contacts) < 2:
             continue  # a niche or a dead end, not a passage
-        near_obst = list(near_walls) + columns
         if columns:
             piece = piece.difference(shapely.union_all(columns))
         width, centre = _clear_width(piece, shapely.union_all([*walls, *columns]))
         if width < MIN_PASSAGE:
             continue
-        names = _facing(check, polys, idx, near_booths, centre)
+        found.append((piece, width, centre, list(near_booths), bool(columns), bool(near_walls)))
+    for group in _stretches([f[0] for f in found], check.min_aisle):
+        items = [found[g] for g in group]
+        piece, width, centre, _, _, _ = min(items, key=lambda f: f[1])
+        stretch = shapely.union_all([f[0] for f in items])
+        near = list(dict.fromkeys(j for f in items for j in f[3]))
+        names = _facing(check, polys, idx, near, centre)
+        columns = any(f[4] for f in items)
         if columns and names:
             between = f"между колонной и стендом {names[0]}"
         elif len(names) >= 2:
@@ -476,15 +518,64 @@ def _check_aisles(
         elif names:
             between = f"у стенда {names[0]}"
         else:
-            between = "у препятствия" if len(near_obst) else "у стены"
+            between = "у препятствия" if any(f[5] for f in items) or columns else "у стены"
         check.error(
             "aisle-too-narrow",
             names[0] if names else None,
             f"Проход {between} шириной {fmt(width, 1)} м — меньше минимальных "
-            f"{fmt(check.min_aisle, 1)} м.",
+            f"{fmt(check.min_aisle, 1)} м."
+            + (f" Вдоль него стоят стенды {', '.join(names)}." if len(names) > 2 else ""),
             _loc(centre),
             related=tuple(names[1:]),
+            geometry=stretch,
         )
+
+
+def _stretches(pieces: list[BaseGeometry], min_aisle: float) -> list[list[int]]:
+    """Narrow pieces of floor grouped into aisles: pieces that run the same way (within
+    10°) along one line, with less than three aisles' width between them (a crossing cuts a
+    narrow aisle into pieces; it is still one aisle between two rows)."""
+    n = len(pieces)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n > 1:
+        rects = shapely.oriented_envelope(np.asarray(pieces, dtype=object))
+        axes = []
+        for rect in rects:
+            xy = np.asarray(rect.exterior.coords)[:4] if rect.geom_type == "Polygon" else None
+            if xy is None:
+                axes.append((0.0, 0.0, 0.0, 0.0))
+                continue
+            e1, e2 = xy[1] - xy[0], xy[2] - xy[1]
+            long_, short = (e1, e2) if np.hypot(*e1) >= np.hypot(*e2) else (e2, e1)
+            centre = xy.mean(axis=0)
+            axes.append((math.atan2(long_[1], long_[0]) % math.pi, *centre, np.hypot(*short)))
+        tree = shapely.STRtree(np.asarray(pieces, dtype=object))
+        a, b = tree.query(
+            np.asarray(pieces, dtype=object), predicate="dwithin", distance=3 * min_aisle
+        )
+        for i, j in zip(a.tolist(), b.tolist(), strict=True):
+            if i >= j:
+                continue
+            ti, xi, yi, wi = axes[i]
+            tj, xj, yj, wj = axes[j]
+            turn = abs(ti - tj) % math.pi
+            if min(turn, math.pi - turn) > math.radians(10):
+                continue
+            # j's centre lies on i's axis (within half their widths).
+            off = abs(-(xj - xi) * math.sin(ti) + (yj - yi) * math.cos(ti))
+            if off <= (wi + wj) / 2 + 0.1:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
 
 
 def _facing(check: _Check, polys, idx, near, centre: Point) -> list[str]:
