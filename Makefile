@@ -5,13 +5,18 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app exhibit
 HOST ?= 127.0.0.1
 PORT ?= 5000
+CLUSTER_PORT ?= 8080
 
-.PHONY: run test lint format bench translations messages install install-test clean syscheck
+.PHONY: run test lint format bench cluster translations messages install install-test clean syscheck
 
+run: export EXHIBIT_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: syscheck install translations
 	$(FLASK) init-db
 	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The mail worker (notices, expiring holds, reminders) runs beside the web server and
+	@# stops with it; without EXHIBIT_MAIL_URL every message is a file: `flask mail list`.
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: SYSCHECK_ARGS = --test
 test: syscheck install-test translations
@@ -29,6 +34,12 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# Two app servers behind nginx, with Redis and a throwaway PostgreSQL, in a scratch folder,
+# the demo loaded, until Ctrl-C (tests/topology.py; docs/operations.md, «Several servers»).
+# nginx listens on CLUSTER_PORT, the two gunicorn servers on the next two ports.
+cluster: install translations
+	$(BIN)/python -m tests.topology --port $(CLUSTER_PORT)
 
 # The Debian packages the app needs (stdlib only, before the virtualenv): what is missing and
 # the apt-get line; it stops only when something required is missing (`make test` also names

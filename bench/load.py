@@ -1,6 +1,10 @@
 """Load test: gunicorn (4 sync workers) on a throwaway PostgreSQL, 200 simulated users.
 
     .venv/bin/python bench/load.py [--users 200] [--seconds 120] [--workers 4] [--write]
+    .venv/bin/python bench/load.py --nodes 2 --users 400 --write   # two servers, nginx
+
+``--nodes 2`` runs the same users against tests/topology.py: two gunicorn servers (the
+workers split between them) behind nginx, with Redis, on the same machine.
 
 A PostgreSQL cluster is started like the test suite's (tests/pgcluster.py), the demo is
 loaded (`init-db`, `demo`), every approved exhibitor gets an account and an API token, then
@@ -33,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 from tests.pgcluster import PostgresCluster, find_pg_bin  # noqa: E402
 
 HEADING = "## Load test (bench/load.py, {users} users, think time {think} s)"
+HEADING_TWO = (
+    "## Load test on two servers (bench/load.py --nodes 2, {users} users, think time {think} s)"
+)
 SLUG = "goroda-rossii-2025"
 PASSWORD = "load-test-password"
 QUERIES = [
@@ -178,6 +185,95 @@ def postmaster_pid(cluster: PostgresCluster) -> int:
     return int((cluster.datadir / "postmaster.pid").read_text().split()[0])
 
 
+class OneServer:
+    """gunicorn (``bench/load_app.py``: limits off, cookies over http) on a new cluster."""
+
+    def __init__(self, workdir: Path, args: argparse.Namespace) -> None:
+        self.workdir, self.args = workdir, args
+        self.postgres = PostgresCluster(find_pg_bin(), workdir / "pg")
+        self.url = self.postgres.url("exhibit")
+        self.host = f"http://127.0.0.1:{args.port}"
+        self.described = f"gunicorn {args.workers} sync workers"
+        self.gunicorn: subprocess.Popen | None = None
+
+    def start(self) -> dict:
+        self.postgres.start()
+        self.postgres.create_database("exhibit")
+        world = build(self.url, self.workdir / "world.json")
+        env = {
+            **os.environ,
+            "EXHIBIT_DATABASE_URL": self.url,
+            "EXHIBIT_SECRET_KEY": "load-test",
+            "PYTHONPATH": str(ROOT / "bench"),
+        }
+        with open(self.workdir / "gunicorn.log", "w") as log:
+            self.gunicorn = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-w", str(self.args.workers),
+                 "-b", f"127.0.0.1:{self.args.port}", "--timeout", "60", "load_app:app"],
+                cwd=ROOT / "bench", env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+        return world
+
+    def app_cpu(self) -> float:
+        return tree_cpu(self.gunicorn.pid) if self.gunicorn else 0.0
+
+    def stop_app(self) -> None:
+        if self.gunicorn is not None:
+            self.gunicorn.terminate()
+            self.gunicorn.wait(30)
+            self.gunicorn = None
+
+    def log_tail(self) -> str:
+        return (self.workdir / "gunicorn.log").read_text()[-2000:]
+
+    def stop(self) -> None:
+        self.stop_app()
+        self.postgres.stop()
+
+
+class TwoServers:
+    """tests/topology.py: two gunicorn servers (``wsgi:app``, ``--preload``) behind nginx,
+    Redis for the limits. The limits are off, as on one server: every simulated user comes
+    from 127.0.0.1, so the sign-in limit would measure the limiter, not the site."""
+
+    def __init__(self, workdir: Path, args: argparse.Namespace) -> None:
+        from tests.topology import Topology
+
+        per_node = max(1, args.workers // 2)
+        self.workdir = workdir
+        self.topology = Topology(
+            workdir / "cluster", workers=per_node, env={"EXHIBIT_RATELIMIT_ENABLED": "0"}
+        )
+        self.postgres = self.topology.postgres
+        self.url = self.topology.url
+        self.host = f"http://127.0.0.1:{self.topology.port}"
+        self.described = (
+            f"two gunicorn servers of {per_node} sync workers (--preload wsgi:app) behind "
+            "nginx (one worker process; its CPU counted with the servers'), Redis for the "
+            "rate-limit storage"
+        )
+
+    def start(self) -> dict:
+        world: dict = {}
+        self.topology.start(lambda url: world.update(build(url, self.workdir / "world.json")))
+        return world
+
+    def app_cpu(self) -> float:
+        pids = [n.process.pid for n in self.topology.nodes if n.process]
+        if self.topology.nginx is not None:
+            pids.append(self.topology.nginx.pid)
+        return sum(tree_cpu(pid) for pid in pids)
+
+    def stop_app(self) -> None:
+        pass  # the topology stops as a whole
+
+    def log_tail(self) -> str:
+        return "\n".join(n.log.read_text()[-1000:] for n in self.topology.nodes)
+
+    def stop(self) -> None:
+        self.topology.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -186,42 +282,34 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--think", default="1,4", help="think time MIN,MAX seconds")
     parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
+    parser.add_argument(
+        "--nodes", type=int, choices=(1, 2), default=1,
+        help="2: two gunicorn servers (--workers split between them) behind nginx, with Redis "
+        "(tests/topology.py)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="exhibit-load-"))
     os.environ["EXHIBIT_INSTANCE_PATH"] = str(workdir)
-    cluster = PostgresCluster(find_pg_bin(), workdir / "pg")
-    cluster.start()
-    gunicorn = None
+    servers = OneServer(workdir, args) if args.nodes == 1 else TwoServers(workdir, args)
     try:
-        cluster.create_database("exhibit")
-        url = cluster.url("exhibit")
         started = time.perf_counter()
-        world = build(url, workdir / "world.json")
+        world = servers.start()
         print(f"demo and {len(world['accounts'])} accounts in "
               f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
         env = {
             **os.environ,
-            "EXHIBIT_DATABASE_URL": url,
-            "EXHIBIT_SECRET_KEY": "load-test",
             "EXHIBIT_LOAD_WORLD": str(workdir / "world.json"),
             "EXHIBIT_LOAD_RESULT": str(workdir / "result.json"),
             "EXHIBIT_LOAD_THINK": args.think,
-            "PYTHONPATH": str(ROOT / "bench"),
         }
-        gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(args.workers),
-             "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "load_app:app"],
-            cwd=ROOT / "bench", env=env, stdout=subprocess.DEVNULL,
-            stderr=open(workdir / "gunicorn.log", "w"),  # noqa: SIM115
-        )  # fmt: skip
-        host = f"http://127.0.0.1:{args.port}"
+        host = servers.host
         wait_until_up(f"{host}/{SLUG}/")
-        before = double_bookings(url)
+        before = double_bookings(servers.url)
         sampler = LoadSampler()
         load_before = os.getloadavg()
-        app_cpu = tree_cpu(gunicorn.pid)
-        pg_cpu = tree_cpu(postmaster_pid(cluster))
+        app_cpu = servers.app_cpu()
+        pg_cpu = tree_cpu(postmaster_pid(servers.postgres))
         tool_cpu = os.times().children_user + os.times().children_system
         sampler.start()
         subprocess.run(
@@ -233,30 +321,25 @@ def main() -> None:
         )  # fmt: skip
         sampler.finish()
         tool_cpu = os.times().children_user + os.times().children_system - tool_cpu
-        app_cpu = tree_cpu(gunicorn.pid) - app_cpu
-        pg_cpu = tree_cpu(postmaster_pid(cluster)) - pg_cpu
-        gunicorn.terminate()
-        gunicorn.wait(30)
-        gunicorn = None
-        doubled, reservations, events = double_bookings(url)
+        app_cpu = servers.app_cpu() - app_cpu
+        pg_cpu = tree_cpu(postmaster_pid(servers.postgres)) - pg_cpu
+        servers.stop_app()
+        doubled, reservations, events = double_bookings(servers.url)
         result = json.loads((workdir / "result.json").read_text())
         statuses = {int(k): v for k, v in result["statuses"].items()}
-        log_tail = (workdir / "gunicorn.log").read_text()[-2000:]
+        log_tail = servers.log_tail()
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(30)
-        cluster.stop()
+        servers.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     total = result["total"]
     think = args.think.replace(",", "–")
-    heading = HEADING.format(users=args.users, think=think)
+    heading = (HEADING if args.nodes == 1 else HEADING_TWO).format(users=args.users, think=think)
     server_errors = sum(v for k, v in statuses.items() if k >= 500)
     p95 = float(total["p95"])
     lines = [
-        f"Machine: {machine()}; PostgreSQL 15 (throwaway cluster, fsync off); gunicorn "
-        f"{args.workers} sync workers; locust {args.users} users (spawned at "
+        f"Machine: {machine()}; PostgreSQL 15 (throwaway cluster, fsync off); "
+        f"{servers.described}; locust {args.users} users (spawned at "
         f"{max(1, args.users // 20)}/s), {args.seconds} s, think time {think} s between a user's "
         "requests, the load tool on the same machine. Visitors (9 in 10) browse the "
         "catalogue, search and look at the map; exhibitors (1 in 10) sign in through the "

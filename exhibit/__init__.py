@@ -68,6 +68,10 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             "postgresql+psycopg://" + uri[len("postgresql://") :]
         )
+    if app.config.get("MAIL_URL"):
+        from exhibit.mail.url import parse_mail_url
+
+        parse_mail_url(app.config["MAIL_URL"])  # a mistake stops the start, with the reason
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
     if app.debug:
@@ -78,10 +82,11 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import Babel
 
     from exhibit.accounts.decorators import load_session_user
-    from exhibit.db import configure_sqlite, db
+    from exhibit.db import configure_sqlite, db, release_session
     from exhibit.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    app.teardown_appcontext(release_session)  # before Flask-SQLAlchemy's: see its text
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -89,20 +94,53 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)
     csrf.init_app(app)
-    limiter.init_app(app)
+    _init_limiter(app, limiter)
     security.init_app(app)
     _import_models()
+
+
+def _init_limiter(app: Flask, limiter: Any) -> None:
+    """Flask-Limiter on ``RATELIMIT_STORAGE_URI``; a storage it cannot use stops the app with
+    one line (an unreachable Redis does not: see ``extensions.check_rate_limit_storage``)."""
+    from limits.errors import ConfigurationError as StorageError
+
+    uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        timeout = float(app.config["RATELIMIT_REDIS_TIMEOUT"])
+        options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            **options, **app.config.get("RATELIMIT_STORAGE_OPTIONS", {})
+        }  # fmt: skip
+    # Flask-Limiter says when it falls back to memory (and back) on a logger of its own that
+    # has no handler: give it the app's, so the line reaches the server's error log.
+    from flask.logging import default_handler
+
+    limiter.logger.addHandler(default_handler)  # once: a handler is added only once
+    try:
+        limiter.init_app(app)
+    except StorageError as exc:
+        from exhibit.extensions import without_password
+
+        raise ConfigurationError(
+            f"EXHIBIT_RATELIMIT_STORAGE_URI={without_password(uri)!r} is not a usable "
+            f"rate-limit storage ({without_password(str(exc))}); expected memory:// or redis://host:6379/0"
+        ) from None
 
 
 def _import_models() -> None:
     """Import every model module so the metadata (and Alembic) sees all tables."""
     from exhibit import audit  # noqa: F401
     from exhibit.accounts import models as _accounts  # noqa: F401
+    from exhibit.billing import hooks as _billing_hooks
+    from exhibit.billing import models as _billing  # noqa: F401
     from exhibit.booking import models as _booking  # noqa: F401
     from exhibit.catalogue import models as _catalogue  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
+    from exhibit.mail import outbox as _outbox  # noqa: F401
     from exhibit.search import index as _search_index  # noqa: F401  (keeps the index current)
     from exhibit.search import models as _search  # noqa: F401
+
+    _billing_hooks.install()
 
 
 def _select_locale() -> str:
@@ -122,8 +160,10 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.extensions import csrf
     from exhibit.web import health, site
     from exhibit.web.accounts import bp as accounts_bp
+    from exhibit.web.billing import bp as billing_bp
     from exhibit.web.booking import bp as booking_bp
     from exhibit.web.catalogue import bp as catalogue_bp
+    from exhibit.web.mail import bp as mail_bp
     from exhibit.web.maps import bp as maps_bp
     from exhibit.web.plans import bp as plans_bp
     from exhibit.web.profile import bp as profile_bp
@@ -135,12 +175,14 @@ def _register_blueprints(app: Flask) -> None:
     init_api(app, [api_bp])
     app.register_blueprint(accounts_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(billing_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(records_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(profile_bp)
+    app.register_blueprint(mail_bp)
     site.init_app(app)
     health.init_app(app)
 

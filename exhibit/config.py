@@ -30,6 +30,13 @@ class Config:
     PUBLIC_URL = "http://127.0.0.1:5000"
     #: Flask-Limiter storage; set a shared one (``redis://…``) when running several workers.
     RATELIMIT_STORAGE_URI = "memory://"
+    #: When the shared storage stops answering, each worker counts in its own memory (one
+    #: warning in the log) and goes back to the shared one when it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Seconds to wait for Redis before a request counts in memory instead (never a hang).
+    RATELIMIT_REDIS_TIMEOUT = 0.5
+    #: What ``Retry-After`` says when the database cannot be reached (503), in seconds.
+    DATABASE_RETRY_AFTER = 5
     RATELIMIT_HEADERS_ENABLED = True
     #: Seconds a worker trusts the data version it read for its cache of anonymous pages
     #: (``exhibit/pagecache.py``): changes made by other workers show within this time.
@@ -47,6 +54,27 @@ class Config:
     HSTS_MAX_AGE = 365 * 24 * 3600
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    #: Where mail goes (``EXHIBIT_MAIL_URL``): ``smtp://[user:password@]host[:port]``,
+    #: ``smtp://…?starttls`` or ``smtps://…``; empty: ``.eml`` files in MAIL_FOLDER.
+    MAIL_URL = ""
+    #: The folder of the file transport (default: ``mail/`` in the instance folder).
+    MAIL_FOLDER = ""
+    MAIL_FROM = "noreply@localhost"
+    MAIL_FROM_NAME = "Города России — 2025"
+    #: Seconds: the SMTP conversation's timeout; how long a worker's claim on a message lasts.
+    MAIL_TIMEOUT = 30.0
+    MAIL_LEASE = 300
+    #: Pauses between attempts grow from MAIL_RETRY_BASE seconds, doubling, up to
+    #: MAIL_RETRY_MAX; after MAIL_MAX_ATTEMPTS the message is failed.
+    MAIL_RETRY_BASE = 60
+    MAIL_RETRY_MAX = 6 * 3600
+    MAIL_MAX_ATTEMPTS = 20
+    #: A bigger attachment is left out; the notice's link to it stays.
+    MAIL_MAX_ATTACHMENT = 5 * 1024 * 1024
+    #: The worker: seconds between looks at the outbox, and between runs of its jobs.
+    WORKER_POLL = 5.0
+    SWEEP_EVERY = 60
+    REMINDERS_EVERY = 600
 
 
 class TestConfig(Config):

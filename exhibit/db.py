@@ -161,3 +161,22 @@ def migrations(app: Flask) -> Migrate:
     if "migrate" not in app.extensions:
         Migrate(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     return app.extensions["migrate"].migrate
+
+
+def release_session(_exc: BaseException | None = None) -> None:
+    """The end of a request: the session goes, even when its connection died under it.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in
+    reverse): when the database went away during the request, the rollback that closing
+    the session does fails; the connection is then thrown away instead of raising outside
+    every error handler (a 500 with a trace in the log, after the answer was decided).
+    """
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    try:
+        db.session.remove()
+    except (OperationalError, InterfaceError):
+        try:
+            db.session.registry().invalidate()
+        finally:
+            db.session.registry.clear()

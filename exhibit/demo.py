@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
+from exhibit.billing import sample
 from exhibit.booking.models import Reservation
 from exhibit.booking.plans import import_plan
 from exhibit.catalogue.models import Exhibitor, Solution
@@ -78,11 +79,14 @@ def load_demo(session: Session) -> DemoResult:
         after={"booths": len(hall.booths), "exhibitors": len(exhibitors), **counts},
     )
     accounts = _add_accounts(session, exhibitors)
+    billing = sample.load(session, exhibition)
     message = (
         f"Демо-выставка «{exhibition.title}» загружена: "
         f"{plural_ru(len(hall.booths), 'стенд', 'стенда', 'стендов')}, "
         f"{plural_ru(len(exhibitors), 'экспонент', 'экспонента', 'экспонентов')}, "
-        f"{plural_ru(sum(counts.values()), 'бронирование', 'бронирования', 'бронирований')}.\n"
+        f"{plural_ru(sum(counts.values()), 'бронирование', 'бронирования', 'бронирований')}, "
+        f"{plural_ru(billing['invoices'], 'счёт', 'счёта', 'счетов')}, "
+        f"{plural_ru(billing['orders'], 'заказ услуг', 'заказа услуг', 'заказов услуг')}.\n"
         "Демо-учётные записи (пароли показаны один раз):\n"
         + "\n".join(f"  {role}: {email} / {password}" for role, email, password in accounts)
     )

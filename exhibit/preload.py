@@ -48,6 +48,9 @@ def preload(app: Flask) -> None:
     from sqlalchemy.orm import configure_mappers
 
     configure_mappers()
+    from exhibit.extensions import check_rate_limit_storage
+
+    check_rate_limit_storage(app)  # an unreachable Redis is a warning, not a crash
     _render_pages_once(app)
     log.info("preloaded in %.1f s", time.perf_counter() - start)
 

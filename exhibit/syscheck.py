@@ -8,7 +8,7 @@ first): ``python3 exhibit/syscheck.py [--test] [--packages]``.
   missing; what only makes things faster or is only for the test suite is reported, not
   fatal.
 - ``--test`` adds what the test suite uses when it is there (PostgreSQL, Chromium, poppler,
-  npm); without them those tests skip with the same message.
+  npm, Redis, nginx); without them those tests skip with the same message.
 - ``--packages`` prints the Debian packages of every check (missing or not), one line,
   for ``.ci/run`` to install.
 """
@@ -97,6 +97,24 @@ NEEDS = (
         _command("pdftotext"),
     ),
     Need("npm (axe-core for the accessibility tests)", ("npm",), TESTS, _command("npm")),
+    Need(
+        "Redis (the two-server tests: shared rate limits)",
+        ("redis-server",),
+        TESTS,
+        _command("redis-server"),
+    ),
+    Need(
+        "nginx (the two-server tests: the proxy in front)",
+        ("nginx",),
+        TESTS,
+        _command("nginx", "/usr/sbin/nginx"),
+    ),
+    Need(
+        "LibreOffice Calc (the spreadsheet exports open in it)",
+        ("libreoffice-calc-nogui",),
+        TESTS,
+        _command("soffice"),
+    ),
 )
 
 

@@ -59,3 +59,23 @@ def make_user(email: str, role: str = "exhibitor", exhibitor: Exhibitor | None =
     user, _ = create_user(db.session, email, role, password=PASSWORD, exhibitor=exhibitor)
     db.session.commit()
     return user
+
+
+BANK = {"bank": "ПАО Сбербанк", "bik": "044525225", "corr_account": "30101810400000000225"}
+
+
+def requisites(name: str, n: int = 1, *, kind: str = "organisation") -> dict[str, str]:
+    """Valid requisites (check digits computed) for a party named ``name``."""
+    from exhibit.billing.checks import complete_inn, complete_ogrn, with_account_key
+
+    inn = complete_inn(f"66{n:07d}") if kind == "organisation" else complete_inn(f"66{n:08d}")
+    return {
+        "name": name,
+        "inn": inn,
+        "kpp": "667101001" if kind == "organisation" else "",
+        "ogrn": complete_ogrn(f"102660{n:06d}"),
+        "address": f"620000, г. Екатеринбург, ул. Ленина, д. {n}",
+        **BANK,
+        "account": with_account_key(f"40702810{n:012d}", BANK["bik"]),
+        "signatory": "Иванов И. И., директор",
+    }

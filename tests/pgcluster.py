@@ -86,6 +86,10 @@ class PostgresCluster:
             "-E", "UTF8",
             "-U", self.role,
         )  # fmt: skip
+        self.restart()
+
+    def restart(self) -> None:
+        """Start the server of a cluster made by :meth:`start` (again, after :meth:`stop`)."""
         options = (
             f"-k {self.socketdir} -h '' -p {self.port} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -99,11 +103,11 @@ class PostgresCluster:
             "start",
         )  # fmt: skip
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server: ``immediate`` (no shutdown checkpoint) or ``fast`` (connections
+        are ended, a clean shutdown)."""
         with contextlib.suppress(PostgresUnavailable):
-            self._run(
-                str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop"
-            )
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", mode, "stop")
 
     def url(self, database: str) -> str:
         host = quote(str(self.socketdir), safe="")

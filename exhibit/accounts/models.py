@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exhibit.catalogue.models import Exhibitor
@@ -29,6 +30,11 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The language of the user's mail (``ru`` or ``en``): the one they registered in.
+    language: Mapped[str] = mapped_column(String(5), default="ru", server_default="ru")
+    #: Notices the user turned off or on, by kind (``exhibit/accounts/notices.py``); absent
+    #: kinds have their default.
+    notice_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     exhibitor: Mapped[Exhibitor | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(

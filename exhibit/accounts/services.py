@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
+from exhibit.accounts import notices
 from exhibit.accounts.models import ROLES, ApiToken, User
 from exhibit.catalogue.models import Exhibitor
 from exhibit.catalogue.rules import name_key
@@ -109,6 +110,7 @@ def register_exhibitor(
     password: str,
     organisation: str,
     kind: str,
+    language: str = "ru",
 ) -> User:
     """Self-registration: a new exhibitor (waiting for approval) and its first user."""
     organisation = organisation.strip()
@@ -128,10 +130,12 @@ def register_exhibitor(
     session.add(exhibitor)
     session.flush()
     user, _ = create_user(session, email, "exhibitor", password=password, exhibitor=exhibitor)
+    user.language = language
     audit.record(
         session, "exhibitor.registered", "exhibitor", exhibitor.id,
         after={"name": organisation, "kind": kind}, user_id=user.id,
     )  # fmt: skip
+    notices.registered(session, user, exhibitor, exhibition.slug)
     return user
 
 
@@ -176,6 +180,7 @@ def approve_exhibitor(session: Session, exhibitor: Exhibitor, by_user: User) -> 
         session, "exhibitor.approved", "exhibitor", exhibitor.id,
         before={"approved": False}, after={"approved": True}, user_id=by_user.id,
     )  # fmt: skip
+    notices.approved(session, exhibitor, session.get(Exhibition, exhibitor.exhibition_id).slug)
 
 
 def _token_hash(token: str) -> str:

@@ -378,3 +378,104 @@ class ReservationOut(ma.Schema):
 
 class ReservationPage(Page):
     items = fields.List(fields.Nested(ReservationOut), required=True)
+
+
+# --- the money side (issue 16) -----------------------------------------------------------
+
+
+class BillingListArgs(PageArgs):
+    exhibition = text(80, metadata={"description": "Slug of an exhibition"})
+
+
+class InvoiceListArgs(BillingListArgs):
+    state = fields.String(
+        validate=validate.OneOf(("unpaid", "partial", "paid", "overpaid")),
+        metadata={"description": "Payment state of current invoices"},
+    )
+
+
+class InvoiceLine(ma.Schema):
+    name = fields.String(required=True)
+    quantity = fields.Decimal(required=True, as_string=True)
+    unit = fields.String(required=True)
+    price = fields.Decimal(required=True, as_string=True)
+    amount = fields.Decimal(required=True, as_string=True)
+
+
+class InvoiceOut(ma.Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    exhibition = fields.String(required=True, metadata={"description": "Slug"})
+    exhibitor = fields.Nested(Ref, required=True)
+    reservation_id = fields.Integer(required=True)
+    booth = fields.String(required=True)
+    issued = fields.Date(required=True)
+    due = fields.Date(required=True, allow_none=True)
+    total = fields.Decimal(required=True, as_string=True)
+    vat = fields.Decimal(required=True, as_string=True, allow_none=True,
+                         metadata={"description": "null: без НДС"})  # fmt: skip
+    paid = fields.Decimal(required=True, as_string=True)
+    status = fields.String(
+        required=True, validate=validate.OneOf(("issued", "superseded", "cancelled"))
+    )
+    payment_state = fields.String(required=True)
+    overdue = fields.Boolean(required=True)
+    replaces = fields.String(required=True, allow_none=True)
+    lines = fields.List(fields.Nested(InvoiceLine), required=True)
+    pdf = fields.String(required=True, metadata={"description": "Where the PDF is"})
+
+
+class InvoicePage(Page):
+    items = fields.List(fields.Nested(InvoiceOut), required=True)
+
+
+class PaymentOut(ma.Schema):
+    id = fields.Integer(required=True)
+    invoice = fields.String(required=True, allow_none=True)
+    amount = fields.Decimal(required=True, as_string=True)
+    paid_on = fields.Date(required=True)
+    payer = fields.String(required=True)
+    payer_inn = fields.String(required=True)
+    purpose = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(("manual", "statement")))
+    state = fields.String(
+        required=True, validate=validate.OneOf(("matched", "doubtful", "unmatched"))
+    )
+    overpaid = fields.Decimal(required=True, as_string=True)
+
+
+class PaymentPage(Page):
+    items = fields.List(fields.Nested(PaymentOut), required=True)
+
+
+class OrderOut(ma.Schema):
+    id = fields.Integer(required=True)
+    reservation_id = fields.Integer(required=True)
+    booth = fields.String(required=True)
+    exhibitor = fields.Nested(Ref, required=True)
+    item = fields.String(required=True, metadata={"description": "Price list code"})
+    name = fields.String(required=True)
+    quantity = fields.Decimal(required=True, as_string=True)
+    unit_price = fields.Decimal(required=True, as_string=True)
+    amount = fields.Decimal(required=True, as_string=True)
+    late = fields.Boolean(required=True)
+    point = fields.List(fields.Float(), required=True, allow_none=True,
+                        metadata={"description": "The socket [x, y] in plan metres"})  # fmt: skip
+
+
+class OrderPage(Page):
+    items = fields.List(fields.Nested(OrderOut), required=True)
+
+
+class OrderBody(ma.Schema):
+    reservation_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    item = text(40, required=True, metadata={"description": "Price list code"})
+    quantity = fields.Float(
+        required=True, allow_nan=False,
+        validate=validate.Range(min=0.01, max=10000),
+    )  # fmt: skip
+    point = fields.List(
+        fields.Float(allow_nan=False, validate=validate.Range(min=-1e6, max=1e6)),
+        validate=validate.Length(equal=2),
+        metadata={"description": "Electricity: the socket [x, y], inside the booth"},
+    )

@@ -542,3 +542,153 @@ def move(body: dict[str, Any], reservation_id: int) -> dict[str, Any]:
     """An organiser moves an active reservation to another available booth."""
     reservation = booking.move_reservation(db.session, reservation_id, body["booth"], api_user())
     return reservation_json(reservation)
+
+
+# --- the money side (issue 16) -------------------------------------------------------------
+
+
+def _number_of(document_id: int | None) -> str | None:
+    from exhibit.billing.models import Document
+
+    found = db.session.get(Document, document_id) if document_id else None
+    return found.number if found else None
+
+
+def invoice_json(document: Any) -> dict[str, Any]:
+    from exhibit.billing.services import is_overdue
+
+    return {
+        "id": document.id, "number": document.number,
+        "exhibition": document.reservation.booth.hall.exhibition.slug,
+        "exhibitor": {"id": document.exhibitor_id, "name": document.exhibitor.name},
+        "reservation_id": document.reservation_id, "booth": document.reservation.booth.number,
+        "issued": document.issued_on, "due": document.due_on, "total": document.total,
+        "vat": document.vat, "paid": document.paid, "status": document.status,
+        "payment_state": document.payment_state, "overdue": is_overdue(document),
+        "replaces": _number_of(document.replaces_id), "lines": document.content["lines"],
+        "pdf": f"/documents/{document.id}.pdf",
+    }  # fmt: skip
+
+
+def payment_json(payment: Any) -> dict[str, Any]:
+    return {
+        "id": payment.id, "invoice": payment.document.number if payment.document else None,
+        "amount": payment.amount, "paid_on": payment.paid_on, "payer": payment.payer,
+        "payer_inn": payment.payer_inn, "purpose": payment.purpose, "source": payment.source,
+        "state": payment.state, "overpaid": payment.overpaid,
+    }  # fmt: skip
+
+
+def order_json(order: Any) -> dict[str, Any]:
+    reservation = order.reservation
+    return {
+        "id": order.id, "reservation_id": reservation.id, "booth": reservation.booth.number,
+        "exhibitor": {"id": reservation.exhibitor_id, "name": reservation.exhibitor.name},
+        "item": order.item.code, "name": order.item.name, "quantity": order.quantity,
+        "unit_price": order.unit_price, "amount": order.amount, "late": order.late,
+        "point": None if order.point_x is None else [order.point_x, order.point_y],
+    }  # fmt: skip
+
+
+def _billing_user() -> Any:
+    user = api_user()
+    if user is None or (not user.is_organiser and user.exhibitor_id is None):
+        raise Forbidden(tr("Документы видят организаторы и экспоненты"))
+    return user
+
+
+@bp.get("/invoices")
+@bp.doc(security=BEARER)
+@token_required
+@bp.arguments(schemas.InvoiceListArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.InvoicePage)
+@bp.errors(401, 403, 404, 422)
+def invoices(
+    limit: int, offset: int, exhibition: str | None = None, state: str | None = None
+) -> dict[str, Any]:
+    """Invoices: an exhibitor's own, every one for organisers. Newest first."""
+    from exhibit.billing.services import documents
+
+    rows = documents(
+        db.session, _billing_user(), kind="invoice",
+        exhibition=get_exhibition(db.session, exhibition) if exhibition else None,
+    )  # fmt: skip
+    if state is not None:
+        rows = [d for d in rows if d.status == "issued" and d.payment_state == state]
+    page = page_of(rows, limit, offset)
+    page["items"] = [invoice_json(d) for d in page["items"]]
+    return page
+
+
+@bp.get(f"/invoices/<{ID}:invoice_id>")
+@bp.doc(security=BEARER)
+@token_required
+@bp.response(200, schemas.InvoiceOut)
+@bp.errors(401, 403, 404)
+def invoice(invoice_id: int) -> dict[str, Any]:
+    """One invoice: its exhibitor's or, for organisers, anybody's."""
+    from exhibit.billing.services import visible_document
+
+    found = visible_document(db.session, invoice_id, _billing_user())
+    if found.kind != "invoice":
+        raise NotFound(tr("Счёт %(id)s не найден", id=invoice_id))
+    return invoice_json(found)
+
+
+@bp.get("/payments")
+@bp.doc(security=BEARER)
+@token_required
+@bp.arguments(schemas.BillingListArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.PaymentPage)
+@bp.errors(401, 403, 404, 422)
+def payments(limit: int, offset: int, exhibition: str | None = None) -> dict[str, Any]:
+    """Payments received: for an exhibitor those of their invoices; for organisers all,
+    the doubtful and unmatched ones included."""
+    from exhibit.billing.payments import payments_of
+
+    rows = payments_of(
+        db.session, _billing_user(),
+        get_exhibition(db.session, exhibition) if exhibition else None,
+    )  # fmt: skip
+    page = page_of(rows, limit, offset)
+    page["items"] = [payment_json(p) for p in page["items"]]
+    return page
+
+
+@bp.get("/orders")
+@bp.doc(security=BEARER)
+@token_required
+@bp.arguments(schemas.BillingListArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.OrderPage)
+@bp.errors(401, 403, 404, 422)
+def orders(limit: int, offset: int, exhibition: str | None = None) -> dict[str, Any]:
+    """Service orders: an exhibitor's own, every one for organisers."""
+    from exhibit.billing.orders import orders as list_orders
+
+    rows = list_orders(
+        db.session, _billing_user(),
+        exhibition=get_exhibition(db.session, exhibition) if exhibition else None,
+    )  # fmt: skip
+    page = page_of(rows, limit, offset)
+    page["items"] = [order_json(o) for o in page["items"]]
+    return page
+
+
+@bp.post("/orders")
+@bp.doc(security=BEARER)
+@token_required
+@bp.arguments(schemas.OrderBody)
+@bp.response(201, schemas.OrderOut)
+@bp.errors(400, 401, 403, 404, 409, 422)
+def place_order(body: dict[str, Any]) -> dict[str, Any]:
+    """Order a service from the price list for a reservation's booth (its exhibitor, or an
+    organiser). Electricity needs ``point``, inside the booth; after the deadline the
+    exhibition's setting applies (a surcharge, or 409)."""
+    from exhibit.billing.orders import place_order as place
+
+    point = body.get("point")
+    order = place(
+        db.session, body["reservation_id"], _billing_user(), item_code=body["item"],
+        quantity=str(body["quantity"]), point=tuple(point) if point else None,
+    )  # fmt: skip
+    return order_json(order)

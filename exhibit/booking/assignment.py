@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
+from exhibit.booking import notices
 from exhibit.booking.models import Reservation
 from exhibit.booking.plans import merge_groups_draft, publish_draft
 from exhibit.booking.rules import ACTIVE_STATUSES
@@ -254,6 +255,8 @@ def apply(
         session.flush()
         booths = {b.number: b for hall in exhibition.halls for b in hall.current_booths}
         wanted.update({m.number: m.exhibitor for m in merges})
+    reasons = {a.booths[0]: a.reasons for a in result.assignments if len(a.booths) == 1}
+    reasons.update({m.number: a.reasons for m, a in zip(merges, groups, strict=True)})
     kept = {(r.booth.number, r.exhibitor.name) for r in movable.values() if r.status == "held"}
     expires = utcnow() + timedelta(hours=exhibition.hold_hours)
     for number, exhibitor_name in wanted.items():
@@ -271,6 +274,9 @@ def apply(
         session.flush()
         audit.record(session, "reservation.held", "reservation", reservation.id,
                      after=reservation_state(reservation), user_id=user_id)  # fmt: skip
+        notices.reservation_changed(
+            session, "reservation.assigned", reservation, reasons=reasons.get(number, [])
+        )
     audit.record(
         session, "assignment.applied", "exhibition", exhibition.id,
         after={**result.to_dict()["quality"],

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit import audit
+from exhibit.accounts import notices as account_notices
 from exhibit.accounts.models import User
 from exhibit.audit import AuditEvent
 from exhibit.booking.services import release_all_of
@@ -23,6 +24,7 @@ from exhibit.catalogue.rules import russian_sort_key
 from exhibit.db import unit_of_work
 from exhibit.errors import Conflict, Forbidden, NotFound, tr
 from exhibit.floorplan.models import Exhibition
+from exhibit.mail import outbox
 from exhibit.timeutil import utcnow
 
 
@@ -69,6 +71,11 @@ def delete_exhibitor(
         raise Conflict(tr("Экспонент «%(name)s» уже удалён", name=exhibitor.name))
     exhibitor.deleted_at = utcnow()
     session.flush()  # the search index drops its documents in this flush
+    outbox.stop_for_exhibitor(
+        session, exhibitor.id, "экспонент удалён: письма его пользователям не идут"
+    )
+    if not exhibitor.approved:
+        account_notices.refused(session, exhibitor)  # a registration refused: they are told
     released = release_all_of(
         session, exhibitor, organiser, reason=f"экспонент «{exhibitor.name}» удалён"
     )

@@ -10,7 +10,7 @@ is the full new state of the record, so that replaying the log gives the current
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exhibit import audit
 from exhibit.accounts.models import User
+from exhibit.booking import notices
 from exhibit.booking.models import Reservation, WaitlistEntry
 from exhibit.booking.rules import ACTIVE_STATUSES, booth_number_key, booth_price, booth_status
 from exhibit.catalogue.models import Exhibitor
@@ -33,6 +34,13 @@ from exhibit.timeutil import utcnow
 
 class LimitExceeded(Conflict):
     code = "limit_exceeded"
+
+
+#: What other packages check before a confirmation (raising a ``DomainError`` refuses it) and
+#: do after it, in the same unit of work: billing's pay-first rule and its invoice
+#: (``exhibit.billing.hooks``, installed by ``create_app``).
+BEFORE_CONFIRM: list[Callable[[Session, Reservation], None]] = []
+AFTER_CONFIRM: list[Callable[[Session, Reservation, User], None]] = []
 
 
 @dataclass
@@ -217,6 +225,7 @@ def _record(
         after=reservation_state(reservation),
         user_id=user.id if user else None,
     )
+    notices.reservation_changed(session, action, reservation, before)
 
 
 # --- expiry and the waitlist ------------------------------------------------------------
@@ -482,12 +491,16 @@ def confirm_reservation(session: Session, reservation_id: int, user: User | None
                 status=reservation.status,
             )
         )
+    for check in BEFORE_CONFIRM:
+        check(session, reservation)
     before = reservation_state(reservation)
     reservation.status = "confirmed"
     reservation.expires_at = None
     reservation.decided_at = utcnow()
     reservation.decided_by_id = organiser.id
     _record(session, "reservation.confirmed", reservation, before, organiser)
+    for follow_up in AFTER_CONFIRM:
+        follow_up(session, reservation, organiser)
     return reservation
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from exhibit.commands.billing import export_command, invoices_cli, payments_cli
 from exhibit.commands.booking import assign_command, sweep_holds_command
 from exhibit.commands.database import (
     backup_command,
@@ -19,13 +20,15 @@ from exhibit.commands.database import (
     search_reindex_command,
 )
 from exhibit.commands.exhibitors import exhibitors_cli
+from exhibit.commands.mail import mail_cli, worker_command
 from exhibit.commands.plans import plan_cli
 from exhibit.commands.printing import catalogue_cli, map_cli
 from exhibit.commands.users import users_cli
 
 COMMANDS = (init_db_command, demo_command, users_cli, sweep_holds_command, plan_cli,
             search_reindex_command, exhibitors_cli, assign_command, map_cli, catalogue_cli,
-            backup_command, restore_command, migrations_cli)  # fmt: skip
+            backup_command, restore_command, migrations_cli, worker_command, mail_cli,
+            invoices_cli, payments_cli, export_command)  # fmt: skip
 
 
 def register(app: Flask) -> None:

@@ -68,7 +68,20 @@ def demo_command() -> None:
 
     if db.session.query(Track).count() == 0:
         raise click.ClickException("run `flask --app exhibit init-db` first")
-    click.echo(load_demo(db.session).message)
+    result = load_demo(db.session)
+    click.echo(result.message)
+    if result.created:
+        from flask import current_app
+
+        from exhibit.billing.sample import demo_statement
+
+        path = Path(current_app.instance_path) / "demo-statement-1c.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(demo_statement(db.session, result.exhibition))
+        click.echo(
+            f"Выписка банка для проверки загрузки платежей: {path}\n"
+            f"  flask --app exhibit payments import {path} --exhibition {result.exhibition.slug}"
+        )
 
 
 @click.command("backup")

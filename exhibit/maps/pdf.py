@@ -121,6 +121,10 @@ class Edition:
         #: Tracks are numbered in their order; a booth's mark is its zone's number.
         self.numbers = {code: n for n, code in enumerate(tracks, start=1)}
 
+    def prepare(self, session: Session, hall: Hall) -> None:
+        """Read what the edition needs beyond the booths' states (the sales edition: who
+        has paid, where the sockets go)."""
+
     def booth(self, state: BoothState) -> BoothLook:
         return BoothLook()
 
@@ -173,13 +177,33 @@ class SalesEdition(Edition):
 
     name, title = "sales", "план продаж"
     footer_mm = FOOTER + 30
+    #: A reserved booth's mark: how its invoice stands (issue 16).
+    PAYMENT_MARKS: ClassVar[dict[str, str]] = {"paid": "₽✓", "partial": "₽½", "invoiced": "₽"}
+    NOT_INVOICED = "б/с"
+
+    def prepare(self, session: Session, hall: Hall) -> None:
+        from exhibit.billing.orders import power_points
+        from exhibit.billing.services import booth_payment_states
+
+        self.payments = booth_payment_states(session, hall.exhibition)
+        self.sockets = [p for p in power_points(session, hall.exhibition)
+                        if p["hall_id"] == hall.id]  # fmt: skip
 
     def booth(self, state: BoothState) -> BoothLook:
         area = f"{float(state.booth.area_m2):g} м²"
-        return BoothLook(STATUS_LEGEND[state.status][0], name=f"{area} · {_money(state.price)} ₽")
+        mark = None
+        if state.reservation is not None:
+            payment = getattr(self, "payments", {}).get(state.booth.id)
+            mark = self.PAYMENT_MARKS[payment.state] if payment else self.NOT_INVOICED
+        return BoothLook(STATUS_LEGEND[state.status][0], name=f"{area} · {_money(state.price)} ₽",
+                         mark=mark)  # fmt: skip
 
     def legend(self, plan: Plan) -> list[LegendItem]:
-        return [LegendItem(colour, 1, title) for colour, title in STATUS_LEGEND.values()]
+        return [LegendItem(colour, 1, title) for colour, title in STATUS_LEGEND.values()] + [
+            LegendItem("#ffffff", 0, "₽✓ оплачен · ₽½ оплачен частично · ₽ счёт не оплачен · "
+                       "б/с счёта нет"),
+            LegendItem("#d00000", 1, "точка подключения электричества"),
+        ]  # fmt: skip
 
     def extras(
         self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
@@ -194,7 +218,8 @@ class SalesEdition(Edition):
             row["area"] = f"{row['area']:g}"
             row["money"] = _money(Decimal(row["money"]))
         ordered = {status: totals[status] for status in STATUS_LEGEND if status in totals}
-        return {"totals": ordered, "status_legend": STATUS_LEGEND}
+        sockets = [frame.point(p["x"], p["y"]) for p in getattr(self, "sockets", [])]
+        return {"totals": ordered, "status_legend": STATUS_LEGEND, "power_points": sockets}
 
 
 class FireEdition(Edition):
@@ -467,6 +492,7 @@ def hall_map_document(
         raise PrintError(f"В зале «{hall.name}» нет стендов: печатать нечего")
     tracks = {t.code: t for t in session.scalars(select(Track).order_by(Track.position))}
     look = EDITION_CLASSES[edition](tracks)
+    look.prepare(session, hall)
     plan = hall_plan(hall)
     # A metre round the hall keeps its walls (and their stroke) inside the drawing.
     frame = Frame.around(hall.outline, margin=1.0)

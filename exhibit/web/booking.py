@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -14,7 +15,7 @@ from exhibit.accounts.services import approve_exhibitor
 from exhibit.booking import assignment as assignment_service
 from exhibit.booking import dashboard as dashboard_service
 from exhibit.booking import services
-from exhibit.catalogue.models import Exhibitor
+from exhibit.catalogue.models import Exhibitor, Track
 from exhibit.db import db
 from exhibit.errors import DomainError, NotFound, tr
 from exhibit.floorplan.models import Exhibition, Hall
@@ -258,11 +259,15 @@ def mine(slug: str) -> str:
 @bp.get("/<slug>/organiser")
 @organiser_required
 def organiser(slug: str) -> str:
+    from exhibit.billing.dashboard import money_figures
+
     exhibition = get_exhibition(db.session, slug)
     return render_template(
         "booking/organiser.html",
         exhibition=exhibition,
         summary=dashboard_service.summary(db.session, exhibition),
+        money=money_figures(db.session, exhibition),
+        tracks={t.code: t for t in db.session.scalars(select(Track))},
         form=ConfirmForm(),
     )
 

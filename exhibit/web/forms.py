@@ -44,14 +44,38 @@ class RegisterForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Текущий пароль"), validators=[DataRequired()])
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("Электронная почта"), validators=[DataRequired(), Email()])
+
+
+class ResetForm(FlaskForm):
     password = PasswordField(
         _l("Новый пароль"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
     )
     confirm = PasswordField(
         _l("Новый пароль ещё раз"),
         validators=[DataRequired(), EqualTo("password", message=_l("Пароли не совпадают"))],
+    )
+
+
+class PasswordForm(ResetForm):
+    current_password = PasswordField(_l("Текущий пароль"), validators=[DataRequired()])
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(_l("Новый адрес почты"), validators=[DataRequired(), Email()])
+    current_password = PasswordField(_l("Текущий пароль"), validators=[DataRequired()])
+
+
+class NoticeForm(FlaskForm):
+    """The language of one's mail; the notices one may turn off are added per user."""
+
+    language = SelectField(
+        _l("Язык писем"),
+        choices=[
+            SelectChoice("ru", "Русский", render_kw={"lang": "ru"}),
+            SelectChoice("en", "English", render_kw={"lang": "en"}),
+        ],
     )
 
 

@@ -13,10 +13,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, request, session
+from flask import Blueprint, Flask, abort, current_app, flash, g, request, session
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in
@@ -77,9 +78,20 @@ def api_rate_limit() -> str:
 
 def api_client() -> str:
     """Whom the API's limit counts: a valid token's user, otherwise the client's address."""
-    from exhibit.accounts.decorators import api_user
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
-    user = api_user()
+    from exhibit.accounts.decorators import api_user
+    from exhibit.db import db
+
+    try:
+        user = api_user()
+    except (OperationalError, InterfaceError):
+        # No database: count on the address, and let the view meet the outage (a 503).
+        # Raised here, Flask-Limiter would take it for its own storage failing.
+        g.pop("api_user", None)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        user = None
     if user is not None:
         return f"user:{user.id}"
     return f"addr:{get_remote_address()}"

@@ -8,7 +8,8 @@ from flask import Flask, current_app, redirect, render_template, request, sessio
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.wrappers import Response
 
 from exhibit.errors import DomainError
@@ -20,6 +21,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
     app.jinja_env.add_extension("jinja2.ext.do")
     # Block tags leave no blank lines behind: smaller pages, the same markup.
@@ -93,18 +96,52 @@ def _http_error(error: HTTPException) -> Any:
         return from_http_exception(error, message)
     try:
         return render_template("errors/error.html", status=status, message=message), status
-    except Exception:
+    except Exception as exc:
         if status < 500:
             raise
         # The page itself failed (the database is gone?): a bare page, still no trace.
-        current_app.logger.exception("The error page could not be rendered")
-        return Response(_BARE_ERROR_PAGE, status=status, mimetype="text/html")
+        if isinstance(exc, OperationalError | InterfaceError):
+            current_app.logger.warning("The error page could not be rendered: %s", _reason(exc))
+        else:
+            current_app.logger.exception("The error page could not be rendered")
+        return Response(
+            _BARE_ERROR_PAGES.get(status, _BARE_500), status=status, mimetype="text/html"
+        )
 
 
-_BARE_ERROR_PAGE = (
+def _database_unavailable(error: OperationalError | InterfaceError) -> Any:
+    """The database does not answer (restarting, unreachable): 503 with ``Retry-After``, the
+    reason in one log line, never a trace. A worker's pool reconnects once it is back (the
+    engine checks each connection before use: ``pool_pre_ping``)."""
+    from contextlib import suppress
+
+    from exhibit.db import db
+
+    current_app.logger.warning("database unavailable: %s", _reason(error))
+    with suppress(Exception):  # the connection is gone: nothing to roll back
+        db.session.rollback()
+    seconds = int(current_app.config["DATABASE_RETRY_AFTER"])
+    answer = current_app.make_response(_http_error(ServiceUnavailable(retry_after=seconds)))
+    answer.headers["Retry-After"] = str(seconds)
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
+def _reason(error: Exception) -> str:
+    orig = getattr(error, "orig", None) or error
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__
+
+
+_BARE_500 = (
     '<!doctype html><html lang="ru"><meta charset="utf-8"><title>500</title>'
     "<h1>Ошибка на сервере</h1><p>Internal server error</p></html>"
 )
+_BARE_ERROR_PAGES = {
+    503: '<!doctype html><html lang="ru"><meta charset="utf-8"><title>503</title>'
+    "<h1>Сайт ненадолго недоступен</h1><p>Повторите через несколько секунд. "
+    "Service unavailable: try again in a few seconds.</p></html>",
+}
 
 
 def _error_message(status: int) -> str | None:
@@ -118,6 +155,8 @@ def _error_message(status: int) -> str | None:
         return _("Файл слишком большой: можно загрузить не больше %(size)s.", size=size)
     if status == 429:
         return _("Слишком много запросов. Подождите немного и повторите.")
+    if status == 503:
+        return _("Сайт ненадолго недоступен. Повторите через несколько секунд.")
     return None
 
 

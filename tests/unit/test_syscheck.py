@@ -53,3 +53,8 @@ def test_it_runs_with_the_standard_library_alone_and_lists_packages_for_ci():
     packages = result.stdout.split()
     assert "libharfbuzz-subset0" in packages and "postgresql" in packages
     assert "python3" not in packages  # the interpreter is there already
+
+
+def test_the_two_server_tests_name_redis_and_nginx():
+    levels = {p: n.level for n in syscheck.NEEDS for p in n.packages}
+    assert levels["redis-server"] == TESTS and levels["nginx"] == TESTS

@@ -25,10 +25,11 @@ from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.floorplan.services import hall_plan
+from exhibit.mail.outbox import OutboxMessage
 from exhibit.search.models import ThesaurusLine
 from exhibit.timeutil import utcnow
 from tests.conftest import make_app
-from tests.factories import PASSWORD, make_exhibition, make_exhibitor, make_user
+from tests.factories import PASSWORD, make_exhibition, make_exhibitor, make_user, requisites
 
 ROLES = ("anonymous", "exhibitor_a", "exhibitor_b", "organiser")
 CHANGE, SAME = True, False
@@ -61,6 +62,9 @@ MATRIX = {
         (302, SAME), (302, CHANGE), (302, CHANGE), (302, CHANGE))),
     "accounts.account": ("GET", "/account", signed_in(
         (302, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "accounts.forgot_password": ("GET", "/password/forgot", ALL_200),
+    "accounts.reset_password": ("GET", "/password/reset/forged-token", ALL_302),
+    "accounts.confirm_email": ("GET", "/account/email/forged-token", ALL_302),
     "accounts.revoke_token": ("POST", "/account/tokens/{a_token_id}/revoke", signed_in(
         (302, SAME), (302, CHANGE), (404, SAME), (404, SAME))),
     "booking.dashboard": ("GET", "/dashboard", ALL_302),
@@ -153,6 +157,10 @@ MATRIX = {
                              signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "search.delete_thesaurus": ("POST", "/{slug}/organiser/search/thesaurus/{line_id}/delete",
                                 signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "mail.outbox": ("GET", "/organiser/mail", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "mail.retry": ("POST", "/organiser/mail/{failed_mail_id}/retry", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
     "maps.hall_map": ("GET", "/{slug}/map", ALL_200),
     "maps.visit": ("GET", "/{slug}/visit", ALL_200),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", ALL_200),
@@ -162,6 +170,7 @@ MATRIX = {
     "api.hall": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1", ALL_200),
     "api.map_pdf": ("GET", "/api/v1/exhibitions/{slug}/halls/Зал 1/map.pdf", ALL_200),
     "api.booths": ("GET", "/api/v1/exhibitions/{slug}/booths", ALL_200),
+    "api.route": ("GET", "/api/v1/exhibitions/{slug}/route?stops=A3", ALL_200),
     "api.booth": ("GET", "/api/v1/exhibitions/{slug}/booths/A3", ALL_200),
     "api.search_catalogue": ("GET", "/api/v1/exhibitions/{slug}/search?q=сквер", ALL_200),
     "api.exhibition_exhibitors": ("GET", "/api/v1/exhibitions/{slug}/exhibitors", ALL_200),
@@ -190,6 +199,48 @@ MATRIX = {
         (401, SAME), (403, SAME), (403, SAME), (200, CHANGE))),
     "api.cancel": ("POST", "/api/v1/reservations/{a_reservation_id}/cancel", signed_in(
         (401, SAME), (200, CHANGE), (404, SAME), (200, CHANGE))),
+    # The money side (issue 16): an exhibitor sees and orders only for their own booths.
+    "billing.requisites": ("GET", "/{slug}/profile/requisites", signed_in(
+        (302, SAME), (200, SAME), (200, SAME), (403, SAME))),
+    "billing.reservation": ("GET", "/reservations/{a_confirmed_id}/billing", signed_in(
+        (302, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "billing.order": ("POST", "/reservations/{a_confirmed_id}/orders?item=chair&quantity=2",
+                      signed_in((302, SAME), (302, CHANGE), (302, SAME), (302, CHANGE))),
+    "billing.cancel_order": ("POST", "/orders/{a_order_id}/cancel", signed_in(
+        (302, SAME), (302, CHANGE), (302, SAME), (302, CHANGE))),
+    "billing.document": ("GET", "/documents/{a_invoice_id}.pdf", signed_in(
+        (302, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "billing.issue": ("POST", "/reservations/{a_confirmed_id}/issue/act", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.settings": ("GET", "/{slug}/organiser/billing", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "billing.price_item": ("POST",
+                           "/{slug}/organiser/prices?code=tea&category=other&name=Чай&price=100",
+                           signed_in((302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.invoices": ("GET", "/{slug}/organiser/invoices", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "billing.mark_paid": ("POST", "/invoices/{a_invoice_id}/paid?amount=100", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.import_statement": ("POST", "/{slug}/organiser/statement", signed_in(  # no file
+        (302, SAME), (403, SAME), (403, SAME), (302, SAME))),
+    "billing.confirm_payment": ("POST", "/payments/{payment_id}/confirm", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.all_documents": ("GET", "/{slug}/organiser/documents.zip", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "billing.contractors": ("GET", "/{slug}/organiser/contractors.pdf", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
+    "api.invoices": ("GET", "/api/v1/invoices", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.invoice": ("GET", "/api/v1/invoices/{a_invoice_id}", signed_in(
+        (401, SAME), (200, SAME), (404, SAME), (200, SAME))),
+    "api.payments": ("GET", "/api/v1/payments", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.orders": ("GET", "/api/v1/orders", signed_in(
+        (401, SAME), (200, SAME), (200, SAME), (200, SAME))),
+    "api.place_order": ("POST", "/api/v1/orders", signed_in(
+        (401, SAME), (201, CHANGE), (404, SAME), (201, CHANGE))),
+    "billing.export": ("GET", "/{slug}/organiser/export.xlsx?what=invoices", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
 }  # fmt: skip
 
 #: JSON bodies of the API's POST routes that take one (the other routes get a form).
@@ -197,6 +248,7 @@ JSON_BODIES = {
     "api.hold": {"exhibitor_id": "{b_id}"},
     "api.block": {"reason": "Пресс-центр"},
     "api.move": {"booth": "A4"},
+    "api.place_order": {"reservation_id": "{a_confirmed_id}", "item": "chair", "quantity": "1"},
 }
 
 
@@ -248,6 +300,7 @@ class World:
         )
         db.session.add(line)
         db.session.commit()
+        billing = self._build_billing(exhibition, a, organiser, user_a)
         tokens = {
             "exhibitor_a": issue_token(db.session, user_a),
             "exhibitor_b": issue_token(db.session, user_b),
@@ -255,13 +308,42 @@ class World:
         }
         db.session.commit()
         a_token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user_a.id))
+        failed_mail = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id))
+        failed_mail.status, failed_mail.last_error = "failed", "550 5.1.1 User unknown"
+        db.session.commit()
         self.tokens = tokens
         return {
             "slug": "matrix", "a_id": a.id, "b_id": b.id, "pending_id": pending.id,
             "solution_id": solution.id, "a_reservation_id": reservation.id,
             "a_entry_id": entry.id, "a_token_id": a_token_id, "draft_id": draft.id,
-            "deleted_id": deleted.id, "line_id": line.id,
+            "deleted_id": deleted.id, "line_id": line.id, "failed_mail_id": failed_mail.id,
+            **billing,
         }  # fmt: skip
+
+    def _build_billing(self, exhibition, a, organiser, user_a) -> dict:
+        """A confirmed booth (A5) of A's with its contract and invoice, a service order and a
+        doubtful payment."""
+        from exhibit.billing import orders as billing_orders
+        from exhibit.billing import services as billing
+        from exhibit.billing.models import Payment
+
+        billing.save_requisites(db.session, exhibition, requisites("АНО «Матрица»", 1), organiser)
+        billing.save_requisites(db.session, a, requisites("Администрация г. Ирбит", 2), user_a)
+        for code, category in (("chair", "furniture"), ("power", "electricity")):
+            billing_orders.save_price_item(db.session, exhibition, organiser, code=code,
+                                           category=category, name=code, price="500")  # fmt: skip
+        reservation = services.request_booth(db.session, exhibition, "A5", a, user_a)
+        services.confirm_reservation(db.session, reservation.id, organiser)
+        order = billing_orders.place_order(db.session, reservation.id, user_a,
+                                           item_code="chair", quantity=1)  # fmt: skip
+        invoice = billing.current_document(db.session, reservation.id, "invoice")
+        payment = Payment(exhibition_id=exhibition.id, document_id=invoice.id, amount=100,
+                          paid_on=utcnow().date(), state="doubtful", source="statement",
+                          key="matrix")  # fmt: skip
+        db.session.add(payment)
+        db.session.commit()
+        return {"a_confirmed_id": reservation.id, "a_order_id": order.id,
+                "a_invoice_id": invoice.id, "payment_id": payment.id}  # fmt: skip
 
     def _sign_in(self, role: str) -> tuple[str | None, str]:
         """The role's session cookie and CSRF token, to replay in every case."""
@@ -301,6 +383,9 @@ class World:
                 tuple(db.session.scalars(select(User.session_version).order_by(User.id))),
                 db.session.scalar(select(db.func.count()).select_from(AuditEvent)),
                 tuple(db.session.scalars(select(Hall.plan_version).order_by(Hall.id))),
+                tuple(db.session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id))),
+                tuple(db.session.execute(select(User.email, User.password_hash, User.language,
+                                                User.notice_settings).order_by(User.id))),
             )  # fmt: skip
             db.session.remove()
             return state
@@ -335,7 +420,7 @@ def test_access(world, endpoint):
         if path.startswith("/api/") and role in world.tokens:
             headers["Authorization"] = f"Bearer {world.tokens[role]}"
         if method == "GET":
-            response = client.get(path, headers=headers)
+            response = client.get(path, query_string=form, headers=headers)
         elif endpoint in JSON_BODIES:
             body = {
                 key: int(value.format(**world.ids)) if value.startswith("{") else value

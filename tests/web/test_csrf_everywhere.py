@@ -18,6 +18,7 @@ from exhibit.booking import services
 from exhibit.booking.models import Reservation
 from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.db import db
+from exhibit.mail.outbox import OutboxMessage
 from tests.factories import make_exhibition, make_exhibitor, make_user
 from tests.web.test_accounts import csrf_token, login
 
@@ -73,7 +74,10 @@ def _fingerprint() -> tuple:
         tuple(db.session.execute(select(Exhibitor.name, Exhibitor.logo, Exhibitor.approved))),
         db.session.scalar(select(func.count()).select_from(Solution)),
         db.session.scalar(select(func.count()).select_from(ApiToken)),
-    )
+        tuple(db.session.execute(select(OutboxMessage.status).order_by(OutboxMessage.id))),
+        tuple(db.session.execute(select(User.email, User.password_hash, User.language,
+                                        User.notice_settings).order_by(User.id))),
+    )  # fmt: skip
 
 
 def test_the_list_of_routes_is_not_empty(app):
