@@ -139,7 +139,12 @@ def _grow(part: Polygon, distance: float) -> BaseGeometry:
     if not part.interiors:
         return shell
     holes = shapely.buffer(shapely.polygons(list(part.interiors)), -distance, join_style=mitre)
-    return shapely.difference(shell, shapely.union_all(holes))
+    # Shrunk holes of a valid polygon stay apart and inside its grown outline: the polygon is
+    # built from the rings directly, with no overlay.
+    rings = shapely.get_exterior_ring(shapely.get_parts(holes[~shapely.is_empty(holes)]))
+    if shell.geom_type != "Polygon" or not len(rings):
+        return shapely.difference(shell, shapely.union_all(holes))
+    return shapely.polygons(shell.exterior, holes=rings)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -315,9 +320,12 @@ class WalkGraph:
         mitre = BufferJoinStyle.mitre
         if blocked is not None:
             extra = [o.geometry for o in plan.obstacles if not o.geometry.area > 0]
-            arr = np.asarray([blocked, *extra], dtype=object)
-            arr = shapely.buffer(shapely.make_valid(arr), clearance, join_style=mitre)
-            grown = shapely.simplify(shapely.union_all(arr), SIMPLIFY)
+            grown = shapely.buffer(blocked, clearance, join_style=mitre)  # a valid union
+            if extra:
+                arr = shapely.make_valid(np.asarray(extra, dtype=object))
+                arr = shapely.buffer(arr, clearance, join_style=mitre)
+                grown = shapely.union_all([grown, *arr])
+            grown = shapely.simplify(grown, SIMPLIFY)
         else:
             blockers = [b.polygon for b in plan.booths] + [o.geometry for o in plan.obstacles]
             arr = np.asarray(blockers, dtype=object)
