@@ -243,9 +243,12 @@ def here_pdf(
         evacuation = Evacuation.from_plan(plan)
     except RouteError as error:
         raise PrintError(str(error)) from None
-    pages = PdfPages()
+    pages = PdfPages(title=f"{hall.exhibition.title} — {hall.name}: планы эвакуации")
     for point in chosen:
-        pages.svg(here_sheet(hall, plan, evacuation, point, paper=paper))
+        pages.svg(
+            here_sheet(hall, plan, evacuation, point, paper=paper),
+            alt=f"План эвакуации «вы здесь»: {point.name} ({point.id}), зал «{hall.name}»",
+        )
     return pages.finish(), len(chosen)
 
 

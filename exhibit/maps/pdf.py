@@ -303,8 +303,8 @@ def hall_map_pdf(
     begin(drawing)
     document = hall_map_document(session, hall, **options)
     begin(sheet)
-    pages = PdfPages()
-    pages.svg(document.sheet)
+    pages = PdfPages(title=f"{hall.exhibition.title} — {hall.name}")
+    pages.svg(document.sheet, alt=f"План зала «{hall.name}»")
     if document.pages:
         begin(index)
         for lines in document.pages:
@@ -403,13 +403,17 @@ class PdfPages:
     (``_create_surface``); here that is the next page of the shared surface.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, title: str = "", lang: str = "ru") -> None:
         import cairocffi
         from cairosvg.surface import PDFSurface
 
         self._cairo = cairocffi
         self._out = io.BytesIO()
         self._surface: Any = None
+        self._tags: Any = None  # a context on the surface that opens and closes the tags
+        self._figure = ""  # the alternative text of the next drawing
+        self._alts: list[str] = []  # of every drawing, in order
+        self.title, self.lang = title, lang
         pages = self
 
         class Page(PDFSurface):  # type: ignore[misc]
@@ -418,26 +422,38 @@ class PdfPages:
 
         self._svg_page = Page
 
-    def _next_page(self, width: float, height: float) -> Any:
-        """The surface, ready for a page of ``width`` × ``height`` points."""
+    def _next_page(self, width: float, height: float, tag: str = "Figure") -> Any:
+        """The surface, ready for a page of ``width`` × ``height`` points, the page's tag
+        (a ``Figure`` with its alternative text, or a ``Div`` of lines) opened."""
         if self._surface is None:
             self._surface = self._cairo.PDFSurface(self._out, width, height)
+            if self.title:
+                self._surface.set_metadata(self._cairo.PDF_METADATA_TITLE, self.title)
+            self._tags = self._cairo.Context(self._surface)
+            self._tags.tag_begin("Document", "")
         else:
+            self._tags.tag_end(self._page_tag)
             self._surface.show_page()
             self._surface.set_size(width, height)
+        self._tags.tag_begin(tag, "")
+        if tag == "Figure":
+            self._alts.append(self._figure)
+        self._page_tag = tag
         return self._surface
 
-    def svg(self, svg: str) -> None:
-        """Add ``svg`` as the next page (its own size)."""
+    def svg(self, svg: str, alt: str = "") -> None:
+        """Add ``svg`` as the next page (its own size), tagged as a figure with the
+        alternative text ``alt``."""
         from cairosvg.parser import Tree
 
+        self._figure = alt
         tree = Tree(bytestring=svg.encode("utf-8"), url_fetcher=_fetch_nothing)
         self._svg_page(tree, None, 96)
 
     def text(self, width_mm: float, height_mm: float, lines: list[TextLine]) -> None:
         """Add a page of ``width_mm`` × ``height_mm`` with ``lines`` of text on it."""
         cairo = self._cairo
-        context = cairo.Context(self._next_page(width_mm * POINTS, height_mm * POINTS))
+        context = cairo.Context(self._next_page(width_mm * POINTS, height_mm * POINTS, "Div"))
         context.scale(POINTS, POINTS)  # draw in millimetres
         for line in lines:
             weight = cairo.FONT_WEIGHT_BOLD if line.bold else cairo.FONT_WEIGHT_NORMAL
@@ -447,12 +463,48 @@ class PdfPages:
             if line.anchor == "end":
                 x -= context.text_extents(line.text)[4]  # its advance
             context.move_to(x, line.y)
+            context.tag_begin("P", "")
             context.show_text(line.text)
+            context.tag_end("P")
 
     def finish(self) -> bytes:
-        """The PDF of the pages added so far."""
+        """The PDF of the pages added so far: tagged (a structure tree of the pages — a
+        figure with its alternative text for each drawing, a paragraph for each line of
+        text) and in the document's language (cairo cannot say that: pypdf adds it)."""
+        self._tags.tag_end(self._page_tag)
+        self._tags.tag_end("Document")
         self._surface.finish()
-        return self._out.getvalue()
+        from pypdf import PdfWriter
+        from pypdf.generic import NameObject, TextStringObject
+
+        writer = PdfWriter(clone_from=io.BytesIO(self._out.getvalue()))
+        root = writer._root_object
+        root[NameObject("/Lang")] = TextStringObject(self.lang)
+        # cairo writes no alternative text: each figure gets its drawing's, in order.
+        figures = _structure_elements(root.get("/StructTreeRoot"), "/Figure")
+        for figure, alt in zip(figures, self._alts, strict=False):
+            if alt:
+                figure[NameObject("/Alt")] = TextStringObject(alt)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def _structure_elements(node: Any, kind: str) -> list[Any]:
+    """The structure elements of type ``kind`` under ``node``, in document order."""
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        item = item.get_object() if hasattr(item, "get_object") else item
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif hasattr(item, "get"):
+            if item.get("/S") == kind:
+                found.append(item)
+            if "/K" in item:
+                stack.append(item["/K"])
+    return found
 
 
 #: PDF points in a millimetre.
