@@ -39,7 +39,7 @@ from exhibit.maps.pdf import (
     PdfPages,
     _booth_item,
     _door_label,
-    _exit_sign,
+    exit_signs,
 )
 from exhibit.maps.printing import FOOTER, HEADER, MARGIN, PrintError, scale_bar, sheet_for
 from exhibit.maps.svg import Frame
@@ -207,7 +207,7 @@ def here_sheet(
         exhibition=hall.exhibition, printed=printed, footer=footer, bar_m=bar_m,
         bar_mm=bar_mm, legend=look.legend(turned), doors=doors, sign_mm=SIGN_MM,
         clearance=clearance, dimensions=[],
-        exit_signs=[_exit_sign(d, frame, outline, k) for d in turned.exits],
+        exit_signs=exit_signs(turned, frame, outline, k),
         assembly_point=plan.properties.get("assembly_point"), version_date=dated,
         here={"x": hx, "y": hy, "mm": HERE_MM, "name": point.name, "id": point.id,
               "routes": _route_items(turned_routes, frame, k)},

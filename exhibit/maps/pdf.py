@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
 from flask import render_template
-from shapely.geometry import Polygon
+from shapely.geometry import Point, Polygon
 from shapely.ops import substring
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -270,7 +270,7 @@ class FireEdition(Edition):
             "dimensions": dimensions,
             "clearance": clearance,
             "arrows": evacuation_arrows(plan, frame, sheet.k),
-            "exit_signs": [_exit_sign(door, frame, hall.outline, sheet.k) for door in plan.exits],
+            "exit_signs": exit_signs(plan, frame, hall.outline, sheet.k),
             "assembly_point": plan.properties.get("assembly_point"),
             "version_date": dated,
         }
@@ -378,11 +378,40 @@ def evacuation_arrows(plan: Plan, frame: Frame, k: float) -> list[dict[str, Any]
     return out
 
 
-def _exit_sign(door: Any, frame: Frame, hall: Any, k: float) -> dict[str, Any]:
-    """Where an exit's sign stands: just inside the hall, beyond the word «ВЫХОД»."""
+def _exit_sign(
+    door: Any, frame: Frame, hall: Any, k: float, taken: list[tuple[float, float]] = ()
+) -> dict[str, Any]:
+    """Where an exit's sign stands: just inside the hall, beyond the word «ВЫХОД», and
+    clear of the signs already placed (``taken``: their centres in plan metres) — moved a
+    sign further in until it touches none (1 mm apart on paper)."""
+    side = (SIGN_MM + 1.0) / k  # two signs closer than this (centre to centre) touch
     # Beyond the door's word (1.5 m in, 2.6 mm high): never on it.
-    x, y = frame.point(*inward_point(door.geometry, hall, 1.5 + (SIGN_MM / 2 + 3.5) / k))
-    return {"x": x, "y": y}
+    start = 1.5 + (SIGN_MM / 2 + 3.5) / k
+    px, py = first = inward_point(door.geometry, hall, start)
+    ax, ay = inward_point(door.geometry, hall, start + 1.0)
+    ux, uy = ax - px, ay - py  # one metre inwards
+    inside = hall.buffer(-SIGN_MM / 2 / k)
+    spots = [(first[0] + (step * ux - across * uy) * side, first[1] + (step * uy + across * ux)
+              * side) for step in range(6) for across in (0, 1, -1, 2, -2)]  # fmt: skip
+    for qx, qy in spots:
+        clear = all(max(abs(qx - tx), abs(qy - ty)) >= side for tx, ty in taken)
+        if clear and inside.contains(Point(qx, qy)):
+            px, py = qx, qy
+            break
+    x, y = frame.point(px, py)
+    return {"x": x, "y": y, "at": (px, py)}
+
+
+def exit_signs(plan: Plan, frame: Frame, hall: Any, k: float) -> list[dict[str, Any]]:
+    """The exit signs of the fire-safety plan (:func:`_exit_sign`), none on an equipment
+    sign or on another exit's sign."""
+    taken = [(e.geometry.centroid.x, e.geometry.centroid.y) for e in plan.equipment]
+    signs = []
+    for door in plan.exits:
+        sign = _exit_sign(door, frame, hall, k, taken)
+        taken.append(sign["at"])
+        signs.append(sign)
+    return signs
 
 
 def _door_label(door: Any, label: str, colour: str, frame: Frame, hall: Any) -> dict[str, Any]:

@@ -333,3 +333,41 @@ def test_the_dead_end_test_is_skipped_only_where_no_disc_can_cut_a_pocket(make):
     assert set(evac.dead_ends(xy, 1.5)) == plain
     if make == "dead_end":
         assert plain  # the pocket is found by both
+
+
+@pytest.mark.parametrize("scale", [100, 200, 500])
+def test_an_exit_sign_never_covers_an_equipment_sign(scale):
+    """An extinguisher hung where the exit's sign would stand: the exit sign moves further
+    into the hall until the two 8 mm squares are at least 1 mm apart on paper."""
+    from dataclasses import replace
+
+    from shapely import affinity
+
+    from exhibit.maps.pdf import SIGN_MM, _exit_sign, exit_signs
+    from exhibit.maps.svg import Frame
+
+    k = 1000 / scale  # mm of paper per metre
+    # The small hall three times as big: at 1:500 a sign stands for 4 m of floor.
+    small = small_plan()
+
+    def big(g):
+        return affinity.scale(g, 3, 3, origin=(0, 0))
+
+    plan = replace(
+        small,
+        hall=big(small.hall),
+        booths=[replace(b, polygon=big(b.polygon)) for b in small.booths],
+        exits=[replace(e, geometry=big(e.geometry)) for e in small.exits],
+        entrances=[replace(e, geometry=big(e.geometry)) for e in small.entrances],
+    )
+    frame = Frame.around(plan.hall, margin=1.0)
+    free_spot = _exit_sign(plan.exits[1], frame, plan.hall, k)["at"]
+    plan.equipment = [PlanFeature("equipment", Point(free_spot), "ОП-4", {"type": "extinguisher"})]
+    signs = exit_signs(plan, frame, plan.hall, k)
+    assert len(signs) == len(plan.exits)
+    squares = [Point(s["at"]).buffer(SIGN_MM / 2 / k, cap_style="square") for s in signs]
+    squares.append(Point(free_spot).buffer(SIGN_MM / 2 / k, cap_style="square"))
+    for i, a in enumerate(squares):
+        for b in squares[i + 1 :]:
+            assert a.distance(b) * k >= 1.0 - 1e-6
+    assert all(plan.hall.contains(Point(s["at"])) for s in signs)
