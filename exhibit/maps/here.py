@@ -183,7 +183,7 @@ def here_sheet(
     landscape = frame.width > frame.height
     sheet = sheet_for(paper, landscape, frame.width, frame.height, None, footer_mm=look.footer_mm)
     k = sheet.k
-    booths = [_booth_item(b, frame, k) for b in turned.booths if b.number]
+    booths = [_booth_item(b, frame, k, min_mm=look.min_text_mm) for b in turned.booths if b.number]
     bar_m, bar_mm = scale_bar(k)
     printed = datetime.now().strftime("%d.%m.%Y %H:%M")
     version = hall.current_plan

@@ -115,6 +115,8 @@ class Edition:
     safety: ClassVar[bool] = False
     #: Side of a safety sign on paper, mm.
     sign_mm: ClassVar[float] = 4.5
+    #: The smallest booth number on paper, mm (0: as small as the booth needs).
+    min_text_mm: ClassVar[float] = 0.0
 
     def __init__(self, tracks: dict[str, Track]) -> None:
         self.tracks = tracks
@@ -228,8 +230,10 @@ class FireEdition(Edition):
 
     name, title = "fire", "план пожарной безопасности"
     zones, safety = False, True
-    #: ГОСТ Р 12.2.143-2009 / ISO 23601: signs on an evacuation plan at least 8 mm.
+    #: ГОСТ Р 12.2.143-2009 / ISO 23601: signs on an evacuation plan at least 8 mm, text at
+    #: least 2 mm.
     sign_mm = SIGN_MM
+    min_text_mm = 2.0
     footer_mm = FOOTER + 12
 
     def legend(self, plan: Plan) -> list[LegendItem]:
@@ -314,13 +318,19 @@ def hall_map_pdf(
 
 
 def _booth_item(
-    booth: Any, frame: Frame, k: float, look: BoothLook = PLAIN, *, d: str | None = None
+    booth: Any,
+    frame: Frame,
+    k: float,
+    look: BoothLook = PLAIN,
+    *,
+    d: str | None = None,
+    min_mm: float = 0.0,
 ) -> dict[str, Any]:
     """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, and the
     mark in its top left corner — left out when the booth is too small for both."""
     x, y = frame.point(*label_point(booth.polygon))
     mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
-    label = fit_label(booth.number, look.name, booth.polygon, k)
+    label = fit_label(booth.number, look.name, booth.polygon, k, min_mm)
     mark = look.mark
     if mark is not None:
         # Both in mm from the booth's top left corner: the mark's box, the label's box.
@@ -331,7 +341,7 @@ def _booth_item(
                  or mark_box[0] >= lx + half_w)  # fmt: skip
         mark = mark if apart else None
     # Each line's middle (the text is centred on it) and size, round the label point.
-    sizes = [label.first_mm] + [label.size_mm] * (len(label.lines) - 1)
+    sizes = ([label.first_mm] + [label.size_mm] * (len(label.lines) - 1)) if label.lines else []
     places = zip(label.centres(), label.lines, sizes, strict=True)
     lines = [(round(y + dy / k, 3), text, round(size / k, 4)) for dy, text, size in places]
     return {
@@ -581,7 +591,9 @@ def hall_map_document(
                       footer_mm=look.footer_mm)  # fmt: skip
     outlines = frame.paths([state.booth.polygon for state in states])
     booths = [
-        _booth_item(state.booth, frame, sheet.k, look.booth(state), d=outline)
+        _booth_item(
+            state.booth, frame, sheet.k, look.booth(state), d=outline, min_mm=look.min_text_mm
+        )
         for state, outline in zip(states, outlines, strict=True)
     ]
     bar_m, bar_mm = scale_bar(sheet.k)

@@ -279,6 +279,15 @@ def test_fire_edition_signs_keep_their_size_and_arrows_stay_in_the_aisles(
     for label in ("ВЫХОД", "ВХОД", "эвакуации"):
         boxes = [w.box for w in page_words if w.text == label]
         assert boxes and all(b.bounds[3] - b.bounds[1] >= 2.0 for b in boxes), label
+    # Booth numbers too are at least 2 mm high, whatever the scale: measured against the
+    # legend's words, set at 2.6 mm (a word's box is taller than its font size).
+    legend = [w.box for w in page_words if w.text == "эвакуации"]
+    per_mm = (legend[0].bounds[3] - legend[0].bounds[1]) / 2.6
+    numbers = {b.number for b in plan.booths}
+    printed = [w for w in page_words if w.text in numbers]
+    assert len({w.text for w in printed}) >= 0.9 * len(numbers)
+    small = [w.text for w in printed if (w.box.bounds[3] - w.box.bounds[1]) / per_mm < 1.99]
+    assert not small, small[:10]
     with demo_app.test_request_context():
         from exhibit.maps.pdf import evacuation_arrows
         from exhibit.maps.svg import Frame
