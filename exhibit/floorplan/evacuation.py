@@ -275,6 +275,9 @@ class Evacuation:
         exit_comp = np.array([self.exits[e].component for e in exits], dtype=int)
         for chunk, rows, cols in _point_pairs(p, pc, nodes, g._component, np.isfinite(values)):
             keep, length = g.tangent_from(cols, p[rows])
+            rows, cols, length = rows[keep], cols[keep], length[keep]
+            # Most candidates lie behind a block: a glance at the raster drops them.
+            keep = g.maybe_sees(p[rows], nodes[cols])
             rows, cols = rows[keep], cols[keep]
             total = length[keep] + values[cols]
             # The exits' points themselves, straight.
