@@ -19,6 +19,10 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: Every PDF is tagged for accessibility (PDF/UA-1: a structure tree, the document's language
+#: from ``<html lang>``, its title): municipal and state sites must publish accessible files.
+PDF_VARIANT = "pdf/ua-1"
+
 #: The start of WeasyPrint's warning when libharfbuzz-subset0 is missing.
 NO_SUBSETTER_WARNING = "HarfBuzz-Subset will be required"
 
@@ -67,7 +71,7 @@ def fetch_only_memory(resources: dict[str, bytes]) -> Any:
 
 def html_to_pdf(html: str, resources: dict[str, bytes] | None = None) -> bytes:
     """A document of HTML as PDF; it may fetch only ``resources``, from memory."""
-    return html_document(html, resources=resources).write_pdf()
+    return html_document(html, resources=resources).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def html_document(
@@ -96,4 +100,4 @@ def documents_to_pdf(documents: list[Any], finisher: Any = None) -> bytes:
     work, and the metadata is the first's. ``finisher(document, pdf)`` may add to the PDF
     (a ``pydyf.PDF``) before it is written."""
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(finisher=finisher)
+    return documents[0].copy(pages).write_pdf(finisher=finisher, pdf_variant=PDF_VARIANT)

@@ -54,6 +54,35 @@ def map_pdf_command(
     click.echo(f"{output}: {len(pdf) // 1024} КБ за {time.monotonic() - started:.1f} с")
 
 
+@map_cli.command("here")
+@click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
+@click.option("--hall", "hall_name", required=True, help="Name of the hall.")
+@click.option("--point", "points", multiple=True, help="Id of a point (P1); all when omitted.")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@database_command
+def map_here_command(
+    slug: str, hall_name: str, points: tuple[str, ...], paper: str, output: Path
+) -> None:
+    """Print evacuation plans "you are here": one sheet per point, turned the way its
+    reader faces, with the walk to the nearest exits."""
+    from flask import current_app
+
+    from exhibit.floorplan.services import get_exhibition, get_hall
+    from exhibit.maps.here import here_pdf
+    from exhibit.maps.printing import PrintError
+
+    try:
+        hall = get_hall(db.session, get_exhibition(db.session, slug), hall_name)
+        with current_app.test_request_context():
+            pdf, count = here_pdf(hall, points=list(points) or None, paper=paper)
+    except PrintError as error:
+        raise click.ClickException(str(error)) from None
+    output.write_bytes(pdf)
+    sheets = plural_ru(count, "лист", "листа", "листов")
+    click.echo(f"{output}: {sheets} «вы здесь» {paper}, {len(pdf) // 1024} КБ")
+
+
 catalogue_cli = AppGroup("catalogue", help="The printed catalogue.")
 
 

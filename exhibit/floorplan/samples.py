@@ -7,6 +7,7 @@ import random
 
 from shapely.geometry import LineString, box
 
+from .evacuation import DEFAULT_MAX_EXIT_DISTANCE
 from .plan import Plan, PlanBooth, PlanFeature
 
 
@@ -25,7 +26,9 @@ def synthetic_hall(
     with an aisle round the walls; the main entrance is in the middle of the south wall and
     two exits in the north wall. ``noise`` (metres) jitters every coordinate the way real
     drawings do (booths that should share a wall differ by ~1e-6), reproducibly by ``seed``.
-    The plan passes ``validate_plan`` with ``min_aisle=aisle`` when ``noise`` is tiny.
+    The plan passes ``validate_plan`` with ``min_aisle=aisle`` when ``noise`` is tiny: a
+    hall too big for the default 60 m walk to an exit gets a ``max_exit_distance`` that
+    every booth keeps (the rule still measures every booth).
     """
     if n_booths < 1:
         raise ValueError("n_booths must be at least 1")
@@ -57,6 +60,11 @@ def synthetic_hall(
                     poly = box(jitter(x), jitter(y), jitter(x + module), jitter(y + module))
                     booths.append(PlanBooth(f"S{k}", poly))
     mid = width / 2
+    properties: dict = {"units": "m", "min_aisle": aisle}
+    if width / 2 + height > DEFAULT_MAX_EXIT_DISTANCE:
+        # No venue has fire-safety documents for a made-up hall: a limit that every booth
+        # keeps, so that the plan is valid and the distances are still all computed.
+        properties["max_exit_distance"] = math.ceil(1.5 * (width + height))
     return Plan(
         hall=box(0, 0, width, height),
         booths=booths,
@@ -72,5 +80,5 @@ def synthetic_hall(
             ),
         ],
         name=f"Синтетический зал на {n_booths} стендов",
-        properties={"units": "m", "min_aisle": aisle},
+        properties=properties,
     )

@@ -30,9 +30,16 @@ Rules (``Issue.rule``), errors unless marked:
   outside the hall's walls; ``point-in-booth`` — one inside a booth (nobody can stand there
   to read the poster; on the booth's wall is fine). A point on or in a column is fine: that
   is where a poster hangs. Duplicate point ids are refused when the file is read.
+- ``exit-too-far`` — the walk along the aisles from the front of a booth (its access point,
+  :mod:`exhibit.floorplan.walk`) to the nearest exit or entrance is longer than the hall's
+  ``max_exit_distance`` (the plan's property, else :data:`~exhibit.floorplan.evacuation.
+  DEFAULT_MAX_EXIT_DISTANCE`), or no exit can be reached from it at all
+  (:mod:`exhibit.floorplan.evacuation`).
 - warnings: ``no-exit``, ``exit-off-wall``, ``entrance-off-wall``, ``exit-unreachable``,
   ``zone-outside-hall``, ``passage-outside-hall`` (a marked step or narrow passage off the
-  hall).
+  hall); ``single-exit-route`` — the booth is in a dead end: one spot
+  blocked on its way to the nearest exit (a disc half the minimum aisle across) leaves it no
+  way out; only in a hall with two ways out or more.
 
 Messages are in Russian (the UI's first language) and name the booth and the rule.
 Everything runs vectorised with STRtrees; no loops over pairs of booths.
@@ -40,6 +47,7 @@ Everything runs vectorised with STRtrees; no loops over pairs of booths.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +57,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from .evacuation import DEFAULT_MAX_EXIT_DISTANCE, Evacuation
 from .geometry import (
     GRID,
     PROBE,
@@ -60,6 +69,7 @@ from .geometry import (
     snap_all,
 )
 from .plan import EQUIPMENT_TYPES, Plan
+from .walk import RouteError
 
 #: Areas below this (m²) are rounding noise, not overlaps.
 AREA_TOLERANCE = 0.01
@@ -79,20 +89,45 @@ EQUIPMENT_TOLERANCE = 0.05
 
 @dataclass(frozen=True)
 class Issue:
-    """One finding: a stable rule name, the booth it concerns (or ``None``), a message and
-    where it is (``(x, y)`` in metres, or ``None``)."""
+    """One finding: a stable rule name, the booth it concerns (or ``None``), a message,
+    where it is (``(x, y)`` in metres, or ``None``), the other booths it concerns and the
+    geometry of the fault (the overlap, the part outside the hall, the whole narrow stretch
+    of an aisle…; ``None``: the point ``location``)."""
 
     rule: str
     booth: str | None
     message: str
     location: tuple[float, float] | None = None
-    #: Other booths concerned (the second booth of an overlap, the booths round a narrow aisle).
+    #: Other booths concerned (the second booth of an overlap, the booths along a narrow aisle).
     related: tuple[str, ...] = field(default=(), compare=False)
+    geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def booths(self) -> list[str]:
+        """Every booth the finding names: its own first, then the others, once each."""
+        return [n for n in dict.fromkeys([self.booth, *self.related]) if n]
+
+    def geojson(self) -> dict[str, Any] | None:
+        """The fault's geometry as a GeoJSON geometry (centimetres), or ``None``."""
+        geometry = self.geometry
+        if geometry is None or geometry.is_empty:
+            if self.location is None:
+                return None
+            geometry = Point(self.location)
+        return shapely.geometry.mapping(shapely.set_precision(geometry, 0.01))
 
     def to_dict(self) -> dict[str, Any]:
-        """The §10 item: ``{"rule", "booth", "message", "location": [x, y] | null}``."""
+        """The §10 item: ``{"rule", "booth", "booths", "message", "location": [x, y] | null,
+        "geometry": GeoJSON | null}``."""
         loc = None if self.location is None else [self.location[0], self.location[1]]
-        return {"rule": self.rule, "booth": self.booth, "message": self.message, "location": loc}
+        return {
+            "rule": self.rule,
+            "booth": self.booth,
+            "booths": self.booths,
+            "message": self.message,
+            "location": loc,
+            "geometry": self.geojson(),
+        }
 
 
 @dataclass
@@ -195,11 +230,15 @@ class _Check:
         self.warnings: list[Issue] = []
         self.numbers = [b.number for b in plan.booths]
 
-    def error(self, rule: str, booth: str | None, message: str, location=None, related=()):
-        self.errors.append(Issue(rule, booth, message, location, tuple(related)))
+    def error(
+        self, rule: str, booth: str | None, message: str, location=None, related=(), geometry=None
+    ):
+        self.errors.append(Issue(rule, booth, message, location, tuple(related), geometry))
 
-    def warn(self, rule: str, booth: str | None, message: str, location=None, related=()):
-        self.warnings.append(Issue(rule, booth, message, location, tuple(related)))
+    def warn(
+        self, rule: str, booth: str | None, message: str, location=None, related=(), geometry=None
+    ):
+        self.warnings.append(Issue(rule, booth, message, location, tuple(related), geometry))
 
 
 def _prepare_hall(check: _Check) -> Polygon:
@@ -314,6 +353,7 @@ def _check_outside(check: _Check, polys: np.ndarray, idx: np.ndarray, hall: Poly
                 number,
                 f"{_Label(number, i)} выходит за стены зала на {fmt(area)} м².",
                 _loc(part),
+                geometry=part,
             )
 
 
@@ -336,6 +376,7 @@ def _check_obstacles(check, polys, idx, obstacles, names) -> None:
                 number,
                 f"{_Label(number, i)} стоит на препятствии {names[o]} ({fmt(area)} м²).",
                 _loc(part),
+                geometry=part,
             )
 
 
@@ -380,6 +421,7 @@ def _check_overlaps(check: _Check, polys: np.ndarray, idx: np.ndarray) -> bool:
             f"на {fmt(part.area)} м².",
             _loc(part),
             related=(nb,) if nb else (),
+            geometry=part,
         )
     return bool(pairs.shape[1])
 
@@ -441,24 +483,34 @@ def _check_aisles(
     walls_arr = obst[~is_col] if len(obst) else obst
     wall_tree = shapely.STRtree(walls_arr) if len(walls_arr) else None
     hall_edge = hall.boundary
+    found = []  # (piece, width, centre, booth indices, columns?, next to obstacles?)
     for piece in pieces:
-        near_booths = booth_tree.query(piece, predicate="intersects") if booth_tree else []
+        # Booths along the piece: within 5 cm (real drawings leave 1e-6 m gaps).
+        near_booths = (
+            booth_tree.query(piece, predicate="dwithin", distance=0.05) if booth_tree else []
+        )
         near_walls = wall_tree.query(piece, predicate="intersects") if wall_tree else []
         columns = list(cols[col_tree.query(piece, predicate="covers")]) if col_tree else []
         walls = [polys[idx[j]] for j in near_booths] + [walls_arr[j] for j in near_walls]
         walls.append(hall_edge.intersection(piece.buffer(0.01)))
-        solid = shapely.union_all(walls).buffer(0.002)
+        solid = shapely.union_all(walls).buffer(0.06)
         contact = piece.boundary.difference(solid)
         contacts = [g for g in shapely.get_parts(shapely.line_merge(contact)) if g.length > 0.05]
         if len(contacts) < 2:
             continue  # a niche or a dead end, not a passage
-        near_obst = list(near_walls) + columns
         if columns:
             piece = piece.difference(shapely.union_all(columns))
         width, centre = _clear_width(piece, shapely.union_all([*walls, *columns]))
         if width < MIN_PASSAGE:
             continue
-        names = _facing(check, polys, idx, near_booths, centre)
+        found.append((piece, width, centre, list(near_booths), bool(columns), bool(near_walls)))
+    for group in _stretches([f[0] for f in found], check.min_aisle):
+        items = [found[g] for g in group]
+        piece, width, centre, _, _, _ = min(items, key=lambda f: f[1])
+        stretch = shapely.union_all([f[0] for f in items])
+        near = list(dict.fromkeys(j for f in items for j in f[3]))
+        names = _facing(check, polys, idx, near, centre)
+        columns = any(f[4] for f in items)
         if columns and names:
             between = f"между колонной и стендом {names[0]}"
         elif len(names) >= 2:
@@ -466,15 +518,64 @@ def _check_aisles(
         elif names:
             between = f"у стенда {names[0]}"
         else:
-            between = "у препятствия" if len(near_obst) else "у стены"
+            between = "у препятствия" if any(f[5] for f in items) or columns else "у стены"
         check.error(
             "aisle-too-narrow",
             names[0] if names else None,
             f"Проход {between} шириной {fmt(width, 1)} м — меньше минимальных "
-            f"{fmt(check.min_aisle, 1)} м.",
+            f"{fmt(check.min_aisle, 1)} м."
+            + (f" Вдоль него стоят стенды {', '.join(names)}." if len(names) > 2 else ""),
             _loc(centre),
             related=tuple(names[1:]),
+            geometry=stretch,
         )
+
+
+def _stretches(pieces: list[BaseGeometry], min_aisle: float) -> list[list[int]]:
+    """Narrow pieces of floor grouped into aisles: pieces that run the same way (within
+    10°) along one line, with less than three aisles' width between them (a crossing cuts a
+    narrow aisle into pieces; it is still one aisle between two rows)."""
+    n = len(pieces)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n > 1:
+        rects = shapely.oriented_envelope(np.asarray(pieces, dtype=object))
+        axes = []
+        for rect in rects:
+            xy = np.asarray(rect.exterior.coords)[:4] if rect.geom_type == "Polygon" else None
+            if xy is None:
+                axes.append((0.0, 0.0, 0.0, 0.0))
+                continue
+            e1, e2 = xy[1] - xy[0], xy[2] - xy[1]
+            long_, short = (e1, e2) if np.hypot(*e1) >= np.hypot(*e2) else (e2, e1)
+            centre = xy.mean(axis=0)
+            axes.append((math.atan2(long_[1], long_[0]) % math.pi, *centre, np.hypot(*short)))
+        tree = shapely.STRtree(np.asarray(pieces, dtype=object))
+        a, b = tree.query(
+            np.asarray(pieces, dtype=object), predicate="dwithin", distance=3 * min_aisle
+        )
+        for i, j in zip(a.tolist(), b.tolist(), strict=True):
+            if i >= j:
+                continue
+            ti, xi, yi, wi = axes[i]
+            tj, xj, yj, wj = axes[j]
+            turn = abs(ti - tj) % math.pi
+            if min(turn, math.pi - turn) > math.radians(10):
+                continue
+            # j's centre lies on i's axis (within half their widths).
+            off = abs(-(xj - xi) * math.sin(ti) + (yj - yi) * math.cos(ti))
+            if off <= (wi + wj) / 2 + 0.1:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
 
 
 def _facing(check: _Check, polys, idx, near, centre: Point) -> list[str]:
@@ -723,13 +824,89 @@ def _check_zones(check: _Check, hall: Polygon) -> None:
             check.warn("zone-outside-hall", None, f"{name} выходит за стены зала.", _loc(geom))
 
 
+def exit_distance_limit(plan: Plan) -> float:
+    """The hall's limit on the walk to the nearest exit (metres): the plan's
+    ``max_exit_distance`` when it sets one, else the default."""
+    value = plan.properties.get("max_exit_distance")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return DEFAULT_MAX_EXIT_DISTANCE
+
+
+def _check_evacuation(
+    check: _Check, idx: np.ndarray, limit: float, blocked: BaseGeometry | None = None
+) -> None:
+    """``exit-too-far`` and ``single-exit-route`` for every booth with an open side.
+
+    One pass over all exits gives every booth its nearest exit; the dead-end test (exact,
+    per booth) runs only for booths that can be in a pocket at all
+    (:meth:`~exhibit.floorplan.evacuation.Evacuation.may_be_dead_end`)."""
+    plan = check.plan
+    if not (plan.exits or plan.entrances) or not len(idx):
+        return
+    try:
+        evac = Evacuation.from_plan(plan, blocked=blocked)
+    except RouteError:
+        return  # no free floor at all: the aisle and reachability rules say why
+    if not evac.usable:
+        return  # entrance-blocked / exit-unreachable already name the doors
+    numbers = [check.numbers[i] for i in idx if check.numbers[i]]
+    xy = evac.graph.access_points(numbers)
+    has = np.isfinite(xy[:, 0])  # closed on all sides: booth-unreachable says so
+    numbers = [n for n, ok in zip(numbers, has.tolist(), strict=True) if ok]
+    xy = xy[has]
+    if not len(xy):
+        return
+    d1, e1, _ = evac.nearest(xy)
+    # With one way out of the whole hall, `no-exit` says so once rather than per booth.
+    several = len(evac.usable) > 1
+    dead = evac.dead_ends(xy, check.min_aisle / 2) if several else {}
+    for k, number in enumerate(numbers):
+        d, e = float(d1[k]), int(e1[k])
+        where = (round(float(xy[k, 0]), 2), round(float(xy[k, 1]), 2))
+        if not math.isfinite(d):
+            check.error(
+                "exit-too-far",
+                number,
+                f"От стенда {number} по проходам не дойти ни до одного выхода.",
+                where,
+            )
+            continue
+        if d > limit + 1e-6:
+            check.error(
+                "exit-too-far",
+                number,
+                f"От стенда {number} до ближайшего выхода ({evac.exits[e].name}) "
+                f"{fmt(d, 1)} м по проходам — больше допустимых {fmt(limit, 1)} м.",
+                where,
+            )
+        if k in dead:
+            why = (
+                "к другим выходам пути нет"
+                if dead[k]
+                else "пути ко всем остальным выходам идут через одно и то же место (тупик)"
+            )
+            check.warn(
+                "single-exit-route",
+                number,
+                f"От стенда {number} есть только один путь эвакуации — к выходу "
+                f"«{evac.exits[e].name}»: {why}.",
+                where,
+            )
+
+
 def validate_plan(
-    plan: Plan, *, min_aisle: float = 3.0, exit_clearance: float = 2.0
+    plan: Plan,
+    *,
+    min_aisle: float = 3.0,
+    exit_clearance: float = 2.0,
+    max_exit_distance: float | None = None,
 ) -> ValidationReport:
     """Check a plan against every rule of the module docstring.
 
     ``min_aisle`` is the exhibition's minimum aisle width and ``exit_clearance`` the clear
-    depth needed in front of an emergency exit (metres).
+    depth needed in front of an emergency exit (metres); ``max_exit_distance`` the longest
+    walk to an exit (by default the plan's own, see :func:`exit_distance_limit`).
     """
     check = _Check(plan, min_aisle, exit_clearance)
     hall = _prepare_hall(check)
@@ -781,4 +958,6 @@ def validate_plan(
         _check_zones(check, hall)
         _check_equipment(check, hall, polys, idx)
         _check_points(check, hall, polys, idx)
+        limit = max_exit_distance or exit_distance_limit(plan)
+        _check_evacuation(check, idx, limit, blocked)
     return ValidationReport(errors=check.errors, warnings=check.warnings, booths=facts)

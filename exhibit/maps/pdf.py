@@ -14,6 +14,7 @@ sheet carries; :func:`hall_map_document` lays out what all editions share.
 from __future__ import annotations
 
 import io
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
@@ -21,15 +22,19 @@ from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
 from flask import render_template
+from shapely.geometry import Point, Polygon
+from shapely.ops import substring
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibit.booking.services import BoothState, booth_states
 from exhibit.catalogue.models import Track
 from exhibit.catalogue.rules import russian_sort_key
+from exhibit.floorplan.evacuation import Evacuation
 from exhibit.floorplan.models import Hall
 from exhibit.floorplan.plan import EQUIPMENT_TYPES, Plan
 from exhibit.floorplan.services import hall_plan
+from exhibit.floorplan.walk import RouteError
 from exhibit.html_pdf import html_to_pdf
 from exhibit.maps.printing import (
     EDITIONS,
@@ -57,6 +62,14 @@ STATUS_LEGEND = {
     "blocked": ("#d0d0d0", "не продаётся"),
 }
 EXIT_CLEARANCE_M = 2.0
+#: Side of a safety sign on the fire-safety plan, mm of paper (ГОСТ Р 12.2.143-2009, ISO 23601).
+SIGN_MM = 8.0
+#: The colour of evacuation routes and exit signs (ISO 3864-4 safe condition, ГОСТ 12.4.026).
+EVACUATION_GREEN = "#00843d"
+#: Arrows of the evacuation routes: about this far apart on paper, mm; shaft and head, mm.
+ARROW_SPACING_MM = 24.0
+ARROW_SHAFT_MM = 0.6
+ARROW_HEAD_MM = 2.4
 #: Size (mm) of a booth's track mark, the track's number in its top left corner.
 MARK_MM = 1.6
 
@@ -100,6 +113,10 @@ class Edition:
     zones: ClassVar[bool] = True
     #: Whether exits' clearances, aisle widths and fire-safety equipment are drawn.
     safety: ClassVar[bool] = False
+    #: Side of a safety sign on paper, mm.
+    sign_mm: ClassVar[float] = 4.5
+    #: The smallest booth number on paper, mm (0: as small as the booth needs).
+    min_text_mm: ClassVar[float] = 0.0
 
     def __init__(self, tracks: dict[str, Track]) -> None:
         self.tracks = tracks
@@ -117,7 +134,7 @@ class Edition:
         return []
 
     def extras(
-        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
     ) -> dict[str, Any]:
         """What else the sheet carries, as variables of ``print/sheet.svg``."""
         return {}
@@ -191,7 +208,7 @@ class SalesEdition(Edition):
         ]  # fmt: skip
 
     def extras(
-        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
     ) -> dict[str, Any]:
         totals: dict[str, dict[str, Any]] = {}
         for state in states:
@@ -213,9 +230,16 @@ class FireEdition(Edition):
 
     name, title = "fire", "план пожарной безопасности"
     zones, safety = False, True
+    #: ГОСТ Р 12.2.143-2009 / ISO 23601: signs on an evacuation plan at least 8 mm, text at
+    #: least 2 mm.
+    sign_mm = SIGN_MM
+    min_text_mm = 2.0
+    footer_mm = FOOTER + 12
 
     def legend(self, plan: Plan) -> list[LegendItem]:
         legend = [
+            LegendItem(EVACUATION_GREEN, 1, "путь эвакуации к ближайшему выходу", "arrow"),
+            LegendItem("", 1, "эвакуационный выход (E002; ГОСТ E01-01)", "exit"),
             LegendItem("#b00020", 1, "эвакуационный выход"),
             LegendItem(
                 "#b00020", 0.15, f"зона свободного прохода {EXIT_CLEARANCE_M:g} м перед выходом"
@@ -231,7 +255,7 @@ class FireEdition(Edition):
         return legend
 
     def extras(
-        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame
+        self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
     ) -> dict[str, Any]:
         solids = [o.geometry for o in plan.obstacles]
         dimensions = []
@@ -244,7 +268,16 @@ class FireEdition(Edition):
         def clearance(door: Any) -> Any:
             return door.buffer(EXIT_CLEARANCE_M, cap_style="flat").intersection(hall.outline)
 
-        return {"dimensions": dimensions, "clearance": clearance}
+        version = hall.current_plan
+        dated = version.created_at.strftime("%d.%m.%Y") if version is not None else None
+        return {
+            "dimensions": dimensions,
+            "clearance": clearance,
+            "arrows": evacuation_arrows(plan, frame, sheet.k),
+            "exit_signs": exit_signs(plan, frame, hall.outline, sheet.k),
+            "assembly_point": plan.properties.get("assembly_point"),
+            "version_date": dated,
+        }
 
 
 #: The editions by name, in the order of :data:`exhibit.maps.printing.EDITIONS`.
@@ -274,8 +307,8 @@ def hall_map_pdf(
     begin(drawing)
     document = hall_map_document(session, hall, **options)
     begin(sheet)
-    pages = PdfPages()
-    pages.svg(document.sheet)
+    pages = PdfPages(title=f"{hall.exhibition.title} — {hall.name}")
+    pages.svg(document.sheet, alt=f"План зала «{hall.name}»")
     if document.pages:
         begin(index)
         for lines in document.pages:
@@ -285,13 +318,19 @@ def hall_map_pdf(
 
 
 def _booth_item(
-    booth: Any, frame: Frame, k: float, look: BoothLook = PLAIN, *, d: str | None = None
+    booth: Any,
+    frame: Frame,
+    k: float,
+    look: BoothLook = PLAIN,
+    *,
+    d: str | None = None,
+    min_mm: float = 0.0,
 ) -> dict[str, Any]:
     """What ``print/_drawing.svg`` draws for one booth: outline, fill, fitted label, and the
     mark in its top left corner — left out when the booth is too small for both."""
     x, y = frame.point(*label_point(booth.polygon))
     mx, my = frame.point(booth.polygon.bounds[0], booth.polygon.bounds[3])
-    label = fit_label(booth.number, look.name, booth.polygon, k)
+    label = fit_label(booth.number, look.name, booth.polygon, k, min_mm)
     mark = look.mark
     if mark is not None:
         # Both in mm from the booth's top left corner: the mark's box, the label's box.
@@ -302,7 +341,7 @@ def _booth_item(
                  or mark_box[0] >= lx + half_w)  # fmt: skip
         mark = mark if apart else None
     # Each line's middle (the text is centred on it) and size, round the label point.
-    sizes = [label.first_mm] + [label.size_mm] * (len(label.lines) - 1)
+    sizes = ([label.first_mm] + [label.size_mm] * (len(label.lines) - 1)) if label.lines else []
     places = zip(label.centres(), label.lines, sizes, strict=True)
     lines = [(round(y + dy / k, 3), text, round(size / k, 4)) for dy, text, size in places]
     return {
@@ -310,6 +349,79 @@ def _booth_item(
         "opacity": look.opacity, "x": x, "lines": lines, "label": label,
         "mark": mark, "mark_x": round(mx + 0.6 / k, 3), "mark_y": round(my + 2.0 / k, 3),
     }  # fmt: skip
+
+
+def evacuation_arrows(plan: Plan, frame: Frame, k: float) -> list[dict[str, Any]]:
+    """The green arrows of the evacuation routes (see ``Evacuation.arrows``), as path data
+    of the drawing: the shaft along the route and a head at its end, both kept inside the
+    aisles. Raises :class:`PrintError` when the hall has no exit to lead to."""
+    if not plan.exits:
+        raise PrintError(
+            "В плане зала нет ни одного эвакуационного выхода: пути эвакуации не построить"
+        )
+    try:
+        evacuation = Evacuation.from_plan(plan)
+    except RouteError as error:
+        raise PrintError(str(error)) from None
+    if not any(evacuation.exits[e].kind == "exit" for e in evacuation.usable):
+        names = ", ".join(f"«{x.name}»" for x in evacuation.exits if x.kind == "exit")
+        raise PrintError(f"К эвакуационным выходам {names} не подойти: они загорожены")
+    spacing = max(3.0, ARROW_SPACING_MM / k)
+    head = min(ARROW_HEAD_MM / k, 0.8)
+    half = min(ARROW_HEAD_MM * 0.4 / k, 0.4)  # the head stays within the person's margin
+    out = []
+    for arrow in evacuation.arrows(spacing):
+        line = arrow.line
+        if line.length < 2 * head:
+            continue
+        tip = line.coords[-1]
+        base = line.interpolate(line.length - head)
+        dx, dy = tip[0] - base.x, tip[1] - base.y
+        norm = math.hypot(dx, dy) or 1.0
+        nx_, ny_ = -dy / norm * half, dx / norm * half
+        corners = [(base.x + nx_, base.y + ny_), tip, (base.x - nx_, base.y - ny_)]
+        shaft = substring(line, 0, line.length - head * 0.6)
+        out.append({
+            "d": frame.path(shaft), "head": frame.path(Polygon(corners)),
+            "line": line, "polygon": Polygon(corners), "split": arrow.split,
+        })  # fmt: skip
+    return out
+
+
+def _exit_sign(
+    door: Any, frame: Frame, hall: Any, k: float, taken: list[tuple[float, float]] = ()
+) -> dict[str, Any]:
+    """Where an exit's sign stands: just inside the hall, beyond the word «ВЫХОД», and
+    clear of the signs already placed (``taken``: their centres in plan metres) — moved a
+    sign further in until it touches none (1 mm apart on paper)."""
+    side = (SIGN_MM + 1.0) / k  # two signs closer than this (centre to centre) touch
+    # Beyond the door's word (1.5 m in, 2.6 mm high): never on it.
+    start = 1.5 + (SIGN_MM / 2 + 3.5) / k
+    px, py = first = inward_point(door.geometry, hall, start)
+    ax, ay = inward_point(door.geometry, hall, start + 1.0)
+    ux, uy = ax - px, ay - py  # one metre inwards
+    inside = hall.buffer(-SIGN_MM / 2 / k)
+    spots = [(first[0] + (step * ux - across * uy) * side, first[1] + (step * uy + across * ux)
+              * side) for step in range(6) for across in (0, 1, -1, 2, -2)]  # fmt: skip
+    for qx, qy in spots:
+        clear = all(max(abs(qx - tx), abs(qy - ty)) >= side for tx, ty in taken)
+        if clear and inside.contains(Point(qx, qy)):
+            px, py = qx, qy
+            break
+    x, y = frame.point(px, py)
+    return {"x": x, "y": y, "at": (px, py)}
+
+
+def exit_signs(plan: Plan, frame: Frame, hall: Any, k: float) -> list[dict[str, Any]]:
+    """The exit signs of the fire-safety plan (:func:`_exit_sign`), none on an equipment
+    sign or on another exit's sign."""
+    taken = [(e.geometry.centroid.x, e.geometry.centroid.y) for e in plan.equipment]
+    signs = []
+    for door in plan.exits:
+        sign = _exit_sign(door, frame, hall, k, taken)
+        taken.append(sign["at"])
+        signs.append(sign)
+    return signs
 
 
 def _door_label(door: Any, label: str, colour: str, frame: Frame, hall: Any) -> dict[str, Any]:
@@ -330,13 +442,17 @@ class PdfPages:
     (``_create_surface``); here that is the next page of the shared surface.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, title: str = "", lang: str = "ru") -> None:
         import cairocffi
         from cairosvg.surface import PDFSurface
 
         self._cairo = cairocffi
         self._out = io.BytesIO()
         self._surface: Any = None
+        self._tags: Any = None  # a context on the surface that opens and closes the tags
+        self._figure = ""  # the alternative text of the next drawing
+        self._alts: list[str] = []  # of every drawing, in order
+        self.title, self.lang = title, lang
         pages = self
 
         class Page(PDFSurface):  # type: ignore[misc]
@@ -345,26 +461,38 @@ class PdfPages:
 
         self._svg_page = Page
 
-    def _next_page(self, width: float, height: float) -> Any:
-        """The surface, ready for a page of ``width`` × ``height`` points."""
+    def _next_page(self, width: float, height: float, tag: str = "Figure") -> Any:
+        """The surface, ready for a page of ``width`` × ``height`` points, the page's tag
+        (a ``Figure`` with its alternative text, or a ``Div`` of lines) opened."""
         if self._surface is None:
             self._surface = self._cairo.PDFSurface(self._out, width, height)
+            if self.title:
+                self._surface.set_metadata(self._cairo.PDF_METADATA_TITLE, self.title)
+            self._tags = self._cairo.Context(self._surface)
+            self._tags.tag_begin("Document", "")
         else:
+            self._tags.tag_end(self._page_tag)
             self._surface.show_page()
             self._surface.set_size(width, height)
+        self._tags.tag_begin(tag, "")
+        if tag == "Figure":
+            self._alts.append(self._figure)
+        self._page_tag = tag
         return self._surface
 
-    def svg(self, svg: str) -> None:
-        """Add ``svg`` as the next page (its own size)."""
+    def svg(self, svg: str, alt: str = "") -> None:
+        """Add ``svg`` as the next page (its own size), tagged as a figure with the
+        alternative text ``alt``."""
         from cairosvg.parser import Tree
 
+        self._figure = alt
         tree = Tree(bytestring=svg.encode("utf-8"), url_fetcher=_fetch_nothing)
         self._svg_page(tree, None, 96)
 
     def text(self, width_mm: float, height_mm: float, lines: list[TextLine]) -> None:
         """Add a page of ``width_mm`` × ``height_mm`` with ``lines`` of text on it."""
         cairo = self._cairo
-        context = cairo.Context(self._next_page(width_mm * POINTS, height_mm * POINTS))
+        context = cairo.Context(self._next_page(width_mm * POINTS, height_mm * POINTS, "Div"))
         context.scale(POINTS, POINTS)  # draw in millimetres
         for line in lines:
             weight = cairo.FONT_WEIGHT_BOLD if line.bold else cairo.FONT_WEIGHT_NORMAL
@@ -374,12 +502,48 @@ class PdfPages:
             if line.anchor == "end":
                 x -= context.text_extents(line.text)[4]  # its advance
             context.move_to(x, line.y)
+            context.tag_begin("P", "")
             context.show_text(line.text)
+            context.tag_end("P")
 
     def finish(self) -> bytes:
-        """The PDF of the pages added so far."""
+        """The PDF of the pages added so far: tagged (a structure tree of the pages — a
+        figure with its alternative text for each drawing, a paragraph for each line of
+        text) and in the document's language (cairo cannot say that: pypdf adds it)."""
+        self._tags.tag_end(self._page_tag)
+        self._tags.tag_end("Document")
         self._surface.finish()
-        return self._out.getvalue()
+        from pypdf import PdfWriter
+        from pypdf.generic import NameObject, TextStringObject
+
+        writer = PdfWriter(clone_from=io.BytesIO(self._out.getvalue()))
+        root = writer._root_object
+        root[NameObject("/Lang")] = TextStringObject(self.lang)
+        # cairo writes no alternative text: each figure gets its drawing's, in order.
+        figures = _structure_elements(root.get("/StructTreeRoot"), "/Figure")
+        for figure, alt in zip(figures, self._alts, strict=False):
+            if alt:
+                figure[NameObject("/Alt")] = TextStringObject(alt)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def _structure_elements(node: Any, kind: str) -> list[Any]:
+    """The structure elements of type ``kind`` under ``node``, in document order."""
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        item = item.get_object() if hasattr(item, "get_object") else item
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif hasattr(item, "get"):
+            if item.get("/S") == kind:
+                found.append(item)
+            if "/K" in item:
+                stack.append(item["/K"])
+    return found
 
 
 #: PDF points in a millimetre.
@@ -427,7 +591,9 @@ def hall_map_document(
                       footer_mm=look.footer_mm)  # fmt: skip
     outlines = frame.paths([state.booth.polygon for state in states])
     booths = [
-        _booth_item(state.booth, frame, sheet.k, look.booth(state), d=outline)
+        _booth_item(
+            state.booth, frame, sheet.k, look.booth(state), d=outline, min_mm=look.min_text_mm
+        )
         for state, outline in zip(states, outlines, strict=True)
     ]
     bar_m, bar_mm = scale_bar(sheet.k)
@@ -441,7 +607,7 @@ def hall_map_document(
         edition=look, zones=look.zones, safety=look.safety, margin=MARGIN, header=HEADER,
         exhibition=hall.exhibition, printed=printed, footer=footer, bar_m=bar_m,
         bar_mm=bar_mm, legend=look.legend(plan), doors=doors,
-        **look.extras(states, plan, hall, frame),
+        sign_mm=look.sign_mm, **look.extras(states, plan, hall, frame, sheet),
     )  # fmt: skip
     entries = [f"{name} — {', '.join(numbers)}" for name, numbers in look.index(states)]
     pages = []

@@ -154,9 +154,12 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
     return sum(map(_advances(bold).__getitem__, text)) * size
 
 
-def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
+def fit_label(
+    number: str, name: str | None, booth: Polygon, k: float, min_mm: float = 0.0
+) -> Label:
     """The booth number and (if it fits) the name, shrunk to at least MIN_TEXT_MM, then
-    shortened with an ellipsis, then dropped: a label never leaves its booth.
+    shortened with an ellipsis, then dropped: a label never leaves its booth. With
+    ``min_mm`` the number is never smaller than that (or left out).
 
     The box used is the booth's inner bounding box less 8 % each side: booths are rectangles
     or L shapes; an L's label sits in its larger arm (see ``maps.svg.label_point``). Widths
@@ -184,6 +187,13 @@ def fit_label(number: str, name: str | None, booth: Polygon, k: float) -> Label:
     # The number alone, as large as the booth allows (it is what visitors look for).
     size = min(MAX_TEXT_MM, height / 1.3, width / (number_em or 1.0))
     size = math.floor(size * 100) / 100  # rounded down: never outgrows
+    if size < min_mm:
+        # A plan that must print text at least ``min_mm`` high (the fire-safety plan: 2 mm)
+        # lets the number use the booth's whole width; a booth too small even for that
+        # goes without it rather than with text too small to read.
+        if number_em * min_mm <= width / 0.84 and 1.17 * min_mm <= height / 0.84:
+            return Label((number,), min_mm, number_em * min_mm)
+        return Label((), min_mm, 0.0)
     return Label((number,), size, number_em * size)
 
 

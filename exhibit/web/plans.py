@@ -82,14 +82,39 @@ def draft(slug: str, draft_id: int) -> str:
     exhibition = get_exhibition(db.session, slug)
     item = plans.get_draft(db.session, exhibition, draft_id)
     plan = from_geojson(item.document)
+    frame = Frame.around(plan.hall, margin=2.5)
     return render_template(
         "plans/draft.html",
         exhibition=exhibition,
         draft=item,
         plan=plan,
-        frame=Frame.around(plan.hall, margin=2.5),
+        frame=frame,
+        faults=_faults(item.report, frame),
         form=ConfirmForm(),
     )
+
+
+def _faults(report: dict, frame: Frame) -> dict:
+    """What the page marks for each finding of the report (errors numbered from 1, then
+    warnings from ``w1``): the booths it names (``booths``, or its ``booth`` in reports
+    made before findings named them all) and its geometry as SVG path data (a line or an
+    area; points are the numbered markers)."""
+    from shapely.geometry import shape
+
+    named: dict[str, list[str]] = {}
+    paths = []
+    findings = [(str(n), e) for n, e in enumerate(report.get("errors", []), start=1)]
+    findings += [(f"w{n}", w) for n, w in enumerate(report.get("warnings", []), start=1)]
+    for key, issue in findings:
+        booths = issue.get("booths") or ([issue["booth"]] if issue.get("booth") else [])
+        for number in booths:
+            named.setdefault(number, []).append(key)
+        geometry = issue.get("geometry")
+        if geometry and geometry.get("type") not in (None, "Point", "MultiPoint"):
+            paths.append({"key": key, "d": frame.path(shape(geometry)),
+                          "error": not key.startswith("w")})  # fmt: skip
+    in_errors = {n for n, keys in named.items() if any(not k.startswith("w") for k in keys)}
+    return {"named": named, "errors": in_errors, "paths": paths}
 
 
 def _parse_moves(text: str) -> dict[str, str]:

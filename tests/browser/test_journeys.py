@@ -284,6 +284,10 @@ def test_organiser_fixes_publishes_and_prints_a_plan(browser, live_server, size,
     assert "booth-overlap" in issues and "G8" in issues and "G9" in issues
     assert page.locator(".draft-booth-error").count() >= 1
     assert page.locator(".error-marker").count() == 1
+    # Tabbing to (or pointing at) the finding highlights both booths and the overlap itself.
+    page.locator("ol.issues li", has_text="booth-overlap").first.focus()
+    assert page.locator(".draft-booth.issue-focus").count() == 2
+    assert page.locator("path.fault.issue-focus").count() == 1
     assert page.get_by_role("button", name="Опубликовать").count() == 0
     page.get_by_text("План с ошибками нельзя опубликовать.").wait_for()
     screenshot(page, f"organiser-1-error-{size}")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 import shapely
 from shapely import affinity
@@ -17,9 +14,7 @@ from exhibit.floorplan.geometry import (
     snap,
 )
 from exhibit.floorplan.plan import Plan, PlanBooth, PlanFeature
-
-# The project's shared/ folder stands beside the checkout (not in it: data is not copied in).
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-show-booths.json"
+from tests.real_show import REAL, real_show_booths, real_show_rows
 
 
 def facts_of(*booths: tuple[str, Polygon], hall=None, obstacles=()) -> dict:
@@ -165,12 +160,8 @@ def test_real_show_booths_areas_and_no_false_overlaps():
     sizes, and booths that share walls with ~1e-6 noise are not overlaps."""
     from exhibit.floorplan.validate import validate_plan
 
-    rows = json.loads(REAL.read_text())
-    unit = 10 * 0.3048 / 2.27353477  # metres per feed unit
-    booths = []
-    for r in rows:
-        x, y, w, h = (r[k] * unit for k in ("x", "y", "w", "h"))
-        booths.append(PlanBooth(r["number"], box(x, y - h, x + w, y)))
+    rows = real_show_rows()
+    booths = real_show_booths()
     bounds = shapely.union_all([b.polygon for b in booths]).bounds
     hall = box(bounds[0] - 5, bounds[1] - 5, bounds[2] + 5, bounds[3] + 5)
     report = validate_plan(Plan(hall=hall, booths=booths))

@@ -62,8 +62,12 @@ def test_report_json_has_exactly_the_contract_shape():
     assert set(doc) == {"valid", "errors", "warnings", "booths"}
     assert doc["valid"] is False
     for issue in doc["errors"]:
-        assert set(issue) == {"rule", "booth", "message", "location"}
+        assert set(issue) == {"rule", "booth", "booths", "message", "location", "geometry"}
         assert issue["location"] is None or len(issue["location"]) == 2
+        assert issue["booth"] is None or issue["booth"] == issue["booths"][0]
+        assert issue["geometry"] is None or issue["geometry"]["type"] in (
+            "Point", "LineString", "Polygon", "MultiPolygon", "MultiLineString"
+        )  # fmt: skip
     assert set(doc["booths"][0]) == {"number", "area_m2", "kind", "open_sides"}
     assert doc["booths"][0] == {"number": "A1", "area_m2": 9.0, "kind": "corner", "open_sides": 2}
 
@@ -143,6 +147,37 @@ def test_aisle_too_narrow_between_rows():
     assert 9 <= x <= 21 and 6 <= y <= 8
     # The same plan with a 2 m minimum is fine.
     assert "aisle-too-narrow" not in rules(validate_plan(make_plan(row), min_aisle=2.0))
+
+
+def test_a_narrow_aisle_is_one_finding_naming_every_booth_along_it_with_its_stretch():
+    """Two rows of eight with 2 m between them, cut in two by a 3 m crossing: one finding,
+    every booth of both rows named, and the narrow stretch as its geometry."""
+    north = [
+        PlanBooth(
+            f"N{i + 1}",
+            box(2 + 3 * i + (3 if i >= 4 else 0), 9, 5 + 3 * i + (3 if i >= 4 else 0), 12),
+        )
+        for i in range(8)
+    ]
+    south = [PlanBooth(f"S{i + 1}", box(2 + 3 * i + (3 if i >= 4 else 0), 4, 5 + 3 * i
+                                        + (3 if i >= 4 else 0), 7)) for i in range(8)]  # fmt: skip
+    plan = Plan(
+        hall=box(-2, 0, 33, 16), booths=north + south,
+        entrances=[PlanFeature("entrance", LineString([(13, 0), (17, 0)]), "Вход",
+                               {"main": True})],
+        exits=[PlanFeature("exit", LineString([(-2, 13), (-2, 15)]), "Выход")],
+    )  # fmt: skip
+    report = validate_plan(plan)
+    narrow = [e for e in report.errors if e.rule == "aisle-too-narrow"]
+    assert len(narrow) == 1, [e.message for e in narrow]
+    (issue,) = narrow
+    assert set(issue.booths) == {b.number for b in north + south}
+    assert issue.geometry is not None
+    # The stretch runs the length of both rows, between them.
+    x0, y0, x1, y1 = issue.geometry.bounds
+    assert x0 <= 3 and x1 >= 26 and y0 >= 7 and y1 <= 9
+    doc = issue.to_dict()
+    assert doc["booths"] == issue.booths and doc["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
 
 def test_aisle_of_exactly_the_minimum_passes_and_5_cm_less_does_not():

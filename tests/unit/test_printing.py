@@ -145,3 +145,22 @@ def test_the_printing_modules_load_no_renderer_until_they_print():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_plan_that_needs_2_mm_text_never_prints_a_smaller_number():
+    """The fire-safety plan (ГОСТ Р 12.2.143-2009: text at least 2 mm): at 1:500 a 3 m booth
+    is 6 mm wide — its four-digit number takes the booth's whole width at 2 mm rather than
+    shrinking to 1.8 mm; a 2 m booth has no room for 2 mm and goes without it."""
+    from shapely.geometry import box as rect
+
+    from exhibit.maps.printing import fit_label
+
+    k = 2.0  # 1:500
+    plain = fit_label("1937", None, rect(0, 0, 3, 3), k)
+    assert plain.size_mm < 2.0  # what the other editions do
+    fire = fit_label("1937", None, rect(0, 0, 3, 3), k, min_mm=2.0)
+    assert fire.lines == ("1937",) and fire.size_mm == 2.0 and fire.width_mm <= 3 * k
+    assert fit_label("1937", None, rect(0, 0, 2, 2), k, min_mm=2.0).lines == ()
+    # Where the booth is big enough the number is as large as before.
+    big = fit_label("1937", None, rect(0, 0, 6, 6), k, min_mm=2.0)
+    assert big == fit_label("1937", None, rect(0, 0, 6, 6), k)

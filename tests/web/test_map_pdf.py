@@ -92,13 +92,13 @@ def test_fire_edition_draws_every_piece_of_equipment_and_the_others_none(demo_ap
     hall = db.session.scalar(select(Hall).where(Hall.name == HALL))
     plan = hall_plan(hall)
     assert len(plan.equipment) >= 10
-    red, green = 'fill="#c8102e"', 'fill="#00843d"'
+    red, green = 'fill="#c8102e"', 'fill="#00843d" stroke="#ffffff"'
     with demo_app.test_request_context():
         fire = hall_map_document(db.session, hall, edition="fire").sheet
         visitor = hall_map_document(db.session, hall, edition="visitor").sheet
     aid = sum(e.equipment_type == "first-aid" for e in plan.equipment)
-    # One sign per piece on the plan, one per type in the legend.
-    assert fire.count(green) == aid + 1
+    # One sign per piece on the plan, one per type in the legend; one exit sign per exit.
+    assert fire.count(green) == aid + 1 + len(plan.exits) + 1
     assert fire.count(red) == len(plan.equipment) - aid + 3
     assert red not in visitor and green not in visitor
 
@@ -253,3 +253,63 @@ def test_a_map_reports_its_stages_and_the_command_shows_them(demo_app, tmp_path)
     for stage in MAP_STAGES:  # the visitor edition goes through all four, on stderr
         assert stage in result.stderr
     assert result.stdout.startswith(str(out))  # stdout: only the result
+
+
+@pytest.mark.parametrize(("paper", "scale"), [("A0", 100), ("A1", 200), ("A3", 500)])
+def test_fire_edition_signs_keep_their_size_and_arrows_stay_in_the_aisles(
+    demo_app, tmp_path, paper, scale
+):
+    """Measured in the PDF: every safety sign (a square stroked white) is at least 8 mm
+    whatever the scale, and the sheet's words are at least 2 mm high where they are the
+    plan's own (legend, doors); the evacuation arrows lie in the aisles."""
+    path, _ = cli_pdf(demo_app, tmp_path, "--edition", "fire", "--paper", paper,
+                      "--landscape", "--scale", str(scale))  # fmt: skip
+    hall = db.session.scalar(select(Hall).where(Hall.name == HALL))
+    plan = hall_plan(hall)
+    squares = []
+    for outline in stroked_outlines(path):
+        x0, y0, x1, y1 = outline.bounds
+        w, h = x1 - x0, y1 - y0
+        if abs(w - h) < 0.05 and outline.area > 0.95 * w * h and 7.5 < w < 9:
+            squares.append(w)
+    signs = len(plan.equipment) + len(plan.exits)
+    assert len(squares) >= signs, (len(squares), signs)
+    assert min(squares) >= 8.0 - 0.05
+    page_words = words(path)
+    for label in ("ВЫХОД", "ВХОД", "эвакуации"):
+        boxes = [w.box for w in page_words if w.text == label]
+        assert boxes and all(b.bounds[3] - b.bounds[1] >= 2.0 for b in boxes), label
+    # Booth numbers too are at least 2 mm high, whatever the scale: measured against the
+    # legend's words, set at 2.6 mm (a word's box is taller than its font size).
+    legend = [w.box for w in page_words if w.text == "эвакуации"]
+    per_mm = (legend[0].bounds[3] - legend[0].bounds[1]) / 2.6
+    numbers = {b.number for b in plan.booths}
+    printed = [w for w in page_words if w.text in numbers]
+    assert len({w.text for w in printed}) >= 0.9 * len(numbers)
+    small = [w.text for w in printed if (w.box.bounds[3] - w.box.bounds[1]) / per_mm < 1.99]
+    assert not small, small[:10]
+    with demo_app.test_request_context():
+        from exhibit.maps.pdf import evacuation_arrows
+        from exhibit.maps.svg import Frame
+
+        arrows = evacuation_arrows(plan, Frame.around(hall.outline, margin=1.0), 1000 / scale)
+    blocked = [b.polygon for b in plan.booths] + [o.geometry for o in plan.obstacles]
+    import shapely
+
+    aisles = shapely.difference(plan.hall, shapely.union_all(blocked))
+    assert len(arrows) > 20
+    for arrow in arrows:
+        assert aisles.covers(arrow["line"]) and aisles.covers(arrow["polygon"])
+
+
+def test_fire_edition_of_a_hall_without_exits_is_refused(demo_app):
+    from exhibit.floorplan.plan import Plan
+    from exhibit.maps.pdf import evacuation_arrows
+    from exhibit.maps.printing import PrintError
+    from exhibit.maps.svg import Frame
+
+    hall = db.session.scalar(select(Hall).where(Hall.name == HALL))
+    plan = hall_plan(hall)
+    bare = Plan(hall=plan.hall, booths=plan.booths, entrances=plan.entrances, exits=[])
+    with pytest.raises(PrintError, match="нет ни одного эвакуационного выхода"):
+        evacuation_arrows(bare, Frame.around(plan.hall), 5.0)

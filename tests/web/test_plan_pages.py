@@ -63,6 +63,22 @@ def test_a_broken_plan_is_shown_with_its_errors_marked(organiser):
     assert "План с ошибками нельзя опубликовать" in page
 
 
+def test_every_booth_a_finding_names_is_highlighted_with_the_fault(organiser):
+    """An overlap names both booths: both are marked, the overlap's area is drawn, and the
+    finding in the list carries the key that highlights them together."""
+    _, client, token = organiser
+    response = upload(client, token, plan_file([[5, 8], [7, 10]]))  # A1 and A2 overlap
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    overlap = re.search(r'<li tabindex="0" data-issue="(\d+)"><strong>booth-overlap</strong>'
+                        r"([^<]*)", page)  # fmt: skip
+    assert overlap, page
+    key = overlap.group(1)
+    assert "A1, A2" in overlap.group(2)
+    marked = re.findall(r'<g class="draft-booth draft-booth-error" data-issues="([^"]*)">', page)
+    assert sum(key in keys.split() for keys in marked) == 2
+    assert re.search(rf'<path class="fault" data-issues="{key}" d="M', page)
+
+
 def test_an_unreadable_file_stores_nothing(organiser, app):
     _, client, token = organiser
     response = upload(client, token, b'{"type": "FeatureCollection", "features": [', "bad.geojson")

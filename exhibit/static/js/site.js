@@ -4,9 +4,25 @@
 //   says so (data-busy text) and the form is aria-busy, until the answer arrives;
 // - a form marked data-download fetches its file in the background, so the page keeps
 //   its busy state until the file is there (and goes to the error page if it fails);
-// - a form marked data-confirm asks that question before it is sent.
+// - a form marked data-confirm asks that question before it is sent;
+// - pointing at (or tabbing to) a finding of a plan check (data-issue) highlights every
+//   booth it names and its place on the plan together (data-issues).
 (function () {
   "use strict";
+
+  function focusIssue(evt) {
+    var item = evt.target.closest && evt.target.closest("[data-issue]");
+    if (!item) return;
+    var on = evt.type === "mouseover" || evt.type === "focusin";
+    var key = item.getAttribute("data-issue");
+    document.querySelectorAll("[data-issues]").forEach(function (el) {
+      var mine = (" " + el.getAttribute("data-issues") + " ").indexOf(" " + key + " ") >= 0;
+      el.classList.toggle("issue-focus", on && mine);
+    });
+  }
+  ["mouseover", "mouseout", "focusin", "focusout"].forEach(function (type) {
+    document.addEventListener(type, focusIssue);
+  });
 
   document.addEventListener("submit", function (evt) {
     var question = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
