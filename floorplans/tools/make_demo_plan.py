@@ -76,6 +76,7 @@ def empty_hall() -> Plan:
             "units": "m",
             "min_aisle": 3.0,
             "exhibition": "goroda-rossii-2025",
+            "assembly_point": "Площадка перед главным входом МВЦ «Екатеринбург-ЭКСПО», у флагштоков",
         },
     )
 

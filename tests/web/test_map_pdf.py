@@ -97,8 +97,11 @@ def test_fire_edition_draws_every_piece_of_equipment_and_the_others_none(demo_ap
         fire = hall_map_document(db.session, hall, edition="fire").sheet
         visitor = hall_map_document(db.session, hall, edition="visitor").sheet
     aid = sum(e.equipment_type == "first-aid" for e in plan.equipment)
-    # One sign per piece on the plan, one per type in the legend; one exit sign per exit.
-    assert fire.count(green) == aid + 1 + len(plan.exits) + 1
+    # One sign per piece on the plan, one per type in the legend; one exit sign per exit
+    # and one in the legend; the assembly point's sign (E007) when the plan names one.
+    assembly = 1 if plan.properties.get("assembly_point") else 0
+    assert assembly == 1  # the demo plan names its assembly point
+    assert fire.count(green) == aid + 1 + len(plan.exits) + 1 + assembly
     assert fire.count(red) == len(plan.equipment) - aid + 3
     assert red not in visitor and green not in visitor
 
