@@ -130,7 +130,7 @@ def sign_svg(number: str, name: str | None, url: str | None, width: int, height:
 def signs_pdf(session: Session, hall: Hall, base_url: str, size: tuple[int, int]) -> bytes:
     """Every current booth's sign, in booth order, one page each of ``size`` mm."""
     slug = hall.exhibition.slug
-    pages = PdfPages()
+    pages = PdfPages(title=f"{hall.exhibition.title} — {hall.name}: вывески стендов")
     states = sorted(booth_states(session, hall), key=lambda s: _order(s.booth.number))
     for state in states:
         exhibitor = state.exhibitor if state.status == "confirmed" else None
@@ -138,7 +138,8 @@ def signs_pdf(session: Session, hall: Hall, base_url: str, size: tuple[int, int]
             exhibitor = None
         url = f"{base_url.rstrip('/')}/{slug}/exhibitors/{exhibitor.id}" if exhibitor else None
         name = exhibitor.name if exhibitor else None
-        pages.svg(sign_svg(state.booth.number, name, url, *size))
+        alt = f"Вывеска стенда {state.booth.number}" + (f": {name}" if name else "")
+        pages.svg(sign_svg(state.booth.number, name, url, *size), alt=alt)
     if not states:
         raise SignError(f"В зале «{hall.name}» нет стендов: вывесок нет")
     return pages.finish()

@@ -48,8 +48,9 @@ def structure(path) -> tuple[str | None, bool, list[str]]:
         ["map", "here", "--exhibition", DEMO_SLUG, "--hall", HALL, "--point", "P1"],
         ["map", "posters", "--exhibition", DEMO_SLUG, "--hall", HALL],
         ["catalogue", "pdf", "--exhibition", DEMO_SLUG],
+        ["map", "signs", "--exhibition", DEMO_SLUG, "--hall", HALL, "--size", "1000x300"],
     ],
-    ids=["map", "here", "posters", "catalogue"],
+    ids=["map", "here", "posters", "catalogue", "signs"],
 )
 def test_printed_documents_are_tagged_and_in_russian(demo_app, tmp_path, args):
     out = tmp_path / "out.pdf"
@@ -63,5 +64,10 @@ def test_printed_documents_are_tagged_and_in_russian(demo_app, tmp_path, args):
         # A drawing is a figure (with its alternative text); the index's lines paragraphs.
         assert "/Figure" in kinds
         assert any(k.startswith("alt:План") and HALL in k for k in kinds), kinds[:10]
+    elif args[:2] == ["map", "signs"]:
+        # One figure a booth, its alternative text naming the booth (and its exhibitor).
+        alts = [k for k in kinds if k.startswith("alt:Вывеска стенда ")]
+        assert len(alts) == kinds.count("/Figure") > 100, kinds[:10]
+        assert any(":" in k[len("alt:Вывеска стенда ") :] for k in alts)  # a named one
     else:
         assert {"/P", "/H1", "/H2", "/Div", "/Sect", "/Document", "/Part"} & set(kinds)
