@@ -39,6 +39,7 @@ from exhibit.maps.pdf import (
     PdfPages,
     _booth_item,
     _door_label,
+    equipment_legend,
     exit_signs,
 )
 from exhibit.maps.printing import FOOTER, HEADER, MARGIN, PrintError, scale_bar, sheet_for
@@ -128,13 +129,7 @@ class HereEdition(FireEdition):
             LegendItem("#444444", 1, "колонны и препятствия"),
             LegendItem("#1e7b34", 1, "вход"),
         ]
-        present = {item.equipment_type for item in plan.equipment}
-        from exhibit.floorplan.plan import EQUIPMENT_TYPES
-
-        for kind, (title, iso, gost) in EQUIPMENT_TYPES.items():
-            if kind in present:
-                legend.append(LegendItem("", 1, f"{title} ({iso}; {gost})", kind))
-        return legend
+        return legend + equipment_legend(plan)
 
 
 def _route_items(routes: list[HereRoute], frame: Frame, k: float) -> list[dict[str, Any]]:

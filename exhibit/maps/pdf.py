@@ -248,11 +248,7 @@ class FireEdition(Edition):
             LegendItem("#444444", 1, "колонны и препятствия"),
             LegendItem("#1e7b34", 1, "вход"),
         ]
-        present = {item.equipment_type for item in plan.equipment}
-        for kind, (title, iso, gost) in EQUIPMENT_TYPES.items():
-            if kind in present:
-                legend.append(LegendItem("", 1, f"{title} ({iso}; {gost})", kind))
-        return legend
+        return legend + equipment_legend(plan)
 
     def extras(
         self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet
@@ -429,6 +425,16 @@ def _door_label(door: Any, label: str, colour: str, frame: Frame, hall: Any) -> 
     x, y = frame.point(*inward_point(door.geometry, hall, 1.5))
     anchor = door_label_anchor(door.geometry, hall)
     return {"x": x, "y": y, "label": label, "colour": colour, "anchor": anchor}
+
+
+def equipment_legend(plan: Plan) -> list[LegendItem]:
+    """A legend line with its sign for each type of fire and first-aid equipment on the plan."""
+    present = {item.equipment_type for item in plan.equipment}
+    return [
+        LegendItem("", 1, f"{title} ({iso}; {gost})", kind)
+        for kind, (title, iso, gost) in EQUIPMENT_TYPES.items()
+        if kind in present
+    ]
 
 
 class PdfPages:
