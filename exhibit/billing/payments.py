@@ -62,6 +62,8 @@ def payment_state(payment: Payment) -> dict[str, Any]:
         "exhibitor_id": document.exhibitor_id if document else None,
         "booth_id": document.reservation.booth_id if document else None,
         "overpaid": str(payment.overpaid),
+        # How the invoice stands after this payment (the audit log shows the payment state).
+        "invoice_state": document.payment_state if document else None,
     }  # fmt: skip
 
 
@@ -299,6 +301,9 @@ def import_statement(
         )  # fmt: skip
         session.add(payment)
         session.flush()
+        if payment.document_id is not None:
+            session.refresh(payment)
+            session.refresh(payment.document)
         audit.record(session, f"payment.{found.state}", "payment", payment.id,
                      after=payment_state(payment), user_id=organiser.id)  # fmt: skip
         summary |= {"payment_id": payment.id,
@@ -307,7 +312,6 @@ def import_statement(
         result[found.state].append(summary)
         if found.state == "matched" and found.invoice:
             touched.add(found.invoice.id)
-            session.refresh(payment)
             notices.payment_received(session, payment)
     for document_id in sorted(touched):
         document = session.get(Document, document_id)

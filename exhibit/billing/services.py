@@ -379,6 +379,10 @@ def _issue(session: Session, kind: str, reservation: Reservation, user: User | N
     number = format_number(kind, today.year, seq)
     settings = settings_of(session, exhibition)
     due = today + timedelta(days=settings.payment_days) if kind == "invoice" else None
+    if due is not None and current is not None and current.due_on is not None:
+        # A correction does not restart the term: what was owed stays owed from the first
+        # invoice's due date (an overdue invoice stays overdue after a move or an order).
+        due = min(due, current.due_on)
     if kind == "invoice":
         purpose = (
             f"Оплата по счёту № {number} от {today:%d.%m.%Y}, стенд {content['booth']['number']}"
@@ -638,7 +642,8 @@ def is_overdue(document: Document, today: date | None = None) -> bool:
 
 @dataclass
 class BoothPayment:
-    """How a booth stands with money, for the sales map: paid, partial, invoiced, unpaid."""
+    """How a booth stands with money, for the sales map: paid, partial, invoiced (unpaid,
+    within its term) or overdue."""
 
     state: str
     number: str | None
@@ -656,8 +661,11 @@ def booth_payment_states(session: Session, exhibition: Exhibition) -> dict[int, 
         .options(selectinload(Document.payments))
     )  # fmt: skip
     result = {}
+    today = utcnow().date()
     for booth_id, document in rows:
         state = document.payment_state
         label = {"unpaid": "invoiced", "overpaid": "paid"}.get(state, state)
+        if is_overdue(document, today):
+            label = "overdue"
         result[booth_id] = BoothPayment(label, document.number)
     return result

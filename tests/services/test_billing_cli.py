@@ -207,11 +207,15 @@ def test_sales_map_marks_payment_and_sockets(demo_app, tmp_path):
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     states = booth_payment_states(db.session, demo())
     paid = sum(1 for s in states.values() if s.state == "paid")
+    overdue = sum(1 for s in states.values() if s.state == "overdue")
+    assert overdue > 0  # the demo's overdue invoices are marked as such
     # Each mark is printed where the booth has room for it: at most one per booth of the
-    # state (and once in the legend).
+    # state (and once in the legend, drawn as on the booths).
     assert 0 < text.count("₽✓") - 1 <= paid
+    assert 0 <= text.count("₽!") - 1 <= overdue
     squeezed = "".join(text.split())  # pypdf drops some spaces of the sheet's text
     assert "точкаподключенияэлектричества" in squeezed and "б/ссчётанет" in squeezed
+    assert "₽!оплатапросрочена" in squeezed and "₽½оплаченчастично" in squeezed
 
 
 def test_a_command_names_who_ran_it_in_the_audit_log(demo_app, tmp_path):

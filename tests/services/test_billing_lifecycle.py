@@ -227,3 +227,24 @@ def test_confirmation_and_payment_mail_the_documents(world):
     first, second = mail("billing.payment")
     assert "осталось оплатить" in first.text_body and "оплачен полностью" in second.text_body
     assert mail("billing.payment", "b@example.ru") == []  # nobody else's
+
+
+def test_a_correction_keeps_the_due_date_and_the_audit_log_shows_payment_state(world):
+    *_, organiser, _, _ = world
+    reservation = confirmed(world, "A2")
+    db.session.commit()
+    invoice = invoice_of(reservation)
+    invoice.due_on = utcnow().date() - timedelta(days=3)  # issued long ago, not paid
+    db.session.commit()
+    assert services.is_overdue(invoice)
+    payments.mark_paid(db.session, invoice.id, organiser, amount="1000")
+    booking.move_reservation(db.session, reservation.id, "A5", organiser)
+    db.session.commit()
+    corrected = services.current_document(db.session, reservation.id, "invoice")
+    assert corrected.id != invoice.id and corrected.due_on == invoice.due_on
+    assert services.is_overdue(corrected)  # a move does not restart the payment term
+    booth = corrected.reservation.booth_id
+    assert services.booth_payment_states(db.session, world[0])[booth].state == "overdue"
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "payment.recorded")
+                               ).one()  # fmt: skip
+    assert event.after["invoice_state"] == "partial" and event.after["invoice"] == invoice.number
