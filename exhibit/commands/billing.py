@@ -33,7 +33,7 @@ def invoices_list_command(slug: str, as_json: bool) -> None:
          "status": d.payment_state if d.status == "issued" else d.status,
          "issued": d.issued_on.isoformat(), "paid": str(d.paid),
          "due": d.due_on.isoformat() if d.due_on else None,
-         "booth": d.reservation.booth.number}
+         "booth": d.reservation.booth.number, "settlement": d.settlement}
         for d in reversed(documents(db.session, SYSTEM, exhibition=exhibition, kind="invoice"))
     ]  # fmt: skip
     if as_json:

@@ -38,6 +38,9 @@ def test_demo_has_invoices_in_every_state_and_orders(demo_app):
     assert {"unpaid", "partial", "paid", "overpaid"} <= states
     assert any(services.is_overdue(d) for d in invoices)
     assert any(d.status == "superseded" for d in invoices)
+    # A cancelled booth's part-paid invoice: annulled, its money waiting for a decision.
+    (annulled,) = [d for d in invoices if d.status == "cancelled"]
+    assert annulled.settlement == "pending" and annulled.payment_state == "partial"
     assert db.session.scalar(select(func.count(ServiceOrder.id))) > 5
     assert len(orders.price_list(db.session, demo())) == 7
     # Every document shows its own exhibitor as the buyer, none another's.
