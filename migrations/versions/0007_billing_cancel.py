@@ -32,7 +32,7 @@ def downgrade():
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_column('actor')
     with op.batch_alter_table('billing_document', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_billing_document_settlement_known', type_='check')
+        batch_op.drop_constraint(op.f('ck_billing_document_settlement_known'), type_='check')
         batch_op.drop_column('settlement_note')
         batch_op.drop_column('settlement')
         batch_op.drop_column('cancelled_at')
