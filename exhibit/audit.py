@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +33,9 @@ class AuditEvent(Base):
     #: without foreign keys, so the history outlives the records.
     booth_id: Mapped[int | None]
     exhibitor_id: Mapped[int | None]
+    #: How the change was made when not through the site: ``cli:LOGIN`` for a command (run
+    #: by that operating-system login), with or without a user (``--by EMAIL``).
+    actor: Mapped[str | None] = mapped_column(String(60))
 
     __table_args__ = (
         Index("ix_audit_event_entity", "entity", "entity_id"),
@@ -38,6 +43,21 @@ class AuditEvent(Base):
         Index("ix_audit_event_exhibitor_id", "exhibitor_id"),
         Index("ix_audit_event_user_id", "user_id"),
     )
+
+
+#: Set by the command line around a command (:func:`acting`): every event recorded meanwhile
+#: names it, so a change made by a command is never an anonymous «система».
+_actor: ContextVar[str | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting(actor: str) -> Iterator[None]:
+    """Events recorded inside name ``actor`` (e.g. ``cli:root``)."""
+    token = _actor.set(actor[:60])
+    try:
+        yield
+    finally:
+        _actor.reset(token)
 
 
 def record(
@@ -67,6 +87,7 @@ def record(
         user_id=user_id,
         booth_id=booth_id if booth_id is not None else found_booth,
         exhibitor_id=exhibitor_id if exhibitor_id is not None else found_exhibitor,
+        actor=_actor.get(),
     )
     session.add(event)
     return event

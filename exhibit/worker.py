@@ -63,7 +63,16 @@ def policy(app: Flask) -> Policy:
 
 
 def make_attachment(session: Session, spec: dict[str, Any]) -> Attachment | None:
-    """The files a notice may carry, made when it is sent: the confirmation PDF."""
+    """The files a notice may carry, made when it is sent: the confirmation PDF, a billing
+    document (invoice, contract, act) as issued."""
+    if spec.get("kind") == "billing_document":
+        from exhibit.billing.documents import document_pdf
+        from exhibit.billing.models import Document
+
+        document = session.get(Document, spec.get("id"))
+        if document is None:
+            return None
+        return Attachment(str(spec.get("filename") or "document.pdf"), document_pdf(document))
     if spec.get("kind") != "confirmation":
         return None
     from exhibit.maps.pdf import confirmation_pdf

@@ -422,6 +422,11 @@ class InvoiceOut(ma.Schema):
     overdue = fields.Boolean(required=True)
     replaces = fields.String(required=True, allow_none=True)
     lines = fields.List(fields.Nested(InvoiceLine), required=True)
+    settlement = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(("pending", "refund", "credit")),
+        metadata={"description": "An annulled (cancelled) invoice's money: pending a decision, "
+                  "refunded or credited to another invoice; null otherwise"},
+    )  # fmt: skip
     pdf = fields.String(required=True, metadata={"description": "Where the PDF is"})
 
 

@@ -566,6 +566,7 @@ def invoice_json(document: Any) -> dict[str, Any]:
         "vat": document.vat, "paid": document.paid, "status": document.status,
         "payment_state": document.payment_state, "overdue": is_overdue(document),
         "replaces": _number_of(document.replaces_id), "lines": document.content["lines"],
+        "settlement": document.settlement,
         "pdf": f"/documents/{document.id}.pdf",
     }  # fmt: skip
 

@@ -61,6 +61,7 @@ def document_pdf(document: Document) -> bytes:
         f"print/{document.kind}.html", document=document, c=content, money=money,
         long_date=long_date, title=TITLES[document.kind],
         superseded=document.status == "superseded",
+        annulled=document.status == "cancelled" and document.cancelled_at is not None,
     )  # fmt: skip
     return html_to_pdf(html, resources)
 

@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from exhibit.catalogue.models import Exhibitor
 
 DOCUMENT_KINDS = ("invoice", "contract", "act")
+#: ``cancelled`` is shown as annulled: the reservation ended; the document is kept, its
+#: number stays taken.
 DOCUMENT_STATUSES = ("issued", "superseded", "cancelled")
+#: What happens to the money of an annulled invoice: an organiser decides (``pending``),
+#: then ``refund`` (paid back) or ``credit`` (moved to another invoice of the exhibitor).
+SETTLEMENTS = ("pending", "refund", "credit")
 PAYMENT_STATES = ("matched", "doubtful", "unmatched")
 PRICE_CATEGORIES = ("electricity", "furniture", "badges", "wifi", "cleaning", "other")
 LATE_POLICIES = ("surcharge", "refuse")
@@ -131,6 +136,10 @@ class Document(Base):
     vat: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     #: Everything the document shows (both parties' requisites, lines, sums, QR text).
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: When the document was annulled (its reservation cancelled, declined or expired).
+    cancelled_at: Mapped[datetime | None]
+    settlement: Mapped[str | None] = mapped_column(String(10))
+    settlement_note: Mapped[str | None] = mapped_column(String(300))
 
     exhibitor: Mapped[Exhibitor] = relationship()
     reservation: Mapped[Reservation] = relationship()
@@ -139,6 +148,7 @@ class Document(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", DOCUMENT_KINDS), name="kind_known"),
         CheckConstraint(_in("status", DOCUMENT_STATUSES), name="status_known"),
+        CheckConstraint(_in("settlement", SETTLEMENTS), name="settlement_known"),
         UniqueConstraint("kind", "organiser_inn", "year", "seq"),
         Index("ix_billing_document_reservation_id", "reservation_id"),
         Index("ix_billing_document_exhibition_id", "exhibition_id"),

@@ -181,6 +181,33 @@ def cancel_order(session: Session, order_id: int, user: User | None) -> ServiceO
     return order
 
 
+def follow_booth(
+    session: Session, reservation: Reservation, old_booth_id: int | None, user: User | None
+) -> None:
+    """A moved reservation's socket points move with it: shifted by the distance between the
+    two booths' centres, kept when inside the new booth, else cleared for the exhibitor to
+    mark again (the contractor list then says so). Each change is an audit event."""
+    old = session.get(Booth, old_booth_id) if old_booth_id is not None else None
+    booth = reservation.booth
+    if old is None or old.id == booth.id:
+        return
+    shift_x = booth.polygon.centroid.x - old.polygon.centroid.x
+    shift_y = booth.polygon.centroid.y - old.polygon.centroid.y
+    for order in session.scalars(
+        select(ServiceOrder).where(ServiceOrder.reservation_id == reservation.id,
+                                   ServiceOrder.status == "active",
+                                   ServiceOrder.point_x.is_not(None))
+    ):  # fmt: skip
+        before = order_state(order)
+        moved = Point(order.point_x + shift_x, order.point_y + shift_y)
+        inside = booth.polygon.covers(moved)
+        order.point_x = moved.x if inside else None
+        order.point_y = moved.y if inside else None
+        session.flush()
+        audit.record(session, "order.point_moved", "service_order", order.id, before=before,
+                     after=order_state(order), user_id=user.id if user else None)  # fmt: skip
+
+
 def orders(
     session: Session,
     user: User | None,
@@ -222,8 +249,9 @@ def contractor_lists(
             "booth": booth.number, "hall": booth.hall.name,
             "exhibitor": order.reservation.exhibitor.name, "item": order.item.name,
             "quantity": order.quantity, "unit": order.item.unit,
-            "position": "" if order.point_x is None
-            else f"x={order.point_x:.2f} м, y={order.point_y:.2f} м",
+            "position": f"x={order.point_x:.2f} м, y={order.point_y:.2f} м"
+            if order.point_x is not None else "место розетки не отмечено"
+            if order.item.category == "electricity" else "",
         })  # fmt: skip
     for rows in lists.values():
         rows.sort(key=lambda r: (booth_number_key(r["booth"]), r["item"]))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exhibit import audit
 from exhibit.accounts.models import User
-from exhibit.billing import matching
+from exhibit.billing import matching, notices, services
 from exhibit.billing.models import Document, Payment
 from exhibit.billing.services import (
     RequisitesMissing,
@@ -62,6 +62,8 @@ def payment_state(payment: Payment) -> dict[str, Any]:
         "exhibitor_id": document.exhibitor_id if document else None,
         "booth_id": document.reservation.booth_id if document else None,
         "overpaid": str(payment.overpaid),
+        # How the invoice stands after this payment (the audit log shows the payment state).
+        "invoice_state": document.payment_state if document else None,
     }  # fmt: skip
 
 
@@ -100,6 +102,9 @@ def mark_paid(
     given (paid in full), or a part of it."""
     organiser = _require_organiser(user)
     document = _invoice(session, document_id)
+    if document.status == "cancelled":
+        raise Conflict(tr("Счёт № %(number)s аннулирован: бронирование завершено",
+                          number=document.number))  # fmt: skip
     if document.status != "issued":
         raise Conflict(tr("Счёт № %(number)s заменён исправленным; отметьте оплату в нём",
                           number=document.number))  # fmt: skip
@@ -119,6 +124,7 @@ def mark_paid(
     session.refresh(document)
     audit.record(session, "payment.recorded", "payment", payment.id,
                  after=payment_state(payment), user_id=organiser.id)  # fmt: skip
+    notices.payment_received(session, payment)
     _after_paid(session, document, organiser)
     return payment
 
@@ -149,8 +155,64 @@ def confirm_payment(
     session.refresh(document)
     audit.record(session, "payment.confirmed", "payment", payment.id, before=before,
                  after=payment_state(payment), user_id=organiser.id)  # fmt: skip
+    notices.payment_received(session, payment)
     _after_paid(session, document, organiser)
     return payment
+
+
+@unit_of_work
+def settle(
+    session: Session,
+    document_id: int,
+    user: User | None,
+    decision: str,
+    *,
+    credit_to: str | None = None,
+    note: str = "",
+) -> Document:
+    """An organiser decides what happens to the money of an annulled invoice: ``refund``
+    (paid back; recorded with a note) or ``credit`` (the payments counted towards the
+    exhibitor's current invoice ``credit_to`` of the same exhibition)."""
+    organiser = _require_organiser(user)
+    document = _invoice(session, document_id)
+    if document.settlement != "pending":
+        raise Conflict(tr("Счёт № %(number)s не ждёт решения о возврате или зачёте",
+                          number=document.number))  # fmt: skip
+    before = services.document_state(document)
+    target = None
+    if decision == "credit":
+        target = session.scalar(
+            select(Document).where(
+                Document.number == (credit_to or "").strip(), Document.kind == "invoice",
+                Document.status == "issued", Document.exhibitor_id == document.exhibitor_id,
+                Document.exhibition_id == document.exhibition_id,
+            ).with_for_update()
+        )  # fmt: skip
+        if target is None:
+            raise DomainError(
+                tr("Зачесть можно только в действующий счёт того же экспонента: счёта "
+                   "№ %(number)s у него нет", number=(credit_to or "").strip()[:30] or "—")
+            )  # fmt: skip
+        moved = [p for p in document.payments if p.state == "matched"]
+        amount = sum((p.amount for p in moved), Decimal(0))
+        for payment in moved:
+            payment.document_id = target.id
+        note = (f"зачтено {amount} в счёт № {target.number}. " + note.strip()).strip()
+    elif decision != "refund":
+        raise DomainError(tr("Решение: возврат или зачёт"))
+    document.settlement = decision
+    document.settlement_note = note.strip()[:300] or None
+    session.flush()
+    session.refresh(document)
+    audit.record(session, f"invoice.{decision}", "billing_document", document.id,
+                 before=before, after=services.document_state(document)
+                 | {"credited_to": target.number if target else None},
+                 user_id=organiser.id)  # fmt: skip
+    notices.settled(session, document, target)
+    if target is not None:
+        session.refresh(target)
+        _after_paid(session, target, organiser)
+    return document
 
 
 def statement_message(error: StatementError) -> Refusal:
@@ -239,6 +301,9 @@ def import_statement(
         )  # fmt: skip
         session.add(payment)
         session.flush()
+        if payment.document_id is not None:
+            session.refresh(payment)
+            session.refresh(payment.document)
         audit.record(session, f"payment.{found.state}", "payment", payment.id,
                      after=payment_state(payment), user_id=organiser.id)  # fmt: skip
         summary |= {"payment_id": payment.id,
@@ -247,6 +312,7 @@ def import_statement(
         result[found.state].append(summary)
         if found.state == "matched" and found.invoice:
             touched.add(found.invoice.id)
+            notices.payment_received(session, payment)
     for document_id in sorted(touched):
         document = session.get(Document, document_id)
         assert document is not None

@@ -47,8 +47,9 @@ NUMBER_PREFIX = {"invoice": "", "contract": "Д-", "act": "А-"}
 
 
 class CommandLine:
-    """Who acts from the command line (``flask invoices …``, ``payments import``): an
-    organiser without an account; audit events show no user."""
+    """Who acts from the command line (``flask invoices …``, ``payments import`` without
+    ``--by``): an organiser without an account. Its audit events carry no user but name the
+    command line and the login that ran it (``exhibit.commands.common.database_command``)."""
 
     is_organiser = True
     id = None
@@ -355,6 +356,7 @@ def document_state(document: Document) -> dict[str, Any]:
         "total": str(document.total), "exhibitor_id": document.exhibitor_id,
         "booth_id": document.reservation.booth_id, "reservation_id": document.reservation_id,
         "paid": str(document.paid), "payment_state": document.payment_state,
+        "settlement": document.settlement,
     }  # fmt: skip
 
 
@@ -377,6 +379,10 @@ def _issue(session: Session, kind: str, reservation: Reservation, user: User | N
     number = format_number(kind, today.year, seq)
     settings = settings_of(session, exhibition)
     due = today + timedelta(days=settings.payment_days) if kind == "invoice" else None
+    if due is not None and current is not None and current.due_on is not None:
+        # A correction does not restart the term: what was owed stays owed from the first
+        # invoice's due date (an overdue invoice stays overdue after a move or an order).
+        due = min(due, current.due_on)
     if kind == "invoice":
         purpose = (
             f"Оплата по счёту № {number} от {today:%d.%m.%Y}, стенд {content['booth']['number']}"
@@ -416,6 +422,19 @@ def _issue(session: Session, kind: str, reservation: Reservation, user: User | N
     return document
 
 
+def _issue_and_tell(
+    session: Session, kind: str, reservation: Reservation, user: User | None
+) -> Document:
+    """Issue (or correct) a document; a new one is mailed to the exhibitor."""
+    from exhibit.billing import notices
+
+    current = current_document(session, reservation.id, kind)
+    document = _issue(session, kind, reservation, user)
+    if document is not current:
+        notices.documents_issued(session, reservation, [document])
+    return document
+
+
 def _reservation(session: Session, reservation_id: int) -> Reservation:
     reservation = session.get(Reservation, reservation_id)
     if reservation is None:
@@ -432,7 +451,7 @@ def issue_invoice(session: Session, reservation_id: int, user: User | None) -> D
     reservation = _reservation(session, reservation_id)
     if reservation.status not in ("requested", "held", "confirmed"):
         raise Conflict(tr("Счёт выставляют на действующее бронирование"))
-    return _issue(session, "invoice", reservation, user)
+    return _issue_and_tell(session, "invoice", reservation, user)
 
 
 @unit_of_work
@@ -441,7 +460,7 @@ def issue_contract(session: Session, reservation_id: int, user: User | None) -> 
     reservation = _reservation(session, reservation_id)
     if reservation.status not in ("requested", "held", "confirmed"):
         raise Conflict(tr("Договор заключают на действующее бронирование"))
-    return _issue(session, "contract", reservation, user)
+    return _issue_and_tell(session, "contract", reservation, user)
 
 
 @unit_of_work
@@ -455,17 +474,90 @@ def issue_act(session: Session, reservation_id: int, user: User | None) -> Docum
                           day=exhibition.ends_on.strftime("%d.%m.%Y")))  # fmt: skip
     if reservation.status != "confirmed":
         raise Conflict(tr("Акт составляют только на подтверждённый стенд"))
-    return _issue(session, "act", reservation, user)
+    return _issue_and_tell(session, "act", reservation, user)
 
 
 def issue_on_confirm(session: Session, reservation: Reservation, user: User) -> None:
     """After a confirmation: the contract and the invoice, when the organiser's requisites
     are set (without them the organiser issues later)."""
     exhibition = reservation.booth.hall.exhibition
+    from exhibit.billing import notices
+
     if organiser_requisites(session, exhibition) is None:
         return
-    _issue(session, "contract", reservation, user)
-    _issue(session, "invoice", reservation, user)
+    before = {kind: current_document(session, reservation.id, kind)
+              for kind in ("contract", "invoice")}  # fmt: skip
+    made = [_issue(session, kind, reservation, user) for kind in ("contract", "invoice")]
+    notices.documents_issued(session, reservation, [d for d in made if d is not before[d.kind]])
+
+
+#: The reservation's changes that end it: its invoice and contract are annulled.
+ENDED = ("reservation.cancelled", "reservation.declined", "reservation.expired",
+         "reservation.released")  # fmt: skip
+
+
+def on_reservation_change(
+    session: Session,
+    action: str,
+    reservation: Reservation,
+    before: dict[str, Any] | None,
+    user: User | None,
+) -> None:
+    """Booking's ``AFTER_CHANGE`` hook: an ended reservation's documents are annulled, a
+    moved one's are reissued for the new booth (in the change's unit of work)."""
+    from exhibit.billing import notices
+
+    if action in ENDED:
+        annulled = annul_documents(session, reservation, user, action.split(".", 1)[1])
+        notices.documents_annulled(session, reservation, annulled)
+    elif action == "reservation.moved":
+        from exhibit.billing.orders import follow_booth
+
+        follow_booth(session, reservation, (before or {}).get("booth_id"), user)
+        notices.documents_issued(session, reservation, reissue(session, reservation, user))
+
+
+def annul_documents(
+    session: Session, reservation: Reservation, user: User | None, reason: str
+) -> list[Document]:
+    """Annul the reservation's current invoice and contract: kept with their numbers (the
+    sequence has no gaps), marked annulled, never deleted. An invoice with money on it waits
+    for an organiser's decision: refund or credit (``settlement`` «pending»). Acts stay."""
+    found = list(
+        session.scalars(
+            select(Document)
+            .where(Document.reservation_id == reservation.id, Document.status == "issued",
+                   Document.kind.in_(("invoice", "contract")))
+            .order_by(Document.id)
+            .with_for_update()
+        )
+    )  # fmt: skip
+    now = utcnow()
+    for document in found:
+        before = document_state(document)
+        document.status = "cancelled"
+        document.cancelled_at = now
+        if document.kind == "invoice" and document.paid > 0:
+            document.settlement = "pending"
+        session.flush()
+        audit.record(session, f"{document.kind}.annulled", "billing_document", document.id,
+                     before=before, after=document_state(document) | {"reason": reason},
+                     user_id=user.id if user else None)  # fmt: skip
+    return found
+
+
+def reissue(session: Session, reservation: Reservation, user: User | None) -> list[Document]:
+    """After a move: the contract and the invoice that exist are corrected for the new booth
+    (the old ones kept as superseded, the payments carried over). Returns the new ones."""
+    made = []
+    for kind in ("contract", "invoice"):
+        current = current_document(session, reservation.id, kind)
+        if current is None:
+            continue
+        document = _issue(session, kind, reservation, user)
+        if document is not current:
+            made.append(document)
+    return made
 
 
 def require_paid_to_confirm(session: Session, reservation: Reservation) -> None:
@@ -550,7 +642,8 @@ def is_overdue(document: Document, today: date | None = None) -> bool:
 
 @dataclass
 class BoothPayment:
-    """How a booth stands with money, for the sales map: paid, partial, invoiced, unpaid."""
+    """How a booth stands with money, for the sales map: paid, partial, invoiced (unpaid,
+    within its term) or overdue."""
 
     state: str
     number: str | None
@@ -568,8 +661,11 @@ def booth_payment_states(session: Session, exhibition: Exhibition) -> dict[int, 
         .options(selectinload(Document.payments))
     )  # fmt: skip
     result = {}
+    today = utcnow().date()
     for booth_id, document in rows:
         state = document.payment_state
         label = {"unpaid": "invoiced", "overpaid": "paid"}.get(state, state)
+        if is_overdue(document, today):
+            label = "overdue"
         result[booth_id] = BoothPayment(label, document.number)
     return result

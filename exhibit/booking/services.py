@@ -41,6 +41,12 @@ class LimitExceeded(Conflict):
 #: (``exhibit.billing.hooks``, installed by ``create_app``).
 BEFORE_CONFIRM: list[Callable[[Session, Reservation], None]] = []
 AFTER_CONFIRM: list[Callable[[Session, Reservation, User], None]] = []
+#: Called after every recorded change of a reservation (action, reservation, state before,
+#: who), in the change's unit of work: billing annuls the documents of one that ended and
+#: reissues those of one that moved.
+AFTER_CHANGE: list[
+    Callable[[Session, str, Reservation, dict[str, Any] | None, User | None], None]
+] = []
 
 
 @dataclass
@@ -226,6 +232,8 @@ def _record(
         user_id=user.id if user else None,
     )
     notices.reservation_changed(session, action, reservation, before)
+    for follow_up in AFTER_CHANGE:
+        follow_up(session, action, reservation, before, user)
 
 
 # --- expiry and the waitlist ------------------------------------------------------------
@@ -713,6 +721,8 @@ def release_all_of(
             before=before, after={**reservation_state(reservation), "reason": reason},
             user_id=organiser.id,
         )  # fmt: skip
+        for follow_up in AFTER_CHANGE:
+            follow_up(session, "reservation.released", reservation, before, organiser)
         released.append(
             {
                 "reservation_id": reservation.id,

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from exhibit.commands.common import database_command
+from exhibit.commands.common import database_command, organiser_by_email
 from exhibit.db import db
 
 invoices_cli = AppGroup("invoices", help="Invoices issued to exhibitors.")
@@ -33,7 +33,7 @@ def invoices_list_command(slug: str, as_json: bool) -> None:
          "status": d.payment_state if d.status == "issued" else d.status,
          "issued": d.issued_on.isoformat(), "paid": str(d.paid),
          "due": d.due_on.isoformat() if d.due_on else None,
-         "booth": d.reservation.booth.number}
+         "booth": d.reservation.booth.number, "settlement": d.settlement}
         for d in reversed(documents(db.session, SYSTEM, exhibition=exhibition, kind="invoice"))
     ]  # fmt: skip
     if as_json:
@@ -63,16 +63,18 @@ def invoices_pdf_command(number: str, output: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--exhibition", "slug", required=True, help="Slug of the exhibition.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--by", "email", help="E-mail of the organiser doing it (the audit log names "
+              "them; without it, the command line and the login).")  # fmt: skip
 @database_command
-def payments_import_command(file: Path, slug: str, as_json: bool) -> None:
+def payments_import_command(file: Path, slug: str, as_json: bool, email: str | None) -> None:
     """Load a bank statement (1CClientBankExchange, windows-1251); loading it again changes
     nothing."""
     from exhibit.billing.payments import import_statement
-    from exhibit.billing.services import SYSTEM
     from exhibit.floorplan.services import get_exhibition
 
+    user = organiser_by_email(email)
     exhibition = get_exhibition(db.session, slug)
-    result: dict[str, Any] = import_statement(db.session, exhibition, file.read_bytes(), SYSTEM)
+    result: dict[str, Any] = import_statement(db.session, exhibition, file.read_bytes(), user)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return

@@ -8,6 +8,7 @@ a service that changes data is a unit of work (``exhibit.db.unit_of_work``).
 from __future__ import annotations
 
 import functools
+import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
+from exhibit import audit
 from exhibit.catalogue.rules import plural_ru
 from exhibit.db import db
 from exhibit.errors import DomainError
@@ -38,13 +40,16 @@ def refusal(error: DomainError) -> click.ClickException:
 
 def database_command(func: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command in the app context. A refusal of a service (``DomainError``) is the
-    command's error, and a database that can't be reached is one clear line."""
+    command's error, and a database that can't be reached is one clear line. Every audit
+    event the command records names the command line and the login that ran it
+    (``cli:LOGIN``), beside the user given with ``--by`` where a command takes one."""
 
     @functools.wraps(func)
     @with_appcontext
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with audit.acting(f"cli:{operating_login()}"):
+                return func(*args, **kwargs)
         except DomainError as error:
             raise refusal(error) from None
         except OperationalError as exc:
@@ -55,6 +60,30 @@ def database_command(func: Callable[..., Any]) -> Callable[..., Any]:
             ) from None
 
     return wrapper
+
+
+def operating_login() -> str:
+    """Who runs the command: the operating system's login name (empty when unknown)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def organiser_by_email(email: str | None) -> Any:
+    """The organiser a command acts as (``--by EMAIL``), refused when the address is not an
+    organiser's; without one, billing's accountless command-line organiser."""
+    from exhibit.accounts.services import get_user_by_email
+    from exhibit.errors import Forbidden, tr
+
+    if not email:
+        from exhibit.billing.services import SYSTEM
+
+        return SYSTEM
+    user = get_user_by_email(db.session, email)
+    if user is None or not user.is_organiser:
+        raise Forbidden(tr("%(email)s — не учётная запись организатора", email=email))
+    return user
 
 
 class StageBar:

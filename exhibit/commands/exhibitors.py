@@ -10,9 +10,8 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from exhibit.commands.common import database_command
+from exhibit.commands.common import database_command, organiser_by_email
 from exhibit.db import db
-from exhibit.errors import Forbidden, tr
 
 exhibitors_cli = AppGroup("exhibitors", help="Exhibitors in bulk.")
 
@@ -78,13 +77,10 @@ def exhibitors_restore_command(name: str, slug: str, email: str) -> None:
 
 def _by_organiser(change: Callable[..., Any], email: str, slug: str, name: str) -> Any:
     """Delete or restore (``change``) the exhibitor ``name`` as the organiser ``email``."""
-    from exhibit.accounts.services import get_user_by_email
     from exhibit.catalogue.services import find_exhibitor
     from exhibit.floorplan.services import get_exhibition
 
-    user = get_user_by_email(db.session, email)
-    if user is None or not user.is_organiser:
-        raise Forbidden(tr("%(email)s — не учётная запись организатора", email=email))
+    user = organiser_by_email(email)
     exhibition = get_exhibition(db.session, slug)
     exhibitor = find_exhibitor(db.session, name, slug)
     return change(db.session, exhibition, exhibitor.id, user)

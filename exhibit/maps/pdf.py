@@ -180,8 +180,12 @@ class SalesEdition(Edition):
     name, title = "sales", "план продаж"
     footer_mm = FOOTER + 30
     #: A reserved booth's mark: how its invoice stands (issue 16).
-    PAYMENT_MARKS: ClassVar[dict[str, str]] = {"paid": "₽✓", "partial": "₽½", "invoiced": "₽"}
+    PAYMENT_MARKS: ClassVar[dict[str, str]] = {
+        "paid": "₽✓", "partial": "₽½", "invoiced": "₽", "overdue": "₽!"}  # fmt: skip
     NOT_INVOICED = "б/с"
+    MARK_TITLES: ClassVar[dict[str, str]] = {
+        "₽✓": "оплачен", "₽½": "оплачен частично", "₽": "счёт не оплачен",
+        "₽!": "оплата просрочена", "б/с": "счёта нет"}  # fmt: skip
 
     def prepare(self, session: Session, hall: Hall) -> None:
         from exhibit.billing.orders import power_points
@@ -201,11 +205,11 @@ class SalesEdition(Edition):
                          mark=mark)  # fmt: skip
 
     def legend(self, plan: Plan) -> list[LegendItem]:
+        # Each payment mark drawn as it is on the booths, the socket as the red dot it is.
         return [LegendItem(colour, 1, title) for colour, title in STATUS_LEGEND.values()] + [
-            LegendItem("#ffffff", 0, "₽✓ оплачен · ₽½ оплачен частично · ₽ счёт не оплачен · "
-                       "б/с счёта нет"),
-            LegendItem("#d00000", 1, "точка подключения электричества"),
-        ]  # fmt: skip
+            LegendItem("#000000", 1, title, f"mark:{mark}")
+            for mark, title in self.MARK_TITLES.items()
+        ] + [LegendItem("#d00000", 1, "точка подключения электричества", "point")]  # fmt: skip
 
     def extras(
         self, states: list[BoothState], plan: Plan, hall: Hall, frame: Frame, sheet: Sheet

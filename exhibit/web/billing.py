@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -27,6 +28,7 @@ from exhibit.web.billing_forms import (
     PaymentForm,
     PriceItemForm,
     RequisitesForm,
+    SettleForm,
     StatementForm,
 )
 from exhibit.web.forms import ConfirmForm, run_change
@@ -220,25 +222,55 @@ def invoices(slug: str) -> str:
         open_payments=[p for p in received if p.state != "matched"],
         overdue={d.id for d in docs if services.is_overdue(d)}, pay=PaymentForm(),
         statement=StatementForm(), confirm=ConfirmForm(), result=None,
+        pending=[d for d in docs if d.settlement == "pending"], settle=SettleForm(),
     )  # fmt: skip
+
+
+def _invoice_change(
+    document_id: int,
+    form: PaymentForm | SettleForm,
+    refused: str,
+    change: Callable[..., object],
+    done: str,
+) -> Response:
+    """Run ``change(document, form)`` on an invoice from the invoices page and go back there;
+    an invalid form is ``refused``, a refused change its message, success ``done``."""
+    document = services.visible_document(db.session, document_id, current_user)
+    back = url_for("billing.invoices", slug=document.reservation.booth.hall.exhibition.slug)
+    if not form.validate_on_submit():
+        flash(refused, "error")
+        return redirect(back)
+    try:
+        change(document, form)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(done % {"number": document.number}, "success")
+    return redirect(back)
 
 
 @bp.post("/invoices/<int:document_id>/paid")
 @organiser_required
 def mark_paid(document_id: int) -> Response:
-    form = PaymentForm()
-    document = services.visible_document(db.session, document_id, current_user)
-    back = url_for("billing.invoices", slug=document.reservation.booth.hall.exhibition.slug)
-    if not form.validate_on_submit():
-        flash(_("Форма устарела или пришла без защитного токена; попробуйте ещё раз."), "error")
-        return redirect(back)
-    try:
-        payments.mark_paid(db.session, document_id, current_user, amount=form.amount.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Оплата счёта № %(number)s отмечена.", number=document.number), "success")
-    return redirect(back)
+    return _invoice_change(
+        document_id, PaymentForm(),
+        _("Форма устарела или пришла без защитного токена; попробуйте ещё раз."),
+        lambda d, form: payments.mark_paid(db.session, d.id, current_user,
+                                           amount=form.amount.data),
+        _("Оплата счёта № %(number)s отмечена.", number="%(number)s"),
+    )  # fmt: skip
+
+
+@bp.post("/invoices/<int:document_id>/settle")
+@organiser_required
+def settle(document_id: int) -> Response:
+    """The decision on an annulled invoice's money: refund, or credit to another invoice."""
+    return _invoice_change(
+        document_id, SettleForm(), _("Выберите: вернуть деньги или зачесть их в другой счёт"),
+        lambda d, form: payments.settle(db.session, d.id, current_user, form.decision.data,
+                                        credit_to=form.credit_to.data, note=form.note.data or ""),
+        _("Решение по счёту № %(number)s записано.", number="%(number)s"),
+    )  # fmt: skip
 
 
 @bp.post("/<slug>/organiser/statement")

@@ -6,7 +6,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -65,6 +73,17 @@ class OrderForm(FlaskForm):
 
 class PaymentForm(FlaskForm):
     amount = StringField(_l("Сумма"), validators=[Optional(), Length(max=30)])
+
+
+class SettleForm(FlaskForm):
+    """The decision on an annulled invoice's money."""
+
+    decision = RadioField(
+        _l("Решение"),
+        choices=[SelectChoice("refund", _l("вернуть")), SelectChoice("credit", _l("зачесть"))],
+    )
+    credit_to = StringField(_l("Номер счёта для зачёта"), validators=[Optional(), Length(max=30)])
+    note = StringField(_l("Примечание"), validators=[Optional(), Length(max=200)])
 
 
 class StatementForm(FlaskForm):

@@ -30,6 +30,11 @@ YEAR = utcnow().year
 
 @pytest.fixture
 def world(app):
+    return billing_world()
+
+
+def billing_world():
+    """An exhibition with the organiser's requisites and two exhibitors with theirs."""
     exhibition = make_exhibition(booths=8)
     a = make_exhibitor(exhibition, "Администрация г. Ирбит")
     b = make_exhibitor(exhibition, "Администрация г. Нижний Тагил")

@@ -38,6 +38,9 @@ def test_demo_has_invoices_in_every_state_and_orders(demo_app):
     assert {"unpaid", "partial", "paid", "overpaid"} <= states
     assert any(services.is_overdue(d) for d in invoices)
     assert any(d.status == "superseded" for d in invoices)
+    # A cancelled booth's part-paid invoice: annulled, its money waiting for a decision.
+    (annulled,) = [d for d in invoices if d.status == "cancelled"]
+    assert annulled.settlement == "pending" and annulled.payment_state == "partial"
     assert db.session.scalar(select(func.count(ServiceOrder.id))) > 5
     assert len(orders.price_list(db.session, demo())) == 7
     # Every document shows its own exhibitor as the buyer, none another's.
@@ -207,8 +210,58 @@ def test_sales_map_marks_payment_and_sockets(demo_app, tmp_path):
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     states = booth_payment_states(db.session, demo())
     paid = sum(1 for s in states.values() if s.state == "paid")
+    overdue = sum(1 for s in states.values() if s.state == "overdue")
+    assert overdue > 0  # the demo's overdue invoices are marked as such
     # Each mark is printed where the booth has room for it: at most one per booth of the
-    # state (and once in the legend).
+    # state (and once in the legend, drawn as on the booths).
     assert 0 < text.count("₽✓") - 1 <= paid
+    assert 0 <= text.count("₽!") - 1 <= overdue
     squeezed = "".join(text.split())  # pypdf drops some spaces of the sheet's text
     assert "точкаподключенияэлектричества" in squeezed and "б/ссчётанет" in squeezed
+    assert "₽!оплатапросрочена" in squeezed and "₽½оплаченчастично" in squeezed
+
+
+def test_a_command_names_who_ran_it_in_the_audit_log(demo_app, tmp_path):
+    import getpass
+
+    from exhibit.accounts.models import User
+    from exhibit.audit import AuditEvent
+    from exhibit.billing.statement import render
+    from tests.factories import make_user
+    from tests.web.test_accounts import login
+
+    actor = f"cli:{getpass.getuser()}"
+    path = tmp_path / "statement.txt"
+    path.write_bytes(demo_statement(db.session, demo()))
+    runner = demo_app.test_cli_runner()
+    args = ["payments", "import", str(path), "--exhibition", DEMO_SLUG]
+    last = db.session.scalar(select(func.max(AuditEvent.id)))
+    assert runner.invoke(args=args).exit_code == 0
+    db.session.commit()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.id > last)).all()
+    assert {e.action for e in events} >= {"payment.matched", "payment.doubtful"}
+    assert {(e.user_id, e.actor) for e in events} == {(None, actor)}
+    # --by names the organiser too; an address that is not an organiser's is refused.
+    seller = services.organiser_requisites(db.session, demo())
+    path.write_bytes(render([{
+        "Номер": "901", "Дата": "03.11.2025", "Сумма": "1 000,00",
+        "ПлательщикСчет": "40204810000000000001", "Плательщик": "Кто-то", "ПлательщикИНН": "",
+        "ПолучательСчет": seller.account, "ПолучательИНН": seller.inn,
+        "НазначениеПлатежа": "взнос",
+    }], account=seller.account, start=date(2025, 11, 1), end=date(2025, 11, 30)))  # fmt: skip
+    refused = runner.invoke(args=[*args, "--by", "nobody@example.ru"])
+    assert refused.exit_code == 1 and "не учётная запись организатора" in refused.output
+    last = db.session.scalar(select(func.max(AuditEvent.id)))
+    result = runner.invoke(args=[*args, "--by", "organiser@example.ru"])
+    assert result.exit_code == 0, result.output
+    db.session.commit()
+    organiser = db.session.scalar(select(User).where(User.email == "organiser@example.ru"))
+    (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.id > last)).all()
+    assert (event.action, event.user_id, event.actor) == ("payment.unmatched", organiser.id, actor)
+    # The audit log page says so.
+    make_user("auditor@example.ru", "organiser")
+    client = demo_app.test_client()
+    assert login(client, "auditor@example.ru").status_code == 302
+    page = client.get(f"/{DEMO_SLUG}/organiser/audit").text
+    assert f"командная строка ({getpass.getuser()})" in page
+    assert f"organiser@example.ru · командная строка ({getpass.getuser()})" in page

@@ -227,6 +227,8 @@ MATRIX = {
         (302, SAME), (403, SAME), (403, SAME), (200, SAME))),
     "billing.mark_paid": ("POST", "/invoices/{a_invoice_id}/paid?amount=100", signed_in(
         (302, SAME), (403, SAME), (403, SAME), (302, CHANGE))),
+    "billing.settle": ("POST", "/invoices/{a_invoice_id}/settle?decision=refund", signed_in(
+        (302, SAME), (403, SAME), (403, SAME), (302, SAME))),  # not annulled: refused
     "billing.import_statement": ("POST", "/{slug}/organiser/statement", signed_in(  # no file
         (302, SAME), (403, SAME), (403, SAME), (302, SAME))),
     "billing.confirm_payment": ("POST", "/payments/{payment_id}/confirm", signed_in(

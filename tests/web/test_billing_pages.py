@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from exhibit.accounts.models import User
 from exhibit.billing import services
 from exhibit.billing.models import Payment, Requisites, ServiceOrder
 from exhibit.billing.sample import demo_statement
@@ -106,3 +107,38 @@ def test_statement_through_the_page(demo_app, irbit):
     )
     invoices = client.get(url).get_data(as_text=True)
     assert "Платежи под вопросом и несопоставленные" in invoices
+
+
+def test_a_cancelled_paid_invoice_waits_on_the_invoices_page_for_a_decision(demo_app, irbit):
+    from exhibit.billing.models import Document
+    from exhibit.booking import services as booking
+
+    paid = next(
+        d for d in db.session.scalars(select(Document).where(
+            Document.kind == "invoice", Document.status == "issued").order_by(Document.id))
+        if d.payment_state == "paid" and d.reservation.status == "confirmed"
+    )  # fmt: skip
+    boss = db.session.scalar(select(User).where(User.email == "boss@example.ru"))
+    booking.cancel_reservation(db.session, paid.reservation_id, boss)
+    client = demo_app.test_client()
+    login(client, "boss@example.ru")
+    url = f"/{DEMO_SLUG}/organiser/invoices"
+    page = client.get(url).get_data(as_text=True)
+    assert "Аннулированные счета с оплатой" in page and "ждёт решения" in page
+    assert f'action="/invoices/{paid.id}/settle"' in page
+    token = csrf_token(client, url)
+    refused = client.post(f"/invoices/{paid.id}/settle", data={
+        "csrf_token": token, "decision": "credit", "credit_to": "1999-0001"})  # fmt: skip
+    assert refused.status_code == 302
+    db.session.commit()
+    db.session.refresh(paid)
+    assert paid.settlement == "pending"
+    done = client.post(f"/invoices/{paid.id}/settle", data={
+        "csrf_token": token, "decision": "refund", "note": "п/п 5"})  # fmt: skip
+    assert done.status_code == 302
+    db.session.commit()
+    db.session.refresh(paid)
+    assert (paid.settlement, paid.settlement_note) == ("refund", "п/п 5")
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="/invoices/{paid.id}/settle"' not in page and "к возврату: п/п 5" in page
+    assert "(аннулирован)" in page
