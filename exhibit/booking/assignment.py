@@ -120,7 +120,9 @@ def _solver_input(session: Session, exhibition: Exhibition):
             current_booths=tuple(current.get(e.id, ())),
         )
         for e in applicants
-        if e.id not in holding  # already has a booth of its own choosing
+        # A JSON column stores "no application" as JSON null, which `IS NOT NULL` lets
+        # through: an exhibitor without one (e.g. whose booth was cancelled) is no applicant.
+        if e.application and e.id not in holding  # holding: has a booth of its own choosing
     ]
     return applications, free, zones, placed, movable
 

@@ -84,3 +84,20 @@ def test_time_limit_must_be_positive_and_bounds_the_search(demo_app):
     result = run(demo_app, "--json", "--time-limit", "0.5")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["assignments"]
+
+
+def test_an_exhibitor_without_an_application_is_no_applicant(demo_app):
+    """No application is stored as JSON null, which `IS NOT NULL` lets through: such an
+    exhibitor without a booth (a new one, or one whose booth was cancelled) must neither be
+    placed nor stop the assignment of everybody else."""
+    exhibition_id = db.session.scalar(select(Exhibitor.exhibition_id).limit(1))
+    db.session.add(Exhibitor(exhibition_id=exhibition_id, kind="municipality", approved=True,
+                             name="Администрация города Без Заявки"))  # fmt: skip
+    db.session.commit()
+    result = run(demo_app, "--json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    named = {a["exhibitor"] for a in body["assignments"]} | {
+        u if isinstance(u, str) else u.get("exhibitor") for u in body["unplaced"]
+    }
+    assert body["assignments"] and "Администрация города Без Заявки" not in named
