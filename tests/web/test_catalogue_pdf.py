@@ -64,7 +64,7 @@ def test_every_entry_has_the_qr_code_of_its_page_beside_it(demo_app, tmp_path):
     entry, with the address of its page, on the page that shows its name."""
     need_poppler()
     reader = render(demo_app, tmp_path)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "catalogue.pdf"),
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(tmp_path / "catalogue.pdf"),
                     str(tmp_path / "page")], check=True)  # fmt: skip
     found: dict[str, list[int]] = {}
     for png in sorted(tmp_path.glob("page-*.png")):
