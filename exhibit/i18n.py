@@ -61,4 +61,8 @@ def say(text: Any) -> Any:
     render = getattr(text, "render", None)
     if render is None or not hasattr(text, "msgid") or not has_request_context():
         return text
-    return render(get_translations().gettext, lambda number: format_decimal(number, "0.#"))
+    return render(
+        get_translations().gettext,
+        lambda number: format_decimal(number, "0.#"),
+        current_locale(),
+    )

@@ -50,7 +50,15 @@ class AssignmentRefused(DomainError):
 
 
 def _solver_input(session: Session, exhibition: Exhibition):
-    from exhibit.booking.assign import Application, FreeBooth, TrackZone
+    from exhibit.booking.assign import Application, FreeBooth, Named, TrackZone
+
+    # Track codes that the reasons say by the track's name in the reader's language.
+    tracks = {
+        t.code: Named(t.code, ru=t.name, en=t.name_en) for t in session.scalars(select(Track))
+    }
+
+    def track(code: str) -> str:
+        return tracks.get(code, code)
 
     now = utcnow()
     active = list(
@@ -86,7 +94,7 @@ def _solver_input(session: Session, exhibition: Exhibition):
     free, zones, placed = [], [], {}
     for hall in exhibition.halls:
         plan = hall_plan(hall)
-        zones += [TrackZone(z.track, z.geometry) for z in plan.zones if z.track]
+        zones += [TrackZone(track(z.track), z.geometry) for z in plan.zones if z.track]
         entrance = unary_union([e.geometry for e in plan.entrances]) if plan.entrances else None
         for booth in hall.current_booths:
             if booth.blocked or booth.id in taken:
@@ -112,7 +120,7 @@ def _solver_input(session: Session, exhibition: Exhibition):
         Application(
             exhibitor=e.name,
             requested_area=float((e.application or {}).get("requested_area") or 0),
-            track=(e.application or {}).get("track") or "",
+            track=track((e.application or {}).get("track") or ""),
             wish_kind=(e.application or {}).get("wish_kind"),
             partners=tuple((e.application or {}).get("partners") or ()),
             competitors=tuple((e.application or {}).get("competitors") or ()),

@@ -663,6 +663,23 @@ def test_reasons_are_russian_text_with_a_message_id_and_parameters():
         assert copied == near and copied.msgid == near.msgid and copied.params == near.params
 
 
+def test_a_named_track_is_its_code_to_the_solver_and_its_name_to_the_reader():
+    import pickle
+
+    from exhibit.booking.assign.reasons import Named, phrase
+
+    living = Named("living", ru="Городская среда", en="Urban environment")
+    assert living == "living" and {living: 1}["living"] == 1  # looked up as the code
+    outside = phrase("вне зоны направления «%(track)s»", track=living)
+    assert outside == "вне зоны направления «Городская среда»"
+    english = {"вне зоны направления «%(track)s»": "outside the zone of the track “%(track)s”"}
+    said = outside.render(lambda m: english.get(m, m), str, "en")
+    assert said == "outside the zone of the track “Urban environment”"
+    copied = pickle.loads(pickle.dumps(living))
+    assert copied == living and copied.name("en") == "Urban environment"
+    assert Named("x").name("en") == "x"  # no names: the code
+
+
 def test_progress_is_told_the_best_cost_the_bound_and_the_time_used():
     from bench.planted import planted_instance
 

@@ -106,3 +106,17 @@ def test_a_refusal_is_shown_not_raised(app):
     html = page.get_data(as_text=True)
     assert "Ирбит" in html and "запрошенная площадь" in html
     assert "Применить" not in html
+
+
+def test_the_reasons_name_a_track_in_the_readers_language_not_by_its_code(client):
+    from exhibit.catalogue.models import Track
+
+    organiser(client)
+    living = db.session.get(Track, "living")
+    ru = client.get(URL).get_data(as_text=True)
+    assert f"направления «{living.name}»" in ru
+    assert "«living»" not in ru
+    client.get("/lang/en")
+    en = client.get(URL).get_data(as_text=True)
+    assert f"track “{living.name_en}”" in en or f"track «{living.name_en}»" in en
+    assert "“living”" not in en and "«living»" not in en

@@ -18,7 +18,7 @@ from exhibit.booking.assign.inputs import (
     TrackZone,
     Weights,
 )
-from exhibit.booking.assign.reasons import Reason
+from exhibit.booking.assign.reasons import Named, Reason
 from exhibit.booking.assign.results import Assignment, AssignmentResult, Quality, Unplaced
 from exhibit.booking.assign.solve import assign
 from exhibit.floorplan.plan import BOOTH_KINDS
@@ -32,6 +32,7 @@ __all__ = [
     "AssignmentInputError",
     "AssignmentResult",
     "FreeBooth",
+    "Named",
     "Quality",
     "Reason",
     "TrackZone",

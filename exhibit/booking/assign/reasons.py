@@ -8,7 +8,8 @@ says it in the reader's language with :func:`exhibit.i18n.say`, which translates
 and writes the numbers the reader's way; this module stays pure (no Flask).
 
 Parameter values: a number (written «16,2» in Russian, «16.2» in English), a name (as it
-is), or another :class:`Reason` (translated too, e.g. a kind of booth).
+is), a :class:`Named` code (a track: its name in the reader's language) or another
+:class:`Reason` (translated too, e.g. a kind of booth).
 """
 
 from __future__ import annotations
@@ -38,10 +39,35 @@ class Reason(str):
     def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # type: ignore[override]
         return (self.msgid,), self.params  # copies and pickles keep the message id
 
-    def render(self, translate: Callable[[str], str], number: Callable[[float], str]) -> str:
+    def render(
+        self,
+        translate: Callable[[str], str],
+        number: Callable[[float], str],
+        language: str = "ru",
+    ) -> str:
         """The message in another language: ``translate`` maps a msgid to its translation,
-        ``number`` writes a number."""
-        return _fill(translate(self.msgid), self.params, translate, number)
+        ``number`` writes a number, ``language`` picks the names of :class:`Named` codes."""
+        return _fill(translate(self.msgid), self.params, translate, number, language)
+
+
+class Named(str):
+    """A code that is also a name: equal to the code (the solver compares and looks it up
+    as the plain string), said by its name in the reader's language in a :class:`Reason`
+    (the Russian name in the Russian text)."""
+
+    names: dict[str, str]
+
+    def __new__(cls, code: str, **names: str) -> Named:
+        self = super().__new__(cls, code)
+        self.names = names
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, str]]:  # type: ignore[override]
+        return (str(self),), self.names
+
+    def name(self, language: str = "ru") -> str:
+        """The name in ``language``, else the Russian one, else the code."""
+        return self.names.get(language) or self.names.get("ru") or str(self)
 
 
 def _fill(
@@ -49,13 +75,16 @@ def _fill(
     params: dict[str, Any],
     translate: Callable[[str], str],
     number: Callable[[float], str],
+    language: str = "ru",
 ) -> str:
     if not params:
         return text
     values: dict[str, str] = {}
     for key, value in params.items():
         if isinstance(value, Reason):
-            values[key] = value.render(translate, number)
+            values[key] = value.render(translate, number, language)
+        elif isinstance(value, Named):
+            values[key] = value.name(language)
         elif isinstance(value, int | float) and not isinstance(value, bool):
             values[key] = number(float(value))
         else:
