@@ -38,8 +38,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exhibit.booking.assign.solution import Solution
+
 if TYPE_CHECKING:
-    from exhibit.booking.assign.problem import Problem
+    from exhibit.booking.assign.problem import Instance
 
 #: Candidate booths (or groups) per applicant: its cheapest by linear cost, ties in an
 #: order drawn once (a fixed seed), so that equal booths are all reachable.
@@ -77,32 +79,31 @@ class Search:
     stopped_by_time: bool = False
 
 
-class _State:
+class _WorkingSolution:
     """A solution under change: each applicant's column and each booth's holder."""
 
-    def __init__(self, problem: Problem, col: np.ndarray) -> None:
-        p = problem
-        self.p = p
+    def __init__(self, instance: Instance, col: np.ndarray) -> None:
+        self.instance = instance
         self.col = [int(c) for c in col.tolist()]
-        self.owner = [-1] * p.n_booths
+        self.owner = [-1] * instance.n_booths
         for i, c in enumerate(self.col):
             if c >= 0:
-                for b in p.members[c]:
+                for b in instance.members[c]:
                     self.owner[b] = i
-        self.wp = p.weights.partner_per_10m / 10.0
-        self.xy = p.xy_list
-        self.members = p.members
-        self.near = p.col_near
-        self.partners = p.partners
-        self.comps = p.comps
-        self.is_big = p.is_big.tolist()
-        self.single_row = p.single_row
-        self.group_row = p.group_row
+        self.wp = instance.weights.partner_per_10m / 10.0
+        self.xy = instance.xy_list
+        self.members = instance.members
+        self.near = instance.col_near
+        self.partners = instance.partners
+        self.comps = instance.comps
+        self.is_big = instance.is_big.tolist()
+        self.single_row = dict(instance.single_row)
+        self.group_row = dict(instance.group_row)
 
     def linear(self, i: int, c: int) -> float:
         if self.is_big[i]:
-            return self.p.group_cost.item(self.group_row[i], c - self.p.n_booths)
-        return self.p.single_cost.item(self.single_row[i], c)
+            return self.instance.group_cost.item(self.group_row[i], c - self.instance.n_booths)
+        return self.instance.single_cost.item(self.single_row[i], c)
 
     def local_cost(self, movers: list[int], pos: dict[int, int]) -> float:
         """Linear costs of ``movers`` and every pair term touching them, at ``pos`` (the
@@ -146,30 +147,29 @@ class _State:
 
 
 def improve(
-    problem: Problem,
-    col: np.ndarray,
-    objective: float,
+    instance: Instance,
+    solution: Solution,
     *,
     time_limit: float,
     max_phases: int | None = None,
     progress: Callable[[float], None] | None = None,
     bound: float = -math.inf,
-) -> tuple[np.ndarray, Search]:
-    """The best solution found from ``col`` (objective ``objective``) within ``time_limit``
-    seconds (or ``max_phases`` phases, whichever comes first). It stops at once when the
-    best reaches ``bound`` (a lower bound: nothing better exists)."""
-    p = problem
+) -> tuple[Solution, Search]:
+    """The best solution found from ``solution`` within ``time_limit`` seconds (or
+    ``max_phases`` phases, whichever comes first), and what the search did. It stops at
+    once when the best reaches ``bound`` (a lower bound: nothing better exists)."""
+    col, objective = solution.columns, solution.objective
     clock = time.perf_counter()
     stats = Search(start=objective, best=objective)
-    movers = [i for i in range(p.n_applicants) if p.admitted[i] and col[i] >= 0]
-    if not movers or p.n_booths == 0 or time_limit <= 0:
-        return col, stats
+    movers = [i for i in range(instance.n_applicants) if instance.admitted[i] and col[i] >= 0]
+    if not movers or instance.n_booths == 0 or time_limit <= 0:
+        return solution, stats
     rng = random.Random(SEED)
-    state = _State(p, col)
-    cheapest = _cheapest(p, movers, np.random.default_rng(SEED))
-    near_booths = _nearest_booths(p)
-    singles = [i for i in movers if not p.is_big[i]]
-    groups = [i for i in movers if p.is_big[i]]
+    state = _WorkingSolution(instance, col)
+    cheapest = _cheapest(instance, movers, np.random.default_rng(SEED))
+    near_booths = _nearest_booths(instance)
+    singles = [i for i in movers if not instance.is_big[i]]
+    groups = [i for i in movers if instance.is_big[i]]
     pick = singles + groups * 3  # groups are few and their moves matter most
     clusters = _clusters(state, singles)
     phase_moves = min(MAX_PHASE, max(MIN_PHASE, MOVES_PER_APPLICANT * len(movers)))
@@ -192,7 +192,11 @@ def improve(
                 if used > time_limit:
                     stats.stopped_by_time = True
                     break
-                if stats.moves >= CLOCK_EVERY and length == phase_moves:
+                if (
+                    stats.moves >= CLOCK_EVERY
+                    and length == phase_moves
+                    and math.isfinite(time_limit)  # no limit (Budget.unlimited): all fits
+                ):
                     # Too little time left for the whole phase: cool over what fits, so
                     # that the search ends cold (descending) rather than cut off hot.
                     fits = int((time_limit - used) * stats.moves / max(used - setup, 1e-9))
@@ -227,24 +231,28 @@ def improve(
             progress(best)
         if stats.stopped_by_time:
             break
-        state = _State(p, np.asarray(best_col))  # the next phase starts from the best
+        state = _WorkingSolution(
+            instance, np.asarray(best_col)
+        )  # the next phase starts from the best
         current = best
     stats.best = best
     stats.seconds = time.perf_counter() - clock
-    return np.asarray(best_col, dtype=np.int64), stats
+    return Solution.of(instance, np.asarray(best_col, dtype=np.int64)), stats
 
 
-def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
+def _cheapest(
+    instance: Instance, movers: list[int], rng: np.random.Generator
+) -> dict[int, list[int]]:
     """Each applicant's cheapest allowed columns by linear cost (ties in a random order)."""
     out: dict[int, list[int]] = {}
     # Tie-breakers drawn in the applicants' order (one row each, its family's width).
-    width = {False: p.single_cost.shape[1], True: p.group_cost.shape[1]}
-    ties = {i: rng.random(width[bool(p.is_big[i])]) for i in movers}
+    width = {False: instance.single_cost.shape[1], True: instance.group_cost.shape[1]}
+    ties = {i: rng.random(width[bool(instance.is_big[i])]) for i in movers}
     for big, matrix, index, offset in (
-        (False, p.single_cost, p.single_row, 0),
-        (True, p.group_cost, p.group_row, p.n_booths),
+        (False, instance.single_cost, instance.single_row, 0),
+        (True, instance.group_cost, instance.group_row, instance.n_booths),
     ):
-        who = [i for i in movers if bool(p.is_big[i]) == big]
+        who = [i for i in movers if bool(instance.is_big[i]) == big]
         if not who or matrix.shape[1] == 0:
             continue
         rows = matrix[[index[i] for i in who]]
@@ -263,20 +271,20 @@ def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[i
     return out
 
 
-def _nearest_booths(p: Problem) -> list[list[int]]:
+def _nearest_booths(instance: Instance) -> list[list[int]]:
     """The booths nearest to each booth (itself excluded)."""
-    k = min(NEAREST + 1, p.n_booths)
-    _, idx = p.booth_kdtree.query(p.booth_xy, k=k)
-    idx = np.asarray(idx).reshape(p.n_booths, k)
+    k = min(NEAREST + 1, instance.n_booths)
+    _, idx = instance.booth_kdtree.query(instance.booth_xy, k=k)
+    idx = np.asarray(idx).reshape(instance.n_booths, k)
     return [row[row != b].tolist() for b, row in enumerate(idx)]
 
 
-def _allowed(state: _State, i: int, c: int) -> bool:
+def _allowed(state: _WorkingSolution, i: int, c: int) -> bool:
     return math.isfinite(state.linear(i, c))
 
 
 def _single_move(
-    state: _State,
+    state: _WorkingSolution,
     i: int,
     cheapest: dict[int, list[int]],
     near_booths: list[list[int]],
@@ -319,7 +327,7 @@ def _single_move(
 
 
 def _group_move(
-    state: _State,
+    state: _WorkingSolution,
     g: int,
     cheapest: dict[int, list[int]],
     near_booths: list[list[int]],
@@ -357,7 +365,7 @@ def _group_move(
     return pos
 
 
-def _clusters(state: _State, singles: list[int]) -> dict[int, list[int]]:
+def _clusters(state: _WorkingSolution, singles: list[int]) -> dict[int, list[int]]:
     """Partner clusters of placed single-booth applicants (connected components)."""
     inside = set(singles)
     out: dict[int, list[int]] = {}
@@ -380,7 +388,7 @@ def _clusters(state: _State, singles: list[int]) -> dict[int, list[int]]:
 
 
 def _cluster_move(
-    state: _State,
+    state: _WorkingSolution,
     members: list[int],
     cheapest: dict[int, list[int]],
     near_booths: list[list[int]],
@@ -452,7 +460,7 @@ def _cluster_move(
     return pos
 
 
-def _first_free(state: _State, options: list[int], taken: set[int]) -> list[int]:
+def _first_free(state: _WorkingSolution, options: list[int], taken: set[int]) -> list[int]:
     """The first ``FREE_CHOICES`` booths of ``options`` that are free and not ``taken``."""
     found = []
     for f in options:
@@ -463,7 +471,7 @@ def _first_free(state: _State, options: list[int], taken: set[int]) -> list[int]
     return found
 
 
-def _best_place(state: _State, x: int, options: list[int], pos: dict[int, int]) -> int:
+def _best_place(state: _WorkingSolution, x: int, options: list[int], pos: dict[int, int]) -> int:
     """Of ``options``, the booth of least linear + partner cost for ``x`` (partners where
     ``pos`` puts them, else where they are); -1 if none is allowed."""
     best, best_cost = -1, math.inf

@@ -1,24 +1,29 @@
-"""The problem: everything the solver derives from the input once (pure: NumPy, SciPy,
+"""The instance: everything the solver derives from the input once (pure: NumPy, SciPy,
 Shapely) — booths and their neighbours, zones, partner and competitor relations, who is
-admitted, the columns (single booths and merged groups), the linear cost matrices and the
-true objective. Construction, bound and report are the mixins of
-:mod:`~exhibit.booking.assign.construct`, :mod:`~exhibit.booking.assign.bound` and
-:mod:`~exhibit.booking.assign.explain`; :mod:`~exhibit.booking.assign.solve` runs them.
-The model, the cost terms, the method and its figures: docs/assignment.md.
+admitted, the columns (single booths and merged groups), the linear cost matrices, the
+partner floors and the true objective.
+
+An :class:`Instance` is immutable once built: its arrays are read-only, its lists tuples,
+its mappings read-only, and setting an attribute fails. What a solve changes lives apart
+(:mod:`~exhibit.booking.assign.state`); who is admitted after the solve is a new instance
+(:meth:`Instance.with_admitted`). The construction (:mod:`~exhibit.booking.assign.construct`),
+the bound (:mod:`~exhibit.booking.assign.bound`) and the report
+(:mod:`~exhibit.booking.assign.explain`) take an instance; :mod:`~exhibit.booking.assign.solve`
+runs them. The model, the cost terms, the method and its figures: docs/assignment.md.
 """
 
 from __future__ import annotations
 
-import math
-import time
+import copy
 from collections.abc import Collection, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from exhibit.booking.assign.bound import Bounds
 from exhibit.booking.assign.constants import (
     AREA_EPS,
     HARD_PENALTY,
@@ -27,8 +32,7 @@ from exhibit.booking.assign.constants import (
     MIN_SHARED_WALL,
     UNPLACED_PENALTY,
 )
-from exhibit.booking.assign.construct import Construction
-from exhibit.booking.assign.explain import Report
+from exhibit.booking.assign.floors import PartnerFloors
 from exhibit.booking.assign.inputs import Application, FreeBooth, TrackZone, Weights
 from exhibit.booking.assign.reasons import area_taken, no_booth_large_enough, phrase
 from exhibit.booking.assign.tools import natural_key, shared_wall_lengths
@@ -38,11 +42,28 @@ from exhibit.booking.assign.tools import natural_key, shared_wall_lengths
 from exhibit.floorplan.geometry import GRID
 from exhibit.floorplan.plan import BOOTH_KINDS
 
-# --------------------------------------------------------------------------- the problem
+# --------------------------------------------------------------------------- the instance
 
 
-class Problem(Construction, Bounds, Report):
-    """Everything derived from the input once: columns, cost matrices, relations."""
+def _frozen(value: Any) -> Any:
+    """``value`` made read-only: arrays unwriteable, lists tuples, sets frozensets, dicts
+    read-only mappings (deeply)."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    if isinstance(value, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    return value
+
+
+class Instance:
+    """Everything derived from the input once: columns, cost matrices, relations.
+
+    Immutable once built (see the module docstring)."""
 
     def __init__(
         self,
@@ -55,8 +76,6 @@ class Problem(Construction, Bounds, Report):
         competitor_gap: float,
         placed: dict[str, BaseGeometry],
     ) -> None:
-        self.start = time.perf_counter()
-        self.deadline = self.construct_by = math.inf  # run() sets them from the time limit
         self.apps = apps
         self.weights = weights
         self.tolerance = tolerance
@@ -74,6 +93,37 @@ class Problem(Construction, Bounds, Report):
         self._admit()
         self._prepare_columns()
         self._prepare_rows()
+        for name, value in list(vars(self).items()):
+            object.__setattr__(self, name, _frozen(value))
+        object.__setattr__(self, "_built", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_built", False):
+            raise AttributeError(
+                f"an Instance is immutable ({name!r}): a solve keeps what it changes apart"
+            )
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"an Instance is immutable ({name!r})")
+
+    def with_admitted(self, admitted: np.ndarray, left_out: Mapping[int, str]) -> Instance:
+        """The same instance admitting only ``admitted`` (a subset of who it admits), with
+        ``left_out`` (applicant → why) added to its reasons; the partner floors follow.
+        Everything else — rows, columns, cost matrices — is shared (it is read-only)."""
+        admitted = np.array(admitted, dtype=bool)
+        if admitted.shape != self.admitted.shape or (admitted & ~self.admitted).any():
+            raise ValueError("with_admitted: not a subset of the admitted applicants")
+        changed = copy.copy(self)  # shares the read-only parts; bypasses __setattr__
+        values = vars(changed)
+        values["admitted"] = _frozen(admitted)
+        values["left_out"] = _frozen({**self.left_out, **left_out})
+        values["floors"] = PartnerFloors(changed)
+        return changed
+
+    def admitted_key(self) -> tuple[int, ...]:
+        """Who is admitted, as the key of results cached per admitted set."""
+        return tuple(np.flatnonzero(self.admitted).tolist())
 
     def _prepare_booths(
         self, adjacency: Mapping[str, Collection[str]] | None, competitor_gap: float
@@ -346,59 +396,6 @@ class Problem(Construction, Bounds, Report):
         self.booth_cols = booth_cols
         self.booth_kdtree = cKDTree(self.booth_xy) if m else None
 
-    def _nearest_disjoint(self, targets: np.ndarray) -> np.ndarray:
-        """Distance from each column's centroid to the nearest of the ``targets`` columns that
-        shares no booth with it (0 when there is none: a safe floor)."""
-        out = np.zeros(self.n_columns)
-        if targets.size == 0 or self.n_columns < 2:
-            return out
-        tree = cKDTree(self.col_xy[targets])
-        todo = np.arange(self.n_columns)
-        k = 4
-        while todo.size:
-            kk = min(k, targets.size)
-            dists, idx = tree.query(self.col_xy[todo], k=kk)
-            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
-            mine = self.column_booths[todo][:, None, :, None]
-            theirs = self.column_booths[cand][:, :, None, :]
-            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            ok = ~shared & (cand != todo[:, None])
-            found = ok.any(axis=1)
-            out[todo[found]] = dists[found, ok[found].argmax(axis=1)]
-            if kk == targets.size:
-                break
-            todo = todo[~found]
-            k *= 4
-        return out
-
-    def _nearest_disjoint_k(self, sources: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
-        """The ``k`` least distances (ascending) from each of the ``sources`` columns'
-        centroids to distinct ``targets`` columns that share no booth with it; 0 where fewer
-        exist (a safe floor)."""
-        out = np.zeros((sources.size, k))
-        if targets.size == 0 or sources.size == 0 or k == 0:
-            return out
-        tree = cKDTree(self.col_xy[targets])
-        todo = np.arange(sources.size)
-        kk = k + 4  # margin for the column itself and groups sharing its booths
-        while todo.size:
-            kk = min(kk, targets.size)
-            src = sources[todo]
-            dists, idx = tree.query(self.col_xy[src], k=kk)
-            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
-            mine = self.column_booths[src][:, None, :, None]
-            theirs = self.column_booths[cand][:, :, None, :]
-            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            ok = ~shared & (cand != src[:, None])
-            found = (ok.sum(axis=1) >= k) | (kk == targets.size)
-            best = np.sort(np.where(ok, dists, np.inf), axis=1)[:, :k]
-            if best.shape[1] < k:
-                best = np.pad(best, ((0, 0), (0, k - best.shape[1])), constant_values=np.inf)
-            out[todo[found]] = np.where(np.isfinite(best[found]), best[found], 0.0)
-            todo = todo[~found]
-            kk *= 4
-        return out
-
     def _prepare_rows(self) -> None:
         n = self.n_applicants
         rows_s = [i for i in range(n) if self.admitted[i] and not self.is_big[i]]
@@ -429,117 +426,20 @@ class Problem(Construction, Bounds, Report):
                 self.fixed_xy[i, k] = point
         self.unplaced_cost = UNPLACED_PENALTY * (1 + (n - np.arange(n)) / max(n, 1))
         # Base (exact linear) cost; groups only for those who need them, singles only for others.
-        self.single_cost = self._linear(
+        self.single_cost = self.linear(
             self.single_applicants[:, None], self.single_columns[None, :]
         )
-        self.group_cost = self._linear(self.group_applicants[:, None], self.group_columns[None, :])
-        self.mobile_deg = np.array(
+        self.group_cost = self.linear(self.group_applicants[:, None], self.group_columns[None, :])
+        self.partner_count = np.array(
             [sum(bool(self.admitted[j]) for j in p) for p in self.partners], dtype=float
         )
-        self.prepare_partner_floor()
+        self.floors = PartnerFloors(self)
         allowed = np.isfinite(self.single_cost).sum() + np.isfinite(self.group_cost).sum()
         self.small = bool(allowed <= MILP_SOLVE_VARS)
         self.exact_affordable = bool(allowed <= MILP_MAX_VARS)
-        self.scarcity = np.zeros(self.group_columns.size)  # extra cost of groups: Σ booth_price
-        self.booth_price = np.zeros(self.n_booths)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
 
-    def prepare_partner_floor(self) -> None:
-        """Least centroid distance from each column to any column a partner may take.
-
-        A partner ``j`` may only take columns of its family (single booths or groups) with
-        area ≥ its threshold, so the floor is per class (family, threshold): ``nn[k, c]``.
-        ``deg[i, k]`` counts ``i``'s admitted partners of class ``k``.
-        """
-        classes: dict[tuple[bool, float], int] = {}
-        self.partner_deg = np.zeros((self.n_applicants, 0))
-        keys = []
-        # Thresholds that admit the same columns are one class: each threshold is raised
-        # to the least column area at or above it (an exact merge; noisy requests would
-        # otherwise make a class per applicant).
-        self.class_threshold = self.threshold.copy()
-        for big, family in ((False, self.single_columns), (True, self.group_columns)):
-            areas = np.append(np.sort(self.col_area[family]), np.inf)  # inf: none fits
-            who = self.is_big == big
-            at = np.searchsorted(areas, self.threshold[who], side="left")
-            self.class_threshold[who] = areas[at]
-        for i in range(self.n_applicants):
-            for j in self.partners[i]:
-                if self.admitted[j]:
-                    key = (bool(self.is_big[j]), float(self.class_threshold[j]))
-                    if key not in classes:
-                        classes[key] = len(classes)
-                    keys.append((i, classes[key]))
-        deg = np.zeros((self.n_applicants, len(classes)))
-        for i, k in keys:
-            deg[i, k] += 1
-        nn = np.zeros((len(classes), self.n_columns))
-        for (big, threshold), k in classes.items():
-            family = self.group_columns if big else self.single_columns
-            nn[k] = self._nearest_disjoint(family[self.col_area[family] >= threshold])
-        self.partner_deg = deg
-        self.partner_nn = nn
-        self.partner_classes = classes
-        self._gl_cache = None
-
-    def _prepare_partner_gl(self) -> None:
-        """Gilmore–Lawler floor of each applicant's own partner distances, per column.
-
-        ``i``'s admitted partners take ``|P_i|`` distinct columns that share no booth with
-        ``i``'s column ``c`` (nor with each other), each one a column its partner may take;
-        so ``Σ_{j ∈ P_i} d(c, c_j)`` is at least the sum of the ``|P_i|`` smallest
-        distances from ``c`` to other columns, disjoint from ``c``, in the union of the
-        partners' classes. ``partner_gl[key, c]`` holds that sum, ``gl_key[i]`` says which
-        row is ``i``'s (row 0: no partners, zeros). Computed once per admitted set.
-        """
-        key = tuple(np.flatnonzero(self.admitted).tolist())
-        if self._gl_cache == key:
-            return
-        classes = self.partner_classes
-        # (i's family, its partners' classes) -> most partners of anyone with them; only
-        # the columns of i's own family are ever charged, so only those are computed.
-        need: dict[tuple[bool, tuple[int, ...]], int] = {}
-        sets: list[tuple[tuple[bool, tuple[int, ...]], int] | None] = []
-        for i in range(self.n_applicants):
-            mine = sorted(
-                {
-                    classes[(bool(self.is_big[j]), float(self.class_threshold[j]))]
-                    for j in self.partners[i]
-                    if self.admitted[j]
-                }
-            )
-            deg = sum(bool(self.admitted[j]) for j in self.partners[i])
-            if not deg or not self.admitted[i]:
-                sets.append(None)
-                continue
-            cls = (bool(self.is_big[i]), tuple(mine))
-            need[cls] = max(need.get(cls, 0), deg)
-            sets.append((cls, deg))
-        rows: list[np.ndarray] = [np.zeros(self.n_columns)]
-        index: dict[tuple[tuple[bool, tuple[int, ...]], int], int] = {}
-        for cls in sorted(need):
-            sources = self.group_columns if cls[0] else self.single_columns
-            targets = np.unique(
-                np.concatenate(
-                    [
-                        (family := self.group_columns if big else self.single_columns)[
-                            self.col_area[family] >= threshold
-                        ]
-                        for (big, threshold), k in classes.items()
-                        if k in cls[1]
-                    ]
-                )
-            )
-            sums = np.cumsum(self._nearest_disjoint_k(sources, targets, need[cls]), axis=1)
-            for deg in range(1, need[cls] + 1):
-                index[(cls, deg)] = len(rows)
-                rows.append(np.zeros(self.n_columns))
-                rows[-1][sources] = sums[:, deg - 1]
-        self.partner_gl = np.array(rows)
-        self.gl_key = np.array([0 if s is None else index[s] for s in sets], dtype=np.int64)
-        self._gl_cache = key
-
-    def _terms(self, r: np.ndarray, c: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
+    def terms(self, r: np.ndarray, c: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
         """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting).
 
         With ``full=False`` a term may come back in a smaller, broadcastable shape.
@@ -589,37 +489,30 @@ class Problem(Construction, Bounds, Report):
             return terms
         return {k: np.broadcast_to(v, shape).astype(float) for k, v in terms.items()}
 
-    def _linear(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    def linear(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         if np.size(r) == 0 or np.size(c) == 0:
             return np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
         total = np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
-        for term in self._terms(r, c, full=False).values():
+        for term in self.terms(r, c, full=False).values():
             total += term
         allowed = self.col_area[c] >= self.threshold[r]
         return np.where(allowed, total, np.inf)
 
-    def lin(self, i: int, c: int) -> float:
+    def linear_cost(self, i: int, c: int) -> float:
         """Linear cost of applicant ``i`` in column ``c`` (from the base matrices)."""
         if self.is_big[i]:
             return float(self.group_cost[self.group_row[i], c - self.n_booths])
         return float(self.single_cost[self.single_row[i], c])
 
-    def _partner_floor(
-        self, rows: np.ndarray, cols: np.ndarray, strong: bool = False
-    ) -> np.ndarray:
-        """Each partner pair's least possible distance, split between the two sides.
+    def partner_floor(self, rows: np.ndarray, cols: np.ndarray, strong: bool = False) -> np.ndarray:
+        """Each partner pair's least possible distance, split between the two sides, for
+        applicants ``rows`` in columns ``cols``; with ``strong`` the Gilmore–Lawler floor
+        too (:meth:`PartnerFloors.floor`)."""
+        return self.floors.floor(rows, cols, strong)
 
-        With ``strong``: per applicant and column the larger of that and half its
-        Gilmore–Lawler floor (``_prepare_partner_gl``); both bound the same half-sum."""
-        half = self.weights.partner_per_10m / 10.0 * 0.5
-        floor = half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
-        if strong and self.partner_pairs:
-            self._prepare_partner_gl()
-            gl = self.partner_gl[:, cols][self.gl_key[rows]]
-            floor = np.maximum(floor, half * gl)
-        return floor
+    _partner_floor = partner_floor  # the name the relaxation's code uses
 
-    def _cols_next_to(self, c: int, big: bool) -> list[int]:
+    def columns_next_to(self, c: int, big: bool) -> list[int]:
         """Columns of the given family adjacent to column ``c`` (for a competitor)."""
         near = sorted(self.col_near[c])
         if not big:
@@ -629,16 +522,16 @@ class Problem(Construction, Bounds, Report):
             out.update(x for x in self.booth_cols[b] if x >= self.n_booths)
         return sorted(out)
 
-    def _violations(self, col: np.ndarray) -> list[tuple[int, int]]:
+    def violations(self, col: np.ndarray) -> list[tuple[int, int]]:
         """Adjacent competitor pairs among applicants (fixed ones are in the linear cost)."""
-        owner = self._owners(col)
+        owner = self.owners(col)
         out = []
         for i, j in self.comp_pairs:
             if col[i] >= 0 and col[j] >= 0 and any(owner[b] == j for b in self.col_near[col[i]]):
                 out.append((i, j))
         return out
 
-    def _owners(self, col: np.ndarray) -> np.ndarray:
+    def owners(self, col: np.ndarray) -> np.ndarray:
         owner = np.full(self.n_booths, -1, dtype=np.int64)
         for i, c in enumerate(col.tolist()):
             if c >= 0:
@@ -651,15 +544,19 @@ class Problem(Construction, Bounds, Report):
         for i in range(self.n_applicants):
             if not self.admitted[i]:
                 continue
-            total += self.lin(i, int(col[i])) if col[i] >= 0 else self.unplaced_cost[i]
-        total += self._pairs_cost(col)
+            total += self.linear_cost(i, int(col[i])) if col[i] >= 0 else self.unplaced_cost[i]
+        total += self.pairs_cost(col)
         return total
 
-    def _pairs_cost(self, col: np.ndarray) -> float:
+    def pairs_cost(self, col: np.ndarray) -> float:
         total = 0.0
         wp = self.weights.partner_per_10m / 10.0
         for i, j in self.partner_pairs:
             if col[i] >= 0 and col[j] >= 0:
                 total += wp * float(np.hypot(*(self.col_xy[col[i]] - self.col_xy[col[j]])))
-        total += HARD_PENALTY * len(self._violations(col))
+        total += HARD_PENALTY * len(self.violations(col))
         return total
+
+
+#: The old name: bench/ and older code build a ``Problem``.
+Problem = Instance
