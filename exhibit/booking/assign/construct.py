@@ -62,17 +62,18 @@ class Construction:
         self, col: np.ndarray, extra_single: np.ndarray | None, extra_group: np.ndarray | None
     ) -> float:
         """Cost of a solution under the linear costs plus ``extra_*`` (what step 2 bounds)."""
+        instance = self.instance
         total = 0.0
-        for i in np.flatnonzero(self.instance.admitted).tolist():
+        for i in np.flatnonzero(instance.admitted).tolist():
             c = int(col[i])
             if c < 0:
-                total += float(self.instance.unplaced_cost[i])
+                total += float(instance.unplaced_cost[i])
                 continue
-            total += self.instance.linear_cost(i, c)
-            if self.instance.is_big[i]:
-                extra, row, k = extra_group, self.instance.group_row[i], c - self.instance.n_booths
+            total += instance.linear_cost(i, c)
+            if instance.is_big[i]:
+                extra, row, k = extra_group, instance.group_row[i], c - instance.n_booths
             else:
-                extra, row, k = extra_single, self.instance.single_row[i], c
+                extra, row, k = extra_single, instance.single_row[i], c
             if extra is not None:
                 total += float(extra[row, k])
         return total
@@ -91,40 +92,41 @@ class Construction:
         the best solution stay in ``self.prices.booth`` for the later solves. A fixed number
         of rounds keeps it deterministic.
         """
+        instance = self.instance
         price = self.prices.booth.copy()
         best_col = self._solve_linear(extra_single, extra_group, forbid)
-        best_ub = self._linear_value(best_col, extra_single, extra_group)
-        best_price, best_lb = self.prices.booth.copy(), -np.inf
-        lb_price = price.copy()
+        best_value = self._linear_value(best_col, extra_single, extra_group)
+        best_price, best_bound = self.prices.booth.copy(), -np.inf
+        bound_price = price.copy()
         theta, stall = 1.0, 0
-        big = self.instance.single_applicants.size * self.instance.n_booths > COUPLING_BIG
+        big = instance.single_applicants.size * instance.n_booths > COUPLING_BIG
         for _ in range(COUPLING_ROUNDS_BIG if big else COUPLING_ROUNDS):
             if self.budget.late():
                 break
-            lb, usage = lagrangian_parts(self.instance, price, extra_single, extra_group)
-            if lb > best_lb + 1e-9:
-                best_lb, stall, lb_price = lb, 0, price.copy()
+            bound, usage = lagrangian_parts(self.instance, price, extra_single, extra_group)
+            if bound > best_bound + 1e-9:
+                best_bound, stall, bound_price = bound, 0, price.copy()
             else:
                 stall += 1
                 if stall >= 2:
                     theta, stall = theta / 2, 0
-            if best_ub - best_lb <= 1e-4 * max(abs(best_lb), 1.0):
+            if best_value - best_bound <= 1e-4 * max(abs(best_bound), 1.0):
                 break
-            g = usage - 1.0
-            g[(price <= 0) & (g < 0)] = 0.0
-            norm = float(g @ g)
+            subgradient = usage - 1.0
+            subgradient[(price <= 0) & (subgradient < 0)] = 0.0
+            norm = float(subgradient @ subgradient)
             if norm == 0:
                 break
-            price = np.maximum(0.0, price + theta * (best_ub - lb) / norm * g)
+            price = np.maximum(0.0, price + theta * (best_value - bound) / norm * subgradient)
             self.prices.booth = price.copy()
             self._price_groups()
             col = self._solve_linear(extra_single, extra_group, forbid)
             value = self._linear_value(col, extra_single, extra_group)
-            if value < best_ub - 1e-9:
-                best_col, best_ub, best_price = col, value, self.prices.booth.copy()
+            if value < best_value - 1e-9:
+                best_col, best_value, best_price = col, value, self.prices.booth.copy()
         self.prices.booth = best_price
         self._price_groups()
-        self.cache.coupled = CoupledBound(self.instance.admitted_key(), best_lb, lb_price)
+        self.cache.coupled = CoupledBound(instance.admitted_key(), best_bound, bound_price)
         return best_col
 
     def _solve_linear(
@@ -140,39 +142,40 @@ class Construction:
         priced up for groups (``self.prices.booth``, kept for later solves while it helps) and
         both re-solved; the round leaving the fewest applicants out wins.
         """
+        instance = self.instance
         best: tuple[int, np.ndarray] | None = None
         start_price = best_price = self.prices.booth.copy()
         first_drops = None
         for _ in range(8):
             col, used = self._solve_groups(extra_group, forbid)
-            if self.instance.single_applicants.size:
+            if instance.single_applicants.size:
                 cost = (
-                    self.instance.single_cost.copy()
+                    instance.single_cost.copy()
                     if extra_single is None
-                    else self.instance.single_cost + extra_single
+                    else instance.single_cost + extra_single
                 )
-                for (i, c), pen in forbid.items():
-                    if not self.instance.is_big[i]:
-                        cost[self.instance.single_row[i], c] += pen
+                for (i, c), penalty in forbid.items():
+                    if not instance.is_big[i]:
+                        cost[instance.single_row[i], c] += penalty
                 if used:
                     cost[:, sorted(used)] = np.inf
-                chosen = lsa(cost, self.instance.unplaced_cost[self.instance.single_applicants])
-                col[self.instance.single_applicants] = chosen
-            dropped = np.flatnonzero(self.instance.admitted & (col < 0))
+                chosen = lsa(cost, instance.unplaced_cost[instance.single_applicants])
+                col[instance.single_applicants] = chosen
+            dropped = np.flatnonzero(instance.admitted & (col < 0))
             if first_drops is None:
                 first_drops = dropped.size
             if best is None or dropped.size < best[0]:
                 best = (dropped.size, col)
                 best_price = self.prices.booth.copy()
-            singles_dropped = dropped[~self.instance.is_big[dropped]]
+            singles_dropped = dropped[~instance.is_big[dropped]]
             if singles_dropped.size == 0 or not used:
                 break
             # Booths the dropped applicants could use become dearer inside groups: a price
             # per booth, growing ×4 a round (from 2.5 × the zone weight) up to HARD_PENALTY.
-            scarce = self.instance.area >= self.instance.threshold[singles_dropped].min()
+            scarce = instance.area >= instance.threshold[singles_dropped].min()
             before = self.prices.booth.copy()
             self.prices.booth[scarce] = np.minimum(
-                np.maximum(self.prices.booth[scarce] * 4, 2.5 * self.instance.weights.zone),
+                np.maximum(self.prices.booth[scarce] * 4, 2.5 * instance.weights.zone),
                 HARD_PENALTY,
             )
             if np.array_equal(before, self.prices.booth):
@@ -190,44 +193,45 @@ class Construction:
         self, extra_group: np.ndarray | None, forbid: dict[tuple[int, int], float]
     ) -> tuple[np.ndarray, set[int]]:
         """Merged groups for the applicants who need them; clashes go to the later one."""
-        col = np.full(self.instance.n_applicants, -1, dtype=np.int64)
+        instance = self.instance
+        col = np.full(instance.n_applicants, -1, dtype=np.int64)
         used: set[int] = set()
-        if self.instance.group_applicants.size == 0:
+        if instance.group_applicants.size == 0:
             return col, used
-        cost = self.instance.group_cost + self.prices.group[None, :]
+        cost = instance.group_cost + self.prices.group[None, :]
         if extra_group is not None:
             cost += extra_group
-        for (i, c), pen in forbid.items():
-            if self.instance.is_big[i]:
-                cost[self.instance.group_row[i], c - self.instance.n_booths] += pen
-        for _ in range(len(self.instance.group_applicants) + 1):
-            chosen = lsa(cost, self.instance.unplaced_cost[self.instance.group_applicants])
+        for (i, column), penalty in forbid.items():
+            if instance.is_big[i]:
+                cost[instance.group_row[i], column - instance.n_booths] += penalty
+        for _ in range(len(instance.group_applicants) + 1):
+            chosen = lsa(cost, instance.unplaced_cost[instance.group_applicants])
             used = set()
             clashing = []
-            for k, c in enumerate(chosen.tolist()):
-                if c < 0:
+            for row, group in enumerate(chosen.tolist()):
+                if group < 0:
                     continue
-                mem = self.instance.members[self.instance.n_booths + c]
-                if used.intersection(mem):
-                    clashing.append(k)
+                booths = instance.members[instance.n_booths + group]
+                if used.intersection(booths):
+                    clashing.append(row)
                 else:
-                    used.update(mem)
+                    used.update(booths)
             if not clashing:
                 break
             # A later applicant whose group overlaps an earlier one's may not use any group
             # touching the booths kept so far; re-solve.
             taken = sorted(
                 {
-                    x - self.instance.n_booths
+                    column - instance.n_booths
                     for b in used
-                    for x in self.instance.booth_cols[b]
-                    if x >= self.instance.n_booths
+                    for column in instance.booth_cols[b]
+                    if column >= instance.n_booths
                 }
             )
-            for k in clashing:
-                cost[k, taken] = np.inf
-        for k, c in enumerate(chosen.tolist()):
-            col[self.instance.group_applicants[k]] = self.instance.n_booths + c if c >= 0 else -1
+            for row in clashing:
+                cost[row, taken] = np.inf
+        for row, group in enumerate(chosen.tolist()):
+            col[instance.group_applicants[row]] = instance.n_booths + group if group >= 0 else -1
         return col, used
 
     def _solve_with_rules(
@@ -238,8 +242,9 @@ class Construction:
         Small problems go to the exact MILP first (competitors as constraints); the
         heuristic re-solving is for large ones, or when capacity makes the rule infeasible.
         """
-        if self.instance.small:
-            rows = np.flatnonzero(self.instance.admitted).tolist()
+        instance = self.instance
+        if instance.small:
+            rows = np.flatnonzero(instance.admitted).tolist()
             col, _ = solve_milp(self.instance, rows, extra_single, extra_group, competitors=True)
             if col is not None and (col[rows] >= 0).all():
                 return col
@@ -255,9 +260,9 @@ class Construction:
         col = self._solve_linear(extra_single, extra_group, forbid)
         for _ in range(30):
             new = False
-            for i, j in self.instance.violations(col):
+            for i, j in instance.violations(col):
                 # The later application moves: earlier applications keep their choice.
-                for c in self.instance.columns_next_to(int(col[i]), bool(self.instance.is_big[j])):
+                for c in instance.columns_next_to(int(col[i]), bool(instance.is_big[j])):
                     if (j, c) not in forbid:
                         forbid[(j, c)] = HARD_PENALTY
                         new = True
@@ -268,79 +273,82 @@ class Construction:
 
     def _surrogate(self, col: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Linear upper bound of the partner cost around each cluster's current centre."""
-        if not self.instance.partner_pairs:
+        instance = self.instance
+        if not instance.partner_pairs:
             return None, None
-        uf = UnionFind(self.instance.n_applicants)
-        for i, j in self.instance.partner_pairs:
-            uf.union(i, j)
+        clusters = UnionFind(instance.n_applicants)
+        for i, j in instance.partner_pairs:
+            clusters.union(i, j)
         sums: dict[int, list] = {}
-        for i in range(self.instance.n_applicants):
-            if col[i] >= 0 and self.instance.partners[i]:
+        for i in range(instance.n_applicants):
+            if col[i] >= 0 and instance.partners[i]:
                 # Members needing step-free access anchor the cluster: the others come to them.
-                wt = 1.0 + 1e3 * self.instance.step[i]
-                s = sums.setdefault(uf.find(i), [np.zeros(2), 0])
-                s[0] = s[0] + wt * self.instance.col_xy[col[i]]
-                s[1] += wt
-        centre = np.full((self.instance.n_applicants, 2), np.nan)
-        for i in range(self.instance.n_applicants):
-            s = sums.get(uf.find(i))
-            if s is not None and self.instance.partners[i]:
-                centre[i] = s[0] / s[1]
-        wp = self.instance.weights.partner_per_10m / 10.0
+                weight = 1.0 + 1e3 * instance.step[i]
+                total = sums.setdefault(clusters.find(i), [np.zeros(2), 0])
+                total[0] = total[0] + weight * instance.col_xy[col[i]]
+                total[1] += weight
+        centre = np.full((instance.n_applicants, 2), np.nan)
+        for i in range(instance.n_applicants):
+            total = sums.get(clusters.find(i))
+            if total is not None and instance.partners[i]:
+                centre[i] = total[0] / total[1]
+        per_metre = instance.weights.partner_per_10m / 10.0
         out = []
         for rows, cols in (
-            (self.instance.single_applicants, self.instance.single_columns),
-            (self.instance.group_applicants, self.instance.group_columns),
+            (instance.single_applicants, instance.single_columns),
+            (instance.group_applicants, instance.group_columns),
         ):
             if rows.size == 0:
                 out.append(None)
                 continue
-            z = centre[rows]
-            has = ~np.isnan(z[:, 0])
+            centres = centre[rows]
+            has = ~np.isnan(centres[:, 0])
             extra = np.zeros((rows.size, cols.size))
             if has.any():
-                xy = self.instance.col_xy[cols]
-                d = np.hypot(xy[None, :, 0] - z[has, 0, None], xy[None, :, 1] - z[has, 1, None])
-                extra[has] = wp * self.instance.partner_count[rows[has]][:, None] * d
+                column_xy = instance.col_xy[cols]
+                distance = np.hypot(
+                    column_xy[None, :, 0] - centres[has, 0, None],
+                    column_xy[None, :, 1] - centres[has, 1, None],
+                )
+                extra[has] = per_metre * instance.partner_count[rows[has]][:, None] * distance
             out.append(extra)
         return out[0], out[1]
 
     def run(self) -> np.ndarray:
+        instance = self.instance
         forbid: dict[tuple[int, int], float] = {}
-        if self.instance.group_applicants.size:  # groups pay for the booths they take from others
+        if instance.group_applicants.size:  # groups pay for the booths they take from others
             self.prices.booth = coupling_prices(self.instance)
             self._price_groups()
-        floor_s = (
-            self.instance.partner_floor(
-                self.instance.single_applicants, self.instance.single_columns
-            )
-            if self.instance.partner_pairs
+        floor_single = (
+            instance.partner_floor(instance.single_applicants, instance.single_columns)
+            if instance.partner_pairs
             else None
         )
-        floor_g = (
-            self.instance.partner_floor(self.instance.group_applicants, self.instance.group_columns)
-            if self.instance.partner_pairs
+        floor_group = (
+            instance.partner_floor(instance.group_applicants, instance.group_columns)
+            if instance.partner_pairs
             else None
         )
         if (
-            self.instance.group_applicants.size and not self.instance.exact_affordable
+            instance.group_applicants.size and not instance.exact_affordable
         ):  # else the exact MILP decides
-            self._coordinate(floor_s, floor_g, {})
-        col = self._solve_with_rules(floor_s, floor_g, forbid)
-        best, best_obj = col, self.instance.objective(col)
-        for round_ in range(8 if self.instance.partner_pairs else 0):
+            self._coordinate(floor_single, floor_group, {})
+        col = self._solve_with_rules(floor_single, floor_group, forbid)
+        best, best_value = col, instance.objective(col)
+        for round_ in range(8 if instance.partner_pairs else 0):
             if round_ and self.budget.late():  # one round always: partners drawn together
                 break
             extra_single, extra_group = self._surrogate(best)
             col = self._solve_with_rules(extra_single, extra_group, forbid)
-            obj = self.instance.objective(col)
-            if obj < best_obj - 1e-9:
-                best, best_obj = col, obj
+            value = instance.objective(col)
+            if value < best_value - 1e-9:
+                best, best_value = col, value
             else:
                 break
         if not self.budget.late():
             best = self._polish(best)
-        if self.instance.violations(best):
+        if instance.violations(best):
             rows = np.flatnonzero(best >= 0).tolist()
             repaired, _ = solve_milp(self.instance, rows, *self._surrogate(best), competitors=True)
             if repaired is not None and (repaired[rows] >= 0).all():
@@ -358,71 +366,73 @@ class Construction:
         """Fewer admitted applicants left out first, then the objective."""
         return int((self.instance.admitted & (col < 0)).sum()), self.instance.objective(col)
 
-    def _local_cost(self, xs: Sequence[int], pos: Mapping[int, int], col: np.ndarray) -> float:
-        def at(a: int) -> int:
-            return pos.get(a, int(col[a]))
+    def _local_cost(self, movers: Sequence[int], pos: Mapping[int, int], col: np.ndarray) -> float:
+        """Linear costs of ``movers`` and every pair term touching them, at ``pos`` (the
+        others where ``col`` puts them); each pair counted once."""
+        instance = self.instance
+
+        def at(applicant: int) -> int:
+            return pos.get(applicant, int(col[applicant]))
 
         total = 0.0
-        wp = self.instance.weights.partner_per_10m / 10.0
+        per_metre = instance.weights.partner_per_10m / 10.0
         seen: set[tuple[int, int]] = set()
-        for x in xs:
-            cx = at(x)
-            total += self.instance.linear_cost(x, cx)
-            for p in self.instance.partners[x]:
-                key = (min(x, p), max(x, p))
-                cp = at(p)
-                if key in seen or cp < 0:
+        for mover in movers:
+            column = at(mover)
+            total += instance.linear_cost(mover, column)
+            for partner in instance.partners[mover]:
+                key = (min(mover, partner), max(mover, partner))
+                partner_column = at(partner)
+                if key in seen or partner_column < 0:
                     continue
                 seen.add(key)
-                (ax, ay), (bx, by) = self.instance.xy_list[cx], self.instance.xy_list[cp]
-                total += wp * math.hypot(ax - bx, ay - by)
-            for q in self.instance.comps[x]:
-                key = (-min(x, q) - 1, max(x, q))
-                cq = at(q)
-                if key in seen or cq < 0:
+                (ax, ay), (bx, by) = instance.xy_list[column], instance.xy_list[partner_column]
+                total += per_metre * math.hypot(ax - bx, ay - by)
+            for rival in instance.comps[mover]:
+                key = (-min(mover, rival) - 1, max(mover, rival))
+                rival_column = at(rival)
+                if key in seen or rival_column < 0:
                     continue
                 seen.add(key)
-                near = self.instance.col_near[cx]
-                if any(b in near for b in self.instance.members[cq]):
+                near = instance.col_near[column]
+                if any(b in near for b in instance.members[rival_column]):
                     total += HARD_PENALTY
         return total
 
     def _polish(self, col: np.ndarray) -> np.ndarray:
         """Local search and cluster moves, in turn, while the true objective improves."""
+        instance = self.instance
         col = self._local_search(col)
-        if not self.instance.partner_pairs:
+        if not instance.partner_pairs:
             return col
-        obj = self.instance.objective(col)
+        value = instance.objective(col)
         for _ in range(POLISH_ROUNDS):
             if self.budget.late():
                 break
             moved = self._cluster_moves(col)
             moved = self._local_search(moved)
-            new = self.instance.objective(moved)
-            if new >= obj - 1e-9:
+            new = instance.objective(moved)
+            if new >= value - 1e-9:
                 break
-            col, obj = moved, new
+            col, value = moved, new
         return col
 
     def _clusters(self) -> list[list[int]]:
         """Partner clusters (connected components) of admitted single-booth applicants."""
-        uf = UnionFind(self.instance.n_applicants)
-        for i, j in self.instance.partner_pairs:
+        instance = self.instance
+        clusters = UnionFind(instance.n_applicants)
+        for i, j in instance.partner_pairs:
             if (
-                not (self.instance.is_big[i] or self.instance.is_big[j])
-                and self.instance.admitted[i]
-                and self.instance.admitted[j]
+                not (instance.is_big[i] or instance.is_big[j])
+                and instance.admitted[i]
+                and instance.admitted[j]
             ):
-                uf.union(i, j)
+                clusters.union(i, j)
         groups: dict[int, list[int]] = {}
-        for i in range(self.instance.n_applicants):
-            if (
-                self.instance.admitted[i]
-                and not self.instance.is_big[i]
-                and self.instance.partners[i]
-            ):
-                groups.setdefault(uf.find(i), []).append(i)
-        return [g for _, g in sorted(groups.items()) if len(g) > 1]
+        for i in range(instance.n_applicants):
+            if instance.admitted[i] and not instance.is_big[i] and instance.partners[i]:
+                groups.setdefault(clusters.find(i), []).append(i)
+        return [members for _, members in sorted(groups.items()) if len(members) > 1]
 
     def _cluster_moves(self, col: np.ndarray) -> np.ndarray:
         """Move whole partner clusters at once to their best free booths (best response).
@@ -434,183 +444,190 @@ class Construction:
         outside the cluster are counted exactly afterwards). The move is kept when the true
         local cost falls.
         """
+        instance = self.instance
         col = col.copy()
-        owner = self.instance.owners(col)
-        wp = self.instance.weights.partner_per_10m / 10.0
+        owner = instance.owners(col)
+        per_metre = instance.weights.partner_per_10m / 10.0
         for members in self._clusters():
-            if any(col[x] < 0 for x in members):
+            if any(col[member] < 0 for member in members):
                 continue
             free = np.flatnonzero(owner < 0)
-            own = np.array([col[x] for x in members], dtype=np.int64)
+            own = np.array([col[member] for member in members], dtype=np.int64)
             pool = np.union1d(free, own)
             if pool.size == 0:
                 continue
-            tree = cKDTree(self.instance.booth_xy[pool])
-            centre = self.instance.booth_xy[own].mean(axis=0)
+            tree = cKDTree(instance.booth_xy[pool])
+            centre = instance.booth_xy[own].mean(axis=0)
             _, idx = tree.query(centre, k=min(pool.size, 4 * CLUSTER_NEAR))
             near_all = pool[np.atleast_1d(idx)]
             inside = set(members)
-            cand: dict[int, np.ndarray] = {}
+            choices: dict[int, np.ndarray] = {}
             unary: dict[int, np.ndarray] = {}
-            for x in members:
-                row = self.instance.single_cost[self.instance.single_row[x]]
-                _, idx = tree.query(self.instance.booth_xy[col[x]], k=min(pool.size, CLUSTER_NEAR))
+            for member in members:
+                row = instance.single_cost[instance.single_row[member]]
+                _, idx = tree.query(instance.booth_xy[col[member]], k=min(pool.size, CLUSTER_NEAR))
                 near = pool[np.atleast_1d(idx)]
                 finite = pool[np.isfinite(row[pool])]
                 cheap = finite[np.lexsort((finite, row[finite]))][:CLUSTER_CHEAP]
-                c = np.unique(np.concatenate([near, near_all, cheap, [col[x]]]))
-                c = c[np.isfinite(row[c])]
+                booths = np.unique(np.concatenate([near, near_all, cheap, [col[member]]]))
+                booths = booths[np.isfinite(row[booths])]
                 # Competitors outside the cluster stay put: their neighbourhood is barred.
-                bar: set[int] = set()
-                for q in self.instance.comps[x]:
-                    if q not in inside and col[q] >= 0:
-                        for b in self.instance.members[col[q]]:
-                            bar.update(self.instance.near[b])
-                if bar:
-                    c = c[[b not in bar for b in c.tolist()]]
-                u = row[c].copy()
-                for q in self.instance.partners[x]:  # partners outside the cluster (merged groups)
-                    if q not in inside and col[q] >= 0:
-                        u += wp * np.hypot(
-                            *(self.instance.booth_xy[c] - self.instance.col_xy[col[q]]).T
+                barred: set[int] = set()
+                for other in instance.comps[member]:
+                    if other not in inside and col[other] >= 0:
+                        for b in instance.members[col[other]]:
+                            barred.update(instance.near[b])
+                if barred:
+                    booths = booths[[b not in barred for b in booths.tolist()]]
+                cost = row[booths].copy()
+                for other in instance.partners[
+                    member
+                ]:  # partners outside the cluster (merged groups)
+                    if other not in inside and col[other] >= 0:
+                        cost += per_metre * np.hypot(
+                            *(instance.booth_xy[booths] - instance.col_xy[col[other]]).T
                         )
-                cand[x], unary[x] = c, u
-            if any(cand[x].size == 0 for x in members):
+                choices[member], unary[member] = booths, cost
+            if any(choices[member].size == 0 for member in members):
                 continue
             # Spanning tree (BFS from the first member), then leaves-to-root min-sum.
             root = members[0]
             order, parent = [root], {root: -1}
-            for x in order:
-                for y in self.instance.partners[x]:
-                    if y in inside and y not in parent:
-                        parent[y] = x
-                        order.append(y)
-            total = {x: unary[x].copy() for x in members}
+            for member in order:
+                for partner in instance.partners[member]:
+                    if partner in inside and partner not in parent:
+                        parent[partner] = member
+                        order.append(partner)
+            total = {member: unary[member].copy() for member in members}
             message: dict[int, np.ndarray] = {}
-            for x in reversed(order[1:]):
-                par = parent[x]
-                a, b = self.instance.booth_xy[cand[par]], self.instance.booth_xy[cand[x]]
-                d = wp * np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
-                d[cand[par][:, None] == cand[x][None, :]] = np.inf
-                message[x] = d + total[x][None, :]
-                total[par] = total[par] + message[x].min(axis=1)
-            k = int(np.argmin(total[root]))
-            if not np.isfinite(total[root][k]):
+            for member in reversed(order[1:]):
+                up = parent[member]
+                above, below = instance.booth_xy[choices[up]], instance.booth_xy[choices[member]]
+                pair = per_metre * np.hypot(
+                    above[:, None, 0] - below[None, :, 0], above[:, None, 1] - below[None, :, 1]
+                )
+                pair[choices[up][:, None] == choices[member][None, :]] = np.inf
+                message[member] = pair + total[member][None, :]
+                total[up] = total[up] + message[member].min(axis=1)
+            best = int(np.argmin(total[root]))
+            if not np.isfinite(total[root][best]):
                 continue
             # Top-down: each member takes its best booth given its parent's, among those
             # no other member has taken (the programme itself lets siblings share one).
-            pick = {root: k}
-            taken = {int(cand[root][k])}
-            for x in order[1:]:
-                row = message[x][pick[parent[x]]].copy()
-                row[np.isin(cand[x], list(taken))] = np.inf
-                pick[x] = int(np.argmin(row))
-                if not np.isfinite(row[pick[x]]):
+            pick = {root: best}
+            taken = {int(choices[root][best])}
+            for member in order[1:]:
+                row = message[member][pick[parent[member]]].copy()
+                row[np.isin(choices[member], list(taken))] = np.inf
+                pick[member] = int(np.argmin(row))
+                if not np.isfinite(row[pick[member]]):
                     break
-                taken.add(int(cand[x][pick[x]]))
+                taken.add(int(choices[member][pick[member]]))
             if len(taken) < len(members):
                 continue
-            pos = {x: int(cand[x][pick[x]]) for x in members}
-            if all(pos[x] == col[x] for x in members):
+            pos = {member: int(choices[member][pick[member]]) for member in members}
+            if all(pos[member] == col[member] for member in members):
                 continue
             # Exact comparison: every partner and competitor term touching the cluster.
-            touched = sorted(inside | {q for x in members for q in self.instance.comps[x]})
+            touched = sorted(
+                inside | {other for member in members for other in instance.comps[member]}
+            )
             before = self._local_cost(touched, {}, col)
             after = self._local_cost(touched, pos, col)
             if after < before - 1e-9:
-                for x in members:
-                    owner[col[x]] = -1
-                for x in members:
-                    col[x] = pos[x]
-                    owner[pos[x]] = x
+                for member in members:
+                    owner[col[member]] = -1
+                for member in members:
+                    col[member] = pos[member]
+                    owner[pos[member]] = member
         return col
 
     def _local_search(self, col: np.ndarray, passes: int = 8) -> np.ndarray:
         """Moves of single-booth holders near their partners or out of a violation.
 
         For applicant ``i`` and a candidate booth ``c`` (near a partner, or among its
-        cheapest when next to a competitor): take ``c`` if free; else its holder ``k``
+        cheapest when next to a competitor): take ``c`` if free; else its ``holder``
         either swaps into ``i``'s booth or moves on to its own cheapest free booth
         (an ejection chain of two). Each pass takes, per applicant, the best move that
         lowers the true objective; passes repeat until nothing improves.
         """
+        instance = self.instance
         col = col.copy()
-        if self.instance.n_booths == 0 or (
-            not self.instance.partner_pairs and not self.instance.comp_pairs
-        ):
+        if instance.n_booths == 0 or (not instance.partner_pairs and not instance.comp_pairs):
             return col
-        owner = self.instance.owners(col)
+        owner = instance.owners(col)
         ranked: dict[int, list[int]] = {}
 
-        def cheapest(x: int) -> list[int]:
-            if x not in ranked:
-                row = self.instance.single_cost[self.instance.single_row[x]]
-                top = np.argpartition(row, min(self.instance.n_booths, 60) - 1)[
-                    : min(self.instance.n_booths, 60)
+        def cheapest(applicant: int) -> list[int]:
+            if applicant not in ranked:
+                row = instance.single_cost[instance.single_row[applicant]]
+                top = np.argpartition(row, min(instance.n_booths, 60) - 1)[
+                    : min(instance.n_booths, 60)
                 ]
                 top = top[np.isfinite(row[top])]
-                ranked[x] = top[np.lexsort((top, row[top]))].tolist()
-            return ranked[x]
+                ranked[applicant] = top[np.lexsort((top, row[top]))].tolist()
+            return ranked[applicant]
 
         for _ in range(passes):
             if self.budget.late():
                 break
             improved = False
-            troubled = {x for pair in self.instance.violations(col) for x in pair}
-            for i in range(self.instance.n_applicants):
-                c0 = int(col[i])
-                if (
-                    c0 < 0
-                    or self.instance.is_big[i]
-                    or not (self.instance.partners[i] or i in troubled)
-                ):
+            troubled = {applicant for pair in instance.violations(col) for applicant in pair}
+            for i in range(instance.n_applicants):
+                here = int(col[i])
+                if here < 0 or instance.is_big[i] or not (instance.partners[i] or i in troubled):
                     continue
-                cands: set[int] = set()
-                for p in self.instance.partners[i]:
-                    if col[p] >= 0:
-                        _, idx = self.instance.booth_kdtree.query(
-                            self.instance.col_xy[col[p]], k=min(self.instance.n_booths, 10)
+                candidates: set[int] = set()
+                for partner in instance.partners[i]:
+                    if col[partner] >= 0:
+                        _, idx = instance.booth_kdtree.query(
+                            instance.col_xy[col[partner]], k=min(instance.n_booths, 10)
                         )
-                        cands.update(np.atleast_1d(idx).tolist())
+                        candidates.update(np.atleast_1d(idx).tolist())
                 if i in troubled:
-                    cands.update(cheapest(i)[:40])
+                    candidates.update(cheapest(i)[:40])
                 best_delta, best_move = -1e-9, None
                 before_i = self._local_cost([i], {}, col)
-                for c in sorted(cands):
-                    if c == c0 or not np.isfinite(
-                        self.instance.single_cost[self.instance.single_row[i], c]
+                for c in sorted(candidates):
+                    if c == here or not np.isfinite(
+                        instance.single_cost[instance.single_row[i], c]
                     ):
                         continue
-                    k = int(owner[c])
-                    if k < 0:
+                    holder = int(owner[c])
+                    if holder < 0:
                         moves = [(-1, -1)]
-                    elif self.instance.is_big[k]:
+                    elif instance.is_big[holder]:
                         continue
                     else:
                         moves = []
-                        if np.isfinite(self.instance.single_cost[self.instance.single_row[k], c0]):
-                            moves.append((k, c0))
+                        if np.isfinite(instance.single_cost[instance.single_row[holder], here]):
+                            moves.append((holder, here))
                         free = next(
-                            (f for f in cheapest(k) if f != c and owner[f] < 0 and f != c0), None
+                            (
+                                booth
+                                for booth in cheapest(holder)
+                                if booth != c and owner[booth] < 0 and booth != here
+                            ),
+                            None,
                         )
                         if free is not None:
-                            moves.append((k, free))
-                    for k, dest in moves:
-                        if k < 0:
+                            moves.append((holder, free))
+                    for holder, dest in moves:
+                        if holder < 0:
                             delta = self._local_cost([i], {i: c}, col) - before_i
                         else:
-                            delta = self._local_cost([i, k], {i: c, k: dest}, col)
-                            delta -= self._local_cost([i, k], {}, col)
+                            delta = self._local_cost([i, holder], {i: c, holder: dest}, col)
+                            delta -= self._local_cost([i, holder], {}, col)
                         if delta < best_delta:
-                            best_delta, best_move = delta, (c, k, dest)
+                            best_delta, best_move = delta, (c, holder, dest)
                 if best_move is not None:
-                    c, k, dest = best_move
+                    c, holder, dest = best_move
                     col[i] = c
-                    owner[c0] = -1
+                    owner[here] = -1
                     owner[c] = i
-                    if k >= 0:
-                        col[k] = dest
-                        owner[dest] = k
+                    if holder >= 0:
+                        col[holder] = dest
+                        owner[dest] = holder
                     improved = True
             if not improved:
                 break
@@ -621,7 +638,7 @@ def greedy(instance: Instance) -> np.ndarray:
     """First come, first served: each admitted applicant takes its cheapest free column."""
     col = np.full(instance.n_applicants, -1, dtype=np.int64)
     taken = np.zeros(instance.n_booths, dtype=bool)
-    wp = instance.weights.partner_per_10m / 10.0
+    per_metre = instance.weights.partner_per_10m / 10.0
     for i in range(instance.n_applicants):
         if not instance.admitted[i]:
             continue
@@ -643,17 +660,17 @@ def greedy(instance: Instance) -> np.ndarray:
             axis=1,
         )
         row[busy] = np.inf
-        xy = instance.col_xy[cols]
-        for p in instance.partners[i]:
-            if col[p] >= 0:
-                row += wp * np.hypot(*(xy - instance.col_xy[col[p]]).T)
-        for q in instance.comps[i]:
-            if col[q] >= 0:
-                nxt = np.array(instance.columns_next_to(int(col[q]), big), dtype=np.int64)
-                if nxt.size:
-                    row[nxt - (instance.n_booths if big else 0)] += HARD_PENALTY
-        k = int(np.argmin(row))
-        if np.isfinite(row[k]):
-            col[i] = cols[k]
-            taken[list(instance.members[cols[k]])] = True
+        column_xy = instance.col_xy[cols]
+        for partner in instance.partners[i]:
+            if col[partner] >= 0:
+                row += per_metre * np.hypot(*(column_xy - instance.col_xy[col[partner]]).T)
+        for rival in instance.comps[i]:
+            if col[rival] >= 0:
+                next_to = np.array(instance.columns_next_to(int(col[rival]), big), dtype=np.int64)
+                if next_to.size:
+                    row[next_to - (instance.n_booths if big else 0)] += HARD_PENALTY
+        best = int(np.argmin(row))
+        if np.isfinite(row[best]):
+            col[i] = cols[best]
+            taken[list(instance.members[cols[best]])] = True
     return col

@@ -66,88 +66,92 @@ def solve_milp(
     and HiGHS's proven lower bound. A node limit, not a time limit, keeps it
     deterministic.
     """
-    var_r, var_c = [], []
+    var_applicant, var_column = [], []
     for i in rows:
         if instance.is_big[i]:
-            cs = (
+            allowed = (
                 np.flatnonzero(np.isfinite(instance.group_cost[instance.group_row[i]]))
                 + instance.n_booths
             )
         else:
-            cs = np.flatnonzero(np.isfinite(instance.single_cost[instance.single_row[i]]))
-        var_r.extend([i] * len(cs))
-        var_c.extend(cs.tolist())
-    nv = len(var_r)
-    if nv == 0 or nv > MILP_MAX_VARS:
+            allowed = np.flatnonzero(np.isfinite(instance.single_cost[instance.single_row[i]]))
+        var_applicant.extend([i] * len(allowed))
+        var_column.extend(allowed.tolist())
+    n_vars = len(var_applicant)
+    if n_vars == 0 or n_vars > MILP_MAX_VARS:
         return None, None
-    vr, vc = np.array(var_r), np.array(var_c)
-    cost = np.empty(nv)
-    big = instance.is_big[vr]
-    s_rows = np.array([instance.single_row.get(i, 0) for i in var_r])
-    g_rows = np.array([instance.group_row.get(i, 0) for i in var_r])
-    cost[~big] = instance.single_cost[s_rows[~big], vc[~big]]
-    cost[big] = instance.group_cost[g_rows[big], vc[big] - instance.n_booths]
+    applicant_of, column_of = np.array(var_applicant), np.array(var_column)
+    cost = np.empty(n_vars)
+    big = instance.is_big[applicant_of]
+    single_rows = np.array([instance.single_row.get(i, 0) for i in var_applicant])
+    group_rows = np.array([instance.group_row.get(i, 0) for i in var_applicant])
+    cost[~big] = instance.single_cost[single_rows[~big], column_of[~big]]
+    cost[big] = instance.group_cost[group_rows[big], column_of[big] - instance.n_booths]
     if extra_single is not None:
-        cost[~big] += extra_single[s_rows[~big], vc[~big]]
+        cost[~big] += extra_single[single_rows[~big], column_of[~big]]
     if extra_group is not None:
-        cost[big] += extra_group[g_rows[big], vc[big] - instance.n_booths]
+        cost[big] += extra_group[group_rows[big], column_of[big] - instance.n_booths]
     by_row: dict[int, list[int]] = {}
-    for v, i in enumerate(var_r):
-        by_row.setdefault(i, []).append(v)
-    ri, ci, lo, hi = [], [], [], []
-    k = 0
+    for var, i in enumerate(var_applicant):
+        by_row.setdefault(i, []).append(var)
+    con_rows, con_vars, lower, upper = [], [], [], []
+    n_cons = 0
     for i in rows:  # each applicant exactly one column
-        ri.extend([k] * len(by_row[i]))
-        ci.extend(by_row[i])
-        lo.append(1)
-        hi.append(1)
-        k += 1
+        con_rows.extend([n_cons] * len(by_row[i]))
+        con_vars.extend(by_row[i])
+        lower.append(1)
+        upper.append(1)
+        n_cons += 1
     by_booth: dict[int, list[int]] = {}
-    for v, c in enumerate(var_c):
+    for var, c in enumerate(var_column):
         for b in instance.members[c]:
-            by_booth.setdefault(b, []).append(v)
+            by_booth.setdefault(b, []).append(var)
     for b in sorted(by_booth):  # each booth at most once
-        ri.extend([k] * len(by_booth[b]))
-        ci.extend(by_booth[b])
-        lo.append(0)
-        hi.append(1)
-        k += 1
+        con_rows.extend([n_cons] * len(by_booth[b]))
+        con_vars.extend(by_booth[b])
+        lower.append(0)
+        upper.append(1)
+        n_cons += 1
     if competitors:
         inside = set(rows)
-        var_at = {(i, c): v for v, (i, c) in enumerate(zip(var_r, var_c, strict=True))}
+        var_at = {
+            (i, c): var for var, (i, c) in enumerate(zip(var_applicant, var_column, strict=True))
+        }
         for i, j in instance.comp_pairs:
             if i not in inside or j not in inside:
                 continue
-            for v in by_row[i]:
+            for var in by_row[i]:
                 others = [
-                    var_at[(j, d)]
-                    for d in instance.columns_next_to(var_c[v], bool(instance.is_big[j]))
-                    if (j, d) in var_at
+                    var_at[(j, other)]
+                    for other in instance.columns_next_to(var_column[var], bool(instance.is_big[j]))
+                    if (j, other) in var_at
                 ]
                 if others:
-                    ri.extend([k] * (len(others) + 1))
-                    ci.extend([v, *others])
-                    lo.append(0)
-                    hi.append(1)
-                    k += 1
+                    con_rows.extend([n_cons] * (len(others) + 1))
+                    con_vars.extend([var, *others])
+                    lower.append(0)
+                    upper.append(1)
+                    n_cons += 1
     # One "unplaced" slack per applicant keeps the model feasible.
-    ri.extend(range(len(rows)))
-    ci.extend(range(nv, nv + len(rows)))
+    con_rows.extend(range(len(rows)))
+    con_vars.extend(range(n_vars, n_vars + len(rows)))
     cost = np.concatenate([cost, instance.unplaced_cost[np.asarray(rows, dtype=np.int64)]])
-    a = coo_matrix((np.ones(len(ri)), (ri, ci)), shape=(k, nv + len(rows))).tocsr()
-    res = highs_milp(
+    matrix = coo_matrix(
+        (np.ones(len(con_rows)), (con_rows, con_vars)), shape=(n_cons, n_vars + len(rows))
+    ).tocsr()
+    result = highs_milp(
         cost,
-        constraints=LinearConstraint(a, np.array(lo, float), np.array(hi, float)),
-        integrality=np.ones(nv + len(rows)),
+        constraints=LinearConstraint(matrix, np.array(lower, float), np.array(upper, float)),
+        integrality=np.ones(n_vars + len(rows)),
         bounds=Bounds(0, 1),
         options={"node_limit": MILP_NODE_LIMIT},
     )
-    bound = getattr(res, "mip_dual_bound", None)
-    if res.status == 0:
-        bound = res.fun if bound is None else bound
-    if res.x is None:
-        return None, (float(bound) if bound is not None and res.status != 2 else None)
+    bound = getattr(result, "mip_dual_bound", None)
+    if result.status == 0:
+        bound = result.fun if bound is None else bound
+    if result.x is None:
+        return None, (float(bound) if bound is not None and result.status != 2 else None)
     out = np.full(instance.n_applicants, -1, dtype=np.int64)
-    for v in np.flatnonzero(res.x[:nv] > 0.5).tolist():
-        out[var_r[v]] = var_c[v]
+    for var in np.flatnonzero(result.x[:n_vars] > 0.5).tolist():
+        out[var_applicant[var]] = var_column[var]
     return out, (float(bound) if bound is not None else None)

@@ -24,18 +24,18 @@ def report(instance: Instance, solution: Solution, bound: float) -> AssignmentRe
     col = solution.columns
     objective = solution.objective
     owner = instance.owners(col)
-    wp = instance.weights.partner_per_10m / 10.0
+    per_metre = instance.weights.partner_per_10m / 10.0
     assignments: list[Assignment] = []
     unplaced: list[Unplaced] = []
-    viol = instance.violations(col)
-    viol_of: dict[int, list[int]] = {}
-    for i, j in viol:
-        viol_of.setdefault(i, []).append(j)
-        viol_of.setdefault(j, []).append(i)
+    adjacent = instance.violations(col)
+    rivals_of: dict[int, list[int]] = {}
+    for i, j in adjacent:
+        rivals_of.setdefault(i, []).append(j)
+        rivals_of.setdefault(j, []).append(i)
     area_diffs: list[float] = []
     in_zone = zone_known = 0
-    partner_d: list[float] = []
-    fixed_viol = 0
+    partner_distances: list[float] = []
+    fixed_adjacent = 0
     placed_rows = np.flatnonzero(col >= 0)
     all_terms = instance.terms(placed_rows, col[placed_rows])  # one vectorised call
     term_row = {int(i): k for k, i in enumerate(placed_rows)}
@@ -47,32 +47,32 @@ def report(instance: Instance, solution: Solution, bound: float) -> AssignmentRe
             )
             unplaced.append(Unplaced(app.exhibitor, why))
             continue
-        terms = {k: float(v[term_row[i]]) for k, v in all_terms.items()}
+        terms = {name: float(values[term_row[i]]) for name, values in all_terms.items()}
         pair_cost = 0.0
-        for p in instance.partners[i]:
-            if col[p] >= 0:
-                d = float(np.hypot(*(instance.col_xy[c] - instance.col_xy[col[p]])))
-                pair_cost += 0.5 * wp * d
-                if i < p:
-                    partner_d.append(d)
+        for partner in instance.partners[i]:
+            if col[partner] >= 0:
+                distance = float(np.hypot(*(instance.col_xy[c] - instance.col_xy[col[partner]])))
+                pair_cost += 0.5 * per_metre * distance
+                if i < partner:
+                    partner_distances.append(distance)
         for _name, point in instance.fixed_partners[i]:
-            partner_d.append(float(np.hypot(*(instance.col_xy[c] - point))))
+            partner_distances.append(float(np.hypot(*(instance.col_xy[c] - point))))
         terms["partners"] += pair_cost
-        fixed_viol += bool(terms["competitors"])  # so far only the fixed competitors
-        terms["competitors"] += 0.5 * HARD_PENALTY * len(viol_of.get(i, []))
-        cost = {k: terms[k] for k in TERMS}
+        fixed_adjacent += bool(terms["competitors"])  # so far only the fixed competitors
+        terms["competitors"] += 0.5 * HARD_PENALTY * len(rivals_of.get(i, []))
+        cost = {name: terms[name] for name in TERMS}
         area_diffs.append(abs(instance.col_area[c] - instance.requested[i]) / instance.requested[i])
-        t = instance.app_track[i]
-        if t >= 0:
+        track = instance.app_track[i]
+        if track >= 0:
             zone_known += 1
-            in_zone += bool(instance.col_in_zone[c, t])
+            in_zone += bool(instance.col_in_zone[c, track])
         numbers = [instance.booths[b].number for b in instance.members[c]]
         assignments.append(
             Assignment(
                 exhibitor=app.exhibitor,
                 booths=numbers,
                 cost=cost,
-                reasons=_explain(instance, i, c, col, owner, viol_of.get(i, [])),
+                reasons=_explain(instance, i, c, col, owner, rivals_of.get(i, [])),
                 total=float(sum(cost.values())),
             )
         )
@@ -83,8 +83,8 @@ def report(instance: Instance, solution: Solution, bound: float) -> AssignmentRe
         in_zone_possible=_in_zone_possible(instance, col) / zone_known if zone_known else None,
         mean_area_diff=float(np.mean(area_diffs)) if area_diffs else None,
         worst_area_diff=float(np.max(area_diffs)) if area_diffs else None,
-        competitor_adjacencies=len(viol) + fixed_viol,
-        mean_partner_distance=float(np.mean(partner_d)) if partner_d else None,
+        competitor_adjacencies=len(adjacent) + fixed_adjacent,
+        mean_partner_distance=float(np.mean(partner_distances)) if partner_distances else None,
         optimality_gap=max(0.0, (objective - bound) / max(abs(bound), 1.0)),
         lower_bound=bound,
         objective=objective,
@@ -106,8 +106,8 @@ def _in_zone_possible(instance: Instance, col: np.ndarray) -> int:
         rows = instance.single_cost[[instance.single_row[i] for i in singles]]
         tracks = instance.app_track[singles]
         fits = np.isfinite(rows) & instance.col_in_zone[: instance.n_booths, tracks].T
-        r, c = linear_sum_assignment(fits, maximize=True)
-        total += int(fits[r, c].sum())
+        matched_rows, matched_cols = linear_sum_assignment(fits, maximize=True)
+        total += int(fits[matched_rows, matched_cols].sum())
     for i in placed:
         if instance.is_big[i]:
             fits = np.isfinite(instance.group_cost[instance.group_row[i]])
@@ -122,10 +122,10 @@ def _explain(
 ) -> list[str]:
     app = instance.apps[i]
     out: list[str] = []
-    t = instance.app_track[i]
-    if t < 0:
+    track = instance.app_track[i]
+    if track < 0:
         out.append(phrase("зона направления «%(track)s» в зале не размечена", track=app.track))
-    elif instance.col_in_zone[c, t]:
+    elif instance.col_in_zone[c, track]:
         out.append(phrase("в зоне направления «%(track)s»", track=app.track))
     else:
         out.append(
@@ -133,16 +133,16 @@ def _explain(
                 "вне зоны направления «%(track)s» (%(metres)s м от неё): в зоне не нашлось "
                 "подходящего свободного стенда",
                 track=app.track,
-                metres=float(instance.col_zone_dist[c, t]),
+                metres=float(instance.col_zone_dist[c, track]),
             )
         )
-    mem = instance.members[c]
-    if len(mem) > 1:
+    booths = instance.members[c]
+    if len(booths) > 1:
         out.append(
             phrase(
                 "объединены соседние стенды %(booths)s: ни один свободный стенд не вмещает "
                 "%(area)s м²",
-                booths=" + ".join(instance.booths[b].number for b in mem),
+                booths=" + ".join(instance.booths[b].number for b in booths),
                 area=float(instance.requested[i]),
             )
         )
@@ -165,16 +165,16 @@ def _explain(
                     kind=KIND_NAMES[got],
                 )
             )
-    for p in instance.partners[i]:
-        name = instance.apps[p].exhibitor
-        if col[p] < 0:
+    for partner in instance.partners[i]:
+        name = instance.apps[partner].exhibitor
+        if col[partner] < 0:
             out.append(phrase("партнёр %(name)s не размещён", name=name))
             continue
-        d = float(np.hypot(*(instance.col_xy[c] - instance.col_xy[col[p]])))
-        out.append(partner_reason(name, d))
+        distance = float(np.hypot(*(instance.col_xy[c] - instance.col_xy[col[partner]])))
+        out.append(partner_reason(name, distance))
     for name, point in instance.fixed_partners[i]:
         out.append(partner_reason(name, float(np.hypot(*(instance.col_xy[c] - point)))))
-    near_fixed = [name for name, hits in instance.fixed_comp_names[i] if hits.intersection(mem)]
+    near_fixed = [name for name, hits in instance.fixed_comp_names[i] if hits.intersection(booths)]
     if rivals or near_fixed:
         names = ", ".join([instance.apps[j].exhibitor for j in rivals] + near_fixed)
         out.append(
@@ -193,9 +193,9 @@ def _explain(
             )
         )
     if instance.current_size[i]:
-        kept = [instance.booths[b].number for b in mem if instance.current[i, b]]
+        kept = [instance.booths[b].number for b in booths if instance.current[i, b]]
         before = [instance.booths[b].number for b in np.flatnonzero(instance.current[i]).tolist()]
-        if len(kept) == len(before) == len(mem):
+        if len(kept) == len(before) == len(booths):
             out.append(phrase("остаётся на прежнем стенде"))
         elif kept:
             out.append(phrase("частично на прежнем месте (%(booths)s)", booths=", ".join(kept)))

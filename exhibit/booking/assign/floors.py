@@ -137,7 +137,7 @@ class PartnerFloors:
                 rows.append(np.zeros(instance.n_columns))
                 rows[-1][sources] = sums[:, degree - 1]
         table = np.array(rows)
-        row_of = np.array([0 if s is None else index[s] for s in sets], dtype=np.int64)
+        row_of = np.array([0 if entry is None else index[entry] for entry in sets], dtype=np.int64)
         table.setflags(write=False)
         row_of.setflags(write=False)
         self._gilmore_lawler = (table, row_of)
@@ -152,21 +152,21 @@ class PartnerFloors:
             return out
         tree = cKDTree(instance.col_xy[targets])
         todo = np.arange(instance.n_columns)
-        k = 4
+        want = 4
         while todo.size:
-            kk = min(k, targets.size)
-            dists, idx = tree.query(instance.col_xy[todo], k=kk)
-            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
+            width = min(want, targets.size)
+            dists, idx = tree.query(instance.col_xy[todo], k=width)
+            dists, cand = dists.reshape(todo.size, width), targets[idx.reshape(todo.size, width)]
             mine = instance.column_booths[todo][:, None, :, None]
             theirs = instance.column_booths[cand][:, :, None, :]
             shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            ok = ~shared & (cand != todo[:, None])
-            found = ok.any(axis=1)
-            out[todo[found]] = dists[found, ok[found].argmax(axis=1)]
-            if kk == targets.size:
+            disjoint = ~shared & (cand != todo[:, None])
+            found = disjoint.any(axis=1)
+            out[todo[found]] = dists[found, disjoint[found].argmax(axis=1)]
+            if width == targets.size:
                 break
             todo = todo[~found]
-            k *= 4
+            want *= 4
         return out
 
     def _nearest_disjoint_k(self, sources: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
@@ -179,21 +179,21 @@ class PartnerFloors:
             return out
         tree = cKDTree(instance.col_xy[targets])
         todo = np.arange(sources.size)
-        kk = k + 4  # margin for the column itself and groups sharing its booths
+        width = k + 4  # margin for the column itself and groups sharing its booths
         while todo.size:
-            kk = min(kk, targets.size)
+            width = min(width, targets.size)
             src = sources[todo]
-            dists, idx = tree.query(instance.col_xy[src], k=kk)
-            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
+            dists, idx = tree.query(instance.col_xy[src], k=width)
+            dists, cand = dists.reshape(todo.size, width), targets[idx.reshape(todo.size, width)]
             mine = instance.column_booths[src][:, None, :, None]
             theirs = instance.column_booths[cand][:, :, None, :]
             shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            ok = ~shared & (cand != src[:, None])
-            found = (ok.sum(axis=1) >= k) | (kk == targets.size)
-            best = np.sort(np.where(ok, dists, np.inf), axis=1)[:, :k]
+            disjoint = ~shared & (cand != src[:, None])
+            found = (disjoint.sum(axis=1) >= k) | (width == targets.size)
+            best = np.sort(np.where(disjoint, dists, np.inf), axis=1)[:, :k]
             if best.shape[1] < k:
                 best = np.pad(best, ((0, 0), (0, k - best.shape[1])), constant_values=np.inf)
             out[todo[found]] = np.where(np.isfinite(best[found]), best[found], 0.0)
             todo = todo[~found]
-            kk *= 4
+            width *= 4
         return out

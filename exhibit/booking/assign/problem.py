@@ -52,11 +52,11 @@ def _frozen(value: Any) -> Any:
         value.setflags(write=False)
         return value
     if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
+        return tuple(_frozen(item) for item in value)
     if isinstance(value, set):
         return frozenset(value)
     if isinstance(value, dict):
-        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
     return value
 
 
@@ -128,22 +128,24 @@ class Instance:
     def _prepare_booths(
         self, adjacency: Mapping[str, Collection[str]] | None, competitor_gap: float
     ) -> None:
-        m = self.n_booths
+        n_booths = self.n_booths
         polys = np.array([b.polygon for b in self.booths], dtype=object)
         self.polys = polys
         # Coordinates rounded to the grid (fast); the few outlines rounding makes invalid
         # are snapped the robust way.
-        self.snapped = shapely.set_precision(polys, GRID, mode="pointwise") if m else polys
-        if m and not (valid := shapely.is_valid(self.snapped)).all():
+        self.snapped = shapely.set_precision(polys, GRID, mode="pointwise") if n_booths else polys
+        if n_booths and not (valid := shapely.is_valid(self.snapped)).all():
             self.snapped[~valid] = shapely.set_precision(polys[~valid], GRID)
         self.area = np.array([b.area_m2 for b in self.booths], dtype=float)
         self.rank = np.array([BOOTH_KINDS.index(b.kind) for b in self.booths], dtype=np.int64)
         self.entrance = np.array([b.distance_to_entrance for b in self.booths], dtype=float)
-        cents = shapely.centroid(polys) if m else np.empty(0, dtype=object)
-        self.booth_xy = shapely.get_coordinates(cents).reshape(m, 2) if m else np.zeros((0, 2))
-        self.tree = shapely.STRtree(self.snapped) if m else None
+        cents = shapely.centroid(polys) if n_booths else np.empty(0, dtype=object)
+        self.booth_xy = (
+            shapely.get_coordinates(cents).reshape(n_booths, 2) if n_booths else np.zeros((0, 2))
+        )
+        self.tree = shapely.STRtree(self.snapped) if n_booths else None
         # Competitor neighbours: booths closer than the gap (touching included), or the caller's.
-        near: list[set[int]] = [set() for _ in range(m)]
+        near: list[set[int]] = [set() for _ in range(n_booths)]
         if adjacency is not None:
             for number, others in adjacency.items():
                 a = self.booth_index.get(number)
@@ -154,19 +156,19 @@ class Instance:
                     if b is not None and b != a:
                         near[a].add(b)
                         near[b].add(a)
-        elif m:
+        elif n_booths:
             left, right = self.tree.query(
                 self.snapped, predicate="dwithin", distance=competitor_gap
             )
             for a, b in zip(left.tolist(), right.tolist(), strict=True):
                 if a != b:
                     near[a].add(b)
-        self.near = [frozenset(s) for s in near]
+        self.near = [frozenset(near_set) for near_set in near]
         # Merge neighbours: a shared wall longer than MIN_SHARED_WALL; `touch` keeps every
         # pair that touches at all (needed for the simple-union test of triples).
-        merge: list[list[int]] = [[] for _ in range(m)]
+        merge: list[list[int]] = [[] for _ in range(n_booths)]
         self.touch: set[tuple[int, int]] = set()
-        if m:
+        if n_booths:
             left, right = self.tree.query(self.snapped, predicate="dwithin", distance=10 * GRID)
             keep = left < right
             left, right = left[keep], right[keep]
@@ -179,8 +181,8 @@ class Instance:
             ):
                 merge[a].append(b)
                 merge[b].append(a)
-        self.merge = [sorted(x) for x in merge]
-        if m:
+        self.merge = [sorted(booth_neighbours) for booth_neighbours in merge]
+        if n_booths:
             hull = shapely.area(shapely.convex_hull(self.snapped))
             real = shapely.area(self.snapped)
             self.convex = np.abs(hull - real) <= 1e-6 * np.maximum(real, 1.0)
@@ -191,24 +193,26 @@ class Instance:
 
     def _prepare_zones(self, zones: Sequence[TrackZone]) -> None:
         tracks = sorted(
-            {z.track for z in zones if not z.polygon.is_empty}
+            {zone.track for zone in zones if not zone.polygon.is_empty}
             | {b.zone_track for b in self.booths if b.zone_track}
         )
         self.tracks = tracks
-        self.track_index = {t: k for k, t in enumerate(tracks)}
+        self.track_index = {track: k for k, track in enumerate(tracks)}
         geoms: list[BaseGeometry | None] = []
-        for t in tracks:
-            parts = [z.polygon for z in zones if z.track == t and not z.polygon.is_empty]
+        for track in tracks:
+            parts = [
+                zone.polygon for zone in zones if zone.track == track and not zone.polygon.is_empty
+            ]
             geoms.append(shapely.union_all(parts) if parts else None)
         self.zone_geoms = geoms
-        m, nt = self.n_booths, len(tracks)
-        in_zone = np.zeros((m, nt), dtype=bool)
-        dist = np.zeros((m, nt), dtype=float)
-        cents = shapely.points(self.booth_xy) if m else np.empty(0, dtype=object)
-        for t, geom in enumerate(geoms):
-            if geom is not None and m:
-                in_zone[:, t] = shapely.intersects(geom, cents)
-                dist[:, t] = shapely.distance(self.polys, geom)
+        n_booths, n_tracks = self.n_booths, len(tracks)
+        in_zone = np.zeros((n_booths, n_tracks), dtype=bool)
+        dist = np.zeros((n_booths, n_tracks), dtype=float)
+        cents = shapely.points(self.booth_xy) if n_booths else np.empty(0, dtype=object)
+        for track, geom in enumerate(geoms):
+            if geom is not None and n_booths:
+                in_zone[:, track] = shapely.intersects(geom, cents)
+                dist[:, track] = shapely.distance(self.polys, geom)
         for k, booth in enumerate(self.booths):
             if booth.zone_track:
                 in_zone[k, :] = False
@@ -220,22 +224,24 @@ class Instance:
             [self.track_index.get(a.track, -1) for a in self.apps], dtype=np.int64
         )
         missing = sorted({a.track for a in self.apps if a.track not in self.track_index})
-        for t in missing:
+        for track in missing:
             self.warnings.append(
                 phrase(
                     "Зона направления «%(track)s» в зале не размечена: участники этого "
                     "направления размещены без учёта зоны.",
-                    track=t,
+                    track=track,
                 )
             )
 
     def _prepare_relations(self, placed: dict[str, BaseGeometry], competitor_gap: float) -> None:
-        n = self.n_applicants
-        partners: list[set[int]] = [set() for _ in range(n)]
-        comps: list[set[int]] = [set() for _ in range(n)]
-        self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n)]
-        self.fixed_comp_booths = np.zeros((n, self.n_booths), dtype=bool)
-        self.fixed_comp_names: list[list[tuple[str, frozenset[int]]]] = [[] for _ in range(n)]
+        n_applicants = self.n_applicants
+        partners: list[set[int]] = [set() for _ in range(n_applicants)]
+        comps: list[set[int]] = [set() for _ in range(n_applicants)]
+        self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n_applicants)]
+        self.fixed_comp_booths = np.zeros((n_applicants, self.n_booths), dtype=bool)
+        self.fixed_comp_names: list[list[tuple[str, frozenset[int]]]] = [
+            [] for _ in range(n_applicants)
+        ]
         fixed_xy = {
             name: np.array(shapely.get_coordinates(shapely.centroid(geom))[0])
             for name, geom in sorted(placed.items())
@@ -260,12 +266,16 @@ class Instance:
                     self.fixed_comp_booths[i, hits] = True
                     self.fixed_comp_names[i].append((other, frozenset(hits.tolist())))
         # A pair named partner by one side and competitor by the other: the rule wins.
-        for i in range(n):
+        for i in range(n_applicants):
             partners[i] -= comps[i]
-        self.partners = [sorted(s) for s in partners]
-        self.comps = [sorted(s) for s in comps]
-        self.partner_pairs = sorted({(min(i, j), max(i, j)) for i in range(n) for j in partners[i]})
-        self.comp_pairs = sorted({(min(i, j), max(i, j)) for i in range(n) for j in comps[i]})
+        self.partners = [sorted(others) for others in partners]
+        self.comps = [sorted(others) for others in comps]
+        self.partner_pairs = sorted(
+            {(min(i, j), max(i, j)) for i in range(n_applicants) for j in partners[i]}
+        )
+        self.comp_pairs = sorted(
+            {(min(i, j), max(i, j)) for i in range(n_applicants) for j in comps[i]}
+        )
 
     def _admit(self) -> None:
         """Decide, in application order, who can be placed at all (see module docstring).
@@ -276,26 +286,26 @@ class Instance:
         ``T``, the fewest booths of area ≥ ``T`` that any group large enough for it uses (so
         a 36 m² request that can merge 9 + 9 + 18 reserves one 18 m² booth, not two).
         """
-        n, m = self.n_applicants, self.n_booths
-        max_single = float(self.area.max()) if m else 0.0
+        n_applicants, n_booths = self.n_applicants, self.n_booths
+        max_single = float(self.area.max()) if n_booths else 0.0
         self.is_big = self.threshold > max_single  # needs merged booths
         self.left_out: dict[int, str] = {}  # why, for who is left out
-        self.admitted = np.zeros(n, dtype=bool)
+        self.admitted = np.zeros(n_applicants, dtype=bool)
         self.groups: list[tuple[int, ...]] = []
         if self.is_big.any():
             self.groups = self._enumerate_groups(float(self.threshold[self.is_big].min()))
         # thresholds[0] = -1 stands for "any booth": the total count.
         thresholds = np.unique(np.concatenate([[-1.0], self.threshold[~self.is_big]]))
-        cap = m - np.searchsorted(np.sort(self.area), thresholds, side="left")
+        cap = n_booths - np.searchsorted(np.sort(self.area), thresholds, side="left")
         need = np.zeros(len(thresholds), dtype=np.int64)
-        group_areas = np.array([self.area[list(g)].sum() for g in self.groups])
+        group_areas = np.array([self.area[list(group)].sum() for group in self.groups])
         if self.groups:
             member_area = np.full((len(self.groups), 3), -np.inf)
-            for k, g in enumerate(self.groups):
-                member_area[k, : len(g)] = self.area[list(g)]
+            for number, group in enumerate(self.groups):
+                member_area[number, : len(group)] = self.area[list(group)]
             # per_group[g, k]: booths of area ≥ thresholds[k] in group g
             per_group = (member_area[:, :, None] >= thresholds[None, None, :]).sum(axis=1)
-        for i in range(n):
+        for i in range(n_applicants):
             low = float(self.requested[i] * (1 - self.tolerance))
             if self.is_big[i]:
                 fits = group_areas >= self.threshold[i] if self.groups else np.zeros(0, bool)
@@ -320,7 +330,7 @@ class Instance:
                 if c != a and c != b:
                     triples.add(tuple(sorted((a, b, c))))
         candidates = sorted(pairs) + sorted(triples)
-        candidates = [g for g in candidates if self.area[list(g)].sum() >= min_area]
+        candidates = [group for group in candidates if self.area[list(group)].sum() >= min_area]
         if not candidates:
             return []
         # One simple polygon? By the nerve theorem a union of convex sets is hole-free when
@@ -330,36 +340,36 @@ class Instance:
         # or rotated booths in a pairwise-touching triple) gets an exact overlay check.
         keep: list[tuple[int, ...]] = []
         exact: list[tuple[int, ...]] = []
-        for g in candidates:
-            convex = all(self.convex[list(g)])
-            if len(g) == 2 and convex:
-                keep.append(g)
-            elif len(g) == 3 and convex:
-                a, b, c = g
+        for group in candidates:
+            convex = all(self.convex[list(group)])
+            if len(group) == 2 and convex:
+                keep.append(group)
+            elif len(group) == 3 and convex:
+                a, b, c = group
                 cycle = (a, b) in self.touch and (b, c) in self.touch and (a, c) in self.touch
-                if not cycle or all(self.axis_box[list(g)]):
-                    keep.append(g)
+                if not cycle or all(self.axis_box[list(group)]):
+                    keep.append(group)
                 else:
-                    exact.append(g)
+                    exact.append(group)
             else:
-                exact.append(g)
-        for g in exact:
-            union = shapely.union_all(self.snapped[list(g)], grid_size=GRID)
+                exact.append(group)
+        for group in exact:
+            union = shapely.union_all(self.snapped[list(group)], grid_size=GRID)
             if union.geom_type == "Polygon" and not union.interiors:
-                keep.append(g)
-        return sorted(keep, key=lambda g: (len(g), g))
+                keep.append(group)
+        return sorted(keep, key=lambda group: (len(group), group))
 
     def _prepare_columns(self) -> None:
-        m = self.n_booths
-        members = [(k,) for k in range(m)] + list(self.groups)
+        n_booths = self.n_booths
+        members = [(k,) for k in range(n_booths)] + list(self.groups)
         self.members = members
         self.n_columns = len(members)
-        pad = np.full((self.n_columns, 3), -1, dtype=np.int64)
-        for c, mem in enumerate(members):
-            pad[c, : len(mem)] = mem
-        self.column_booths = pad
-        valid = pad >= 0
-        safe = np.where(valid, pad, 0)
+        padded = np.full((self.n_columns, 3), -1, dtype=np.int64)
+        for c, booths in enumerate(members):
+            padded[c, : len(booths)] = booths
+        self.column_booths = padded
+        valid = padded >= 0
+        safe = np.where(valid, padded, 0)
         self.col_size = valid.sum(axis=1)
         self.col_area = np.where(valid, self.area[safe], 0).sum(axis=1)
         self.col_rank = np.where(valid, self.rank[safe], -1).max(axis=1)
@@ -368,46 +378,46 @@ class Instance:
         self.col_xy = (self.booth_xy[safe] * w_area[..., None]).sum(axis=1) / np.maximum(
             self.col_area, 1e-9
         )[:, None]
-        nt = len(self.tracks)
-        in_zone = np.ones((self.n_columns, nt), dtype=bool)
-        dist = np.full((self.n_columns, nt), np.inf)
+        n_tracks = len(self.tracks)
+        in_zone = np.ones((self.n_columns, n_tracks), dtype=bool)
+        dist = np.full((self.n_columns, n_tracks), np.inf)
         for k in range(3):
-            ok = valid[:, k]
-            in_zone[ok] &= self.booth_in_zone[safe[ok, k]]
-            dist[ok] = np.minimum(dist[ok], self.booth_zone_dist[safe[ok, k]])
+            present = valid[:, k]
+            in_zone[present] &= self.booth_in_zone[safe[present, k]]
+            dist[present] = np.minimum(dist[present], self.booth_zone_dist[safe[present, k]])
         if self.n_columns:
             dist[in_zone] = 0.0
         self.col_in_zone = in_zone
         self.col_zone_dist = dist
-        w = self.weights
-        self.zone_cost = np.where(in_zone, 0.0, w.zone + w.zone_per_10m * dist / 10.0)
+        weights = self.weights
+        self.zone_cost = np.where(in_zone, 0.0, weights.zone + weights.zone_per_10m * dist / 10.0)
         # Competitor neighbourhood of a column: booths near any member, members excluded.
         col_near: list[frozenset[int]] = []
-        for mem in members:
-            s: set[int] = set()
-            for b in mem:
-                s |= self.near[b]
-            col_near.append(frozenset(s.difference(mem)))
+        for booths in members:
+            near_set: set[int] = set()
+            for b in booths:
+                near_set |= self.near[b]
+            col_near.append(frozenset(near_set.difference(booths)))
         self.col_near = col_near
-        booth_cols: list[list[int]] = [[k] for k in range(m)]
-        for c in range(m, self.n_columns):
+        booth_cols: list[list[int]] = [[k] for k in range(n_booths)]
+        for c in range(n_booths, self.n_columns):
             for b in members[c]:
                 booth_cols[b].append(c)
         self.booth_cols = booth_cols
-        self.booth_kdtree = cKDTree(self.booth_xy) if m else None
+        self.booth_kdtree = cKDTree(self.booth_xy) if n_booths else None
 
     def _prepare_rows(self) -> None:
-        n = self.n_applicants
-        rows_s = [i for i in range(n) if self.admitted[i] and not self.is_big[i]]
-        rows_b = [i for i in range(n) if self.admitted[i] and self.is_big[i]]
-        self.single_applicants = np.array(rows_s, dtype=np.int64)
-        self.group_applicants = np.array(rows_b, dtype=np.int64)
+        n_applicants = self.n_applicants
+        single_rows = [i for i in range(n_applicants) if self.admitted[i] and not self.is_big[i]]
+        group_rows = [i for i in range(n_applicants) if self.admitted[i] and self.is_big[i]]
+        self.single_applicants = np.array(single_rows, dtype=np.int64)
+        self.group_applicants = np.array(group_rows, dtype=np.int64)
         self.single_row = {int(i): k for k, i in enumerate(self.single_applicants)}
         self.group_row = {int(i): k for k, i in enumerate(self.group_applicants)}
         self.single_columns = np.arange(self.n_booths)
         self.group_columns = np.arange(self.n_booths, self.n_columns)
-        self.current = np.zeros((n, self.n_booths), dtype=bool)
-        self.current_size = np.zeros(n, dtype=np.int64)
+        self.current = np.zeros((n_applicants, self.n_booths), dtype=bool)
+        self.current_size = np.zeros(n_applicants, dtype=np.int64)
         for i, app in enumerate(self.apps):
             for number in app.current_booths:
                 k = self.booth_index.get(number)
@@ -419,12 +429,14 @@ class Instance:
             dtype=np.int64,
         )
         self.step = np.array([bool(a.step_free) for a in self.apps], dtype=bool)
-        slots = max((len(f) for f in self.fixed_partners), default=0)
-        self.fixed_xy = np.full((n, slots, 2), np.nan)
+        slots = max((len(fixed) for fixed in self.fixed_partners), default=0)
+        self.fixed_xy = np.full((n_applicants, slots, 2), np.nan)
         for i, fixed in enumerate(self.fixed_partners):
             for k, (_name, point) in enumerate(fixed):
                 self.fixed_xy[i, k] = point
-        self.unplaced_cost = UNPLACED_PENALTY * (1 + (n - np.arange(n)) / max(n, 1))
+        self.unplaced_cost = UNPLACED_PENALTY * (
+            1 + (n_applicants - np.arange(n_applicants)) / max(n_applicants, 1)
+        )
         # Base (exact linear) cost; groups only for those who need them, singles only for others.
         self.single_cost = self.linear(
             self.single_applicants[:, None], self.single_columns[None, :]
@@ -439,43 +451,45 @@ class Instance:
         self.exact_affordable = bool(allowed <= MILP_MAX_VARS)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
 
-    def terms(self, r: np.ndarray, c: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
-        """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting).
+    def terms(self, rows: np.ndarray, cols: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
+        """Linear cost terms of applicant(s) ``rows`` in column(s) ``cols`` (broadcasting).
 
         With ``full=False`` a term may come back in a smaller, broadcastable shape.
         """
-        w = self.weights
-        shape = np.broadcast_shapes(np.shape(r), np.shape(c))
-        req = self.requested[r]
-        track = self.app_track[r]
-        zone = np.where(track >= 0, self.zone_cost[c, np.maximum(track, 0)], 0.0)
-        area = w.area * np.abs(self.col_area[c] - req) / req
-        wish = self.wish[r]
-        kind = w.kind * ((wish >= 0) & (self.col_rank[c] != wish))
-        access = np.where(self.step[r], w.access_per_10m * self.col_entrance[c] / 10.0, 0.0)
+        weights = self.weights
+        shape = np.broadcast_shapes(np.shape(rows), np.shape(cols))
+        req = self.requested[rows]
+        track = self.app_track[rows]
+        zone = np.where(track >= 0, self.zone_cost[cols, np.maximum(track, 0)], 0.0)
+        area = weights.area * np.abs(self.col_area[cols] - req) / req
+        wish = self.wish[rows]
+        kind = weights.kind * ((wish >= 0) & (self.col_rank[cols] != wish))
+        access = np.where(
+            self.step[rows], weights.access_per_10m * self.col_entrance[cols] / 10.0, 0.0
+        )
         stability = np.zeros(shape)
         if self.current_size.any():  # Jaccard distance to the booths held before
             inter = np.zeros(shape, dtype=np.int64)
-            for k in range(3):
-                b = self.column_booths[c, k]
-                inter = inter + ((b >= 0) & self.current[r, np.maximum(b, 0)])
-            cur = self.current_size[r]
-            union = self.col_size[c] + cur - inter
-            stability = np.where(cur > 0, w.move * (1 - inter / np.maximum(union, 1)), 0.0)
+            for slot in range(3):
+                b = self.column_booths[cols, slot]
+                inter = inter + ((b >= 0) & self.current[rows, np.maximum(b, 0)])
+            cur = self.current_size[rows]
+            union = self.col_size[cols] + cur - inter
+            stability = np.where(cur > 0, weights.move * (1 - inter / np.maximum(union, 1)), 0.0)
         competitors = np.zeros(shape)
         if self.fixed_comp_booths.any():  # next to a competitor placed earlier
             near = np.zeros(shape, dtype=bool)
-            for k in range(3):
-                b = self.column_booths[c, k]
-                near = near | ((b >= 0) & self.fixed_comp_booths[r, np.maximum(b, 0)])
+            for slot in range(3):
+                b = self.column_booths[cols, slot]
+                near = near | ((b >= 0) & self.fixed_comp_booths[rows, np.maximum(b, 0)])
             competitors = HARD_PENALTY * near
         partners = np.zeros(shape)
-        xy = self.col_xy[c]
-        for k in range(self.fixed_xy.shape[1]):  # one pass per partner slot, not per row
-            point = self.fixed_xy[r, k]
-            d = np.hypot(xy[..., 0] - point[..., 0], xy[..., 1] - point[..., 1])
-            partners = partners + np.nan_to_num(d, nan=0.0)
-        partners = w.partner_per_10m * partners / 10.0
+        xy = self.col_xy[cols]
+        for slot in range(self.fixed_xy.shape[1]):  # one pass per partner slot, not per row
+            point = self.fixed_xy[rows, slot]
+            distance = np.hypot(xy[..., 0] - point[..., 0], xy[..., 1] - point[..., 1])
+            partners = partners + np.nan_to_num(distance, nan=0.0)
+        partners = weights.partner_per_10m * partners / 10.0
         terms = {
             "zone": zone,
             "area": area,
@@ -487,15 +501,15 @@ class Instance:
         }
         if not full:
             return terms
-        return {k: np.broadcast_to(v, shape).astype(float) for k, v in terms.items()}
+        return {name: np.broadcast_to(term, shape).astype(float) for name, term in terms.items()}
 
-    def linear(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-        if np.size(r) == 0 or np.size(c) == 0:
-            return np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
-        total = np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
-        for term in self.terms(r, c, full=False).values():
+    def linear(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        if np.size(rows) == 0 or np.size(cols) == 0:
+            return np.zeros(np.broadcast_shapes(np.shape(rows), np.shape(cols)))
+        total = np.zeros(np.broadcast_shapes(np.shape(rows), np.shape(cols)))
+        for term in self.terms(rows, cols, full=False).values():
             total += term
-        allowed = self.col_area[c] >= self.threshold[r]
+        allowed = self.col_area[cols] >= self.threshold[rows]
         return np.where(allowed, total, np.inf)
 
     def linear_cost(self, i: int, c: int) -> float:
@@ -519,7 +533,7 @@ class Instance:
             return near
         out: set[int] = set()
         for b in near:
-            out.update(x for x in self.booth_cols[b] if x >= self.n_booths)
+            out.update(column for column in self.booth_cols[b] if column >= self.n_booths)
         return sorted(out)
 
     def violations(self, col: np.ndarray) -> list[tuple[int, int]]:
@@ -550,10 +564,10 @@ class Instance:
 
     def pairs_cost(self, col: np.ndarray) -> float:
         total = 0.0
-        wp = self.weights.partner_per_10m / 10.0
+        per_metre = self.weights.partner_per_10m / 10.0
         for i, j in self.partner_pairs:
             if col[i] >= 0 and col[j] >= 0:
-                total += wp * float(np.hypot(*(self.col_xy[col[i]] - self.col_xy[col[j]])))
+                total += per_metre * float(np.hypot(*(self.col_xy[col[i]] - self.col_xy[col[j]])))
         total += HARD_PENALTY * len(self.violations(col))
         return total
 
