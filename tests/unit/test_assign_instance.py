@@ -3,6 +3,8 @@ prices, caches, search figures), and who is left out after the solve is a new in
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -109,3 +111,11 @@ def test_the_objective_leaves_out_who_is_no_longer_admitted():
         solution.columns[0] = 0
     nobody = instance.with_admitted(np.zeros(instance.n_applicants, dtype=bool), {})
     assert Solution.of(nobody, columns).objective == 0.0
+
+
+def test_solve_takes_a_budget_or_a_bare_deadline():
+    instance = build(*partnered_case(1))
+    with_budget = solve(instance, "optimal", Budget.unlimited(), phases=1)
+    with_deadline = solve(instance, "optimal", time.perf_counter() + 1000, phases=1)
+    assert with_budget.quality.objective == with_deadline.quality.objective
+    assert with_budget.quality.lower_bound == with_deadline.quality.lower_bound

@@ -189,7 +189,9 @@ def test_gilmore_lawler_bound_with_merged_booths_is_valid(seed):
             best = min(best, p.objective(np.array(col)))
             return
         for c in range(p.n_columns):
-            if (c >= p.n_booths) != bool(p.is_big[i]) or not math.isfinite(p.linear_cost(i, c)):
+            if (c >= p.n_booths) != bool(p.needs_group[i]) or not math.isfinite(
+                p.linear_cost(i, c)
+            ):
                 continue
             if used.isdisjoint(p.members[c]):
                 place(i + 1, [*col, c], used | set(p.members[c]))

@@ -70,7 +70,7 @@ class Construction:
                 total += float(instance.unplaced_cost[i])
                 continue
             total += instance.linear_cost(i, c)
-            if instance.is_big[i]:
+            if instance.needs_group[i]:
                 extra, row, k = extra_group, instance.group_row[i], c - instance.n_booths
             else:
                 extra, row, k = extra_single, instance.single_row[i], c
@@ -155,7 +155,7 @@ class Construction:
                     else instance.single_cost + extra_single
                 )
                 for (i, c), penalty in forbid.items():
-                    if not instance.is_big[i]:
+                    if not instance.needs_group[i]:
                         cost[instance.single_row[i], c] += penalty
                 if used:
                     cost[:, sorted(used)] = np.inf
@@ -167,7 +167,7 @@ class Construction:
             if best is None or dropped.size < best[0]:
                 best = (dropped.size, col)
                 best_price = self.prices.booth.copy()
-            singles_dropped = dropped[~instance.is_big[dropped]]
+            singles_dropped = dropped[~instance.needs_group[dropped]]
             if singles_dropped.size == 0 or not used:
                 break
             # Booths the dropped applicants could use become dearer inside groups: a price
@@ -202,7 +202,7 @@ class Construction:
         if extra_group is not None:
             cost += extra_group
         for (i, column), penalty in forbid.items():
-            if instance.is_big[i]:
+            if instance.needs_group[i]:
                 cost[instance.group_row[i], column - instance.n_booths] += penalty
         for _ in range(len(instance.group_applicants) + 1):
             chosen = lsa(cost, instance.unplaced_cost[instance.group_applicants])
@@ -243,7 +243,7 @@ class Construction:
         heuristic re-solving is for large ones, or when capacity makes the rule infeasible.
         """
         instance = self.instance
-        if instance.small:
+        if instance.milp_first:
             rows = np.flatnonzero(instance.admitted).tolist()
             col, _ = solve_milp(self.instance, rows, extra_single, extra_group, competitors=True)
             if col is not None and (col[rows] >= 0).all():
@@ -262,7 +262,7 @@ class Construction:
             new = False
             for i, j in instance.violations(col):
                 # The later application moves: earlier applications keep their choice.
-                for c in instance.columns_next_to(int(col[i]), bool(instance.is_big[j])):
+                for c in instance.columns_next_to(int(col[i]), bool(instance.needs_group[j])):
                     if (j, c) not in forbid:
                         forbid[(j, c)] = HARD_PENALTY
                         new = True
@@ -283,7 +283,7 @@ class Construction:
         for i in range(instance.n_applicants):
             if col[i] >= 0 and instance.partners[i]:
                 # Members needing step-free access anchor the cluster: the others come to them.
-                weight = 1.0 + 1e3 * instance.step[i]
+                weight = 1.0 + 1e3 * instance.step_free[i]
                 total = sums.setdefault(clusters.find(i), [np.zeros(2), 0])
                 total[0] = total[0] + weight * instance.col_xy[col[i]]
                 total[1] += weight
@@ -388,7 +388,7 @@ class Construction:
                 seen.add(key)
                 (ax, ay), (bx, by) = instance.xy_list[column], instance.xy_list[partner_column]
                 total += per_metre * math.hypot(ax - bx, ay - by)
-            for rival in instance.comps[mover]:
+            for rival in instance.competitors[mover]:
                 key = (-min(mover, rival) - 1, max(mover, rival))
                 rival_column = at(rival)
                 if key in seen or rival_column < 0:
@@ -423,14 +423,14 @@ class Construction:
         clusters = UnionFind(instance.n_applicants)
         for i, j in instance.partner_pairs:
             if (
-                not (instance.is_big[i] or instance.is_big[j])
+                not (instance.needs_group[i] or instance.needs_group[j])
                 and instance.admitted[i]
                 and instance.admitted[j]
             ):
                 clusters.union(i, j)
         groups: dict[int, list[int]] = {}
         for i in range(instance.n_applicants):
-            if instance.admitted[i] and not instance.is_big[i] and instance.partners[i]:
+            if instance.admitted[i] and not instance.needs_group[i] and instance.partners[i]:
                 groups.setdefault(clusters.find(i), []).append(i)
         return [members for _, members in sorted(groups.items()) if len(members) > 1]
 
@@ -473,7 +473,7 @@ class Construction:
                 booths = booths[np.isfinite(row[booths])]
                 # Competitors outside the cluster stay put: their neighbourhood is barred.
                 barred: set[int] = set()
-                for other in instance.comps[member]:
+                for other in instance.competitors[member]:
                     if other not in inside and col[other] >= 0:
                         for b in instance.members[col[other]]:
                             barred.update(instance.near[b])
@@ -530,7 +530,7 @@ class Construction:
                 continue
             # Exact comparison: every partner and competitor term touching the cluster.
             touched = sorted(
-                inside | {other for member in members for other in instance.comps[member]}
+                inside | {other for member in members for other in instance.competitors[member]}
             )
             before = self._local_cost(touched, {}, col)
             after = self._local_cost(touched, pos, col)
@@ -575,7 +575,11 @@ class Construction:
             troubled = {applicant for pair in instance.violations(col) for applicant in pair}
             for i in range(instance.n_applicants):
                 here = int(col[i])
-                if here < 0 or instance.is_big[i] or not (instance.partners[i] or i in troubled):
+                if (
+                    here < 0
+                    or instance.needs_group[i]
+                    or not (instance.partners[i] or i in troubled)
+                ):
                     continue
                 candidates: set[int] = set()
                 for partner in instance.partners[i]:
@@ -596,7 +600,7 @@ class Construction:
                     holder = int(owner[c])
                     if holder < 0:
                         moves = [(-1, -1)]
-                    elif instance.is_big[holder]:
+                    elif instance.needs_group[holder]:
                         continue
                     else:
                         moves = []
@@ -642,7 +646,7 @@ def greedy(instance: Instance) -> np.ndarray:
     for i in range(instance.n_applicants):
         if not instance.admitted[i]:
             continue
-        big = bool(instance.is_big[i])
+        big = bool(instance.needs_group[i])
         cols = instance.group_columns if big else instance.single_columns
         row = (
             instance.group_cost[instance.group_row[i]]
@@ -664,7 +668,7 @@ def greedy(instance: Instance) -> np.ndarray:
         for partner in instance.partners[i]:
             if col[partner] >= 0:
                 row += per_metre * np.hypot(*(column_xy - instance.col_xy[col[partner]]).T)
-        for rival in instance.comps[i]:
+        for rival in instance.competitors[i]:
             if col[rival] >= 0:
                 next_to = np.array(instance.columns_next_to(int(col[rival]), big), dtype=np.int64)
                 if next_to.size:

@@ -33,7 +33,7 @@ def exact_solution(instance: Instance, cache: SolveCache) -> tuple[np.ndarray | 
     col = bound = None
     allowed = sum(
         np.isfinite(instance.single_cost[instance.single_row[i]]).sum()
-        if not instance.is_big[i]
+        if not instance.needs_group[i]
         else np.isfinite(instance.group_cost[instance.group_row[i]]).sum()
         for i in rows
     )
@@ -68,7 +68,7 @@ def solve_milp(
     """
     var_applicant, var_column = [], []
     for i in rows:
-        if instance.is_big[i]:
+        if instance.needs_group[i]:
             allowed = (
                 np.flatnonzero(np.isfinite(instance.group_cost[instance.group_row[i]]))
                 + instance.n_booths
@@ -82,7 +82,7 @@ def solve_milp(
         return None, None
     applicant_of, column_of = np.array(var_applicant), np.array(var_column)
     cost = np.empty(n_vars)
-    big = instance.is_big[applicant_of]
+    big = instance.needs_group[applicant_of]
     single_rows = np.array([instance.single_row.get(i, 0) for i in var_applicant])
     group_rows = np.array([instance.group_row.get(i, 0) for i in var_applicant])
     cost[~big] = instance.single_cost[single_rows[~big], column_of[~big]]
@@ -123,7 +123,9 @@ def solve_milp(
             for var in by_row[i]:
                 others = [
                     var_at[(j, other)]
-                    for other in instance.columns_next_to(var_column[var], bool(instance.is_big[j]))
+                    for other in instance.columns_next_to(
+                        var_column[var], bool(instance.needs_group[j])
+                    )
                     if (j, other) in var_at
                 ]
                 if others:

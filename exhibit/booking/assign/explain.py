@@ -100,7 +100,7 @@ def _in_zone_possible(instance: Instance, col: np.ndarray) -> int:
     from scipy.optimize import linear_sum_assignment
 
     placed = [i for i in np.flatnonzero(col >= 0).tolist() if instance.app_track[i] >= 0]
-    singles = [i for i in placed if not instance.is_big[i]]
+    singles = [i for i in placed if not instance.needs_group[i]]
     total = 0
     if singles:
         rows = instance.single_cost[[instance.single_row[i] for i in singles]]
@@ -109,7 +109,7 @@ def _in_zone_possible(instance: Instance, col: np.ndarray) -> int:
         matched_rows, matched_cols = linear_sum_assignment(fits, maximize=True)
         total += int(fits[matched_rows, matched_cols].sum())
     for i in placed:
-        if instance.is_big[i]:
+        if instance.needs_group[i]:
             fits = np.isfinite(instance.group_cost[instance.group_row[i]])
             total += bool(
                 (fits & instance.col_in_zone[instance.n_booths :, instance.app_track[i]]).any()
@@ -183,7 +183,7 @@ def _explain(
                 names=names,
             )
         )
-    elif instance.comps[i] or instance.fixed_comp_names[i]:
+    elif instance.competitors[i] or instance.fixed_comp_names[i]:
         out.append(phrase("не соседствует с конкурентами"))
     if app.step_free:
         out.append(

@@ -39,13 +39,13 @@ class PartnerFloors:
         class_threshold = instance.threshold.copy()
         for big, family in ((False, instance.single_columns), (True, instance.group_columns)):
             areas = np.append(np.sort(instance.col_area[family]), np.inf)  # inf: none fits
-            who = instance.is_big == big
+            who = instance.needs_group == big
             at = np.searchsorted(areas, instance.threshold[who], side="left")
             class_threshold[who] = areas[at]
         for i in range(instance.n_applicants):
             for partner in instance.partners[i]:
                 if instance.admitted[partner]:
-                    key = (bool(instance.is_big[partner]), float(class_threshold[partner]))
+                    key = (bool(instance.needs_group[partner]), float(class_threshold[partner]))
                     if key not in classes:
                         classes[key] = len(classes)
                     pairs.append((i, classes[key]))
@@ -104,7 +104,7 @@ class PartnerFloors:
         for i in range(instance.n_applicants):
             mine = sorted(
                 {
-                    classes[(bool(instance.is_big[j]), float(self.class_threshold[j]))]
+                    classes[(bool(instance.needs_group[j]), float(self.class_threshold[j]))]
                     for j in instance.partners[i]
                     if instance.admitted[j]
                 }
@@ -113,7 +113,7 @@ class PartnerFloors:
             if not degree or not instance.admitted[i]:
                 sets.append(None)
                 continue
-            kind = (bool(instance.is_big[i]), tuple(mine))
+            kind = (bool(instance.needs_group[i]), tuple(mine))
             need[kind] = max(need.get(kind, 0), degree)
             sets.append((kind, degree))
         rows: list[np.ndarray] = [np.zeros(instance.n_columns)]

@@ -95,13 +95,13 @@ class _WorkingSolution:
         self.members = instance.members
         self.near = instance.col_near
         self.partners = instance.partners
-        self.comps = instance.comps
-        self.is_big = instance.is_big.tolist()
+        self.competitors = instance.competitors
+        self.needs_group = instance.needs_group.tolist()
         self.single_row = dict(instance.single_row)
         self.group_row = dict(instance.group_row)
 
     def linear(self, i: int, c: int) -> float:
-        if self.is_big[i]:
+        if self.needs_group[i]:
             return self.instance.group_cost.item(self.group_row[i], c - self.instance.n_booths)
         return self.instance.single_cost.item(self.single_row[i], c)
 
@@ -123,7 +123,7 @@ class _WorkingSolution:
                 seen.add((mover, other))
                 bx, by = self.xy[other_column]
                 total += self.per_metre * math.hypot(ax - bx, ay - by)
-            for other in self.comps[mover]:
+            for other in self.competitors[mover]:
                 other_column = pos.get(other, col[other])
                 if other_column < 0 or (other in moving and (-other - 1, mover) in seen):
                     continue
@@ -168,8 +168,8 @@ def improve(
     state = _WorkingSolution(instance, col)
     cheapest = _cheapest(instance, movers, np.random.default_rng(SEED))
     near_booths = _nearest_booths(instance)
-    singles = [i for i in movers if not instance.is_big[i]]
-    groups = [i for i in movers if instance.is_big[i]]
+    singles = [i for i in movers if not instance.needs_group[i]]
+    groups = [i for i in movers if instance.needs_group[i]]
     pick = singles + groups * 3  # groups are few and their moves matter most
     clusters = _clusters(state, singles)
     phase_moves = min(MAX_PHASE, max(MIN_PHASE, MOVES_PER_APPLICANT * len(movers)))
@@ -206,7 +206,7 @@ def improve(
             move += 1
             temperature *= rate
             i = pick[rng.randrange(len(pick))]
-            if state.is_big[i]:
+            if state.needs_group[i]:
                 pos = _group_move(state, i, cheapest, near_booths, rng)
             elif i in clusters and rng.random() < CLUSTER_SHARE:
                 pos = _cluster_move(state, clusters[i], cheapest, near_booths, rng)
@@ -247,12 +247,12 @@ def _cheapest(
     out: dict[int, list[int]] = {}
     # Tie-breakers drawn in the applicants' order (one row each, its family's width).
     width = {False: instance.single_cost.shape[1], True: instance.group_cost.shape[1]}
-    ties = {i: rng.random(width[bool(instance.is_big[i])]) for i in movers}
+    ties = {i: rng.random(width[bool(instance.needs_group[i])]) for i in movers}
     for big, matrix, index, offset in (
         (False, instance.single_cost, instance.single_row, 0),
         (True, instance.group_cost, instance.group_row, instance.n_booths),
     ):
-        who = [i for i in movers if bool(instance.is_big[i]) == big]
+        who = [i for i in movers if bool(instance.needs_group[i]) == big]
         if not who or matrix.shape[1] == 0:
             continue
         rows = matrix[[index[i] for i in who]]
@@ -311,7 +311,7 @@ def _single_move(
     holder = state.owner[c]
     if holder < 0:
         return {i: c}
-    if state.is_big[holder]:
+    if state.needs_group[holder]:
         return None
     if rng.random() < 0.5:
         if _allowed(state, holder, here):
@@ -347,7 +347,7 @@ def _group_move(
         holder = state.owner[b]
         if holder < 0 or holder == applicant:
             continue
-        if state.is_big[holder]:
+        if state.needs_group[holder]:
             return None
         evicted.append(holder)
     pos = {applicant: c}
@@ -409,7 +409,7 @@ def _cluster_move(
 
     def claim(member: int, booth: int) -> bool:
         holder = state.owner[booth]
-        if booth in taken or (holder >= 0 and holder not in inside and state.is_big[holder]):
+        if booth in taken or (holder >= 0 and holder not in inside and state.needs_group[holder]):
             return False
         if holder >= 0 and holder not in inside:
             options = [
@@ -424,12 +424,12 @@ def _cluster_move(
         pos[member] = booth
         taken.add(booth)
         # A competitor of the member next to the booth (and not moving already) moves away too.
-        for rival in state.comps[member]:
+        for rival in state.competitors[member]:
             rival_column = pos.get(rival, state.col[rival])
             if (
                 rival in pos
                 or rival_column < 0
-                or state.is_big[rival]
+                or state.needs_group[rival]
                 or rival_column not in state.near[booth]
             ):
                 continue
@@ -457,7 +457,7 @@ def _cluster_move(
                     if booth in taken:
                         continue
                     holder = state.owner[booth]
-                    if holder >= 0 and holder not in inside and state.is_big[holder]:
+                    if holder >= 0 and holder not in inside and state.needs_group[holder]:
                         continue
                     fx, fy = state.xy[booth]
                     cost = state.linear(partner, booth) + state.per_metre * math.hypot(

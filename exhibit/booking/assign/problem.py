@@ -236,7 +236,7 @@ class Instance:
     def _prepare_relations(self, placed: dict[str, BaseGeometry], competitor_gap: float) -> None:
         n_applicants = self.n_applicants
         partners: list[set[int]] = [set() for _ in range(n_applicants)]
-        comps: list[set[int]] = [set() for _ in range(n_applicants)]
+        competitors: list[set[int]] = [set() for _ in range(n_applicants)]
         self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n_applicants)]
         self.fixed_comp_booths = np.zeros((n_applicants, self.n_booths), dtype=bool)
         self.fixed_comp_names: list[list[tuple[str, frozenset[int]]]] = [
@@ -257,8 +257,8 @@ class Instance:
             for other in sorted(set(app.competitors)):
                 j = self.index.get(other)
                 if j is not None:
-                    comps[i].add(j)
-                    comps[j].add(i)
+                    competitors[i].add(j)
+                    competitors[j].add(i)
                 elif self.n_booths:
                     hits = self.tree.query(
                         placed[other], predicate="dwithin", distance=competitor_gap
@@ -267,14 +267,14 @@ class Instance:
                     self.fixed_comp_names[i].append((other, frozenset(hits.tolist())))
         # A pair named partner by one side and competitor by the other: the rule wins.
         for i in range(n_applicants):
-            partners[i] -= comps[i]
+            partners[i] -= competitors[i]
         self.partners = [sorted(others) for others in partners]
-        self.comps = [sorted(others) for others in comps]
+        self.competitors = [sorted(others) for others in competitors]
         self.partner_pairs = sorted(
             {(min(i, j), max(i, j)) for i in range(n_applicants) for j in partners[i]}
         )
         self.comp_pairs = sorted(
-            {(min(i, j), max(i, j)) for i in range(n_applicants) for j in comps[i]}
+            {(min(i, j), max(i, j)) for i in range(n_applicants) for j in competitors[i]}
         )
 
     def _admit(self) -> None:
@@ -288,14 +288,14 @@ class Instance:
         """
         n_applicants, n_booths = self.n_applicants, self.n_booths
         max_single = float(self.area.max()) if n_booths else 0.0
-        self.is_big = self.threshold > max_single  # needs merged booths
+        self.needs_group = self.threshold > max_single  # needs merged booths
         self.left_out: dict[int, str] = {}  # why, for who is left out
         self.admitted = np.zeros(n_applicants, dtype=bool)
         self.groups: list[tuple[int, ...]] = []
-        if self.is_big.any():
-            self.groups = self._enumerate_groups(float(self.threshold[self.is_big].min()))
+        if self.needs_group.any():
+            self.groups = self._enumerate_groups(float(self.threshold[self.needs_group].min()))
         # thresholds[0] = -1 stands for "any booth": the total count.
-        thresholds = np.unique(np.concatenate([[-1.0], self.threshold[~self.is_big]]))
+        thresholds = np.unique(np.concatenate([[-1.0], self.threshold[~self.needs_group]]))
         cap = n_booths - np.searchsorted(np.sort(self.area), thresholds, side="left")
         need = np.zeros(len(thresholds), dtype=np.int64)
         group_areas = np.array([self.area[list(group)].sum() for group in self.groups])
@@ -307,7 +307,7 @@ class Instance:
             per_group = (member_area[:, :, None] >= thresholds[None, None, :]).sum(axis=1)
         for i in range(n_applicants):
             low = float(self.requested[i] * (1 - self.tolerance))
-            if self.is_big[i]:
+            if self.needs_group[i]:
                 fits = group_areas >= self.threshold[i] if self.groups else np.zeros(0, bool)
                 if not fits.any():
                     self.left_out[i] = no_booth_large_enough(low)
@@ -408,8 +408,10 @@ class Instance:
 
     def _prepare_rows(self) -> None:
         n_applicants = self.n_applicants
-        single_rows = [i for i in range(n_applicants) if self.admitted[i] and not self.is_big[i]]
-        group_rows = [i for i in range(n_applicants) if self.admitted[i] and self.is_big[i]]
+        single_rows = [
+            i for i in range(n_applicants) if self.admitted[i] and not self.needs_group[i]
+        ]
+        group_rows = [i for i in range(n_applicants) if self.admitted[i] and self.needs_group[i]]
         self.single_applicants = np.array(single_rows, dtype=np.int64)
         self.group_applicants = np.array(group_rows, dtype=np.int64)
         self.single_row = {int(i): k for k, i in enumerate(self.single_applicants)}
@@ -424,11 +426,11 @@ class Instance:
                 if k is not None:
                     self.current[i, k] = True
             self.current_size[i] = self.current[i].sum()
-        self.wish = np.array(
+        self.wished_kind = np.array(
             [BOOTH_KINDS.index(a.wish_kind) if a.wish_kind else -1 for a in self.apps],
             dtype=np.int64,
         )
-        self.step = np.array([bool(a.step_free) for a in self.apps], dtype=bool)
+        self.step_free = np.array([bool(a.step_free) for a in self.apps], dtype=bool)
         slots = max((len(fixed) for fixed in self.fixed_partners), default=0)
         self.fixed_xy = np.full((n_applicants, slots, 2), np.nan)
         for i, fixed in enumerate(self.fixed_partners):
@@ -447,7 +449,8 @@ class Instance:
         )
         self.floors = PartnerFloors(self)
         allowed = np.isfinite(self.single_cost).sum() + np.isfinite(self.group_cost).sum()
-        self.small = bool(allowed <= MILP_SOLVE_VARS)
+        # Small enough for the exact MILP to solve (construction) / to bound (MILP_* constants).
+        self.milp_first = bool(allowed <= MILP_SOLVE_VARS)
         self.exact_affordable = bool(allowed <= MILP_MAX_VARS)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
 
@@ -462,10 +465,10 @@ class Instance:
         track = self.app_track[rows]
         zone = np.where(track >= 0, self.zone_cost[cols, np.maximum(track, 0)], 0.0)
         area = weights.area * np.abs(self.col_area[cols] - req) / req
-        wish = self.wish[rows]
+        wish = self.wished_kind[rows]
         kind = weights.kind * ((wish >= 0) & (self.col_rank[cols] != wish))
         access = np.where(
-            self.step[rows], weights.access_per_10m * self.col_entrance[cols] / 10.0, 0.0
+            self.step_free[rows], weights.access_per_10m * self.col_entrance[cols] / 10.0, 0.0
         )
         stability = np.zeros(shape)
         if self.current_size.any():  # Jaccard distance to the booths held before
@@ -514,7 +517,7 @@ class Instance:
 
     def linear_cost(self, i: int, c: int) -> float:
         """Linear cost of applicant ``i`` in column ``c`` (from the base matrices)."""
-        if self.is_big[i]:
+        if self.needs_group[i]:
             return float(self.group_cost[self.group_row[i], c - self.n_booths])
         return float(self.single_cost[self.single_row[i], c])
 

@@ -88,14 +88,19 @@ def assign(
 def solve(
     instance: Instance,
     method: str,
-    budget: Budget | None = None,
+    budget: Budget | float | None = None,
     phases: int | None = None,
     progress: Callable[[float, float, float], None] | None = None,
 ) -> AssignmentResult:
     """Construct (the greedy baseline, or the solver's construction), bound, improve for
     the time left before ``budget.deadline``, report. ``instance`` is not changed: who is
-    left out after all makes a new instance (:meth:`Instance.with_admitted`)."""
-    budget = (budget or Budget.unlimited()).for_construction()
+    left out after all makes a new instance (:meth:`Instance.with_admitted`). ``budget`` may
+    also be a bare deadline (``time.perf_counter()`` seconds), as it once was."""
+    if budget is None:
+        budget = Budget.unlimited()
+    elif not isinstance(budget, Budget):
+        budget = Budget(time.perf_counter(), float(budget))
+    budget = budget.for_construction()
     cache = SolveCache()
     if method == "greedy":
         solution = first_come_first_served(instance)
