@@ -63,7 +63,27 @@ def _frozen(value: Any) -> Any:
 class Instance:
     """Everything derived from the input once: columns, cost matrices, relations.
 
-    Immutable once built (see the module docstring)."""
+    Immutable once built (see the module docstring). Indices: ``i``, ``j`` an applicant
+    (in application order), ``b`` a booth (in natural number order), ``c`` a column —
+    ``0 … n_booths − 1`` the single booths, then the merged groups.
+
+    - applicants: ``apps``, ``requested`` and ``threshold`` (least area allowed),
+      ``needs_group`` (no single booth is large enough), ``admitted`` and ``left_out``
+      (who is not, and why), ``partners`` / ``competitors`` (per applicant) and
+      ``partner_pairs`` / ``comp_pairs``, the fixed ones (``fixed_partners``,
+      ``fixed_comp_booths``: exhibitors already placed), ``wished_kind``, ``step_free``,
+      ``current`` (booths held before), ``app_track``;
+    - booths: ``booths``, ``area``, ``rank`` (kind), ``entrance``, ``booth_xy``, ``near``
+      (competitor neighbours), ``merge`` (shared walls);
+    - columns: ``members`` (a column's booths), ``column_booths`` (the same, padded with
+      −1), ``col_area``, ``col_xy``, ``col_near``, ``col_in_zone``, ``booth_cols`` (the
+      columns holding a booth);
+    - costs: ``single_cost`` (``single_applicants`` × ``single_columns``) and
+      ``group_cost`` (``group_applicants`` × ``group_columns``) — ``inf`` where not
+      allowed; ``single_row`` / ``group_row`` (an applicant's row in them),
+      ``unplaced_cost``, the partner floors (``floors``, :meth:`partner_floor`), and the
+      true objective (:meth:`objective`).
+    """
 
     def __init__(
         self,
