@@ -33,12 +33,12 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from exhibit.booking.assign.solution import Solution
+from exhibit.booking.assign.state import Search
 
 if TYPE_CHECKING:
     from exhibit.booking.assign.problem import Instance
@@ -64,19 +64,6 @@ STALL_PHASES = 4
 #: The clock is read every this many moves.
 CLOCK_EVERY = 256
 SEED = 20_25
-
-
-@dataclass
-class Search:
-    """What the search did: moves tried and accepted, phases, objective before and after."""
-
-    moves: int = 0
-    accepted: int = 0
-    phases: int = 0
-    start: float = 0.0
-    best: float = 0.0
-    seconds: float = 0.0
-    stopped_by_time: bool = False
 
 
 class _WorkingSolution:

@@ -5,9 +5,8 @@
 - :class:`BoothPrices`: the construction's booth prices (what a merged group pays for the
   booths it takes from single-booth applicants);
 - :class:`SolveCache`: results the construction computes and the bound reuses — the exact
-  MILP per admitted set and the subgradient rounds' bound and prices.
-
-The search's figures are :class:`exhibit.booking.assign.improve.Search`.
+  MILP per admitted set and the subgradient rounds' bound and prices;
+- :class:`Search`: what the improvement did (moves, phases, objective before and after).
 """
 
 from __future__ import annotations
@@ -84,3 +83,16 @@ class SolveCache:
     exact: dict[AdmittedKey, tuple[np.ndarray | None, float | None]] = field(default_factory=dict)
     #: The construction's subgradient rounds (None when they did not run).
     coupled: CoupledBound | None = None
+
+
+@dataclass
+class Search:
+    """What the search did: moves tried and accepted, phases, objective before and after."""
+
+    moves: int = 0
+    accepted: int = 0
+    phases: int = 0
+    start: float = 0.0
+    best: float = 0.0
+    seconds: float = 0.0
+    stopped_by_time: bool = False
