@@ -13,6 +13,7 @@ from exhibit.booking.assign import Application, Weights, assign
 from exhibit.booking.assign.bound import coupling_prices, lagrangian
 from exhibit.booking.assign.construct import Construction
 from exhibit.booking.assign.exact import solve_milp
+from exhibit.booking.assign.polish import Polish
 from exhibit.booking.assign.problem import Instance
 from exhibit.booking.assign.state import Budget, SolveCache
 from tests.unit.test_assign import (
@@ -91,7 +92,7 @@ def test_a_cluster_moves_together_to_free_booths():
     ]
     p = problem(apps, booths, zones)
     start = np.array([0, 5, 9], dtype=np.int64)
-    moved = construction(p)._cluster_moves(start)
+    moved = Polish(p, Budget.unlimited())._cluster_moves(start)
     assert p.objective(moved) < p.objective(start)
     positions = sorted(moved.tolist())
     assert positions[2] - positions[0] == 2  # three booths side by side
@@ -108,7 +109,7 @@ def test_a_cluster_move_respects_a_competitor_outside_the_cluster():
     ]
     p = problem(apps, booths, zones)
     start = np.array([0, 7, 3], dtype=np.int64)  # the rival in the middle, at booth 4
-    moved = construction(p)._cluster_moves(start)
+    moved = Polish(p, Budget.unlimited())._cluster_moves(start)
     assert moved[2] == 3
     assert not p.violations(moved)
     assert p.objective(moved) <= p.objective(start)

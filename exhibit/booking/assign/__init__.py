@@ -7,10 +7,11 @@ Modules, in the order a solve runs them: ``inputs`` (the input types and their c
 cost matrices, relations, the objective; ``Problem`` is its old name), ``floors`` (the
 partner floors), ``state`` (what a solve changes: time budget, booth prices, caches),
 ``solution`` (a :class:`~.solution.Solution`: a column per applicant and its objective),
-``construct`` (the first solution), ``exact`` (the exact MILP), ``bound`` (the lower
-bound), ``improve`` (simulated annealing), ``explain`` (costs, reasons and quality
-figures), ``results`` (the result types) and ``reasons`` (the texts, as message ids with
-parameters); ``constants`` and ``tools`` serve them all.
+``construct`` (the first solution; ``polish``: its local search and cluster moves),
+``exact`` (the exact MILP), ``bound`` (the lower bound), ``improve`` (simulated
+annealing), ``explain`` (costs, reasons and quality figures), ``results`` (the result
+types) and ``reasons`` (the texts, as message ids with parameters); ``constants`` and
+``tools`` serve them all.
 """
 
 from exhibit.booking.assign.constants import HARD_PENALTY, TERMS
