@@ -3,7 +3,9 @@ prices, caches, search figures), and who is left out after the solve is a new in
 
 from __future__ import annotations
 
+import gc
 import time
+import weakref
 
 import numpy as np
 import pytest
@@ -90,7 +92,7 @@ def test_with_admitted_is_a_new_instance():
     assert instance.admitted[admitted[0]] and not fewer.admitted[admitted[0]]
     assert fewer.left_out[int(admitted[0])] == "нет места"
     assert int(admitted[0]) not in instance.left_out
-    assert fewer.floors is not instance.floors and fewer.floors.instance is fewer
+    assert fewer.floors is not instance.floors  # the partner floors follow the admitted
     assert fewer.single_cost is instance.single_cost  # the read-only parts are shared
     with pytest.raises(ValueError, match="read-only"):
         fewer.admitted[admitted[1]] = False
@@ -119,3 +121,17 @@ def test_solve_takes_a_budget_or_a_bare_deadline():
     with_deadline = solve(instance, "optimal", time.perf_counter() + 1000, phases=1)
     assert with_budget.quality.objective == with_deadline.quality.objective
     assert with_budget.quality.lower_bound == with_deadline.quality.lower_bound
+
+
+def test_an_instance_is_freed_as_soon_as_nobody_holds_it():
+    # No reference cycle (the partner floors do not point back at their instance): the
+    # cost matrices go when the solve ends, not at some later garbage collection.
+    instance = build(*partnered_case(1))
+    probe = weakref.ref(instance)
+    gc.disable()
+    try:
+        solve(instance, "optimal", Budget.unlimited(), phases=1)
+        del instance
+        assert probe() is None
+    finally:
+        gc.enable()

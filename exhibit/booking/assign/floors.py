@@ -26,11 +26,11 @@ class PartnerFloors:
 
     The nearest-neighbour floor is computed with the instance; the Gilmore–Lawler table,
     dearer, when first asked for (``strong``) and then kept here — a pure function of the
-    instance, so keeping it changes no result.
+    instance, so keeping it changes no result. The floors hold no reference to their
+    instance (no cycle to keep the cost matrices alive): the methods are given it.
     """
 
     def __init__(self, instance: Instance) -> None:
-        self.instance = instance
         classes: dict[PartnerClass, int] = {}
         pairs = []
         # Thresholds that admit the same columns are one class: each threshold is raised
@@ -55,7 +55,7 @@ class PartnerFloors:
         nearest = np.zeros((len(classes), instance.n_columns))
         for (big, threshold), k in classes.items():
             family = instance.group_columns if big else instance.single_columns
-            nearest[k] = self._nearest_disjoint(family[instance.col_area[family] >= threshold])
+            nearest[k] = _nearest_disjoint(instance, family[instance.col_area[family] >= threshold])
         #: Each applicant's threshold raised to the least column area at or above it.
         self.class_threshold = class_threshold
         #: ``degree[i, k]``: how many of ``i``'s admitted partners are of class ``k``.
@@ -68,21 +68,23 @@ class PartnerFloors:
             array.setflags(write=False)
         self._gilmore_lawler: tuple[np.ndarray, np.ndarray] | None = None
 
-    def floor(self, rows: np.ndarray, cols: np.ndarray, strong: bool = False) -> np.ndarray:
+    def floor(
+        self, instance: Instance, rows: np.ndarray, cols: np.ndarray, strong: bool = False
+    ) -> np.ndarray:
         """Each partner pair's least possible distance, split between the two sides, for
         applicants ``rows`` in columns ``cols`` (a rows × cols matrix).
 
         With ``strong``: per applicant and column the larger of that and half its
-        Gilmore–Lawler floor; both bound the same half-sum."""
-        instance = self.instance
+        Gilmore–Lawler floor; both bound the same half-sum. ``instance`` is the one these
+        floors were computed for."""
         half = instance.weights.partner_per_10m / 10.0 * 0.5
         floor = half * (self.degree[rows] @ self.nearest[:, cols])
         if strong and instance.partner_pairs:
-            table, row_of = self.gilmore_lawler()
+            table, row_of = self.gilmore_lawler(instance)
             floor = np.maximum(floor, half * table[:, cols][row_of[rows]])
         return floor
 
-    def gilmore_lawler(self) -> tuple[np.ndarray, np.ndarray]:
+    def gilmore_lawler(self, instance: Instance) -> tuple[np.ndarray, np.ndarray]:
         """Gilmore–Lawler floor of each applicant's own partner distances, per column.
 
         ``i``'s admitted partners take ``|P_i|`` distinct columns that share no booth with
@@ -95,7 +97,6 @@ class PartnerFloors:
         """
         if self._gilmore_lawler is not None:
             return self._gilmore_lawler
-        instance = self.instance
         classes = self.classes
         # (i's family, its partners' classes) -> most partners of anyone with them; only
         # the columns of i's own family are ever charged, so only those are computed.
@@ -131,7 +132,7 @@ class PartnerFloors:
                     ]
                 )
             )
-            sums = np.cumsum(self._nearest_disjoint_k(sources, targets, need[kind]), axis=1)
+            sums = np.cumsum(_nearest_disjoint_k(instance, sources, targets, need[kind]), axis=1)
             for degree in range(1, need[kind] + 1):
                 index[(kind, degree)] = len(rows)
                 rows.append(np.zeros(instance.n_columns))
@@ -143,57 +144,59 @@ class PartnerFloors:
         self._gilmore_lawler = (table, row_of)
         return self._gilmore_lawler
 
-    def _nearest_disjoint(self, targets: np.ndarray) -> np.ndarray:
-        """Distance from each column's centroid to the nearest of the ``targets`` columns that
-        shares no booth with it (0 when there is none: a safe floor)."""
-        instance = self.instance
-        out = np.zeros(instance.n_columns)
-        if targets.size == 0 or instance.n_columns < 2:
-            return out
-        tree = cKDTree(instance.col_xy[targets])
-        todo = np.arange(instance.n_columns)
-        want = 4
-        while todo.size:
-            width = min(want, targets.size)
-            dists, idx = tree.query(instance.col_xy[todo], k=width)
-            dists, cand = dists.reshape(todo.size, width), targets[idx.reshape(todo.size, width)]
-            mine = instance.column_booths[todo][:, None, :, None]
-            theirs = instance.column_booths[cand][:, :, None, :]
-            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            disjoint = ~shared & (cand != todo[:, None])
-            found = disjoint.any(axis=1)
-            out[todo[found]] = dists[found, disjoint[found].argmax(axis=1)]
-            if width == targets.size:
-                break
-            todo = todo[~found]
-            want *= 4
-        return out
 
-    def _nearest_disjoint_k(self, sources: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
-        """The ``k`` least distances (ascending) from each of the ``sources`` columns'
-        centroids to distinct ``targets`` columns that share no booth with it; 0 where fewer
-        exist (a safe floor)."""
-        instance = self.instance
-        out = np.zeros((sources.size, k))
-        if targets.size == 0 or sources.size == 0 or k == 0:
-            return out
-        tree = cKDTree(instance.col_xy[targets])
-        todo = np.arange(sources.size)
-        width = k + 4  # margin for the column itself and groups sharing its booths
-        while todo.size:
-            width = min(width, targets.size)
-            src = sources[todo]
-            dists, idx = tree.query(instance.col_xy[src], k=width)
-            dists, cand = dists.reshape(todo.size, width), targets[idx.reshape(todo.size, width)]
-            mine = instance.column_booths[src][:, None, :, None]
-            theirs = instance.column_booths[cand][:, :, None, :]
-            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            disjoint = ~shared & (cand != src[:, None])
-            found = (disjoint.sum(axis=1) >= k) | (width == targets.size)
-            best = np.sort(np.where(disjoint, dists, np.inf), axis=1)[:, :k]
-            if best.shape[1] < k:
-                best = np.pad(best, ((0, 0), (0, k - best.shape[1])), constant_values=np.inf)
-            out[todo[found]] = np.where(np.isfinite(best[found]), best[found], 0.0)
-            todo = todo[~found]
-            width *= 4
+def _nearest_disjoint(instance: Instance, targets: np.ndarray) -> np.ndarray:
+    """Distance from each column's centroid to the nearest of the ``targets`` columns that
+    shares no booth with it (0 when there is none: a safe floor)."""
+    out = np.zeros(instance.n_columns)
+    if targets.size == 0 or instance.n_columns < 2:
         return out
+    tree = cKDTree(instance.col_xy[targets])
+    todo = np.arange(instance.n_columns)
+    want = 4
+    while todo.size:
+        width = min(want, targets.size)
+        dists, idx = tree.query(instance.col_xy[todo], k=width)
+        dists, cand = dists.reshape(todo.size, width), targets[idx.reshape(todo.size, width)]
+        mine = instance.column_booths[todo][:, None, :, None]
+        theirs = instance.column_booths[cand][:, :, None, :]
+        shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
+        disjoint = ~shared & (cand != todo[:, None])
+        found = disjoint.any(axis=1)
+        out[todo[found]] = dists[found, disjoint[found].argmax(axis=1)]
+        if width == targets.size:
+            break
+        todo = todo[~found]
+        want *= 4
+    return out
+
+
+def _nearest_disjoint_k(
+    instance: Instance, sources: np.ndarray, targets: np.ndarray, k: int
+) -> np.ndarray:
+    """The ``k`` least distances (ascending) from each of the ``sources`` columns'
+    centroids to distinct ``targets`` columns that share no booth with it; 0 where fewer
+    exist (a safe floor)."""
+    out = np.zeros((sources.size, k))
+    if targets.size == 0 or sources.size == 0 or k == 0:
+        return out
+    tree = cKDTree(instance.col_xy[targets])
+    todo = np.arange(sources.size)
+    width = k + 4  # margin for the column itself and groups sharing its booths
+    while todo.size:
+        width = min(width, targets.size)
+        src = sources[todo]
+        dists, idx = tree.query(instance.col_xy[src], k=width)
+        dists, cand = dists.reshape(todo.size, width), targets[idx.reshape(todo.size, width)]
+        mine = instance.column_booths[src][:, None, :, None]
+        theirs = instance.column_booths[cand][:, :, None, :]
+        shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
+        disjoint = ~shared & (cand != src[:, None])
+        found = (disjoint.sum(axis=1) >= k) | (width == targets.size)
+        best = np.sort(np.where(disjoint, dists, np.inf), axis=1)[:, :k]
+        if best.shape[1] < k:
+            best = np.pad(best, ((0, 0), (0, k - best.shape[1])), constant_values=np.inf)
+        out[todo[found]] = np.where(np.isfinite(best[found]), best[found], 0.0)
+        todo = todo[~found]
+        width *= 4
+    return out

@@ -545,7 +545,7 @@ class Instance:
         """Each partner pair's least possible distance, split between the two sides, for
         applicants ``rows`` in columns ``cols``; with ``strong`` the Gilmore–Lawler floor
         too (:meth:`PartnerFloors.floor`)."""
-        return self.floors.floor(rows, cols, strong)
+        return self.floors.floor(self, rows, cols, strong)
 
     _partner_floor = partner_floor  # the name the relaxation's code uses
 
