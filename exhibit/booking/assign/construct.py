@@ -68,11 +68,11 @@ class Construction:
                 continue
             total += instance.linear_cost(i, c)
             if instance.needs_group[i]:
-                extra, row, k = extra_group, instance.group_row[i], c - instance.n_booths
+                extra, row, column = extra_group, instance.group_row[i], c - instance.n_booths
             else:
-                extra, row, k = extra_single, instance.single_row[i], c
+                extra, row, column = extra_single, instance.single_row[i], c
             if extra is not None:
-                total += float(extra[row, k])
+                total += float(extra[row, column])
         return total
 
     def _coordinate(

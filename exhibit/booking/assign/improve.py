@@ -343,7 +343,7 @@ def _group_move(
     for holder in evicted:
         options = _first_free(state, cheapest[holder], taken)
         options += _first_free(state, near_booths[state.col[holder]], taken)
-        options += [f for f in left if f not in taken]
+        options += [booth for booth in left if booth not in taken]
         best = _best_place(state, holder, options, pos)
         if best < 0:
             return None

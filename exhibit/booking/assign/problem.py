@@ -464,8 +464,10 @@ class Instance:
             self.single_applicants[:, None], self.single_columns[None, :]
         )
         self.group_cost = self.linear(self.group_applicants[:, None], self.group_columns[None, :])
+        # How many admitted partners each applicant has.
         self.partner_count = np.array(
-            [sum(bool(self.admitted[j]) for j in p) for p in self.partners], dtype=float
+            [sum(bool(self.admitted[j]) for j in partners) for partners in self.partners],
+            dtype=float,
         )
         self.floors = PartnerFloors(self)
         allowed = np.isfinite(self.single_cost).sum() + np.isfinite(self.group_cost).sum()
