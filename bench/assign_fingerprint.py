@@ -1,7 +1,8 @@
 """The solver's exact results, for checking that a change of structure changes no result.
 
 Planted instances (bench/planted.py, 80 and 150 applicants, seeds 1–5) and the ordinary
-halls of bench/assign.py at 150 / 150 (seeds 1–5, the solver and the greedy baseline),
+halls of bench/assign.py at 30 / 30, 40 / 40 (small enough for the exact MILP) and
+150 / 150 (seeds 1–5, the solver and the greedy baseline),
 each with a fixed number of search phases and a time limit long enough never to cut
 anything: no result depends on the clock. Prints per case the objective, the lower bound,
 the gap, the placed share and a fingerprint of everything reported (booths, reasons, cost
@@ -62,12 +63,15 @@ def main() -> None:
                 case.applications, case.booths, case.zones, time_limit=NO_LIMIT, phases=PHASES
             )
             show(f"planted {n} s{seed}", result)
-    for seed in range(1, 6):
-        booths, zones = make_hall(150, seed)
-        apps = make_demand(150, booths, zones, seed)
-        for method in ("optimal", "greedy"):
-            result = assign(apps, booths, zones, method=method, time_limit=NO_LIMIT, phases=PHASES)
-            show(f"hall 150/150 s{seed} {method}", result)
+    for n in (30, 40, 150):  # 30 and 40: the exact MILP's paths (groups, competitors)
+        for seed in range(1, 6):
+            booths, zones = make_hall(n, seed)
+            apps = make_demand(n, booths, zones, seed)
+            for method in ("optimal", "greedy"):
+                result = assign(
+                    apps, booths, zones, method=method, time_limit=NO_LIMIT, phases=PHASES
+                )
+                show(f"hall {n}/{n} s{seed} {method}", result)
 
 
 if __name__ == "__main__":

@@ -223,3 +223,31 @@ def test_gilmore_lawler_charges_the_second_and_third_nearest_partner():
     assert result.quality.objective == pytest.approx(30 * per_m)
     assert result.quality.objective == pytest.approx(brute_force(apps, booths, zones, True))
     assert result.quality.lower_bound == pytest.approx(24 * per_m)
+
+
+def test_a_cluster_move_beside_a_rival_left_out():
+    # A partner cluster whose member names a competitor that is left out (its request
+    # fits no booth nor group): the move compares the placed applicants' costs only.
+    # (It raised KeyError: the unplaced rival was costed as if it held a column.)
+    booths = row_hall([[3] * 10])
+    zones = halves(booths, tracks=("t1", "t1"))
+    names = ["P0", "P1", "P2"]
+    apps = [
+        Application(
+            exhibitor=n,
+            requested_area=9.0,
+            track="t1",
+            partners=[x for x in names if x != n],
+            competitors=["R"] if n == "P0" else [],
+        )
+        for n in names
+    ]
+    apps.append(Application(exhibitor="R", requested_area=60.0, track="t1"))
+    p = problem(apps, booths, zones)
+    assert not p.admitted[3] and p.competitors[0] == (3,)
+    start = np.array([0, 5, 9, -1], dtype=np.int64)
+    moved = Polish(p, Budget.unlimited())._cluster_moves(start)
+    assert p.objective(moved) < p.objective(start)
+    assert moved[3] == -1
+    result = assign(apps, booths, zones)
+    assert [u.exhibitor for u in result.unplaced] == ["R"]

@@ -193,9 +193,16 @@ class Polish:
             pos = {member: int(choices[member][pick[member]]) for member in members}
             if all(pos[member] == col[member] for member in members):
                 continue
-            # Exact comparison: every partner and competitor term touching the cluster.
+            # Exact comparison: every partner and competitor term touching the cluster. Only
+            # placed rivals: one without a column has no cost here (and may not be admitted).
             touched = sorted(
-                inside | {other for member in members for other in instance.competitors[member]}
+                inside
+                | {
+                    other
+                    for member in members
+                    for other in instance.competitors[member]
+                    if col[other] >= 0
+                }
             )
             before = self._local_cost(touched, {}, col)
             after = self._local_cost(touched, pos, col)
