@@ -1,4 +1,4 @@
-"""The entry point: check the input, build the problem, construct, bound, improve, report
+"""The entry point: check the input, build the instance, construct, bound, improve, report
 — all within the time limit."""
 
 from __future__ import annotations
