@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 
 from exhibit.booking.assign import Application, Weights, assign
-from exhibit.booking.assign import problem as A
+from exhibit.booking.assign.bound import coupling_prices, lagrangian
+from exhibit.booking.assign.construct import Construction
+from exhibit.booking.assign.exact import solve_milp
+from exhibit.booking.assign.polish import Polish
+from exhibit.booking.assign.problem import Instance
+from exhibit.booking.assign.state import Budget, SolveCache
 from tests.unit.test_assign import (
     WIDTHS_10,
     W,
@@ -39,8 +44,13 @@ def crowded_case(seed: int):
     return apps, booths, zones
 
 
-def problem(apps, booths, zones) -> A.Problem:
-    return A.Problem(list(apps), booths, zones, Weights(), 0.1, None, 2.0, {})
+def problem(apps, booths, zones) -> Instance:
+    return Instance(list(apps), booths, zones, Weights(), 0.1, None, 2.0, {})
+
+
+def construction(instance: Instance) -> Construction:
+    """A construction of ``instance`` with no time limit."""
+    return Construction(instance, Budget.unlimited(), SolveCache())
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -48,22 +58,23 @@ def test_coupling_rounds_give_a_valid_bound_and_never_a_worse_solution(seed, mon
     apps, booths, zones = crowded_case(seed)
     exact = problem(apps, booths, zones)
     rows = np.flatnonzero(exact.admitted).tolist()
-    optimum_col, _ = exact._milp(rows, None, None, competitors=False)
+    optimum_col, _ = solve_milp(exact, rows, None, None, competitors=False)
     if exact.group_applicants.size == 0 or optimum_col is None or (optimum_col[rows] < 0).any():
         pytest.skip("no merged groups, or not everyone fits")
     optimum = exact.objective(optimum_col)
 
     p = problem(apps, booths, zones)
-    p.booth_price = p._coupling_prices()
-    p._price_groups()
-    plain = p._linear_value(p._solve_linear(None, None, {}), None, None)
-    col = p._coordinate(None, None, {})
-    value = p._linear_value(col, None, None)
+    build = construction(p)
+    build.prices.booth = coupling_prices(p)
+    build._price_groups()
+    plain = build._linear_value(build._solve_linear(None, None, {}), None, None)
+    col = build._coordinate(None, None, {})
+    value = build._linear_value(col, None, None)
     assert value <= plain + 1e-9  # the rounds keep the best solution
     assert value >= optimum - 1e-9
-    key, bound = p.coupled_bound
-    assert key == tuple(rows)
-    assert bound <= optimum + 1e-6  # a valid lower bound
+    coupled = build.cache.coupled
+    assert coupled.admitted == tuple(rows)
+    assert coupled.bound <= optimum + 1e-6  # a valid lower bound
     used = [b for i in rows if col[i] >= 0 for b in p.members[col[i]]]
     assert len(used) == len(set(used))  # each booth once
 
@@ -81,7 +92,7 @@ def test_a_cluster_moves_together_to_free_booths():
     ]
     p = problem(apps, booths, zones)
     start = np.array([0, 5, 9], dtype=np.int64)
-    moved = p._cluster_moves(start)
+    moved = Polish(p, Budget.unlimited())._cluster_moves(start)
     assert p.objective(moved) < p.objective(start)
     positions = sorted(moved.tolist())
     assert positions[2] - positions[0] == 2  # three booths side by side
@@ -98,9 +109,9 @@ def test_a_cluster_move_respects_a_competitor_outside_the_cluster():
     ]
     p = problem(apps, booths, zones)
     start = np.array([0, 7, 3], dtype=np.int64)  # the rival in the middle, at booth 4
-    moved = p._cluster_moves(start)
+    moved = Polish(p, Budget.unlimited())._cluster_moves(start)
     assert moved[2] == 3
-    assert not p._violations(moved)
+    assert not p.violations(moved)
     assert p.objective(moved) <= p.objective(start)
 
 
@@ -121,11 +132,11 @@ def with_clusters(apps, clusters: list[list[int]], star: bool):
     ]
 
 
-def bounds(p: A.Problem) -> tuple[float, float]:
+def bounds(p: Instance) -> tuple[float, float]:
     """The Lagrangian bound at p = 0 with the nearest-neighbour floors and with the
     Gilmore–Lawler floor."""
     zero = np.zeros(p.n_booths)
-    return p._lagrangian(zero), p._lagrangian(zero, strong=True)
+    return lagrangian(p, zero), lagrangian(p, zero, strong=True)
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -179,7 +190,9 @@ def test_gilmore_lawler_bound_with_merged_booths_is_valid(seed):
             best = min(best, p.objective(np.array(col)))
             return
         for c in range(p.n_columns):
-            if (c >= p.n_booths) != bool(p.is_big[i]) or not math.isfinite(p.lin(i, c)):
+            if (c >= p.n_booths) != bool(p.needs_group[i]) or not math.isfinite(
+                p.linear_cost(i, c)
+            ):
                 continue
             if used.isdisjoint(p.members[c]):
                 place(i + 1, [*col, c], used | set(p.members[c]))
@@ -188,8 +201,8 @@ def test_gilmore_lawler_bound_with_merged_booths_is_valid(seed):
     old, new = bounds(p)
     assert math.isfinite(best)
     assert old - 1e-9 <= new <= best + 1e-9
-    for price in (p._coupling_prices(), np.full(p.n_booths, 0.5)):
-        assert p._lagrangian(price, strong=True) <= best + 1e-9
+    for price in (coupling_prices(p), np.full(p.n_booths, 0.5)):
+        assert lagrangian(p, price, strong=True) <= best + 1e-9
 
 
 def test_gilmore_lawler_charges_the_second_and_third_nearest_partner():
@@ -210,3 +223,31 @@ def test_gilmore_lawler_charges_the_second_and_third_nearest_partner():
     assert result.quality.objective == pytest.approx(30 * per_m)
     assert result.quality.objective == pytest.approx(brute_force(apps, booths, zones, True))
     assert result.quality.lower_bound == pytest.approx(24 * per_m)
+
+
+def test_a_cluster_move_beside_a_rival_left_out():
+    # A partner cluster whose member names a competitor that is left out (its request
+    # fits no booth nor group): the move compares the placed applicants' costs only.
+    # (It raised KeyError: the unplaced rival was costed as if it held a column.)
+    booths = row_hall([[3] * 10])
+    zones = halves(booths, tracks=("t1", "t1"))
+    names = ["P0", "P1", "P2"]
+    apps = [
+        Application(
+            exhibitor=n,
+            requested_area=9.0,
+            track="t1",
+            partners=[x for x in names if x != n],
+            competitors=["R"] if n == "P0" else [],
+        )
+        for n in names
+    ]
+    apps.append(Application(exhibitor="R", requested_area=60.0, track="t1"))
+    p = problem(apps, booths, zones)
+    assert not p.admitted[3] and p.competitors[0] == (3,)
+    start = np.array([0, 5, 9, -1], dtype=np.int64)
+    moved = Polish(p, Budget.unlimited())._cluster_moves(start)
+    assert p.objective(moved) < p.objective(start)
+    assert moved[3] == -1
+    result = assign(apps, booths, zones)
+    assert [u.exhibitor for u in result.unplaced] == ["R"]

@@ -33,13 +33,15 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exhibit.booking.assign.solution import Solution
+from exhibit.booking.assign.state import Search
+
 if TYPE_CHECKING:
-    from exhibit.booking.assign.problem import Problem
+    from exhibit.booking.assign.problem import Instance
 
 #: Candidate booths (or groups) per applicant: its cheapest by linear cost, ties in an
 #: order drawn once (a fixed seed), so that equal booths are all reachable.
@@ -64,45 +66,31 @@ CLOCK_EVERY = 256
 SEED = 20_25
 
 
-@dataclass
-class Search:
-    """What the search did: moves tried and accepted, phases, objective before and after."""
-
-    moves: int = 0
-    accepted: int = 0
-    phases: int = 0
-    start: float = 0.0
-    best: float = 0.0
-    seconds: float = 0.0
-    stopped_by_time: bool = False
-
-
-class _State:
+class _WorkingSolution:
     """A solution under change: each applicant's column and each booth's holder."""
 
-    def __init__(self, problem: Problem, col: np.ndarray) -> None:
-        p = problem
-        self.p = p
+    def __init__(self, instance: Instance, col: np.ndarray) -> None:
+        self.instance = instance
         self.col = [int(c) for c in col.tolist()]
-        self.owner = [-1] * p.n_booths
+        self.owner = [-1] * instance.n_booths
         for i, c in enumerate(self.col):
             if c >= 0:
-                for b in p.members[c]:
-                    self.owner[b] = i
-        self.wp = p.weights.partner_per_10m / 10.0
-        self.xy = p.xy_list
-        self.members = p.members
-        self.near = p.col_near
-        self.partners = p.partners
-        self.comps = p.comps
-        self.is_big = p.is_big.tolist()
-        self.single_row = p.single_row
-        self.group_row = p.group_row
+                for booth in instance.members[c]:
+                    self.owner[booth] = i
+        self.per_metre = instance.weights.partner_per_10m / 10.0
+        self.xy = instance.xy_list
+        self.members = instance.members
+        self.near = instance.col_near
+        self.partners = instance.partners
+        self.competitors = instance.competitors
+        self.needs_group = instance.needs_group.tolist()
+        self.single_row = dict(instance.single_row)
+        self.group_row = dict(instance.group_row)
 
     def linear(self, i: int, c: int) -> float:
-        if self.is_big[i]:
-            return self.p.group_cost.item(self.group_row[i], c - self.p.n_booths)
-        return self.p.single_cost.item(self.single_row[i], c)
+        if self.needs_group[i]:
+            return self.instance.group_cost.item(self.group_row[i], c - self.instance.n_booths)
+        return self.instance.single_cost.item(self.single_row[i], c)
 
     def local_cost(self, movers: list[int], pos: dict[int, int]) -> float:
         """Linear costs of ``movers`` and every pair term touching them, at ``pos`` (the
@@ -111,65 +99,64 @@ class _State:
         moving = set(movers)
         total = 0.0
         seen: set[tuple[int, int]] = set()
-        for x in movers:
-            cx = pos.get(x, col[x])
-            total += self.linear(x, cx)
-            ax, ay = self.xy[cx]
-            for q in self.partners[x]:
-                cq = pos.get(q, col[q])
-                if cq < 0 or (q in moving and (q, x) in seen):
+        for mover in movers:
+            column = pos.get(mover, col[mover])
+            total += self.linear(mover, column)
+            ax, ay = self.xy[column]
+            for other in self.partners[mover]:
+                other_column = pos.get(other, col[other])
+                if other_column < 0 or (other in moving and (other, mover) in seen):
                     continue
-                seen.add((x, q))
-                bx, by = self.xy[cq]
-                total += self.wp * math.hypot(ax - bx, ay - by)
-            for q in self.comps[x]:
-                cq = pos.get(q, col[q])
-                if cq < 0 or (q in moving and (-q - 1, x) in seen):
+                seen.add((mover, other))
+                bx, by = self.xy[other_column]
+                total += self.per_metre * math.hypot(ax - bx, ay - by)
+            for other in self.competitors[mover]:
+                other_column = pos.get(other, col[other])
+                if other_column < 0 or (other in moving and (-other - 1, mover) in seen):
                     continue
-                seen.add((-x - 1, q))
-                near = self.near[cx]
-                if any(b in near for b in self.members[cq]):
+                seen.add((-mover - 1, other))
+                near = self.near[column]
+                if any(b in near for b in self.members[other_column]):
                     total += 1e4
         return total
 
     def apply(self, pos: dict[int, int]) -> None:
-        for x in pos:
-            c = self.col[x]
+        for mover in pos:
+            c = self.col[mover]
             if c >= 0:
                 for b in self.members[c]:
-                    if self.owner[b] == x:
+                    if self.owner[b] == mover:
                         self.owner[b] = -1
-        for x, c in pos.items():
-            self.col[x] = c
+        for mover, c in pos.items():
+            self.col[mover] = c
             for b in self.members[c]:
-                self.owner[b] = x
+                self.owner[b] = mover
 
 
 def improve(
-    problem: Problem,
-    col: np.ndarray,
-    objective: float,
+    instance: Instance,
+    solution: Solution,
     *,
     time_limit: float,
     max_phases: int | None = None,
     progress: Callable[[float], None] | None = None,
     bound: float = -math.inf,
-) -> tuple[np.ndarray, Search]:
-    """The best solution found from ``col`` (objective ``objective``) within ``time_limit``
-    seconds (or ``max_phases`` phases, whichever comes first). It stops at once when the
-    best reaches ``bound`` (a lower bound: nothing better exists)."""
-    p = problem
+) -> tuple[Solution, Search]:
+    """The best solution found from ``solution`` within ``time_limit`` seconds (or
+    ``max_phases`` phases, whichever comes first), and what the search did. It stops at
+    once when the best reaches ``bound`` (a lower bound: nothing better exists)."""
+    col, objective = solution.columns, solution.objective
     clock = time.perf_counter()
     stats = Search(start=objective, best=objective)
-    movers = [i for i in range(p.n_applicants) if p.admitted[i] and col[i] >= 0]
-    if not movers or p.n_booths == 0 or time_limit <= 0:
-        return col, stats
+    movers = [i for i in range(instance.n_applicants) if instance.admitted[i] and col[i] >= 0]
+    if not movers or instance.n_booths == 0 or time_limit <= 0:
+        return solution, stats
     rng = random.Random(SEED)
-    state = _State(p, col)
-    cheapest = _cheapest(p, movers, np.random.default_rng(SEED))
-    near_booths = _nearest_booths(p)
-    singles = [i for i in movers if not p.is_big[i]]
-    groups = [i for i in movers if p.is_big[i]]
+    state = _WorkingSolution(instance, col)
+    cheapest = _cheapest(instance, movers, np.random.default_rng(SEED))
+    near_booths = _nearest_booths(instance)
+    singles = [i for i in movers if not instance.needs_group[i]]
+    groups = [i for i in movers if instance.needs_group[i]]
     pick = singles + groups * 3  # groups are few and their moves matter most
     clusters = _clusters(state, singles)
     phase_moves = min(MAX_PHASE, max(MIN_PHASE, MOVES_PER_APPLICANT * len(movers)))
@@ -192,7 +179,11 @@ def improve(
                 if used > time_limit:
                     stats.stopped_by_time = True
                     break
-                if stats.moves >= CLOCK_EVERY and length == phase_moves:
+                if (
+                    stats.moves >= CLOCK_EVERY
+                    and length == phase_moves
+                    and math.isfinite(time_limit)  # no limit (Budget.unlimited): all fits
+                ):
                     # Too little time left for the whole phase: cool over what fits, so
                     # that the search ends cold (descending) rather than cut off hot.
                     fits = int((time_limit - used) * stats.moves / max(used - setup, 1e-9))
@@ -202,7 +193,7 @@ def improve(
             move += 1
             temperature *= rate
             i = pick[rng.randrange(len(pick))]
-            if state.is_big[i]:
+            if state.needs_group[i]:
                 pos = _group_move(state, i, cheapest, near_booths, rng)
             elif i in clusters and rng.random() < CLUSTER_SHARE:
                 pos = _cluster_move(state, clusters[i], cheapest, near_booths, rng)
@@ -227,24 +218,28 @@ def improve(
             progress(best)
         if stats.stopped_by_time:
             break
-        state = _State(p, np.asarray(best_col))  # the next phase starts from the best
+        state = _WorkingSolution(
+            instance, np.asarray(best_col)
+        )  # the next phase starts from the best
         current = best
     stats.best = best
     stats.seconds = time.perf_counter() - clock
-    return np.asarray(best_col, dtype=np.int64), stats
+    return Solution.of(instance, np.asarray(best_col, dtype=np.int64)), stats
 
 
-def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[int, list[int]]:
+def _cheapest(
+    instance: Instance, movers: list[int], rng: np.random.Generator
+) -> dict[int, list[int]]:
     """Each applicant's cheapest allowed columns by linear cost (ties in a random order)."""
     out: dict[int, list[int]] = {}
     # Tie-breakers drawn in the applicants' order (one row each, its family's width).
-    width = {False: p.single_cost.shape[1], True: p.group_cost.shape[1]}
-    ties = {i: rng.random(width[bool(p.is_big[i])]) for i in movers}
+    width = {False: instance.single_cost.shape[1], True: instance.group_cost.shape[1]}
+    ties = {i: rng.random(width[bool(instance.needs_group[i])]) for i in movers}
     for big, matrix, index, offset in (
-        (False, p.single_cost, p.single_row, 0),
-        (True, p.group_cost, p.group_row, p.n_booths),
+        (False, instance.single_cost, instance.single_row, 0),
+        (True, instance.group_cost, instance.group_row, instance.n_booths),
     ):
-        who = [i for i in movers if bool(p.is_big[i]) == big]
+        who = [i for i in movers if bool(instance.needs_group[i]) == big]
         if not who or matrix.shape[1] == 0:
             continue
         rows = matrix[[index[i] for i in who]]
@@ -252,8 +247,8 @@ def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[i
         # Costs rounded to 1e-9, ties broken by the random draw below that resolution:
         # the CHEAPEST least by a partition, then only those sorted.
         key = np.round(rows, 9) + tie * 1e-10
-        k = min(CHEAPEST, key.shape[1])
-        part = np.argpartition(key, k - 1, axis=1)[:, :k]
+        width = min(CHEAPEST, key.shape[1])
+        part = np.argpartition(key, width - 1, axis=1)[:, :width]
         order = np.take_along_axis(
             part, np.argsort(np.take_along_axis(key, part, axis=1), axis=1), axis=1
         )
@@ -263,20 +258,20 @@ def _cheapest(p: Problem, movers: list[int], rng: np.random.Generator) -> dict[i
     return out
 
 
-def _nearest_booths(p: Problem) -> list[list[int]]:
+def _nearest_booths(instance: Instance) -> list[list[int]]:
     """The booths nearest to each booth (itself excluded)."""
-    k = min(NEAREST + 1, p.n_booths)
-    _, idx = p.booth_kdtree.query(p.booth_xy, k=k)
-    idx = np.asarray(idx).reshape(p.n_booths, k)
+    width = min(NEAREST + 1, instance.n_booths)
+    _, idx = instance.booth_kdtree.query(instance.booth_xy, k=width)
+    idx = np.asarray(idx).reshape(instance.n_booths, width)
     return [row[row != b].tolist() for b, row in enumerate(idx)]
 
 
-def _allowed(state: _State, i: int, c: int) -> bool:
+def _allowed(state: _WorkingSolution, i: int, c: int) -> bool:
     return math.isfinite(state.linear(i, c))
 
 
 def _single_move(
-    state: _State,
+    state: _WorkingSolution,
     i: int,
     cheapest: dict[int, list[int]],
     near_booths: list[list[int]],
@@ -289,10 +284,10 @@ def _single_move(
     if roll < 0.4 or (not partners and roll < 0.7):
         options = cheapest[i]
     elif partners and roll < 0.85:
-        q = partners[rng.randrange(len(partners))]
-        if state.col[q] < 0:
+        partner = partners[rng.randrange(len(partners))]
+        if state.col[partner] < 0:
             return None
-        options = near_booths[state.members[state.col[q]][0]]
+        options = near_booths[state.members[state.col[partner]][0]]
     else:
         options = near_booths[here]
     if not options:
@@ -303,7 +298,7 @@ def _single_move(
     holder = state.owner[c]
     if holder < 0:
         return {i: c}
-    if state.is_big[holder]:
+    if state.needs_group[holder]:
         return None
     if rng.random() < 0.5:
         if _allowed(state, holder, here):
@@ -311,53 +306,53 @@ def _single_move(
         return None
     # Ejection: the holder moves on to a free booth (or the one i leaves).
     pool = cheapest[holder] if rng.random() < 0.7 else near_booths[c]
-    found = [f for f in _first_free(state, pool, {c}) if f != c] + [here]
-    f = found[rng.randrange(len(found))]
-    if not _allowed(state, holder, f):
+    found = [booth for booth in _first_free(state, pool, {c}) if booth != c] + [here]
+    booth = found[rng.randrange(len(found))]
+    if not _allowed(state, holder, booth):
         return None
-    return {i: c, holder: f}
+    return {i: c, holder: booth}
 
 
 def _group_move(
-    state: _State,
-    g: int,
+    state: _WorkingSolution,
+    applicant: int,
     cheapest: dict[int, list[int]],
     near_booths: list[list[int]],
     rng: random.Random,
 ) -> dict[int, int] | None:
     """A merged-group applicant takes another group, evicting single-booth holders."""
-    options = cheapest[g]
+    options = cheapest[applicant]
     if not options:
         return None
     c = options[rng.randrange(len(options))]
-    here = state.col[g]
+    here = state.col[applicant]
     if c == here:
         return None
     new_booths = state.members[c]
     evicted = []
     for b in new_booths:
-        k = state.owner[b]
-        if k < 0 or k == g:
+        holder = state.owner[b]
+        if holder < 0 or holder == applicant:
             continue
-        if state.is_big[k]:
+        if state.needs_group[holder]:
             return None
-        evicted.append(k)
-    pos = {g: c}
+        evicted.append(holder)
+    pos = {applicant: c}
     taken = set(new_booths)
     left = [b for b in state.members[here] if b not in taken]
-    for k in evicted:
-        options = _first_free(state, cheapest[k], taken)
-        options += _first_free(state, near_booths[state.col[k]], taken)
-        options += [f for f in left if f not in taken]
-        best = _best_place(state, k, options, pos)
+    for holder in evicted:
+        options = _first_free(state, cheapest[holder], taken)
+        options += _first_free(state, near_booths[state.col[holder]], taken)
+        options += [booth for booth in left if booth not in taken]
+        best = _best_place(state, holder, options, pos)
         if best < 0:
             return None
-        pos[k] = best
+        pos[holder] = best
         taken.add(best)
     return pos
 
 
-def _clusters(state: _State, singles: list[int]) -> dict[int, list[int]]:
+def _clusters(state: _WorkingSolution, singles: list[int]) -> dict[int, list[int]]:
     """Partner clusters of placed single-booth applicants (connected components)."""
     inside = set(singles)
     out: dict[int, list[int]] = {}
@@ -367,20 +362,20 @@ def _clusters(state: _State, singles: list[int]) -> dict[int, list[int]]:
         members, todo = [i], [i]
         seen = {i}
         while todo:
-            x = todo.pop()
-            for q in state.partners[x]:
-                if q in inside and q not in seen:
-                    seen.add(q)
-                    members.append(q)
-                    todo.append(q)
+            member = todo.pop()
+            for partner in state.partners[member]:
+                if partner in inside and partner not in seen:
+                    seen.add(partner)
+                    members.append(partner)
+                    todo.append(partner)
         if len(members) > 1:
-            for x in members:
-                out[x] = members
+            for member in members:
+                out[member] = members
     return out
 
 
 def _cluster_move(
-    state: _State,
+    state: _WorkingSolution,
     members: list[int],
     cheapest: dict[int, list[int]],
     near_booths: list[list[int]],
@@ -395,88 +390,103 @@ def _cluster_move(
     options = cheapest[anchor] if rng.random() < 0.5 else near_booths[here]
     target = options[rng.randrange(len(options))]
     inside = set(members)
-    vacated = {state.col[x] for x in members}
+    vacated = {state.col[member] for member in members}
     pos: dict[int, int] = {}
     taken: set[int] = set()
 
-    def claim(x: int, f: int) -> bool:
-        holder = state.owner[f]
-        if f in taken or (holder >= 0 and holder not in inside and state.is_big[holder]):
+    def claim(member: int, booth: int) -> bool:
+        holder = state.owner[booth]
+        if booth in taken or (holder >= 0 and holder not in inside and state.needs_group[holder]):
             return False
         if holder >= 0 and holder not in inside:
-            options = [h for h in _first_free(state, cheapest[holder], taken) if h != f]
-            options += [h for h in vacated if h not in taken and h != f]
-            g = _best_place(state, holder, options, pos)
-            if g < 0:
+            options = [
+                free for free in _first_free(state, cheapest[holder], taken) if free != booth
+            ]
+            options += [free for free in vacated if free not in taken and free != booth]
+            place = _best_place(state, holder, options, pos)
+            if place < 0:
                 return False
-            pos[holder] = g
-            taken.add(g)
-        pos[x] = f
-        taken.add(f)
-        # A competitor of x next to f (and not moving already) moves away too.
-        for q in state.comps[x]:
-            cq = pos.get(q, state.col[q])
-            if q in pos or cq < 0 or state.is_big[q] or cq not in state.near[f]:
+            pos[holder] = place
+            taken.add(place)
+        pos[member] = booth
+        taken.add(booth)
+        # A competitor of the member next to the booth (and not moving already) moves away too.
+        for rival in state.competitors[member]:
+            rival_column = pos.get(rival, state.col[rival])
+            if (
+                rival in pos
+                or rival_column < 0
+                or state.needs_group[rival]
+                or rival_column not in state.near[booth]
+            ):
                 continue
-            options = [h for h in _first_free(state, cheapest[q], taken) if h not in state.near[f]]
-            g = _best_place(state, q, options, pos)
-            if g < 0:
+            options = [
+                free
+                for free in _first_free(state, cheapest[rival], taken)
+                if free not in state.near[booth]
+            ]
+            place = _best_place(state, rival, options, pos)
+            if place < 0:
                 return False
-            pos[q] = g
-            taken.add(g)
+            pos[rival] = place
+            taken.add(place)
         return True
 
     if not _allowed(state, anchor, target) or not claim(anchor, target):
         return None
     order = [anchor]
-    for x in order:
-        for y in state.partners[x]:
-            if y in inside and y not in pos:
+    for member in order:
+        for partner in state.partners[member]:
+            if partner in inside and partner not in pos:
                 best, best_cost = -1, math.inf
-                px, py = state.xy[pos[x]]
-                for f in (*near_booths[pos[x]], state.col[y]):
-                    if f in taken:
+                px, py = state.xy[pos[member]]
+                for booth in (*near_booths[pos[member]], state.col[partner]):
+                    if booth in taken:
                         continue
-                    holder = state.owner[f]
-                    if holder >= 0 and holder not in inside and state.is_big[holder]:
+                    holder = state.owner[booth]
+                    if holder >= 0 and holder not in inside and state.needs_group[holder]:
                         continue
-                    fx, fy = state.xy[f]
-                    cost = state.linear(y, f) + state.wp * math.hypot(fx - px, fy - py)
+                    fx, fy = state.xy[booth]
+                    cost = state.linear(partner, booth) + state.per_metre * math.hypot(
+                        fx - px, fy - py
+                    )
                     if holder >= 0 and holder not in inside:
                         cost += 0.05  # a holder moves too: a small premium
                     if cost < best_cost:
-                        best, best_cost = f, cost
-                if best < 0 or not math.isfinite(best_cost) or not claim(y, best):
+                        best, best_cost = booth, cost
+                if best < 0 or not math.isfinite(best_cost) or not claim(partner, best):
                     return None
-                order.append(y)
+                order.append(partner)
     return pos
 
 
-def _first_free(state: _State, options: list[int], taken: set[int]) -> list[int]:
+def _first_free(state: _WorkingSolution, options: list[int], taken: set[int]) -> list[int]:
     """The first ``FREE_CHOICES`` booths of ``options`` that are free and not ``taken``."""
     found = []
-    for f in options:
-        if state.owner[f] < 0 and f not in taken:
-            found.append(f)
+    for booth in options:
+        if state.owner[booth] < 0 and booth not in taken:
+            found.append(booth)
             if len(found) == FREE_CHOICES:
                 break
     return found
 
 
-def _best_place(state: _State, x: int, options: list[int], pos: dict[int, int]) -> int:
-    """Of ``options``, the booth of least linear + partner cost for ``x`` (partners where
+def _best_place(
+    state: _WorkingSolution, applicant: int, options: list[int], pos: dict[int, int]
+) -> int:
+    """Of ``options``, the booth of least linear + partner cost for ``applicant`` (partners where
     ``pos`` puts them, else where they are); -1 if none is allowed."""
     best, best_cost = -1, math.inf
-    for f in options:
-        cost = state.linear(x, f)
+    for booth in options:
+        cost = state.linear(applicant, booth)
         if not math.isfinite(cost):
             continue
-        fx, fy = state.xy[f]
-        for q in state.partners[x]:
-            cq = pos.get(q, state.col[q])
-            if cq >= 0:
-                qx, qy = state.xy[cq]
-                cost += state.wp * math.hypot(fx - qx, fy - qy)
+        fx, fy = state.xy[booth]
+        for partner in state.partners[applicant]:
+            partner_column = pos.get(partner, state.col[partner])
+            if partner_column >= 0:
+                qx, qy = state.xy[partner_column]
+                cost += state.per_metre * math.hypot(fx - qx, fy - qy)
         if cost < best_cost:
-            best, best_cost = f, cost
+            best, best_cost = booth, cost
     return best

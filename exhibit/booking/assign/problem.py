@@ -1,24 +1,29 @@
-"""The problem: everything the solver derives from the input once (pure: NumPy, SciPy,
+"""The instance: everything the solver derives from the input once (pure: NumPy, SciPy,
 Shapely) — booths and their neighbours, zones, partner and competitor relations, who is
-admitted, the columns (single booths and merged groups), the linear cost matrices and the
-true objective. Construction, bound and report are the mixins of
-:mod:`~exhibit.booking.assign.construct`, :mod:`~exhibit.booking.assign.bound` and
-:mod:`~exhibit.booking.assign.explain`; :mod:`~exhibit.booking.assign.solve` runs them.
-The model, the cost terms, the method and its figures: docs/assignment.md.
+admitted, the columns (single booths and merged groups), the linear cost matrices, the
+partner floors and the true objective.
+
+An :class:`Instance` is immutable once built: its arrays are read-only, its lists tuples,
+its mappings read-only, and setting an attribute fails. What a solve changes lives apart
+(:mod:`~exhibit.booking.assign.state`); who is admitted after the solve is a new instance
+(:meth:`Instance.with_admitted`). The construction (:mod:`~exhibit.booking.assign.construct`),
+the bound (:mod:`~exhibit.booking.assign.bound`) and the report
+(:mod:`~exhibit.booking.assign.explain`) take an instance; :mod:`~exhibit.booking.assign.solve`
+runs them. The model, the cost terms, the method and its figures: docs/assignment.md.
 """
 
 from __future__ import annotations
 
-import math
-import time
+import copy
 from collections.abc import Collection, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from exhibit.booking.assign.bound import Bounds
 from exhibit.booking.assign.constants import (
     AREA_EPS,
     HARD_PENALTY,
@@ -27,8 +32,7 @@ from exhibit.booking.assign.constants import (
     MIN_SHARED_WALL,
     UNPLACED_PENALTY,
 )
-from exhibit.booking.assign.construct import Construction
-from exhibit.booking.assign.explain import Report
+from exhibit.booking.assign.floors import PartnerFloors
 from exhibit.booking.assign.inputs import Application, FreeBooth, TrackZone, Weights
 from exhibit.booking.assign.reasons import area_taken, no_booth_large_enough, phrase
 from exhibit.booking.assign.tools import natural_key, shared_wall_lengths
@@ -38,11 +42,48 @@ from exhibit.booking.assign.tools import natural_key, shared_wall_lengths
 from exhibit.floorplan.geometry import GRID
 from exhibit.floorplan.plan import BOOTH_KINDS
 
-# --------------------------------------------------------------------------- the problem
+# --------------------------------------------------------------------------- the instance
 
 
-class Problem(Construction, Bounds, Report):
-    """Everything derived from the input once: columns, cost matrices, relations."""
+def _frozen(value: Any) -> Any:
+    """``value`` made read-only: arrays unwriteable, lists tuples, sets frozensets, dicts
+    read-only mappings (deeply)."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    if isinstance(value, dict):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    return value
+
+
+class Instance:
+    """Everything derived from the input once: columns, cost matrices, relations.
+
+    Immutable once built (see the module docstring). Indices: ``i``, ``j`` an applicant
+    (in application order), ``b`` a booth (in natural number order), ``c`` a column —
+    ``0 … n_booths − 1`` the single booths, then the merged groups.
+
+    - applicants: ``apps``, ``requested`` and ``threshold`` (least area allowed),
+      ``needs_group`` (no single booth is large enough), ``admitted`` and ``left_out``
+      (who is not, and why), ``partners`` / ``competitors`` (per applicant) and
+      ``partner_pairs`` / ``comp_pairs``, the fixed ones (``fixed_partners``,
+      ``fixed_comp_booths``: exhibitors already placed), ``wished_kind``, ``step_free``,
+      ``current`` (booths held before), ``app_track``;
+    - booths: ``booths``, ``area``, ``rank`` (kind), ``entrance``, ``booth_xy``, ``near``
+      (competitor neighbours), ``merge`` (shared walls);
+    - columns: ``members`` (a column's booths), ``column_booths`` (the same, padded with
+      −1), ``col_area``, ``col_xy``, ``col_near``, ``col_in_zone``, ``booth_cols`` (the
+      columns holding a booth);
+    - costs: ``single_cost`` (``single_applicants`` × ``single_columns``) and
+      ``group_cost`` (``group_applicants`` × ``group_columns``) — ``inf`` where not
+      allowed; ``single_row`` / ``group_row`` (an applicant's row in them),
+      ``unplaced_cost``, the partner floors (``floors``, :meth:`partner_floor`), and the
+      true objective (:meth:`objective`).
+    """
 
     def __init__(
         self,
@@ -55,8 +96,6 @@ class Problem(Construction, Bounds, Report):
         competitor_gap: float,
         placed: dict[str, BaseGeometry],
     ) -> None:
-        self.start = time.perf_counter()
-        self.deadline = self.construct_by = math.inf  # run() sets them from the time limit
         self.apps = apps
         self.weights = weights
         self.tolerance = tolerance
@@ -74,26 +113,59 @@ class Problem(Construction, Bounds, Report):
         self._admit()
         self._prepare_columns()
         self._prepare_rows()
+        for name, value in list(vars(self).items()):
+            object.__setattr__(self, name, _frozen(value))
+        object.__setattr__(self, "_built", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_built", False):
+            raise AttributeError(
+                f"an Instance is immutable ({name!r}): a solve keeps what it changes apart"
+            )
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"an Instance is immutable ({name!r})")
+
+    def with_admitted(self, admitted: np.ndarray, left_out: Mapping[int, str]) -> Instance:
+        """The same instance admitting only ``admitted`` (a subset of who it admits), with
+        ``left_out`` (applicant → why) added to its reasons; the partner floors follow.
+        Everything else — rows, columns, cost matrices — is shared (it is read-only)."""
+        admitted = np.array(admitted, dtype=bool)
+        if admitted.shape != self.admitted.shape or (admitted & ~self.admitted).any():
+            raise ValueError("with_admitted: not a subset of the admitted applicants")
+        changed = copy.copy(self)  # shares the read-only parts; bypasses __setattr__
+        values = vars(changed)
+        values["admitted"] = _frozen(admitted)
+        values["left_out"] = _frozen({**self.left_out, **left_out})
+        values["floors"] = PartnerFloors(changed)
+        return changed
+
+    def admitted_key(self) -> tuple[int, ...]:
+        """Who is admitted, as the key of results cached per admitted set."""
+        return tuple(np.flatnonzero(self.admitted).tolist())
 
     def _prepare_booths(
         self, adjacency: Mapping[str, Collection[str]] | None, competitor_gap: float
     ) -> None:
-        m = self.n_booths
+        n_booths = self.n_booths
         polys = np.array([b.polygon for b in self.booths], dtype=object)
         self.polys = polys
         # Coordinates rounded to the grid (fast); the few outlines rounding makes invalid
         # are snapped the robust way.
-        self.snapped = shapely.set_precision(polys, GRID, mode="pointwise") if m else polys
-        if m and not (valid := shapely.is_valid(self.snapped)).all():
+        self.snapped = shapely.set_precision(polys, GRID, mode="pointwise") if n_booths else polys
+        if n_booths and not (valid := shapely.is_valid(self.snapped)).all():
             self.snapped[~valid] = shapely.set_precision(polys[~valid], GRID)
         self.area = np.array([b.area_m2 for b in self.booths], dtype=float)
         self.rank = np.array([BOOTH_KINDS.index(b.kind) for b in self.booths], dtype=np.int64)
         self.entrance = np.array([b.distance_to_entrance for b in self.booths], dtype=float)
-        cents = shapely.centroid(polys) if m else np.empty(0, dtype=object)
-        self.booth_xy = shapely.get_coordinates(cents).reshape(m, 2) if m else np.zeros((0, 2))
-        self.tree = shapely.STRtree(self.snapped) if m else None
+        cents = shapely.centroid(polys) if n_booths else np.empty(0, dtype=object)
+        self.booth_xy = (
+            shapely.get_coordinates(cents).reshape(n_booths, 2) if n_booths else np.zeros((0, 2))
+        )
+        self.tree = shapely.STRtree(self.snapped) if n_booths else None
         # Competitor neighbours: booths closer than the gap (touching included), or the caller's.
-        near: list[set[int]] = [set() for _ in range(m)]
+        near: list[set[int]] = [set() for _ in range(n_booths)]
         if adjacency is not None:
             for number, others in adjacency.items():
                 a = self.booth_index.get(number)
@@ -104,19 +176,19 @@ class Problem(Construction, Bounds, Report):
                     if b is not None and b != a:
                         near[a].add(b)
                         near[b].add(a)
-        elif m:
+        elif n_booths:
             left, right = self.tree.query(
                 self.snapped, predicate="dwithin", distance=competitor_gap
             )
             for a, b in zip(left.tolist(), right.tolist(), strict=True):
                 if a != b:
                     near[a].add(b)
-        self.near = [frozenset(s) for s in near]
+        self.near = [frozenset(near_set) for near_set in near]
         # Merge neighbours: a shared wall longer than MIN_SHARED_WALL; `touch` keeps every
         # pair that touches at all (needed for the simple-union test of triples).
-        merge: list[list[int]] = [[] for _ in range(m)]
+        merge: list[list[int]] = [[] for _ in range(n_booths)]
         self.touch: set[tuple[int, int]] = set()
-        if m:
+        if n_booths:
             left, right = self.tree.query(self.snapped, predicate="dwithin", distance=10 * GRID)
             keep = left < right
             left, right = left[keep], right[keep]
@@ -129,8 +201,8 @@ class Problem(Construction, Bounds, Report):
             ):
                 merge[a].append(b)
                 merge[b].append(a)
-        self.merge = [sorted(x) for x in merge]
-        if m:
+        self.merge = [sorted(booth_neighbours) for booth_neighbours in merge]
+        if n_booths:
             hull = shapely.area(shapely.convex_hull(self.snapped))
             real = shapely.area(self.snapped)
             self.convex = np.abs(hull - real) <= 1e-6 * np.maximum(real, 1.0)
@@ -141,24 +213,26 @@ class Problem(Construction, Bounds, Report):
 
     def _prepare_zones(self, zones: Sequence[TrackZone]) -> None:
         tracks = sorted(
-            {z.track for z in zones if not z.polygon.is_empty}
+            {zone.track for zone in zones if not zone.polygon.is_empty}
             | {b.zone_track for b in self.booths if b.zone_track}
         )
         self.tracks = tracks
-        self.track_index = {t: k for k, t in enumerate(tracks)}
+        self.track_index = {track: k for k, track in enumerate(tracks)}
         geoms: list[BaseGeometry | None] = []
-        for t in tracks:
-            parts = [z.polygon for z in zones if z.track == t and not z.polygon.is_empty]
+        for track in tracks:
+            parts = [
+                zone.polygon for zone in zones if zone.track == track and not zone.polygon.is_empty
+            ]
             geoms.append(shapely.union_all(parts) if parts else None)
         self.zone_geoms = geoms
-        m, nt = self.n_booths, len(tracks)
-        in_zone = np.zeros((m, nt), dtype=bool)
-        dist = np.zeros((m, nt), dtype=float)
-        cents = shapely.points(self.booth_xy) if m else np.empty(0, dtype=object)
-        for t, geom in enumerate(geoms):
-            if geom is not None and m:
-                in_zone[:, t] = shapely.intersects(geom, cents)
-                dist[:, t] = shapely.distance(self.polys, geom)
+        n_booths, n_tracks = self.n_booths, len(tracks)
+        in_zone = np.zeros((n_booths, n_tracks), dtype=bool)
+        dist = np.zeros((n_booths, n_tracks), dtype=float)
+        cents = shapely.points(self.booth_xy) if n_booths else np.empty(0, dtype=object)
+        for track, geom in enumerate(geoms):
+            if geom is not None and n_booths:
+                in_zone[:, track] = shapely.intersects(geom, cents)
+                dist[:, track] = shapely.distance(self.polys, geom)
         for k, booth in enumerate(self.booths):
             if booth.zone_track:
                 in_zone[k, :] = False
@@ -170,22 +244,24 @@ class Problem(Construction, Bounds, Report):
             [self.track_index.get(a.track, -1) for a in self.apps], dtype=np.int64
         )
         missing = sorted({a.track for a in self.apps if a.track not in self.track_index})
-        for t in missing:
+        for track in missing:
             self.warnings.append(
                 phrase(
                     "Зона направления «%(track)s» в зале не размечена: участники этого "
                     "направления размещены без учёта зоны.",
-                    track=t,
+                    track=track,
                 )
             )
 
     def _prepare_relations(self, placed: dict[str, BaseGeometry], competitor_gap: float) -> None:
-        n = self.n_applicants
-        partners: list[set[int]] = [set() for _ in range(n)]
-        comps: list[set[int]] = [set() for _ in range(n)]
-        self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n)]
-        self.fixed_comp_booths = np.zeros((n, self.n_booths), dtype=bool)
-        self.fixed_comp_names: list[list[tuple[str, frozenset[int]]]] = [[] for _ in range(n)]
+        n_applicants = self.n_applicants
+        partners: list[set[int]] = [set() for _ in range(n_applicants)]
+        competitors: list[set[int]] = [set() for _ in range(n_applicants)]
+        self.fixed_partners: list[list[tuple[str, np.ndarray]]] = [[] for _ in range(n_applicants)]
+        self.fixed_comp_booths = np.zeros((n_applicants, self.n_booths), dtype=bool)
+        self.fixed_comp_names: list[list[tuple[str, frozenset[int]]]] = [
+            [] for _ in range(n_applicants)
+        ]
         fixed_xy = {
             name: np.array(shapely.get_coordinates(shapely.centroid(geom))[0])
             for name, geom in sorted(placed.items())
@@ -201,8 +277,8 @@ class Problem(Construction, Bounds, Report):
             for other in sorted(set(app.competitors)):
                 j = self.index.get(other)
                 if j is not None:
-                    comps[i].add(j)
-                    comps[j].add(i)
+                    competitors[i].add(j)
+                    competitors[j].add(i)
                 elif self.n_booths:
                     hits = self.tree.query(
                         placed[other], predicate="dwithin", distance=competitor_gap
@@ -210,12 +286,16 @@ class Problem(Construction, Bounds, Report):
                     self.fixed_comp_booths[i, hits] = True
                     self.fixed_comp_names[i].append((other, frozenset(hits.tolist())))
         # A pair named partner by one side and competitor by the other: the rule wins.
-        for i in range(n):
-            partners[i] -= comps[i]
-        self.partners = [sorted(s) for s in partners]
-        self.comps = [sorted(s) for s in comps]
-        self.partner_pairs = sorted({(min(i, j), max(i, j)) for i in range(n) for j in partners[i]})
-        self.comp_pairs = sorted({(min(i, j), max(i, j)) for i in range(n) for j in comps[i]})
+        for i in range(n_applicants):
+            partners[i] -= competitors[i]
+        self.partners = [sorted(others) for others in partners]
+        self.competitors = [sorted(others) for others in competitors]
+        self.partner_pairs = sorted(
+            {(min(i, j), max(i, j)) for i in range(n_applicants) for j in partners[i]}
+        )
+        self.comp_pairs = sorted(
+            {(min(i, j), max(i, j)) for i in range(n_applicants) for j in competitors[i]}
+        )
 
     def _admit(self) -> None:
         """Decide, in application order, who can be placed at all (see module docstring).
@@ -226,28 +306,28 @@ class Problem(Construction, Bounds, Report):
         ``T``, the fewest booths of area ≥ ``T`` that any group large enough for it uses (so
         a 36 m² request that can merge 9 + 9 + 18 reserves one 18 m² booth, not two).
         """
-        n, m = self.n_applicants, self.n_booths
-        max_single = float(self.area.max()) if m else 0.0
-        self.is_big = self.threshold > max_single  # needs merged booths
+        n_applicants, n_booths = self.n_applicants, self.n_booths
+        max_single = float(self.area.max()) if n_booths else 0.0
+        self.needs_group = self.threshold > max_single  # needs merged booths
         self.left_out: dict[int, str] = {}  # why, for who is left out
-        self.admitted = np.zeros(n, dtype=bool)
+        self.admitted = np.zeros(n_applicants, dtype=bool)
         self.groups: list[tuple[int, ...]] = []
-        if self.is_big.any():
-            self.groups = self._enumerate_groups(float(self.threshold[self.is_big].min()))
+        if self.needs_group.any():
+            self.groups = self._enumerate_groups(float(self.threshold[self.needs_group].min()))
         # thresholds[0] = -1 stands for "any booth": the total count.
-        thresholds = np.unique(np.concatenate([[-1.0], self.threshold[~self.is_big]]))
-        cap = m - np.searchsorted(np.sort(self.area), thresholds, side="left")
+        thresholds = np.unique(np.concatenate([[-1.0], self.threshold[~self.needs_group]]))
+        cap = n_booths - np.searchsorted(np.sort(self.area), thresholds, side="left")
         need = np.zeros(len(thresholds), dtype=np.int64)
-        group_areas = np.array([self.area[list(g)].sum() for g in self.groups])
+        group_areas = np.array([self.area[list(group)].sum() for group in self.groups])
         if self.groups:
             member_area = np.full((len(self.groups), 3), -np.inf)
-            for k, g in enumerate(self.groups):
-                member_area[k, : len(g)] = self.area[list(g)]
+            for number, group in enumerate(self.groups):
+                member_area[number, : len(group)] = self.area[list(group)]
             # per_group[g, k]: booths of area ≥ thresholds[k] in group g
             per_group = (member_area[:, :, None] >= thresholds[None, None, :]).sum(axis=1)
-        for i in range(n):
+        for i in range(n_applicants):
             low = float(self.requested[i] * (1 - self.tolerance))
-            if self.is_big[i]:
+            if self.needs_group[i]:
                 fits = group_areas >= self.threshold[i] if self.groups else np.zeros(0, bool)
                 if not fits.any():
                     self.left_out[i] = no_booth_large_enough(low)
@@ -270,7 +350,7 @@ class Problem(Construction, Bounds, Report):
                 if c != a and c != b:
                     triples.add(tuple(sorted((a, b, c))))
         candidates = sorted(pairs) + sorted(triples)
-        candidates = [g for g in candidates if self.area[list(g)].sum() >= min_area]
+        candidates = [group for group in candidates if self.area[list(group)].sum() >= min_area]
         if not candidates:
             return []
         # One simple polygon? By the nerve theorem a union of convex sets is hole-free when
@@ -280,36 +360,36 @@ class Problem(Construction, Bounds, Report):
         # or rotated booths in a pairwise-touching triple) gets an exact overlay check.
         keep: list[tuple[int, ...]] = []
         exact: list[tuple[int, ...]] = []
-        for g in candidates:
-            convex = all(self.convex[list(g)])
-            if len(g) == 2 and convex:
-                keep.append(g)
-            elif len(g) == 3 and convex:
-                a, b, c = g
+        for group in candidates:
+            convex = all(self.convex[list(group)])
+            if len(group) == 2 and convex:
+                keep.append(group)
+            elif len(group) == 3 and convex:
+                a, b, c = group
                 cycle = (a, b) in self.touch and (b, c) in self.touch and (a, c) in self.touch
-                if not cycle or all(self.axis_box[list(g)]):
-                    keep.append(g)
+                if not cycle or all(self.axis_box[list(group)]):
+                    keep.append(group)
                 else:
-                    exact.append(g)
+                    exact.append(group)
             else:
-                exact.append(g)
-        for g in exact:
-            union = shapely.union_all(self.snapped[list(g)], grid_size=GRID)
+                exact.append(group)
+        for group in exact:
+            union = shapely.union_all(self.snapped[list(group)], grid_size=GRID)
             if union.geom_type == "Polygon" and not union.interiors:
-                keep.append(g)
-        return sorted(keep, key=lambda g: (len(g), g))
+                keep.append(group)
+        return sorted(keep, key=lambda group: (len(group), group))
 
     def _prepare_columns(self) -> None:
-        m = self.n_booths
-        members = [(k,) for k in range(m)] + list(self.groups)
+        n_booths = self.n_booths
+        members = [(k,) for k in range(n_booths)] + list(self.groups)
         self.members = members
         self.n_columns = len(members)
-        pad = np.full((self.n_columns, 3), -1, dtype=np.int64)
-        for c, mem in enumerate(members):
-            pad[c, : len(mem)] = mem
-        self.column_booths = pad
-        valid = pad >= 0
-        safe = np.where(valid, pad, 0)
+        padded = np.full((self.n_columns, 3), -1, dtype=np.int64)
+        for c, booths in enumerate(members):
+            padded[c, : len(booths)] = booths
+        self.column_booths = padded
+        valid = padded >= 0
+        safe = np.where(valid, padded, 0)
         self.col_size = valid.sum(axis=1)
         self.col_area = np.where(valid, self.area[safe], 0).sum(axis=1)
         self.col_rank = np.where(valid, self.rank[safe], -1).max(axis=1)
@@ -318,264 +398,123 @@ class Problem(Construction, Bounds, Report):
         self.col_xy = (self.booth_xy[safe] * w_area[..., None]).sum(axis=1) / np.maximum(
             self.col_area, 1e-9
         )[:, None]
-        nt = len(self.tracks)
-        in_zone = np.ones((self.n_columns, nt), dtype=bool)
-        dist = np.full((self.n_columns, nt), np.inf)
+        n_tracks = len(self.tracks)
+        in_zone = np.ones((self.n_columns, n_tracks), dtype=bool)
+        dist = np.full((self.n_columns, n_tracks), np.inf)
         for k in range(3):
-            ok = valid[:, k]
-            in_zone[ok] &= self.booth_in_zone[safe[ok, k]]
-            dist[ok] = np.minimum(dist[ok], self.booth_zone_dist[safe[ok, k]])
+            present = valid[:, k]
+            in_zone[present] &= self.booth_in_zone[safe[present, k]]
+            dist[present] = np.minimum(dist[present], self.booth_zone_dist[safe[present, k]])
         if self.n_columns:
             dist[in_zone] = 0.0
         self.col_in_zone = in_zone
         self.col_zone_dist = dist
-        w = self.weights
-        self.zone_cost = np.where(in_zone, 0.0, w.zone + w.zone_per_10m * dist / 10.0)
+        weights = self.weights
+        self.zone_cost = np.where(in_zone, 0.0, weights.zone + weights.zone_per_10m * dist / 10.0)
         # Competitor neighbourhood of a column: booths near any member, members excluded.
         col_near: list[frozenset[int]] = []
-        for mem in members:
-            s: set[int] = set()
-            for b in mem:
-                s |= self.near[b]
-            col_near.append(frozenset(s.difference(mem)))
+        for booths in members:
+            near_set: set[int] = set()
+            for b in booths:
+                near_set |= self.near[b]
+            col_near.append(frozenset(near_set.difference(booths)))
         self.col_near = col_near
-        booth_cols: list[list[int]] = [[k] for k in range(m)]
-        for c in range(m, self.n_columns):
+        booth_cols: list[list[int]] = [[k] for k in range(n_booths)]
+        for c in range(n_booths, self.n_columns):
             for b in members[c]:
                 booth_cols[b].append(c)
         self.booth_cols = booth_cols
-        self.booth_kdtree = cKDTree(self.booth_xy) if m else None
-
-    def _nearest_disjoint(self, targets: np.ndarray) -> np.ndarray:
-        """Distance from each column's centroid to the nearest of the ``targets`` columns that
-        shares no booth with it (0 when there is none: a safe floor)."""
-        out = np.zeros(self.n_columns)
-        if targets.size == 0 or self.n_columns < 2:
-            return out
-        tree = cKDTree(self.col_xy[targets])
-        todo = np.arange(self.n_columns)
-        k = 4
-        while todo.size:
-            kk = min(k, targets.size)
-            dists, idx = tree.query(self.col_xy[todo], k=kk)
-            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
-            mine = self.column_booths[todo][:, None, :, None]
-            theirs = self.column_booths[cand][:, :, None, :]
-            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            ok = ~shared & (cand != todo[:, None])
-            found = ok.any(axis=1)
-            out[todo[found]] = dists[found, ok[found].argmax(axis=1)]
-            if kk == targets.size:
-                break
-            todo = todo[~found]
-            k *= 4
-        return out
-
-    def _nearest_disjoint_k(self, sources: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
-        """The ``k`` least distances (ascending) from each of the ``sources`` columns'
-        centroids to distinct ``targets`` columns that share no booth with it; 0 where fewer
-        exist (a safe floor)."""
-        out = np.zeros((sources.size, k))
-        if targets.size == 0 or sources.size == 0 or k == 0:
-            return out
-        tree = cKDTree(self.col_xy[targets])
-        todo = np.arange(sources.size)
-        kk = k + 4  # margin for the column itself and groups sharing its booths
-        while todo.size:
-            kk = min(kk, targets.size)
-            src = sources[todo]
-            dists, idx = tree.query(self.col_xy[src], k=kk)
-            dists, cand = dists.reshape(todo.size, kk), targets[idx.reshape(todo.size, kk)]
-            mine = self.column_booths[src][:, None, :, None]
-            theirs = self.column_booths[cand][:, :, None, :]
-            shared = ((mine == theirs) & (mine >= 0)).any(axis=(2, 3))
-            ok = ~shared & (cand != src[:, None])
-            found = (ok.sum(axis=1) >= k) | (kk == targets.size)
-            best = np.sort(np.where(ok, dists, np.inf), axis=1)[:, :k]
-            if best.shape[1] < k:
-                best = np.pad(best, ((0, 0), (0, k - best.shape[1])), constant_values=np.inf)
-            out[todo[found]] = np.where(np.isfinite(best[found]), best[found], 0.0)
-            todo = todo[~found]
-            kk *= 4
-        return out
+        self.booth_kdtree = cKDTree(self.booth_xy) if n_booths else None
 
     def _prepare_rows(self) -> None:
-        n = self.n_applicants
-        rows_s = [i for i in range(n) if self.admitted[i] and not self.is_big[i]]
-        rows_b = [i for i in range(n) if self.admitted[i] and self.is_big[i]]
-        self.single_applicants = np.array(rows_s, dtype=np.int64)
-        self.group_applicants = np.array(rows_b, dtype=np.int64)
+        n_applicants = self.n_applicants
+        single_rows = [
+            i for i in range(n_applicants) if self.admitted[i] and not self.needs_group[i]
+        ]
+        group_rows = [i for i in range(n_applicants) if self.admitted[i] and self.needs_group[i]]
+        self.single_applicants = np.array(single_rows, dtype=np.int64)
+        self.group_applicants = np.array(group_rows, dtype=np.int64)
         self.single_row = {int(i): k for k, i in enumerate(self.single_applicants)}
         self.group_row = {int(i): k for k, i in enumerate(self.group_applicants)}
         self.single_columns = np.arange(self.n_booths)
         self.group_columns = np.arange(self.n_booths, self.n_columns)
-        self.current = np.zeros((n, self.n_booths), dtype=bool)
-        self.current_size = np.zeros(n, dtype=np.int64)
+        self.current = np.zeros((n_applicants, self.n_booths), dtype=bool)
+        self.current_size = np.zeros(n_applicants, dtype=np.int64)
         for i, app in enumerate(self.apps):
             for number in app.current_booths:
                 k = self.booth_index.get(number)
                 if k is not None:
                     self.current[i, k] = True
             self.current_size[i] = self.current[i].sum()
-        self.wish = np.array(
+        self.wished_kind = np.array(
             [BOOTH_KINDS.index(a.wish_kind) if a.wish_kind else -1 for a in self.apps],
             dtype=np.int64,
         )
-        self.step = np.array([bool(a.step_free) for a in self.apps], dtype=bool)
-        slots = max((len(f) for f in self.fixed_partners), default=0)
-        self.fixed_xy = np.full((n, slots, 2), np.nan)
+        self.step_free = np.array([bool(a.step_free) for a in self.apps], dtype=bool)
+        slots = max((len(fixed) for fixed in self.fixed_partners), default=0)
+        self.fixed_xy = np.full((n_applicants, slots, 2), np.nan)
         for i, fixed in enumerate(self.fixed_partners):
             for k, (_name, point) in enumerate(fixed):
                 self.fixed_xy[i, k] = point
-        self.unplaced_cost = UNPLACED_PENALTY * (1 + (n - np.arange(n)) / max(n, 1))
+        self.unplaced_cost = UNPLACED_PENALTY * (
+            1 + (n_applicants - np.arange(n_applicants)) / max(n_applicants, 1)
+        )
         # Base (exact linear) cost; groups only for those who need them, singles only for others.
-        self.single_cost = self._linear(
+        self.single_cost = self.linear(
             self.single_applicants[:, None], self.single_columns[None, :]
         )
-        self.group_cost = self._linear(self.group_applicants[:, None], self.group_columns[None, :])
-        self.mobile_deg = np.array(
-            [sum(bool(self.admitted[j]) for j in p) for p in self.partners], dtype=float
+        self.group_cost = self.linear(self.group_applicants[:, None], self.group_columns[None, :])
+        # How many admitted partners each applicant has.
+        self.partner_count = np.array(
+            [sum(bool(self.admitted[j]) for j in partners) for partners in self.partners],
+            dtype=float,
         )
-        self.prepare_partner_floor()
+        self.floors = PartnerFloors(self)
         allowed = np.isfinite(self.single_cost).sum() + np.isfinite(self.group_cost).sum()
-        self.small = bool(allowed <= MILP_SOLVE_VARS)
+        # Small enough for the exact MILP to solve (construction) / to bound (MILP_* constants).
+        self.milp_first = bool(allowed <= MILP_SOLVE_VARS)
         self.exact_affordable = bool(allowed <= MILP_MAX_VARS)
-        self.scarcity = np.zeros(self.group_columns.size)  # extra cost of groups: Σ booth_price
-        self.booth_price = np.zeros(self.n_booths)
         self.xy_list = self.col_xy.tolist()  # plain floats: the local search is scalar code
 
-    def prepare_partner_floor(self) -> None:
-        """Least centroid distance from each column to any column a partner may take.
-
-        A partner ``j`` may only take columns of its family (single booths or groups) with
-        area ≥ its threshold, so the floor is per class (family, threshold): ``nn[k, c]``.
-        ``deg[i, k]`` counts ``i``'s admitted partners of class ``k``.
-        """
-        classes: dict[tuple[bool, float], int] = {}
-        self.partner_deg = np.zeros((self.n_applicants, 0))
-        keys = []
-        # Thresholds that admit the same columns are one class: each threshold is raised
-        # to the least column area at or above it (an exact merge; noisy requests would
-        # otherwise make a class per applicant).
-        self.class_threshold = self.threshold.copy()
-        for big, family in ((False, self.single_columns), (True, self.group_columns)):
-            areas = np.append(np.sort(self.col_area[family]), np.inf)  # inf: none fits
-            who = self.is_big == big
-            at = np.searchsorted(areas, self.threshold[who], side="left")
-            self.class_threshold[who] = areas[at]
-        for i in range(self.n_applicants):
-            for j in self.partners[i]:
-                if self.admitted[j]:
-                    key = (bool(self.is_big[j]), float(self.class_threshold[j]))
-                    if key not in classes:
-                        classes[key] = len(classes)
-                    keys.append((i, classes[key]))
-        deg = np.zeros((self.n_applicants, len(classes)))
-        for i, k in keys:
-            deg[i, k] += 1
-        nn = np.zeros((len(classes), self.n_columns))
-        for (big, threshold), k in classes.items():
-            family = self.group_columns if big else self.single_columns
-            nn[k] = self._nearest_disjoint(family[self.col_area[family] >= threshold])
-        self.partner_deg = deg
-        self.partner_nn = nn
-        self.partner_classes = classes
-        self._gl_cache = None
-
-    def _prepare_partner_gl(self) -> None:
-        """Gilmore–Lawler floor of each applicant's own partner distances, per column.
-
-        ``i``'s admitted partners take ``|P_i|`` distinct columns that share no booth with
-        ``i``'s column ``c`` (nor with each other), each one a column its partner may take;
-        so ``Σ_{j ∈ P_i} d(c, c_j)`` is at least the sum of the ``|P_i|`` smallest
-        distances from ``c`` to other columns, disjoint from ``c``, in the union of the
-        partners' classes. ``partner_gl[key, c]`` holds that sum, ``gl_key[i]`` says which
-        row is ``i``'s (row 0: no partners, zeros). Computed once per admitted set.
-        """
-        key = tuple(np.flatnonzero(self.admitted).tolist())
-        if self._gl_cache == key:
-            return
-        classes = self.partner_classes
-        # (i's family, its partners' classes) -> most partners of anyone with them; only
-        # the columns of i's own family are ever charged, so only those are computed.
-        need: dict[tuple[bool, tuple[int, ...]], int] = {}
-        sets: list[tuple[tuple[bool, tuple[int, ...]], int] | None] = []
-        for i in range(self.n_applicants):
-            mine = sorted(
-                {
-                    classes[(bool(self.is_big[j]), float(self.class_threshold[j]))]
-                    for j in self.partners[i]
-                    if self.admitted[j]
-                }
-            )
-            deg = sum(bool(self.admitted[j]) for j in self.partners[i])
-            if not deg or not self.admitted[i]:
-                sets.append(None)
-                continue
-            cls = (bool(self.is_big[i]), tuple(mine))
-            need[cls] = max(need.get(cls, 0), deg)
-            sets.append((cls, deg))
-        rows: list[np.ndarray] = [np.zeros(self.n_columns)]
-        index: dict[tuple[tuple[bool, tuple[int, ...]], int], int] = {}
-        for cls in sorted(need):
-            sources = self.group_columns if cls[0] else self.single_columns
-            targets = np.unique(
-                np.concatenate(
-                    [
-                        (family := self.group_columns if big else self.single_columns)[
-                            self.col_area[family] >= threshold
-                        ]
-                        for (big, threshold), k in classes.items()
-                        if k in cls[1]
-                    ]
-                )
-            )
-            sums = np.cumsum(self._nearest_disjoint_k(sources, targets, need[cls]), axis=1)
-            for deg in range(1, need[cls] + 1):
-                index[(cls, deg)] = len(rows)
-                rows.append(np.zeros(self.n_columns))
-                rows[-1][sources] = sums[:, deg - 1]
-        self.partner_gl = np.array(rows)
-        self.gl_key = np.array([0 if s is None else index[s] for s in sets], dtype=np.int64)
-        self._gl_cache = key
-
-    def _terms(self, r: np.ndarray, c: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
-        """Linear cost terms of applicant(s) ``r`` in column(s) ``c`` (broadcasting).
+    def terms(self, rows: np.ndarray, cols: np.ndarray, full: bool = True) -> dict[str, np.ndarray]:
+        """Linear cost terms of applicant(s) ``rows`` in column(s) ``cols`` (broadcasting).
 
         With ``full=False`` a term may come back in a smaller, broadcastable shape.
         """
-        w = self.weights
-        shape = np.broadcast_shapes(np.shape(r), np.shape(c))
-        req = self.requested[r]
-        track = self.app_track[r]
-        zone = np.where(track >= 0, self.zone_cost[c, np.maximum(track, 0)], 0.0)
-        area = w.area * np.abs(self.col_area[c] - req) / req
-        wish = self.wish[r]
-        kind = w.kind * ((wish >= 0) & (self.col_rank[c] != wish))
-        access = np.where(self.step[r], w.access_per_10m * self.col_entrance[c] / 10.0, 0.0)
+        weights = self.weights
+        shape = np.broadcast_shapes(np.shape(rows), np.shape(cols))
+        req = self.requested[rows]
+        track = self.app_track[rows]
+        zone = np.where(track >= 0, self.zone_cost[cols, np.maximum(track, 0)], 0.0)
+        area = weights.area * np.abs(self.col_area[cols] - req) / req
+        wish = self.wished_kind[rows]
+        kind = weights.kind * ((wish >= 0) & (self.col_rank[cols] != wish))
+        access = np.where(
+            self.step_free[rows], weights.access_per_10m * self.col_entrance[cols] / 10.0, 0.0
+        )
         stability = np.zeros(shape)
         if self.current_size.any():  # Jaccard distance to the booths held before
             inter = np.zeros(shape, dtype=np.int64)
-            for k in range(3):
-                b = self.column_booths[c, k]
-                inter = inter + ((b >= 0) & self.current[r, np.maximum(b, 0)])
-            cur = self.current_size[r]
-            union = self.col_size[c] + cur - inter
-            stability = np.where(cur > 0, w.move * (1 - inter / np.maximum(union, 1)), 0.0)
+            for slot in range(3):
+                b = self.column_booths[cols, slot]
+                inter = inter + ((b >= 0) & self.current[rows, np.maximum(b, 0)])
+            cur = self.current_size[rows]
+            union = self.col_size[cols] + cur - inter
+            stability = np.where(cur > 0, weights.move * (1 - inter / np.maximum(union, 1)), 0.0)
         competitors = np.zeros(shape)
         if self.fixed_comp_booths.any():  # next to a competitor placed earlier
             near = np.zeros(shape, dtype=bool)
-            for k in range(3):
-                b = self.column_booths[c, k]
-                near = near | ((b >= 0) & self.fixed_comp_booths[r, np.maximum(b, 0)])
+            for slot in range(3):
+                b = self.column_booths[cols, slot]
+                near = near | ((b >= 0) & self.fixed_comp_booths[rows, np.maximum(b, 0)])
             competitors = HARD_PENALTY * near
         partners = np.zeros(shape)
-        xy = self.col_xy[c]
-        for k in range(self.fixed_xy.shape[1]):  # one pass per partner slot, not per row
-            point = self.fixed_xy[r, k]
-            d = np.hypot(xy[..., 0] - point[..., 0], xy[..., 1] - point[..., 1])
-            partners = partners + np.nan_to_num(d, nan=0.0)
-        partners = w.partner_per_10m * partners / 10.0
+        xy = self.col_xy[cols]
+        for slot in range(self.fixed_xy.shape[1]):  # one pass per partner slot, not per row
+            point = self.fixed_xy[rows, slot]
+            distance = np.hypot(xy[..., 0] - point[..., 0], xy[..., 1] - point[..., 1])
+            partners = partners + np.nan_to_num(distance, nan=0.0)
+        partners = weights.partner_per_10m * partners / 10.0
         terms = {
             "zone": zone,
             "area": area,
@@ -587,58 +526,51 @@ class Problem(Construction, Bounds, Report):
         }
         if not full:
             return terms
-        return {k: np.broadcast_to(v, shape).astype(float) for k, v in terms.items()}
+        return {name: np.broadcast_to(term, shape).astype(float) for name, term in terms.items()}
 
-    def _linear(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-        if np.size(r) == 0 or np.size(c) == 0:
-            return np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
-        total = np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)))
-        for term in self._terms(r, c, full=False).values():
+    def linear(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        if np.size(rows) == 0 or np.size(cols) == 0:
+            return np.zeros(np.broadcast_shapes(np.shape(rows), np.shape(cols)))
+        total = np.zeros(np.broadcast_shapes(np.shape(rows), np.shape(cols)))
+        for term in self.terms(rows, cols, full=False).values():
             total += term
-        allowed = self.col_area[c] >= self.threshold[r]
+        allowed = self.col_area[cols] >= self.threshold[rows]
         return np.where(allowed, total, np.inf)
 
-    def lin(self, i: int, c: int) -> float:
+    def linear_cost(self, i: int, c: int) -> float:
         """Linear cost of applicant ``i`` in column ``c`` (from the base matrices)."""
-        if self.is_big[i]:
+        if self.needs_group[i]:
             return float(self.group_cost[self.group_row[i], c - self.n_booths])
         return float(self.single_cost[self.single_row[i], c])
 
-    def _partner_floor(
-        self, rows: np.ndarray, cols: np.ndarray, strong: bool = False
-    ) -> np.ndarray:
-        """Each partner pair's least possible distance, split between the two sides.
+    def partner_floor(self, rows: np.ndarray, cols: np.ndarray, strong: bool = False) -> np.ndarray:
+        """Each partner pair's least possible distance, split between the two sides, for
+        applicants ``rows`` in columns ``cols``; with ``strong`` the Gilmore–Lawler floor
+        too (:meth:`PartnerFloors.floor`)."""
+        return self.floors.floor(self, rows, cols, strong)
 
-        With ``strong``: per applicant and column the larger of that and half its
-        Gilmore–Lawler floor (``_prepare_partner_gl``); both bound the same half-sum."""
-        half = self.weights.partner_per_10m / 10.0 * 0.5
-        floor = half * (self.partner_deg[rows] @ self.partner_nn[:, cols])
-        if strong and self.partner_pairs:
-            self._prepare_partner_gl()
-            gl = self.partner_gl[:, cols][self.gl_key[rows]]
-            floor = np.maximum(floor, half * gl)
-        return floor
+    _partner_floor = partner_floor  # the name the relaxation's code uses
 
-    def _cols_next_to(self, c: int, big: bool) -> list[int]:
+    def columns_next_to(self, c: int, big: bool) -> list[int]:
         """Columns of the given family adjacent to column ``c`` (for a competitor)."""
         near = sorted(self.col_near[c])
         if not big:
             return near
         out: set[int] = set()
         for b in near:
-            out.update(x for x in self.booth_cols[b] if x >= self.n_booths)
+            out.update(column for column in self.booth_cols[b] if column >= self.n_booths)
         return sorted(out)
 
-    def _violations(self, col: np.ndarray) -> list[tuple[int, int]]:
+    def violations(self, col: np.ndarray) -> list[tuple[int, int]]:
         """Adjacent competitor pairs among applicants (fixed ones are in the linear cost)."""
-        owner = self._owners(col)
+        owner = self.owners(col)
         out = []
         for i, j in self.comp_pairs:
             if col[i] >= 0 and col[j] >= 0 and any(owner[b] == j for b in self.col_near[col[i]]):
                 out.append((i, j))
         return out
 
-    def _owners(self, col: np.ndarray) -> np.ndarray:
+    def owners(self, col: np.ndarray) -> np.ndarray:
         owner = np.full(self.n_booths, -1, dtype=np.int64)
         for i, c in enumerate(col.tolist()):
             if c >= 0:
@@ -651,15 +583,19 @@ class Problem(Construction, Bounds, Report):
         for i in range(self.n_applicants):
             if not self.admitted[i]:
                 continue
-            total += self.lin(i, int(col[i])) if col[i] >= 0 else self.unplaced_cost[i]
-        total += self._pairs_cost(col)
+            total += self.linear_cost(i, int(col[i])) if col[i] >= 0 else self.unplaced_cost[i]
+        total += self.pairs_cost(col)
         return total
 
-    def _pairs_cost(self, col: np.ndarray) -> float:
+    def pairs_cost(self, col: np.ndarray) -> float:
         total = 0.0
-        wp = self.weights.partner_per_10m / 10.0
+        per_metre = self.weights.partner_per_10m / 10.0
         for i, j in self.partner_pairs:
             if col[i] >= 0 and col[j] >= 0:
-                total += wp * float(np.hypot(*(self.col_xy[col[i]] - self.col_xy[col[j]])))
-        total += HARD_PENALTY * len(self._violations(col))
+                total += per_metre * float(np.hypot(*(self.col_xy[col[i]] - self.col_xy[col[j]])))
+        total += HARD_PENALTY * len(self.violations(col))
         return total
+
+
+#: The old name: bench/ and older code build a ``Problem``.
+Problem = Instance

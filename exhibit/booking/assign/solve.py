@@ -1,4 +1,4 @@
-"""The entry point: check the input, build the problem, construct, bound, improve, report
+"""The entry point: check the input, build the instance, construct, bound, improve, report
 — all within the time limit."""
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Literal
 
-import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from exhibit.booking.assign.constants import BOUND_SHARE, CONSTRUCT_SHARE, RESULT_RESERVE
+from exhibit.booking.assign.bound import lower_bound
+from exhibit.booking.assign.constants import BOUND_SHARE, RESULT_RESERVE
+from exhibit.booking.assign.construct import construct, first_come_first_served
+from exhibit.booking.assign.explain import report
 from exhibit.booking.assign.inputs import (
     Application,
     FreeBooth,
@@ -19,9 +21,11 @@ from exhibit.booking.assign.inputs import (
     Weights,
     validate,
 )
-from exhibit.booking.assign.problem import Problem
+from exhibit.booking.assign.problem import Instance
 from exhibit.booking.assign.reasons import area_taken
 from exhibit.booking.assign.results import AssignmentResult
+from exhibit.booking.assign.solution import Solution
+from exhibit.booking.assign.state import Budget, SolveCache
 
 #: The documented weights (``Weights``'s defaults).
 DEFAULT_WEIGHTS = Weights()
@@ -67,7 +71,8 @@ def assign(
     deadline = time.perf_counter() + time_limit
     placed = dict(placed or {})
     validate(applications, booths, zones, known_tracks, placed)
-    problem = Problem(
+    start = time.perf_counter()
+    instance = Instance(
         list(applications),
         booths,
         zones,
@@ -77,68 +82,81 @@ def assign(
         competitor_gap,
         placed,
     )
-    return solve(problem, method, deadline, phases, progress)
+    return solve(instance, method, Budget(start, deadline), phases, progress)
 
 
 def solve(
-    problem: Problem,
+    instance: Instance,
     method: str,
-    deadline: float = math.inf,
+    budget: Budget | float | None = None,
     phases: int | None = None,
     progress: Callable[[float, float, float], None] | None = None,
 ) -> AssignmentResult:
     """Construct (the greedy baseline, or the solver's construction), bound, improve for
-    the time left before ``deadline`` (``time.perf_counter()`` seconds), report."""
-    now = time.perf_counter()
-    problem.deadline = deadline
-    problem.construct_by = now + CONSTRUCT_SHARE * (deadline - now)
-    col = problem.greedy() if method == "greedy" else problem.construct()
+    the time left before ``budget.deadline``, report. ``instance`` is not changed: who is
+    left out after all makes a new instance (:meth:`Instance.with_admitted`). ``budget`` may
+    also be a bare deadline (``time.perf_counter()`` seconds), as it once was."""
+    if budget is None:
+        budget = Budget.unlimited()
+    elif not isinstance(budget, Budget):
+        budget = Budget(time.perf_counter(), float(budget))
+    budget = budget.for_construction()
+    cache = SolveCache()
+    if method == "greedy":
+        solution = first_come_first_served(instance)
+    else:
+        solution = construct(instance, budget, cache)
     bound = None
     if method == "optimal":
         from exhibit.booking.assign.improve import improve
 
         # The bound does not depend on the solution (only on who is placed): it is
         # found before the improvement, which then has the rest of the time limit.
-        if not (problem.admitted & (col < 0)).any():
-            now = time.perf_counter()
-            bound = problem.lower_bound(now + BOUND_SHARE * max(deadline - now, 0.0))
+        if not solution.left_out(instance).size:
+            bound = lower_bound(instance, cache, _bound_by(budget))
         told = None
         if progress is not None:
-            told = _teller(progress, problem, bound, deadline)
-            told(problem.objective(col))
-        spare = deadline - time.perf_counter()
+            told = _teller(progress, budget, bound)
+            told(solution.objective)
+        spare = budget.deadline - time.perf_counter()
         if math.isfinite(spare):
-            spare -= RESULT_RESERVE * (deadline - problem.start)
-        col, problem.search = improve(
-            problem, col, problem.objective(col), time_limit=max(spare, 0.0), max_phases=phases,
+            spare -= RESULT_RESERVE * (budget.deadline - budget.start)
+        solution, _search = improve(
+            instance, solution, time_limit=max(spare, 0.0), max_phases=phases,
             progress=told, bound=-math.inf if bound is None else bound,
         )  # fmt: skip
     # Admitted applicants that found no place after all (groups took the booths they
-    # needed) join the unplaced; objective and bound then both concern exactly the
-    # applicants placed, so neither carries the unplaced penalty.
-    dropped = np.flatnonzero(problem.admitted & (col < 0)).tolist()
-    for i in dropped:
-        problem.admitted[i] = False
-        problem.left_out[i] = area_taken(float(problem.requested[i] * (1 - problem.tolerance)))
+    # needed) join the unplaced: a new instance without them. Objective and bound then both
+    # concern exactly the applicants placed, so neither carries the unplaced penalty.
+    dropped = solution.left_out(instance).tolist()
     if dropped:
-        problem.prepare_partner_floor()
+        admitted = instance.admitted.copy()
+        admitted[dropped] = False
+        reasons = {
+            i: area_taken(float(instance.requested[i] * (1 - instance.tolerance))) for i in dropped
+        }
+        instance = instance.with_admitted(admitted, reasons)
+        solution = Solution.of(instance, solution.columns)
     if bound is None or dropped:
-        now = time.perf_counter()
-        bound = problem.lower_bound(now + BOUND_SHARE * max(deadline - now, 0.0))
-    return problem.report(col, bound)
+        bound = lower_bound(instance, cache, _bound_by(budget))
+    return report(instance, solution, bound)
+
+
+def _bound_by(budget: Budget) -> float:
+    """When the bound's optional relaxations must end: its share of the time left."""
+    now = time.perf_counter()
+    return now + BOUND_SHARE * max(budget.deadline - now, 0.0)
 
 
 def _teller(
     progress: Callable[[float, float, float], None],
-    problem: Problem,
+    budget: Budget,
     bound: float | None,
-    deadline: float,
 ) -> Callable[[float], None]:
     """``progress`` as the search calls it: with the best objective only."""
-    span = max(deadline - problem.start, 1e-9)
     floor = -math.inf if bound is None else bound
 
     def told(best: float) -> None:
-        progress(best, floor, min(1.0, (time.perf_counter() - problem.start) / span))
+        progress(best, floor, budget.share_used())
 
     return told
