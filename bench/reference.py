@@ -439,8 +439,16 @@ class Windows:
             track = int(rng.integers(len(p.tracks)))
             mine = [i for i in self.movable.tolist() if p.app_track[i] == track]
             out_zone = [i for i in mine if col[i] < 0 or not p.col_in_zone[col[i], track]]
+            # ... and those of other tracks who sit in this zone: one of them moving to its
+            # own zone lets one of ours in (the chains a relocation alone cannot make).
+            squatters = [
+                i
+                for i in self.movable.tolist()
+                if col[i] >= 0 and p.col_in_zone[col[i], track] and p.app_track[i] != track
+            ]
             rng.shuffle(out_zone)
-            have = out_zone[: size // 2]
+            rng.shuffle(squatters)
+            have = out_zone[: size // 3] + squatters[: size // 3]
             inside = np.flatnonzero(p.booth_in_zone[:, track])
             centres = p.booth_xy[rng.choice(inside, size=min(3, inside.size), replace=False)]
             return self._around(col, centres, size, have)
@@ -510,7 +518,13 @@ def lns(
     end = time.perf_counter() + seconds
     step = 0
     while time.perf_counter() < end:
-        kind = KINDS[step % len(KINDS)]
+        # Each kind in turn at first, then by its success so far (improving windows per
+        # window tried, smoothed), so the search spends its time where it finds.
+        if step < 2 * len(KINDS):
+            kind = KINDS[step % len(KINDS)]
+        else:
+            odds = np.array([(stats[k][1] + 1) / (stats[k][0] + 2) for k in KINDS])
+            kind = KINDS[int(rng.choice(len(KINDS), p=odds / odds.sum()))]
         step += 1
         size = int(rng.integers(30, 81))
         window = windows.choose(kind, best, size)
