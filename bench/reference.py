@@ -638,7 +638,7 @@ def improve_reference(
         k: old[k] for k in ("bound", "proven_optimal") if k in old
     }:
         origin = old.get("origin", old["found_by"])
-        found_by = f"{' + '.join(runs)} (bench/reference.py) from {origin}, {date.today()}"
+        found_by = f"{' + '.join(runs)} (bench/reference.py, {date.today()}) from {origin}"
         store(p, n, m, seed, best, found_by, origin=origin, runs=runs, **extra)
         print(f"  stored {reported_cost(p, best):.3f}: {found_by}", flush=True)
     return got, reported_cost(p, best)
