@@ -151,6 +151,43 @@ def rank(p: Problem, col: np.ndarray) -> tuple[int, float]:
     return int((col < 0).sum()), reported_cost(p, col)
 
 
+def parts(p: Problem, col: np.ndarray) -> dict[str, float]:
+    """The reported cost by term (they sum to it), and what they count: applicants out of
+    their zone, partner pairs and their mean distance, merged-booth groups placed."""
+    placed = np.flatnonzero(p.admitted & (col >= 0))
+    terms = p._terms(placed, col[placed])
+    out = {k: float(v.sum()) for k, v in terms.items() if k != "partners"}
+    wp = p.weights.partner_per_10m / 10.0
+    dist = [
+        float(np.hypot(*(p.col_xy[col[i]] - p.col_xy[col[j]])))
+        for i, j in p.partner_pairs
+        if col[i] >= 0 and col[j] >= 0
+    ]
+    out["partners"] = float(terms["partners"].sum()) + wp * sum(dist)
+    out["competitors"] += HARD_PENALTY * len(p._violations(col))
+    track = p.app_track[placed]
+    known = track >= 0
+    out["out of zone"] = int((~p.col_in_zone[col[placed][known], track[known]]).sum())
+    out["mean partner distance"] = float(np.mean(dist)) if dist else 0.0
+    out["in groups"] = int((col[placed] >= p.n_booths).sum())
+    return out
+
+
+TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")
+
+
+def excess(p: Problem, col: np.ndarray, best: np.ndarray) -> str:
+    """Where ``col`` costs more than ``best``: the terms that differ, largest first."""
+    mine, ref = parts(p, col), parts(p, best)
+    diffs = sorted(((mine[k] - ref[k], k) for k in TERMS), reverse=True)
+    text = ", ".join(f"{k} {d:+.1f}" for d, k in diffs if abs(d) >= 0.05)
+    zone = mine["out of zone"] - ref["out of zone"]
+    text += f"; out of zone {zone:+d}" if zone else ""
+    far = mine["mean partner distance"] - ref["mean partner distance"]
+    text += f"; partners {far:+.1f} m farther on average" if abs(far) >= 0.05 else ""
+    return text or "–"
+
+
 # --------------------------------------------------------------------------- the window model
 
 

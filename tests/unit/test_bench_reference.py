@@ -42,6 +42,10 @@ def test_the_reported_cost_is_the_solvers_objective(reference, hall):
     reference.check(p, col)
     assert reference.reported_cost(p, col) == pytest.approx(result.quality.objective, rel=1e-12)
     assert reference.booths_of(p, col) == {a.exhibitor: a.booths for a in result.assignments}
+    terms = reference.parts(p, col)
+    assert sum(terms[k] for k in reference.TERMS) == pytest.approx(result.quality.objective)
+    assert terms["out of zone"] == round(len(col[col >= 0]) * (1 - result.quality.in_zone_share))
+    assert reference.excess(p, col, col) == "–"
 
 
 @pytest.mark.parametrize("size", [(150, 150), (500, 600)])
