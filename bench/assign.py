@@ -165,6 +165,17 @@ def planted_rows(seeds: list[int], limits: list[float]) -> list[dict]:
     return rows
 
 
+def worst_rows(rows: list[dict], limits: list[float]) -> list[str]:
+    """Per size, the worst distance (``row[limit][0]``) of each limit, as table rows."""
+    out = []
+    for size in dict.fromkeys(r["size"] for r in rows):
+        worst = " | ".join(
+            f"**{max(r[limit][0] for r in rows if r['size'] == size):.2%}**" for limit in limits
+        )
+        out.append(f"| {size} | worst | | | {worst} |")
+    return out
+
+
 def planted_table(rows: list[dict], limits: list[float]) -> str:
     head = " | ".join(f"above the optimum, {limit:g} s limit (time)" for limit in limits)
     lines = [
@@ -176,17 +187,7 @@ def planted_table(rows: list[dict], limits: list[float]) -> str:
         lines.append(
             f"| {r['size']} | {r['seed']} | {r['optimum']:.2f} | {r['bound']:.2f} | {cells} |"
         )
-    for size in dict.fromkeys(r["size"] for r in rows):
-        worst = " | ".join(
-            f"**{max(r[limit][0] for r in rows if r['size'] == size):.2%}**" for limit in limits
-        )
-        lines.append(f"| {size} | worst | | | {worst} |")
-    lines += ["", "Where the solver's solutions cost more than the best known, by term:", ""]
-    lines += ["| applicants / booths | seed | limit | excess over the best known |"]
-    lines += ["|---|---:|---:|---|"]
-    for r in rows:
-        for limit in limits:
-            lines.append(f"| {r['size']} | {r['seed']} | {limit:g} s | {r['excess'][limit]} |")
+    lines += worst_rows(rows, limits)
     return "\n".join(lines)
 
 
@@ -285,11 +286,7 @@ def reference_table(rows: list[dict], limits: list[float]) -> str:
             best += f" (bound {ref['bound']:.2f})"
         cells = " | ".join(cell(r[limit]) for limit in limits)
         lines.append(f"| {r['size']} | {r['seed']} | {best} | {ref['found_by']} | {cells} |")
-    for size in dict.fromkeys(r["size"] for r in rows):
-        worst = " | ".join(
-            f"**{max(r[limit][0] for r in rows if r['size'] == size):.2%}**" for limit in limits
-        )
-        lines.append(f"| {size} | worst | | | {worst} |")
+    lines += worst_rows(rows, limits)
     lines += ["", "Where the solver's solutions cost more than the best known, by term:", ""]
     lines += ["| applicants / booths | seed | limit | excess over the best known |"]
     lines += ["|---|---:|---:|---|"]
