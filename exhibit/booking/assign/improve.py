@@ -165,7 +165,8 @@ def improve(
     current = best = objective
     best_col = list(state.col)
     stall = 0
-    proven = bound + 1e-9 * max(abs(bound), 1.0)
+    # (-inf: no bound; -inf + 1e-9·inf would be NaN, and no phase would ever run)
+    proven = bound + 1e-9 * max(abs(bound), 1.0) if math.isfinite(bound) else bound
     while (
         (max_phases is None or stats.phases < max_phases) and stall < STALL_PHASES and best > proven
     ):

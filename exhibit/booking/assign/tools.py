@@ -86,16 +86,22 @@ def lsa(cost: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
         return out
     if rows <= cols:
         # Usually everyone fits: solve without the unplaced block (half the work at 1,500
-        # applicants). An unplaced row costs UNPLACED_PENALTY (10⁶), far above what the
-        # placed rows' costs can shift, so when a placement of all rows exists it is
-        # the optimum with the block too.
+        # applicants). That is the optimum with the block too when it costs no more than
+        # any assignment leaving a row ``k`` out can: at least every row's cheapest cell,
+        # with ``k``'s replaced by ``unplaced[k]`` (when the test holds, every such slack
+        # is ≥ 0, so leaving one row out is the cheapest way to leave any). It fails when
+        # booth prices of the unplaced cost's size are in the matrix: the Lagrangian
+        # bounds add such prices, and forcing everyone in then overstated them.
         try:
             r, c = linear_sum_assignment(cost)
         except ValueError:  # infeasible: someone has to stay out
             pass
         else:
-            out[r] = c
-            return out
+            cheapest = cost.min(axis=1)
+            total = float(cost[r, c].sum())
+            if total <= float(cheapest.sum() + (unplaced - cheapest).min()):
+                out[r] = c
+                return out
     full = np.hstack([cost, np.broadcast_to(unplaced[:, None], (rows, rows))])
     r, c = linear_sum_assignment(full)
     c = np.where(c < cols, c, -1)
