@@ -131,7 +131,7 @@ def check(p: Problem, col: np.ndarray) -> None:
     used: set[int] = set()
     for i in np.flatnonzero(col >= 0).tolist():
         c = int(col[i])
-        if not p.admitted[i] or not math.isfinite(p.lin(i, c)):
+        if not p.admitted[i] or not math.isfinite(p.linear_cost(i, c)):
             raise ValueError(f"{p.apps[i].exhibitor}: column {c} not allowed")
         for b in p.members[c]:
             if b in used:
@@ -155,7 +155,7 @@ def parts(p: Problem, col: np.ndarray) -> dict[str, float]:
     """The reported cost by term (they sum to it), and what they count: applicants out of
     their zone, partner pairs and their mean distance, merged-booth groups placed."""
     placed = np.flatnonzero(p.admitted & (col >= 0))
-    terms = p._terms(placed, col[placed])
+    terms = p.terms(placed, col[placed])
     out = {k: float(v.sum()) for k, v in terms.items() if k != "partners"}
     wp = p.weights.partner_per_10m / 10.0
     dist = [
@@ -164,7 +164,7 @@ def parts(p: Problem, col: np.ndarray) -> dict[str, float]:
         if col[i] >= 0 and col[j] >= 0
     ]
     out["partners"] = float(terms["partners"].sum()) + wp * sum(dist)
-    out["competitors"] += HARD_PENALTY * len(p._violations(col))
+    out["competitors"] += HARD_PENALTY * len(p.violations(col))
     track = p.app_track[placed]
     known = track >= 0
     out["out of zone"] = int((~p.col_in_zone[col[placed][known], track[known]]).sum())
@@ -196,7 +196,7 @@ def _row_costs(p: Problem, i: int, col: np.ndarray, inside: set[int]) -> np.ndar
     its linear cost, distances to partners outside, the penalty next to competitors
     outside (inf where the column is not allowed)."""
     row = np.full(p.n_columns, np.inf)
-    if p.is_big[i]:
+    if p.needs_group[i]:
         row[p.n_booths :] = p.group_cost[p.group_row[i]]
     else:
         row[: p.n_booths] = p.single_cost[p.single_row[i]]
@@ -204,7 +204,7 @@ def _row_costs(p: Problem, i: int, col: np.ndarray, inside: set[int]) -> np.ndar
     for j in p.partners[i]:
         if j not in inside and col[j] >= 0:
             row += wp * np.hypot(*(p.col_xy - p.col_xy[col[j]]).T)
-    for j in p.comps[i]:
+    for j in p.competitors[i]:
         if j not in inside and col[j] >= 0:
             near = np.zeros(p.n_booths + 1, dtype=bool)
             for b in p.members[int(col[j])]:
@@ -233,7 +233,7 @@ def solve_window(
     objective (the window's part of ``Problem.objective``), its status, and whether the
     solution's cost in the model is its true cost (no "far" slack used)."""
     inside = set(window)
-    owner = p._owners(col)
+    owner = p.owners(col)
     free = (owner < 0) | np.isin(owner, window)
     if pool is not None:
         free &= pool
@@ -491,8 +491,8 @@ class Windows:
             inside = np.flatnonzero(p.booth_in_zone[:, track])
             centres = p.booth_xy[rng.choice(inside, size=min(3, inside.size), replace=False)]
             return self._around(col, centres, size, have)
-        if kind == "groups" and p.is_big.any():
-            big = [i for i in self.movable.tolist() if p.is_big[i]]
+        if kind == "groups" and p.needs_group.any():
+            big = [i for i in self.movable.tolist() if p.needs_group[i]]
             chosen = [int(x) for x in rng.choice(big, size=min(len(big), 3), replace=False)]
             centres = p.col_xy[[col[i] for i in chosen if col[i] >= 0]]
             if centres.size == 0:
@@ -506,7 +506,7 @@ class Windows:
     def pool(self, col: np.ndarray, window: list[int]) -> np.ndarray:
         """Booths the window may use: its own, and free booths near it or cheap for it."""
         p = self.p
-        owner = p._owners(col)
+        owner = p.owners(col)
         pool = np.zeros(p.n_booths, dtype=bool)
         mine = [int(col[i]) for i in window if col[i] >= 0]
         for c in mine:
@@ -525,7 +525,7 @@ class Windows:
         for i in window:
             row = (
                 np.concatenate([np.full(p.n_booths, np.inf), p.group_cost[p.group_row[i]]])
-                if p.is_big[i]
+                if p.needs_group[i]
                 else np.concatenate(
                     [p.single_cost[p.single_row[i]], np.full(p.n_columns - p.n_booths, np.inf)]
                 )

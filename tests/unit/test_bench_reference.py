@@ -76,10 +76,10 @@ def test_a_window_is_solved_to_its_true_optimum(reference, hall):
     cluster = next(
         c
         for c in reference.Windows(p, np.random.default_rng(0)).clusters
-        if len(c) == 3 and all(col[i] >= 0 and not p.is_big[i] for i in c)
+        if len(c) == 3 and all(col[i] >= 0 and not p.needs_group[i] for i in c)
     )
     window = list(cluster)
-    owner = p._owners(col)
+    owner = p.owners(col)
     pool = np.zeros(p.n_booths, dtype=bool)
     for i in window:
         pool[list(p.members[col[i]])] = True
@@ -94,7 +94,7 @@ def test_a_window_is_solved_to_its_true_optimum(reference, hall):
     for place in itertools.permutations(usable.tolist(), len(window)):
         trial = col.copy()
         trial[window] = place
-        if all(np.isfinite(p.lin(i, c)) for i, c in zip(window, place, strict=True)):
+        if all(np.isfinite(p.linear_cost(i, c)) for i, c in zip(window, place, strict=True)):
             best = min(best, p.objective(trial))
     assert p.objective(new) == pytest.approx(best, rel=1e-12)
     assert p.objective(new) <= p.objective(col) + 1e-9
