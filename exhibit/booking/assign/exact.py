@@ -13,18 +13,23 @@ from scipy.optimize import Bounds, LinearConstraint
 from scipy.optimize import milp as highs_milp
 from scipy.sparse import coo_matrix
 
-from exhibit.booking.assign.constants import MILP_MAX_VARS, MILP_NODE_LIMIT
+from exhibit.booking.assign.constants import HARD_PENALTY, MILP_MAX_VARS, MILP_NODE_LIMIT
 from exhibit.booking.assign.state import SolveCache
 
 if TYPE_CHECKING:
     from exhibit.booking.assign.problem import Instance
 
 
-def exact_solution(instance: Instance, cache: SolveCache) -> tuple[np.ndarray | None, float | None]:
+def exact_solution(
+    instance: Instance, cache: SolveCache, time_limit: float | None = None
+) -> tuple[np.ndarray | None, float | None]:
     """MILP of the linear problem with partner floors (kept in ``cache`` per admitted set).
 
-    The solution honours the competitor rule unless that would leave someone out; the
-    bound is a valid lower bound of the true objective in either case.
+    A competitor pair left adjacent costs ``HARD_PENALTY``, as in the objective, so the
+    solution breaks the rule only where keeping it would cost more (leave someone out),
+    and HiGHS's proven bound is a lower bound of the true objective. ``time_limit``
+    (seconds): HiGHS stops there with the best solution it has (None if it has none) and
+    a still valid bound.
     """
     key = instance.admitted_key()
     if key in cache.exact:
@@ -41,11 +46,14 @@ def exact_solution(instance: Instance, cache: SolveCache) -> tuple[np.ndarray | 
         floor_single = instance.partner_floor(instance.single_applicants, instance.single_columns)
         floor_group = instance.partner_floor(instance.group_applicants, instance.group_columns)
         col, bound = solve_milp(
-            instance, rows, floor_single, floor_group, competitors=bool(instance.comp_pairs)
+            instance,
+            rows,
+            floor_single,
+            floor_group,
+            competitors=bool(instance.comp_pairs),
+            penalise=True,
+            time_limit=time_limit,
         )
-        if col is None or (col[rows] < 0).any():
-            # The rule cannot hold for everyone: bound the problem without it.
-            col, bound = solve_milp(instance, rows, floor_single, floor_group, competitors=False)
     cache.exact[key] = (col, bound)
     return col, bound
 
@@ -56,29 +64,48 @@ def solve_milp(
     extra_single: np.ndarray | None,
     extra_group: np.ndarray | None,
     competitors: bool,
+    *,
+    penalise: bool = False,
+    time_limit: float | None = None,
+    cheapest: tuple[int, int] | None = None,
+    keep: np.ndarray | None = None,
+    max_vars: int | None = MILP_MAX_VARS,
 ) -> tuple[np.ndarray | None, float | None]:
     """Exact linear problem by ``scipy.optimize.milp`` (HiGHS), for small instances.
 
     Each of ``rows`` gets exactly one column or stays unplaced (``unplaced_cost``), each
     booth is used at most once, and with
     ``competitors`` the hard rule holds (``x_ic + Σ_{d next to c} x_jd ≤ 1``). Cost: the
-    linear cost plus ``extra_*``. Returns the solution (None if too big or infeasible)
-    and HiGHS's proven lower bound. A node limit, not a time limit, keeps it
-    deterministic.
+    linear cost plus ``extra_*``; with ``penalise`` the rule is the objective's penalty
+    instead (``HARD_PENALTY`` per pair left adjacent, one slack per pair). Returns the
+    solution (None if too big or infeasible) and HiGHS's proven lower bound. A node limit
+    keeps it deterministic; ``time_limit``, when given, ends it earlier (with the best
+    solution found, if any).
     """
     var_applicant, var_column = [], []
     for i in rows:
         if instance.needs_group[i]:
-            allowed = (
-                np.flatnonzero(np.isfinite(instance.group_cost[instance.group_row[i]]))
-                + instance.n_booths
-            )
+            row = instance.group_cost[instance.group_row[i]]
+            if extra_group is not None:
+                row = row + extra_group[instance.group_row[i]]
+            offset = instance.n_booths
         else:
-            allowed = np.flatnonzero(np.isfinite(instance.single_cost[instance.single_row[i]]))
+            row = instance.single_cost[instance.single_row[i]]
+            if extra_single is not None:
+                row = row + extra_single[instance.single_row[i]]
+            offset = 0
+        allowed = np.flatnonzero(np.isfinite(row))
+        width = None if cheapest is None else cheapest[bool(instance.needs_group[i])]
+        if width is not None and allowed.size > width:
+            # The cheapest columns only, and the one ``keep`` gives the applicant.
+            allowed = allowed[np.argsort(row[allowed], kind="stable")[:width]]
+            if keep is not None and keep[i] >= offset and np.isfinite(row[keep[i] - offset]):
+                allowed = np.union1d(allowed, [keep[i] - offset])
+        allowed = allowed + offset
         var_applicant.extend([i] * len(allowed))
         var_column.extend(allowed.tolist())
     n_vars = len(var_applicant)
-    if n_vars == 0 or n_vars > MILP_MAX_VARS:
+    if n_vars == 0 or (max_vars is not None and n_vars > max_vars):
         return None, None
     applicant_of, column_of = np.array(var_applicant), np.array(var_column)
     cost = np.empty(n_vars)
@@ -94,11 +121,16 @@ def solve_milp(
     by_row: dict[int, list[int]] = {}
     for var, i in enumerate(var_applicant):
         by_row.setdefault(i, []).append(var)
-    con_rows, con_vars, lower, upper = [], [], [], []
+    con_rows: list[int] = []
+    con_vars: list[int] = []
+    con_values: list[float] = []
+    lower: list[int] = []
+    upper: list[int] = []
     n_cons = 0
     for i in rows:  # each applicant exactly one column
         con_rows.extend([n_cons] * len(by_row[i]))
         con_vars.extend(by_row[i])
+        con_values.extend([1.0] * len(by_row[i]))
         lower.append(1)
         upper.append(1)
         n_cons += 1
@@ -109,9 +141,11 @@ def solve_milp(
     for b in sorted(by_booth):  # each booth at most once
         con_rows.extend([n_cons] * len(by_booth[b]))
         con_vars.extend(by_booth[b])
+        con_values.extend([1.0] * len(by_booth[b]))
         lower.append(0)
         upper.append(1)
         n_cons += 1
+    pair_slacks = 0
     if competitors:
         inside = set(rows)
         var_at = {
@@ -120,6 +154,8 @@ def solve_milp(
         for i, j in instance.comp_pairs:
             if i not in inside or j not in inside:
                 continue
+            slack = n_vars + len(rows) + pair_slacks
+            pair_slacks += penalise
             for var in by_row[i]:
                 others = [
                     var_at[(j, other)]
@@ -131,22 +167,36 @@ def solve_milp(
                 if others:
                     con_rows.extend([n_cons] * (len(others) + 1))
                     con_vars.extend([var, *others])
-                    lower.append(0)
+                    con_values.extend([1.0] * (len(others) + 1))
+                    if penalise:
+                        con_rows.append(n_cons)
+                        con_vars.append(slack)
+                        con_values.append(-1.0)
+                    lower.append(-1 if penalise else 0)  # −z alone: −1
                     upper.append(1)
                     n_cons += 1
     # One "unplaced" slack per applicant keeps the model feasible.
     con_rows.extend(range(len(rows)))
     con_vars.extend(range(n_vars, n_vars + len(rows)))
-    cost = np.concatenate([cost, instance.unplaced_cost[np.asarray(rows, dtype=np.int64)]])
-    matrix = coo_matrix(
-        (np.ones(len(con_rows)), (con_rows, con_vars)), shape=(n_cons, n_vars + len(rows))
-    ).tocsr()
+    con_values.extend([1.0] * len(rows))
+    cost = np.concatenate(
+        [
+            cost,
+            instance.unplaced_cost[np.asarray(rows, dtype=np.int64)],
+            np.full(pair_slacks, HARD_PENALTY),
+        ]
+    )
+    width = n_vars + len(rows) + pair_slacks
+    matrix = coo_matrix((con_values, (con_rows, con_vars)), shape=(n_cons, width)).tocsr()
+    options: dict[str, float] = {"node_limit": MILP_NODE_LIMIT}
+    if time_limit is not None:
+        options["time_limit"] = max(time_limit, 0.01)
     result = highs_milp(
         cost,
         constraints=LinearConstraint(matrix, np.array(lower, float), np.array(upper, float)),
-        integrality=np.ones(n_vars + len(rows)),
+        integrality=np.ones(width),
         bounds=Bounds(0, 1),
-        options={"node_limit": MILP_NODE_LIMIT},
+        options=options,
     )
     bound = getattr(result, "mip_dual_bound", None)
     if result.status == 0:

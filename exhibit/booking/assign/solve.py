@@ -8,11 +8,17 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Literal
 
+import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from exhibit.booking.assign.bound import lower_bound
-from exhibit.booking.assign.constants import BOUND_SHARE, RESULT_RESERVE
-from exhibit.booking.assign.construct import construct, first_come_first_served
+from exhibit.booking.assign.constants import (
+    BOUND_SHARE,
+    EXACT_SHARE,
+    REFINE_SHARE,
+    RESULT_RESERVE,
+)
+from exhibit.booking.assign.construct import construct, first_come_first_served, restricted_exact
 from exhibit.booking.assign.explain import report
 from exhibit.booking.assign.inputs import (
     Application,
@@ -118,13 +124,13 @@ def solve(
         if progress is not None:
             told = _teller(progress, budget, bound)
             told(solution.objective)
-        spare = budget.deadline - time.perf_counter()
-        if math.isfinite(spare):
-            spare -= RESULT_RESERVE * (budget.deadline - budget.start)
+        floor = -math.inf if bound is None else bound
         solution, _search = improve(
-            instance, solution, time_limit=max(spare, 0.0), max_phases=phases,
-            progress=told, bound=-math.inf if bound is None else bound,
+            instance, solution, time_limit=_spare(budget), max_phases=phases,
+            progress=told, bound=floor,
         )  # fmt: skip
+        if phases is None:
+            solution = _refine(instance, solution, budget, floor, told)
     # Admitted applicants that found no place after all (groups took the booths they
     # needed) join the unplaced: a new instance without them. Objective and bound then both
     # concern exactly the applicants placed, so neither carries the unplaced penalty.
@@ -140,6 +146,48 @@ def solve(
     if bound is None or dropped:
         bound = lower_bound(instance, cache, _bound_by(budget))
     return report(instance, solution, bound)
+
+
+def _spare(budget: Budget) -> float:
+    """The time left for the search: until the result's reserve before the deadline."""
+    spare = budget.deadline - time.perf_counter()
+    if math.isfinite(spare):
+        spare -= RESULT_RESERVE * (budget.deadline - budget.start)
+    return max(spare, 0.0)
+
+
+def _refine(
+    instance: Instance,
+    solution: Solution,
+    budget: Budget,
+    bound: float,
+    progress: Callable[[float], None] | None,
+) -> Solution:
+    """While time is left after the search stopped (it found nothing better for a while):
+    the exact MILP restricted around the best solution (:func:`restricted_exact`), then
+    the search again from its solution; kept when better. Ends when a round finds nothing
+    better, the MILP gives back the same solution, or less than ``REFINE_SHARE`` of the time
+    limit is left. Without a time limit it does not run (nothing would end it but that)."""
+    from exhibit.booking.assign.improve import improve
+
+    span = budget.deadline - budget.start
+    if not math.isfinite(span):
+        return solution
+    while solution.objective > bound + 1e-9 * max(abs(bound), 1.0):
+        spare = _spare(budget)
+        if spare < REFINE_SHARE * span:
+            break
+        columns = restricted_exact(instance, solution.columns, EXACT_SHARE * spare)
+        if columns is None or np.array_equal(columns, solution.columns):
+            break
+        candidate, _search = improve(
+            instance, Solution.of(instance, columns), time_limit=_spare(budget),
+            progress=progress, bound=bound,
+        )  # fmt: skip
+        if candidate.objective >= solution.objective - 1e-9:
+            break
+        solution = candidate
+    return solution
 
 
 def _bound_by(budget: Budget) -> float:
