@@ -14,7 +14,7 @@ import pytest
 from exhibit.booking.assign import Application, Weights, assign
 from exhibit.booking.assign.bound import coupling_prices, lagrangian
 from exhibit.booking.assign.constants import HARD_PENALTY, UNPLACED_PENALTY
-from exhibit.booking.assign.construct import Construction, greedy, restricted_exact
+from exhibit.booking.assign.construct import Construction, greedy, restricted_exact, zone_windows
 from exhibit.booking.assign.exact import solve_milp
 from exhibit.booking.assign.improve import improve
 from exhibit.booking.assign.polish import Polish
@@ -323,3 +323,25 @@ def test_the_restricted_milp_trades_groups_for_single_booths(seed, bench_referen
     assert int((col >= 0).sum()) > int((start >= 0).sum())
     assert not p.violations(col)
     assert p.objective(col) < p.objective(start)
+
+
+def test_a_window_moves_only_its_rows_and_never_onto_booths_others_hold(bench_reference):
+    # Large halls get the restricted MILP one track's window at a time: the applicants of
+    # the track and whoever holds booths in its zone. Everyone else keeps their booths.
+    apps, booths, zones = bench_reference.instance(150, 150, 3)
+    p = bench_reference.problem_of(apps, booths, zones)
+    start = greedy(p)
+    windows = zone_windows(p, start)
+    assert len(windows) == len(p.tracks)
+    admitted = set(np.flatnonzero(p.admitted).tolist())
+    assert set().union(*map(set, windows)) == admitted
+    lowered = 0
+    for rows in windows:
+        col = restricted_exact(p, start, None, rows)
+        assert col is not None
+        outside = sorted(admitted - set(rows))
+        assert (col[outside] == start[outside]).all()
+        held = [b for i in range(p.n_applicants) if col[i] >= 0 for b in p.members[col[i]]]
+        assert len(held) == len(set(held))  # no booth twice
+        lowered += p.objective(col) < p.objective(start) - 1e-9
+    assert lowered >= 1

@@ -49,5 +49,9 @@ RESULT_RESERVE = 0.03
 #: After the search stops, rounds of the restricted exact MILP and the search again run
 #: while at least this share of the time limit is left.
 REFINE_SHARE = 0.2
+#: Problems too big for the restricted MILP whole get it window by window (one track's
+#: applicants and its zone's holders at a time, 0.1–0.6 s each at 1,500 × 2,000) before
+#: the search, for at most this share of the time then left.
+WINDOW_SHARE = 0.5
 
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")

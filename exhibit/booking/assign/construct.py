@@ -382,19 +382,30 @@ def partner_surrogate(
 
 
 def restricted_exact(
-    instance: Instance, best: np.ndarray, time_limit: float | None
+    instance: Instance,
+    best: np.ndarray,
+    time_limit: float | None,
+    rows: list[int] | None = None,
 ) -> np.ndarray | None:
     """The exact MILP over each applicant's ``EXACT_COLUMNS`` cheapest columns and the one
     it holds in ``best``, partner distances measured to its cluster's centre in ``best``
     (:func:`partner_surrogate`), competitors at their penalty: who takes which booths and
     who is left out — the trade between merged groups and single booths — decided exactly
     where the linear solves and their booth prices only approximate it (groups get
-    ``EXACT_GROUP_COLUMNS``). None when the model could exceed ``EXACT_VARS`` variables, or
-    HiGHS found nothing by ``time_limit``."""
-    rows = np.flatnonzero(instance.admitted).tolist()
-    groups = int(instance.needs_group[rows].sum())
-    if not rows or (len(rows) - groups) * EXACT_COLUMNS + groups * EXACT_GROUP_COLUMNS > EXACT_VARS:
+    ``EXACT_GROUP_COLUMNS``). ``rows``: a window of the admitted applicants (default all);
+    the others keep their booths in ``best``. None when the model could exceed
+    ``EXACT_VARS`` variables, or HiGHS found nothing by ``time_limit``."""
+    admitted = np.flatnonzero(instance.admitted).tolist()
+    rows = admitted if rows is None else rows
+    if not rows or not _affordable(instance, rows):
         return None
+    blocked = None
+    if len(rows) < len(admitted):
+        blocked = np.zeros(instance.n_booths, dtype=bool)
+        inside = set(rows)
+        for i in admitted:
+            if i not in inside and best[i] >= 0:
+                blocked[list(instance.members[best[i]])] = True
     col, _ = solve_milp(
         instance,
         rows,
@@ -404,9 +415,49 @@ def restricted_exact(
         time_limit=time_limit,
         cheapest=(EXACT_COLUMNS, EXACT_GROUP_COLUMNS),
         keep=best,
+        blocked=blocked,
         max_vars=None,
     )
+    if col is not None and blocked is not None:
+        outside = [i for i in admitted if i not in set(rows)]
+        col[outside] = best[outside]
     return col
+
+
+def whole_affordable(instance: Instance) -> bool:
+    """Whether :func:`restricted_exact` takes the whole problem (else its windows)."""
+    return _affordable(instance, np.flatnonzero(instance.admitted).tolist())
+
+
+def _affordable(instance: Instance, rows: list[int]) -> bool:
+    groups = int(instance.needs_group[rows].sum()) if rows else 0
+    return (len(rows) - groups) * EXACT_COLUMNS + groups * EXACT_GROUP_COLUMNS <= EXACT_VARS
+
+
+def zone_windows(instance: Instance, best: np.ndarray) -> list[list[int]]:
+    """Windows for :func:`restricted_exact` on problems too big for it whole: per track,
+    its applicants and those holding booths in its zone in ``best`` — where an applicant
+    out of its zone and the others in that zone can trade places. Tracks whose applicants
+    pay the most for their zone come first."""
+    admitted = np.flatnonzero(instance.admitted)
+    placed = admitted[best[admitted] >= 0]
+    booth_zone = instance.booth_in_zone
+    windows = []
+    for track in range(len(instance.tracks)):
+        holders = [
+            int(i) for i in placed if booth_zone[list(instance.members[best[i]]), track].any()
+        ]
+        own = admitted[instance.app_track[admitted] == track]
+        rows = sorted(set(holders) | set(own.tolist()))
+        placed_own = own[best[own] >= 0]
+        paid = (
+            float(instance.terms(placed_own, best[placed_own])["zone"].sum())
+            if placed_own.size
+            else 0.0
+        )
+        if rows:
+            windows.append((-paid, track, rows))
+    return [rows for _, _, rows in sorted(windows)]
 
 
 def greedy(instance: Instance) -> np.ndarray:

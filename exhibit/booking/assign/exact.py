@@ -69,6 +69,7 @@ def solve_milp(
     time_limit: float | None = None,
     cheapest: tuple[int, int] | None = None,
     keep: np.ndarray | None = None,
+    blocked: np.ndarray | None = None,
     max_vars: int | None = MILP_MAX_VARS,
 ) -> tuple[np.ndarray | None, float | None]:
     """Exact linear problem by ``scipy.optimize.milp`` (HiGHS), for small instances.
@@ -81,10 +82,22 @@ def solve_milp(
     solution (None if too big or infeasible) and HiGHS's proven lower bound. A node limit
     keeps it deterministic; ``time_limit``, when given, ends it earlier (with the best
     solution found, if any).
+
+    A *window* (``rows`` some of the applicants, the others where ``keep`` puts them):
+    ``blocked`` marks the booths the others hold, which no column of ``rows`` may use, and a
+    column next to an outside competitor's (in ``keep``) costs ``HARD_PENALTY``.
     """
+    window = set(rows)
+    group_blocked = None
+    if blocked is not None:
+        members = instance.column_booths[instance.group_columns]
+        group_blocked = np.any(
+            np.where(members >= 0, blocked[np.maximum(members, 0)], False), axis=1
+        )
     var_applicant, var_column = [], []
     for i in rows:
-        if instance.needs_group[i]:
+        big = bool(instance.needs_group[i])
+        if big:
             row = instance.group_cost[instance.group_row[i]]
             if extra_group is not None:
                 row = row + extra_group[instance.group_row[i]]
@@ -94,6 +107,15 @@ def solve_milp(
             if extra_single is not None:
                 row = row + extra_single[instance.single_row[i]]
             offset = 0
+        if blocked is not None:
+            row = np.where(group_blocked if big else blocked, np.inf, row)
+        if keep is not None and len(window) < len(keep):
+            rivals = [j for j in instance.competitors[i] if j not in window and keep[j] >= 0]
+            for j in rivals:
+                near = np.asarray(instance.columns_next_to(int(keep[j]), big), dtype=np.int64)
+                if near.size:
+                    row = row.copy()
+                    row[near - offset] += HARD_PENALTY
         allowed = np.flatnonzero(np.isfinite(row))
         width = None if cheapest is None else cheapest[bool(instance.needs_group[i])]
         if width is not None and allowed.size > width:
@@ -114,6 +136,13 @@ def solve_milp(
     group_rows = np.array([instance.group_row.get(i, 0) for i in var_applicant])
     cost[~big] = instance.single_cost[single_rows[~big], column_of[~big]]
     cost[big] = instance.group_cost[group_rows[big], column_of[big] - instance.n_booths]
+    if keep is not None and len(window) < len(keep):
+        for var, (i, c) in enumerate(zip(var_applicant, var_column, strict=True)):
+            for j in instance.competitors[i]:
+                if j not in window and keep[j] >= 0:
+                    near = instance.columns_next_to(int(keep[j]), bool(instance.needs_group[i]))
+                    if c in near:
+                        cost[var] += HARD_PENALTY
     if extra_single is not None:
         cost[~big] += extra_single[single_rows[~big], column_of[~big]]
     if extra_group is not None:

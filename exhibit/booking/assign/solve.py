@@ -17,8 +17,15 @@ from exhibit.booking.assign.constants import (
     EXACT_SHARE,
     REFINE_SHARE,
     RESULT_RESERVE,
+    WINDOW_SHARE,
 )
-from exhibit.booking.assign.construct import construct, first_come_first_served, restricted_exact
+from exhibit.booking.assign.construct import (
+    construct,
+    first_come_first_served,
+    restricted_exact,
+    whole_affordable,
+    zone_windows,
+)
 from exhibit.booking.assign.explain import report
 from exhibit.booking.assign.inputs import (
     Application,
@@ -125,6 +132,10 @@ def solve(
             told = _teller(progress, budget, bound)
             told(solution.objective)
         floor = -math.inf if bound is None else bound
+        if phases is None and math.isfinite(budget.deadline) and not whole_affordable(instance):
+            # Too big for the restricted MILP whole: its windows first, then the search.
+            until = time.perf_counter() + WINDOW_SHARE * (budget.deadline - time.perf_counter())
+            solution = Solution.of(instance, _window_pass(instance, solution.columns, until))
         solution, _search = improve(
             instance, solution, time_limit=_spare(budget), max_phases=phases,
             progress=told, bound=floor,
@@ -164,30 +175,59 @@ def _refine(
     progress: Callable[[float], None] | None,
 ) -> Solution:
     """While time is left after the search stopped (it found nothing better for a while):
-    the exact MILP restricted around the best solution (:func:`restricted_exact`), then
-    the search again from its solution; kept when better. Ends when a round finds nothing
-    better, the MILP gives back the same solution, or less than ``REFINE_SHARE`` of the time
-    limit is left. Without a time limit it does not run (nothing would end it but that)."""
+    the exact MILP restricted around the best solution (:func:`restricted_exact`) — the
+    whole problem, or on larger ones one track's window after another
+    (:func:`zone_windows`, each kept when it lowers the objective) — then the search again
+    from there; kept when better. Ends when a round finds nothing better, or less than
+    ``REFINE_SHARE`` of the time limit is left. Without a time limit it does not run
+    (nothing would end it but that)."""
     from exhibit.booking.assign.improve import improve
 
     span = budget.deadline - budget.start
     if not math.isfinite(span):
         return solution
-    while solution.objective > bound + 1e-9 * max(abs(bound), 1.0):
+
+    def time_left() -> float | None:
         spare = _spare(budget)
-        if spare < REFINE_SHARE * span:
-            break
+        return spare if spare >= REFINE_SHARE * span else None
+
+    def proven(candidate: Solution) -> bool:
+        return candidate.objective <= bound + 1e-9 * max(abs(bound), 1.0)
+
+    while not proven(solution) and (spare := time_left()) is not None:
         columns = restricted_exact(instance, solution.columns, EXACT_SHARE * spare)
-        if columns is None or np.array_equal(columns, solution.columns):
+        if columns is None:  # too big whole: window by window
+            until = budget.deadline - REFINE_SHARE * span
+            columns = _window_pass(instance, solution.columns, until)
+        if np.array_equal(columns, solution.columns) or time_left() is None:
             break
+        start = Solution.of(instance, columns)
         candidate, _search = improve(
-            instance, Solution.of(instance, columns), time_limit=_spare(budget),
-            progress=progress, bound=bound,
-        )  # fmt: skip
+            instance, start, time_limit=_spare(budget), progress=progress, bound=bound
+        )
         if candidate.objective >= solution.objective - 1e-9:
+            if start.objective < solution.objective - 1e-9:
+                solution = start
             break
         solution = candidate
     return solution
+
+
+def _window_pass(instance: Instance, columns: np.ndarray, until: float) -> np.ndarray:
+    """:func:`restricted_exact` on each of :func:`zone_windows` in turn, each result kept
+    when it lowers the objective, while the time lasts (``until``, perf_counter seconds;
+    each window may use EXACT_SHARE of what is then left)."""
+    value = instance.objective(columns)
+    for rows in zone_windows(instance, columns):
+        spare = until - time.perf_counter()
+        if spare <= 0:
+            break
+        window = restricted_exact(instance, columns, EXACT_SHARE * spare, rows)
+        if window is not None:
+            window_value = instance.objective(window)
+            if window_value < value - 1e-9:
+                columns, value = window, window_value
+    return columns
 
 
 def _bound_by(budget: Budget) -> float:
