@@ -1,9 +1,12 @@
 """The lower bound: relaxations of the same problem, the best one reported.
 
-Partner pairs are charged per-applicant floors (nearest neighbour, Gilmore–Lawler),
-competitors are ignored and "each booth once" between groups and single booths is relaxed
-with booth prices (Lagrangian); small problems add HiGHS's proven bound of the exact MILP
-(docs/assignment.md, "Lower bound and gap")."""
+The cheap ones first: partner pairs are charged per-applicant floors (nearest neighbour,
+Gilmore–Lawler), competitors are ignored and "each booth once" between groups and single
+booths is relaxed with booth prices (Lagrangian); small problems add HiGHS's proven bound
+of the exact MILP. Then, while time allows, the LP relaxation of the whole assignment
+(:mod:`~exhibit.booking.assign.relaxation`: booths once across groups and single booths,
+the competitor rule penalised), kept in the solve's cache so that :func:`raise_bound` can
+go on with it (docs/assignment.md, "Lower bound and gap")."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from exhibit.booking.assign.exact import exact_solution
+from exhibit.booking.assign.relaxation import Relaxation
 from exhibit.booking.assign.state import SolveCache
 from exhibit.booking.assign.tools import lsa
 
@@ -21,11 +25,15 @@ if TYPE_CHECKING:
     from exhibit.booking.assign.problem import Instance
 
 
-def lower_bound(instance: Instance, cache: SolveCache, by: float = math.inf) -> float:
+def lower_bound(
+    instance: Instance, cache: SolveCache, by: float = math.inf, relaxation: bool = True
+) -> float:
     """The best of the valid bounds (see the module docstring). The cheapest relaxation
     (nearest-neighbour partner floors, no booth prices) always runs, and the subgradient
     rounds' bound from the construction (``cache.coupled``) costs nothing; the stronger
-    ones run while each, taking as long as the first, ends by ``by``."""
+    ones run while each, taking as long as the first, ends by ``by``. Then, with
+    ``relaxation`` and if as long again is left, the LP relaxation starts and runs until
+    ``by`` (:func:`raise_bound` goes on with it)."""
     strong = bool(instance.partner_pairs)
     zero = np.zeros(instance.n_booths)
     start = time.perf_counter()
@@ -50,7 +58,43 @@ def lower_bound(instance: Instance, cache: SolveCache, by: float = math.inf) -> 
         _, exact = exact_solution(instance, cache)
         if exact is not None:
             bound = max(bound, exact)
+    if relaxation and affordable():
+        bound = raise_bound(instance, cache, bound, by)
     return bound
+
+
+def worth_relaxing(instance: Instance) -> bool:
+    """Whether the LP relaxation can beat the cheap bounds: only merged groups (booths
+    shared with single booths) and competitor pairs make it more than the linear
+    assignment with partner floors, which the cheap bounds solve exactly."""
+    admitted = instance.admitted
+    groups = bool(admitted[instance.group_applicants].any())
+    rivals = any(admitted[i] and admitted[j] for i, j in instance.comp_pairs)
+    return groups or rivals
+
+
+def raise_bound(instance: Instance, cache: SolveCache, bound: float, by: float) -> float:
+    """``bound`` raised by the LP relaxation, run (or resumed: it is kept in ``cache`` per
+    admitted set) until it converges or the clock passes ``by``."""
+    key = instance.admitted_key()
+    relaxed = cache.relaxations.get(key)
+    if relaxed is None:
+        if not worth_relaxing(instance):
+            return bound
+        coupled = cache.coupled
+        prices = coupled.prices if coupled is not None and coupled.admitted == key else None
+        relaxed = cache.relaxations[key] = Relaxation(instance, prices)
+    value = relaxed.run(by)
+    return bound if value is None else max(bound, value)
+
+
+def bound_complete(instance: Instance, cache: SolveCache) -> bool:
+    """Whether the LP relaxation has nothing more to give (converged, not worth running);
+    False when it was cut short or never started."""
+    relaxed = cache.relaxations.get(instance.admitted_key())
+    if relaxed is None:
+        return not worth_relaxing(instance)
+    return relaxed.complete
 
 
 def shadow_prices(cost: np.ndarray, unplaced: np.ndarray) -> np.ndarray:

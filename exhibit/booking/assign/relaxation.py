@@ -78,7 +78,8 @@ class Relaxation:
     def __init__(self, instance: Instance, prices: np.ndarray | None = None) -> None:
         self.instance = instance
         self.prices = prices
-        self.best: float | None = None
+        self.best: float | None = None  # of the rounds that finished
+        self.interrupted: float | None = None  # of the rounds HiGHS's time limit cut short
         self.converged = False
         self.complete = False
         self.rounds = 0
@@ -202,10 +203,12 @@ class Relaxation:
         return self.value()
 
     def value(self) -> float | None:
-        """The best bound so far, less 1e-9 relative (None: no round has finished)."""
-        if self.best is None:
+        """The best bound so far, less 1e-9 relative (None: no round has given duals)."""
+        values = [v for v in (self.best, self.interrupted) if v is not None]
+        if not values:
             return None
-        return self.best - 1e-9 * max(abs(self.best), 1.0)
+        best = max(values)
+        return best - 1e-9 * max(abs(best), 1.0)
 
     def _round(self, by: float) -> bool:
         """One restricted LP, its Lagrangian bound, pricing and cuts; False when HiGHS
@@ -266,17 +269,22 @@ class Relaxation:
         marg_ub, marg_eq = np.asarray(marg_ub, float), np.asarray(marg_eq, float)
         if not (np.isfinite(marg_ub).all() and np.isfinite(marg_eq).all()):
             return False
-        self.rounds += 1
         price = np.zeros(instance.n_booths)
         price[used] = np.maximum(0.0, -marg_ub[: used.size])
         mu = np.maximum(0.0, -marg_ub[used.size :])
         pi = marg_eq
-        value, entering = self._price(price, mu, row_pair, row_owner, comp_rows, keys, pi)
+        value, entering = self._price(price, mu, row_pair, row_owner, keys, pi)
+        if result.status != 0:
+            # Cut short (time limit): its duals bound all the same, but the restricted LP
+            # stays as it was, so that a resumed run takes the same rounds as one run.
+            self.interrupted = value if self.interrupted is None else max(self.interrupted, value)
+            return False
         raised = self.best is None or value > self.best + 1e-9 * max(abs(self.best), 1.0)
         if self.best is None or value > self.best:
             self.best = value
+        self.rounds += 1
         broken = self._broken(result.x[:n_x], keys, var_c) if self.pairs else []
-        if entering.size == 0 and not broken and result.status == 0:
+        if entering.size == 0 and not broken:
             self.converged = self.complete = True
             return True
         if entering.size == 0 and self._last_cut_only and not raised:
@@ -337,7 +345,6 @@ class Relaxation:
         mu: np.ndarray,
         row_pair: list[int],
         row_owner: list[tuple[int, int]],
-        comp_rows: np.ndarray,
         keys: np.ndarray,
         pi: np.ndarray,
     ) -> tuple[float, np.ndarray]:

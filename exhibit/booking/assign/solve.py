@@ -10,7 +10,7 @@ from typing import Literal
 
 from shapely.geometry.base import BaseGeometry
 
-from exhibit.booking.assign.bound import lower_bound
+from exhibit.booking.assign.bound import bound_complete, lower_bound, raise_bound
 from exhibit.booking.assign.constants import BOUND_SHARE, RESULT_RESERVE
 from exhibit.booking.assign.construct import construct, first_come_first_served
 from exhibit.booking.assign.explain import report
@@ -121,10 +121,22 @@ def solve(
         spare = budget.deadline - time.perf_counter()
         if math.isfinite(spare):
             spare -= RESULT_RESERVE * (budget.deadline - budget.start)
-        solution, _search = improve(
+        solution, search = improve(
             instance, solution, time_limit=max(spare, 0.0), max_phases=phases,
             progress=told, bound=-math.inf if bound is None else bound,
         )  # fmt: skip
+        # The search ended early, short of the bound: the LP relaxation, if cut short,
+        # goes on until the report's reserve.
+        if (
+            bound is not None
+            and not search.stopped_by_time
+            and solution.objective > bound
+            and not bound_complete(instance, cache)
+        ):
+            by = budget.deadline
+            if math.isfinite(by):
+                by -= RESULT_RESERVE * (budget.deadline - budget.start)
+            bound = raise_bound(instance, cache, bound, by)
     # Admitted applicants that found no place after all (groups took the booths they
     # needed) join the unplaced: a new instance without them. Objective and bound then both
     # concern exactly the applicants placed, so neither carries the unplaced penalty.
