@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from exhibit.booking.assign.exact import exact_solution
+from exhibit.booking.assign.floors import unplaced_charge
 from exhibit.booking.assign.relaxation import Relaxation
 from exhibit.booking.assign.state import SolveCache
 from exhibit.booking.assign.tools import lsa
@@ -136,6 +137,7 @@ def lagrangian(instance: Instance, price: np.ndarray, strong: bool = False) -> f
     with a price per booth: ``LSA(S + p) + LSA(G + Σ p) − Σ p`` (valid for any p ≥ 0);
     ``strong``: partner floors with the Gilmore–Lawler term (``partner_floor``)."""
     total = 0.0 - float(price.sum())  # 0.0 - 0.0 is 0.0, not -0.0
+    unplaced = unplaced_charge(instance)  # the floors' overcharge taken back
     for rows, cols, base in (
         (instance.single_applicants, instance.single_columns, instance.single_cost),
         (instance.group_applicants, instance.group_columns, instance.group_cost),
@@ -147,10 +149,10 @@ def lagrangian(instance: Instance, price: np.ndarray, strong: bool = False) -> f
         members = instance.column_booths[cols]
         extra = np.where(members >= 0, price[np.maximum(members, 0)], 0.0).sum(axis=1)
         cost = base + instance.partner_floor(rows, cols, strong) + extra[None, :]
-        chosen = lsa(cost, instance.unplaced_cost[rows])
+        chosen = lsa(cost, unplaced[rows])
         placed = chosen >= 0
         total += float(cost[np.flatnonzero(placed), chosen[placed]].sum())
-        total += float(instance.unplaced_cost[rows[~placed]].sum())
+        total += float(unplaced[rows[~placed]].sum())
     return total
 
 
@@ -161,9 +163,12 @@ def lagrangian_parts(
     extra_group: np.ndarray | None,
 ) -> tuple[float, np.ndarray]:
     """``LSA(S' + p) + LSA(G' + Σp) − Σp`` and how often each booth is used by the two
-    relaxed solutions (``S'``, ``G'``: the cost matrices plus ``extra_*``)."""
+    relaxed solutions (``S'``, ``G'``: the cost matrices plus ``extra_*``; when those are
+    given — partner floors — the unplaced cost is :func:`unplaced_charge`'s)."""
     total = 0.0 - float(price.sum())
     usage = np.zeros(instance.n_booths)
+    floored = extra_single is not None or extra_group is not None
+    unplaced = unplaced_charge(instance) if floored else instance.unplaced_cost
     for rows, cols, base, extra in (
         (instance.single_applicants, instance.single_columns, instance.single_cost, extra_single),
         (instance.group_applicants, instance.group_columns, instance.group_cost, extra_group),
@@ -174,10 +179,10 @@ def lagrangian_parts(
         cost = base + np.where(members >= 0, price[np.maximum(members, 0)], 0.0).sum(axis=1)
         if extra is not None:
             cost = cost + extra
-        chosen = lsa(cost, instance.unplaced_cost[rows])
+        chosen = lsa(cost, unplaced[rows])
         placed = np.flatnonzero(chosen >= 0)
         total += float(cost[placed, chosen[placed]].sum())
-        total += float(instance.unplaced_cost[rows[chosen < 0]].sum())
+        total += float(unplaced[rows[chosen < 0]].sum())
         used = members[chosen[placed]]
         np.add.at(usage, used[used >= 0], 1.0)
     return total, usage

@@ -14,6 +14,7 @@ from scipy.optimize import milp as highs_milp
 from scipy.sparse import coo_matrix
 
 from exhibit.booking.assign.constants import MILP_MAX_VARS, MILP_NODE_LIMIT
+from exhibit.booking.assign.floors import unplaced_charge
 from exhibit.booking.assign.state import SolveCache
 
 if TYPE_CHECKING:
@@ -40,12 +41,18 @@ def exact_solution(instance: Instance, cache: SolveCache) -> tuple[np.ndarray | 
     if rows and allowed <= MILP_MAX_VARS:
         floor_single = instance.partner_floor(instance.single_applicants, instance.single_columns)
         floor_group = instance.partner_floor(instance.group_applicants, instance.group_columns)
+        # Leaving out costs what the floors may overcharge less (a valid bound; the
+        # difference is far below the unplaced costs' steps between applicants).
+        unplaced = unplaced_charge(instance)
         col, bound = solve_milp(
-            instance, rows, floor_single, floor_group, competitors=bool(instance.comp_pairs)
-        )
+            instance, rows, floor_single, floor_group, competitors=bool(instance.comp_pairs),
+            unplaced=unplaced,
+        )  # fmt: skip
         if col is None or (col[rows] < 0).any():
             # The rule cannot hold for everyone: bound the problem without it.
-            col, bound = solve_milp(instance, rows, floor_single, floor_group, competitors=False)
+            col, bound = solve_milp(
+                instance, rows, floor_single, floor_group, competitors=False, unplaced=unplaced
+            )
     cache.exact[key] = (col, bound)
     return col, bound
 
@@ -56,6 +63,7 @@ def solve_milp(
     extra_single: np.ndarray | None,
     extra_group: np.ndarray | None,
     competitors: bool,
+    unplaced: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, float | None]:
     """Exact linear problem by ``scipy.optimize.milp`` (HiGHS), for small instances.
 
@@ -64,7 +72,8 @@ def solve_milp(
     ``competitors`` the hard rule holds (``x_ic + Σ_{d next to c} x_jd ≤ 1``). Cost: the
     linear cost plus ``extra_*``. Returns the solution (None if too big or infeasible)
     and HiGHS's proven lower bound. A node limit, not a time limit, keeps it
-    deterministic.
+    deterministic. ``unplaced``: the cost of leaving each applicant out (default
+    ``instance.unplaced_cost``).
     """
     var_applicant, var_column = [], []
     for i in rows:
@@ -137,7 +146,9 @@ def solve_milp(
     # One "unplaced" slack per applicant keeps the model feasible.
     con_rows.extend(range(len(rows)))
     con_vars.extend(range(n_vars, n_vars + len(rows)))
-    cost = np.concatenate([cost, instance.unplaced_cost[np.asarray(rows, dtype=np.int64)]])
+    if unplaced is None:
+        unplaced = instance.unplaced_cost
+    cost = np.concatenate([cost, unplaced[np.asarray(rows, dtype=np.int64)]])
     matrix = coo_matrix(
         (np.ones(len(con_rows)), (con_rows, con_vars)), shape=(n_cons, n_vars + len(rows))
     ).tocsr()

@@ -51,6 +51,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix
 
 from exhibit.booking.assign.constants import HARD_PENALTY
+from exhibit.booking.assign.floors import unplaced_charge
 
 if TYPE_CHECKING:
     from exhibit.booking.assign.problem import Instance
@@ -107,13 +108,8 @@ class Relaxation:
         #: Local applicant index ``a``: singles first, then groups; ``app[a]`` the applicant.
         self.app = np.concatenate([rows_s, rows_g]).astype(np.int64)
         self.local = {int(i): a for a, i in enumerate(self.app.tolist())}
-        n_a = self.app.size
         # Unplaced, less half a partner weight × the diameter per admitted partner.
-        xy = instance.col_xy
-        diam = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))) if xy.size else 0.0
-        degree = instance.floors.degree.sum(axis=1)[self.app] if n_a else np.zeros(0)
-        half = 0.5 * instance.weights.partner_per_10m / 10.0
-        self.unplaced = instance.unplaced_cost[self.app] - half * diam * degree
+        self.unplaced = unplaced_charge(instance)[self.app]
         # Column × booth incidence, and column × "booths next to it" (competitor rule).
         members = instance.column_booths
         c_idx, slot = np.nonzero(members >= 0)
