@@ -173,12 +173,14 @@ def lagrangian_parts(
         (instance.single_applicants, instance.single_columns, instance.single_cost, extra_single),
         (instance.group_applicants, instance.group_columns, instance.group_cost, extra_group),
     ):
+        keep = instance.admitted[rows]  # an instance with fewer admitted shares the rows
+        rows, base = rows[keep], base[keep]
         if rows.size == 0:
             continue
         members = instance.column_booths[cols]
         cost = base + np.where(members >= 0, price[np.maximum(members, 0)], 0.0).sum(axis=1)
         if extra is not None:
-            cost = cost + extra
+            cost = cost + extra[keep]
         chosen = lsa(cost, unplaced[rows])
         placed = np.flatnonzero(chosen >= 0)
         total += float(cost[placed, chosen[placed]].sum())
