@@ -20,7 +20,12 @@ from scipy.sparse import coo_matrix
 
 from bench.planted import planted_instance
 from exhibit.booking.assign import HARD_PENALTY, Application, Weights, assign
-from exhibit.booking.assign.bound import lower_bound, raise_bound
+from exhibit.booking.assign.bound import (
+    coupling_prices,
+    lagrangian_parts,
+    lower_bound,
+    raise_bound,
+)
 from exhibit.booking.assign.construct import construct
 from exhibit.booking.assign.problem import Instance
 from exhibit.booking.assign.relaxation import Relaxation, relaxation_bound
@@ -253,3 +258,22 @@ def test_assign_reports_it_when_it_has_the_time(bench_hall):
     relaxed = relaxation_bound(build(*bench_hall))
     assert result.quality.lower_bound >= relaxed - 1e-9 * relaxed
     assert result.quality.lower_bound <= result.quality.objective + 1e-9
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_bounds_of_an_instance_with_fewer_admitted_charge_only_them(seed):
+    # with_admitted shares the cost matrices' rows: the bounds must skip the rows of
+    # applicants no longer admitted (the construction's rounds once charged them).
+    instance = build(*tiny_case(seed))
+    admitted = instance.admitted.copy()
+    admitted[np.flatnonzero(admitted)[:2]] = False
+    fewer = instance.with_admitted(admitted, {})
+    optimum, _ = exact_optimum(fewer)
+    floors = (
+        fewer.partner_floor(fewer.single_applicants, fewer.single_columns),
+        fewer.partner_floor(fewer.group_applicants, fewer.group_columns),
+    )
+    zero = np.zeros(fewer.n_booths)
+    assert lagrangian_parts(fewer, zero, *floors)[0] <= optimum + 1e-9
+    assert lagrangian_parts(fewer, coupling_prices(fewer), *floors)[0] <= optimum + 1e-9
+    check_below(fewer, optimum)
