@@ -107,13 +107,19 @@ def solve(
     else:
         solution = construct(instance, budget, cache)
     bound = None
+    early: tuple[tuple[int, ...], float] | None = None  # (admitted set, its bound)
     if method == "optimal":
         from exhibit.booking.assign.improve import improve
 
-        # The bound does not depend on the solution (only on who is placed): it is
-        # found before the improvement, which then has the rest of the time limit.
-        if not solution.left_out(instance).size:
-            bound = lower_bound(instance, cache, _bound_by(budget))
+        # The bound does not depend on the solution, only on who is placed: it is found
+        # before the improvement, which then has the rest of the time limit. When the
+        # construction leaves someone out (the search rarely changes who), it is the bound
+        # of those it places, kept for the report should the search leave out the same.
+        placed = _placed_only(instance, solution)
+        early_bound = lower_bound(placed, cache, _bound_by(budget))
+        early = (placed.admitted_key(), early_bound)
+        if placed is instance:
+            bound = early_bound
         told = None
         if progress is not None:
             told = _teller(progress, budget, bound)
@@ -128,30 +134,42 @@ def solve(
         # The search ended early, short of the bound: the LP relaxation, if cut short,
         # goes on until the report's reserve.
         if (
-            bound is not None
-            and not search.stopped_by_time
-            and solution.objective > bound
-            and not bound_complete(instance, cache)
+            not search.stopped_by_time
+            and (bound is None or solution.objective > bound)
+            and not bound_complete(placed, cache)
         ):
             by = budget.deadline
             if math.isfinite(by):
                 by -= RESULT_RESERVE * (budget.deadline - budget.start)
-            bound = raise_bound(instance, cache, bound, by)
+            early = (early[0], raise_bound(placed, cache, early_bound, by))
+            if bound is not None:
+                bound = early[1]
     # Admitted applicants that found no place after all (groups took the booths they
     # needed) join the unplaced: a new instance without them. Objective and bound then both
     # concern exactly the applicants placed, so neither carries the unplaced penalty.
-    dropped = solution.left_out(instance).tolist()
+    dropped = solution.left_out(instance).size > 0
     if dropped:
-        admitted = instance.admitted.copy()
-        admitted[dropped] = False
-        reasons = {
-            i: area_taken(float(instance.requested[i] * (1 - instance.tolerance))) for i in dropped
-        }
-        instance = instance.with_admitted(admitted, reasons)
+        instance = _placed_only(instance, solution)
         solution = Solution.of(instance, solution.columns)
     if bound is None or dropped:
         bound = lower_bound(instance, cache, _bound_by(budget))
+        if early is not None and early[0] == instance.admitted_key():
+            bound = max(bound, early[1])
     return report(instance, solution, bound)
+
+
+def _placed_only(instance: Instance, solution: Solution) -> Instance:
+    """``instance`` without the admitted applicants ``solution`` leaves out (itself when it
+    leaves out none)."""
+    dropped = solution.left_out(instance).tolist()
+    if not dropped:
+        return instance
+    admitted = instance.admitted.copy()
+    admitted[dropped] = False
+    reasons = {
+        i: area_taken(float(instance.requested[i] * (1 - instance.tolerance))) for i in dropped
+    }
+    return instance.with_admitted(admitted, reasons)
 
 
 def _bound_by(budget: Budget) -> float:
