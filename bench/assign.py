@@ -457,10 +457,13 @@ def run_bounds(
     if not write:
         return
     after = os.getloadavg()[0]
+    command = (
+        f"bench/{Path(__file__).name} --bounds --seeds {','.join(map(str, seeds))} "
+        f"--limits {','.join(f'{t:g}' for t in limits)}"
+    )
     text = f"""
-`bench/{Path(__file__).name} --bounds --seeds {",".join(map(str, seeds))} --limits
-{",".join(f"{t:g}" for t in limits)}`, {date.today().isoformat()}, load average {load:.1f}
-before and {after:.1f} after (the machine is shared; times are wall clock).
+`{command}`, {date.today().isoformat()}, load average {load:.1f} before and {after:.1f}
+after (the machine is shared; times are wall clock).
 
 The lower bound certifies how far a solution can be from the optimum. *Old bound*: the
 cheap relaxations (partner floors, booths priced between groups and single booths, the
