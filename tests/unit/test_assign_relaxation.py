@@ -209,13 +209,20 @@ def bench_hall():
 
 
 def test_beats_the_old_bound_on_a_bench_hall(bench_hall):
+    # The old bound as on halls beyond the exact MILP's reach (MILP_MAX_VARS pairs): this
+    # one is within it, so its MILP is marked as done without a bound (cache.exact).
     instance = build(*bench_hall)
     cache = SolveCache()
     construct(instance, Budget.unlimited().for_construction(), cache)
+    exact = cache.exact.get(instance.admitted_key())
+    cache.exact[instance.admitted_key()] = (None, None)
     old = lower_bound(instance, cache, relaxation=False)
     relaxed = relaxation_bound(instance)
     assert relaxed > 1.1 * old
     assert lower_bound(instance, cache) == pytest.approx(max(old, relaxed), rel=1e-12)
+    if exact is not None and exact[1] is not None:  # with the MILP's bound, both valid
+        cache.exact[instance.admitted_key()] = exact
+        assert lower_bound(instance, cache) >= max(relaxed, exact[1]) - 1e-12
 
 
 def test_cut_short_it_is_none_or_valid(bench_hall):

@@ -1,20 +1,25 @@
 """The solver's search beyond the exact MILP: booth prices between merged groups and single
-booths (subgradient rounds) and whole partner clusters moved at once."""
+booths (subgradient rounds), whole partner clusters moved at once, applicants left out
+placed again, and the restricted MILP with competitors at their penalty."""
 
 from __future__ import annotations
 
 import math
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from exhibit.booking.assign import Application, Weights, assign
 from exhibit.booking.assign.bound import coupling_prices, lagrangian
-from exhibit.booking.assign.construct import Construction
+from exhibit.booking.assign.constants import HARD_PENALTY, UNPLACED_PENALTY
+from exhibit.booking.assign.construct import Construction, greedy, restricted_exact, zone_windows
 from exhibit.booking.assign.exact import solve_milp
+from exhibit.booking.assign.improve import improve
 from exhibit.booking.assign.polish import Polish
 from exhibit.booking.assign.problem import Instance
+from exhibit.booking.assign.solution import Solution
 from exhibit.booking.assign.state import Budget, SolveCache
 from tests.unit.test_assign import (
     WIDTHS_10,
@@ -251,3 +256,92 @@ def test_a_cluster_move_beside_a_rival_left_out():
     assert moved[3] == -1
     result = assign(apps, booths, zones)
     assert [u.exhibitor for u in result.unplaced] == ["R"]
+
+
+def test_the_search_places_an_applicant_the_start_left_out():
+    # Booths of 9, 9, 18 and 18 m² in a row. The start puts the 27 m² group in 9 + 9 + 18
+    # and leaves the 9 m² applicant out; the group fits 9 + 18 just as well, and then the
+    # 9 m² booth is free for it. (The search used to move only placed applicants.)
+    booths = row_hall([[3, 3, 6, 6]])
+    zones = halves(booths, tracks=("t1", "t1"))
+    apps = [
+        Application(exhibitor="G", requested_area=27.0, track="t1"),
+        Application(exhibitor="A", requested_area=18.0, track="t1"),
+        Application(exhibitor="C", requested_area=9.0, track="t1"),
+    ]
+    p = problem(apps, booths, zones)
+    assert p.admitted.all()
+    whole = next(c for c in range(p.n_booths, p.n_columns) if sorted(p.members[c]) == [0, 1, 2])
+    start = Solution.of(p, np.array([whole, 3, -1], dtype=np.int64))
+    found, search = improve(p, start, time_limit=math.inf, max_phases=3)
+    assert (found.columns >= 0).all()
+    assert found.objective < start.objective - UNPLACED_PENALTY / 2
+    assert search.accepted > 0
+
+
+def test_the_penalised_milp_pays_for_a_rival_rather_than_leave_someone_out():
+    # Two booths side by side and two competitors: the rule cannot hold for both. The
+    # penalised MILP places both and charges the penalty, as the objective does; its bound
+    # is the objective of that solution.
+    booths = row_hall([[3, 3]])
+    zones = halves(booths, tracks=("t1", "t1"))
+    apps = [
+        Application(exhibitor="A", requested_area=9.0, track="t1", competitors=["B"]),
+        Application(exhibitor="B", requested_area=9.0, track="t1"),
+    ]
+    p = problem(apps, booths, zones)
+    rows = [0, 1]
+    strict, _ = solve_milp(p, rows, None, None, competitors=True)
+    assert (strict < 0).sum() == 1  # the rule as a constraint leaves one out
+    col, bound = solve_milp(p, rows, None, None, competitors=True, penalise=True)
+    assert (col >= 0).all() and len(p.violations(col)) == 1
+    assert bound == pytest.approx(p.objective(col))
+    assert HARD_PENALTY <= p.objective(col) < UNPLACED_PENALTY
+
+
+@pytest.fixture
+def bench_reference(monkeypatch):
+    """bench/reference.py (bench scripts import each other by plain names)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
+    import reference
+
+    return reference
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_the_restricted_milp_trades_groups_for_single_booths(seed, bench_reference):
+    # The bench halls of 150 applicants and 150 booths whose best known solutions leave one
+    # merged group out so that two single-booth applicants fit (bench/reference/): from the
+    # first-come-first-served start the restricted MILP places as many as they do, and
+    # breaks no competitor rule.
+    apps, booths, zones = bench_reference.instance(150, 150, seed)
+    p = bench_reference.problem_of(apps, booths, zones)
+    start = greedy(p)
+    col = restricted_exact(p, start, None)
+    assert col is not None
+    assert int((col >= 0).sum()) == bench_reference.load(150, 150, seed)["placed"]
+    assert int((col >= 0).sum()) > int((start >= 0).sum())
+    assert not p.violations(col)
+    assert p.objective(col) < p.objective(start)
+
+
+def test_a_window_moves_only_its_rows_and_never_onto_booths_others_hold(bench_reference):
+    # Large halls get the restricted MILP one track's window at a time: the applicants of
+    # the track and whoever holds booths in its zone. Everyone else keeps their booths.
+    apps, booths, zones = bench_reference.instance(150, 150, 3)
+    p = bench_reference.problem_of(apps, booths, zones)
+    start = greedy(p)
+    windows = zone_windows(p, start)
+    assert len(windows) == len(p.tracks)
+    admitted = set(np.flatnonzero(p.admitted).tolist())
+    assert set().union(*map(set, windows)) == admitted
+    lowered = 0
+    for rows in windows:
+        col = restricted_exact(p, start, None, rows)
+        assert col is not None
+        outside = sorted(admitted - set(rows))
+        assert (col[outside] == start[outside]).all()
+        held = [b for i in range(p.n_applicants) if col[i] >= 0 for b in p.members[col[i]]]
+        assert len(held) == len(set(held))  # no booth twice
+        lowered += p.objective(col) < p.objective(start) - 1e-9
+    assert lowered >= 1

@@ -60,7 +60,8 @@ def lower_bound(
         if coupled is not None and strong and affordable():  # the rounds' best prices
             bound = max(bound, lagrangian(instance, coupled.prices, strong))
     if instance.partner_pairs or instance.comp_pairs or instance.group_applicants.size:
-        _, exact = exact_solution(instance, cache)
+        limit = by - time.perf_counter() if math.isfinite(by) else None
+        _, exact = exact_solution(instance, cache, limit)
         if exact is not None:
             bound = max(bound, exact)
     # The LP relaxation's rounds take many times the first relaxation (60-120 times at

@@ -9,10 +9,22 @@ UNPLACED_PENALTY = 1e6
 AREA_EPS = 0.01
 #: Booths merge only along a shared wall longer than this (m).
 MIN_SHARED_WALL = 0.5
-#: The exact MILP solves problems up to this many applicant × column pairs, and bounds
-#: problems up to MILP_MAX_VARS (one call, ~0.3 s at 20,000).
+#: The exact MILP builds the first solution of problems up to MILP_SOLVE_VARS applicant ×
+#: column pairs; up to MILP_MAX_VARS it runs once more after the construction (its solution
+#: polished and kept when better, its proven bound for the bound), for at most EXACT_SHARE
+#: of the time then left (0.4–3.8 s at 150 applicants × 150 booths, ~19,000 pairs; 20–75 s at
+#: 500 × 600, ~260,000: too slow).
 MILP_SOLVE_VARS = 3_000
-MILP_MAX_VARS = 3_000
+MILP_MAX_VARS = 25_000
+EXACT_SHARE = 0.6
+#: Larger problems get the exact MILP restricted to each applicant's EXACT_COLUMNS cheapest
+#: columns (and the one it holds), while that stays within EXACT_VARS variables (0.5–2.7 s
+#: at 500 applicants × 600 booths, ~26,000).
+EXACT_COLUMNS = 30
+#: … and each applicant needing merged booths its EXACT_GROUP_COLUMNS cheapest groups: a
+#: group outside its zone can leave three booths inside it to three applicants of the track.
+EXACT_GROUP_COLUMNS = 400
+EXACT_VARS = 30_000
 #: Branch-and-bound nodes HiGHS may use (a node limit keeps results deterministic).
 MILP_NODE_LIMIT = 1000
 
@@ -34,5 +46,12 @@ COUPLING_ROUNDS_BIG = 3
 CONSTRUCT_SHARE = 0.3
 BOUND_SHARE = 0.2
 RESULT_RESERVE = 0.03
+#: After the search stops, rounds of the restricted exact MILP and the search again run
+#: while at least this share of the time limit is left.
+REFINE_SHARE = 0.2
+#: Problems too big for the restricted MILP whole get it window by window (one track's
+#: applicants and its zone's holders at a time, 0.1–0.6 s each at 1,500 × 2,000) before
+#: the search, for at most this share of the time then left.
+WINDOW_SHARE = 0.5
 
 TERMS = ("zone", "area", "kind", "partners", "competitors", "access", "stability")

@@ -18,6 +18,10 @@ from exhibit.booking.assign.constants import (
     COUPLING_BIG,
     COUPLING_ROUNDS,
     COUPLING_ROUNDS_BIG,
+    EXACT_COLUMNS,
+    EXACT_GROUP_COLUMNS,
+    EXACT_SHARE,
+    EXACT_VARS,
     HARD_PENALTY,
 )
 from exhibit.booking.assign.exact import exact_solution, solve_milp
@@ -268,49 +272,6 @@ class Construction:
             col = self._solve_linear(extra_single, extra_group, forbid)
         return col
 
-    def _surrogate(self, col: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Linear upper bound of the partner cost around each cluster's current centre."""
-        instance = self.instance
-        if not instance.partner_pairs:
-            return None, None
-        clusters = UnionFind(instance.n_applicants)
-        for i, j in instance.partner_pairs:
-            clusters.union(i, j)
-        sums: dict[int, list] = {}
-        for i in range(instance.n_applicants):
-            if col[i] >= 0 and instance.partners[i]:
-                # Members needing step-free access anchor the cluster: the others come to them.
-                weight = 1.0 + 1e3 * instance.step_free[i]
-                total = sums.setdefault(clusters.find(i), [np.zeros(2), 0])
-                total[0] = total[0] + weight * instance.col_xy[col[i]]
-                total[1] += weight
-        centre = np.full((instance.n_applicants, 2), np.nan)
-        for i in range(instance.n_applicants):
-            total = sums.get(clusters.find(i))
-            if total is not None and instance.partners[i]:
-                centre[i] = total[0] / total[1]
-        per_metre = instance.weights.partner_per_10m / 10.0
-        out = []
-        for rows, cols in (
-            (instance.single_applicants, instance.single_columns),
-            (instance.group_applicants, instance.group_columns),
-        ):
-            if rows.size == 0:
-                out.append(None)
-                continue
-            centres = centre[rows]
-            has = ~np.isnan(centres[:, 0])
-            extra = np.zeros((rows.size, cols.size))
-            if has.any():
-                column_xy = instance.col_xy[cols]
-                distance = np.hypot(
-                    column_xy[None, :, 0] - centres[has, 0, None],
-                    column_xy[None, :, 1] - centres[has, 1, None],
-                )
-                extra[has] = per_metre * instance.partner_count[rows[has]][:, None] * distance
-            out.append(extra)
-        return out[0], out[1]
-
     def run(self) -> np.ndarray:
         instance = self.instance
         forbid: dict[tuple[int, int], float] = {}
@@ -327,16 +288,14 @@ class Construction:
             if instance.partner_pairs
             else None
         )
-        if (
-            instance.group_applicants.size and not instance.exact_affordable
-        ):  # else the exact MILP decides
+        if instance.group_applicants.size and not instance.milp_first:  # else the MILP decides
             self._coordinate(floor_single, floor_group, {})
         col = self._solve_with_rules(floor_single, floor_group, forbid)
         best, best_value = col, instance.objective(col)
         for round_ in range(8 if instance.partner_pairs else 0):
             if round_ and self.budget.late():  # one round always: partners drawn together
                 break
-            extra_single, extra_group = self._surrogate(best)
+            extra_single, extra_group = partner_surrogate(instance, best)
             col = self._solve_with_rules(extra_single, extra_group, forbid)
             value = instance.objective(col)
             if value < best_value - 1e-9:
@@ -347,12 +306,23 @@ class Construction:
             best = self.polish.run(best)
         if instance.violations(best):
             rows = np.flatnonzero(best >= 0).tolist()
-            repaired, _ = solve_milp(self.instance, rows, *self._surrogate(best), competitors=True)
+            repaired, _ = solve_milp(
+                self.instance,
+                rows,
+                *partner_surrogate(instance, best),
+                competitors=True,
+                time_limit=self.budget.share_of_rest(EXACT_SHARE),
+            )
             if repaired is not None and (repaired[rows] >= 0).all():
                 best = self.polish.run(repaired)
         # Where the exact MILP is affordable its solution (partner floors in place of the
         # pairwise term) is polished too, and the better one kept; its bound is reused.
-        exact, _ = exact_solution(self.instance, self.cache)
+        if instance.milp_first:
+            exact, _ = exact_solution(
+                self.instance, self.cache, self.budget.share_of_rest(EXACT_SHARE)
+            )
+        else:
+            exact = restricted_exact(instance, best, self.budget.share_of_rest(EXACT_SHARE))
         if exact is not None:
             exact = self.polish.run(exact)
             if self._rank(exact) < self._rank(best):
@@ -362,6 +332,132 @@ class Construction:
     def _rank(self, col: np.ndarray) -> tuple[int, float]:
         """Fewer admitted applicants left out first, then the objective."""
         return int((self.instance.admitted & (col < 0)).sum()), self.instance.objective(col)
+
+
+def partner_surrogate(
+    instance: Instance, col: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Linear upper bound of the partner cost around each cluster's current centre in
+    ``col``: per applicant and column, its partners' weight × the distance to that centre
+    (None, None without partner pairs)."""
+    if not instance.partner_pairs:
+        return None, None
+    clusters = UnionFind(instance.n_applicants)
+    for i, j in instance.partner_pairs:
+        clusters.union(i, j)
+    sums: dict[int, list] = {}
+    for i in range(instance.n_applicants):
+        if col[i] >= 0 and instance.partners[i]:
+            # Members needing step-free access anchor the cluster: the others come to them.
+            weight = 1.0 + 1e3 * instance.step_free[i]
+            total = sums.setdefault(clusters.find(i), [np.zeros(2), 0])
+            total[0] = total[0] + weight * instance.col_xy[col[i]]
+            total[1] += weight
+    centre = np.full((instance.n_applicants, 2), np.nan)
+    for i in range(instance.n_applicants):
+        total = sums.get(clusters.find(i))
+        if total is not None and instance.partners[i]:
+            centre[i] = total[0] / total[1]
+    per_metre = instance.weights.partner_per_10m / 10.0
+    out = []
+    for rows, cols in (
+        (instance.single_applicants, instance.single_columns),
+        (instance.group_applicants, instance.group_columns),
+    ):
+        if rows.size == 0:
+            out.append(None)
+            continue
+        centres = centre[rows]
+        has = ~np.isnan(centres[:, 0])
+        extra = np.zeros((rows.size, cols.size))
+        if has.any():
+            column_xy = instance.col_xy[cols]
+            distance = np.hypot(
+                column_xy[None, :, 0] - centres[has, 0, None],
+                column_xy[None, :, 1] - centres[has, 1, None],
+            )
+            extra[has] = per_metre * instance.partner_count[rows[has]][:, None] * distance
+        out.append(extra)
+    return out[0], out[1]
+
+
+def restricted_exact(
+    instance: Instance,
+    best: np.ndarray,
+    time_limit: float | None,
+    rows: list[int] | None = None,
+) -> np.ndarray | None:
+    """The exact MILP over each applicant's ``EXACT_COLUMNS`` cheapest columns and the one
+    it holds in ``best``, partner distances measured to its cluster's centre in ``best``
+    (:func:`partner_surrogate`), competitors at their penalty: who takes which booths and
+    who is left out — the trade between merged groups and single booths — decided exactly
+    where the linear solves and their booth prices only approximate it (groups get
+    ``EXACT_GROUP_COLUMNS``). ``rows``: a window of the admitted applicants (default all);
+    the others keep their booths in ``best``. None when the model could exceed
+    ``EXACT_VARS`` variables, or HiGHS found nothing by ``time_limit``."""
+    admitted = np.flatnonzero(instance.admitted).tolist()
+    rows = admitted if rows is None else rows
+    if not rows or not _affordable(instance, rows):
+        return None
+    blocked = None
+    if len(rows) < len(admitted):
+        blocked = np.zeros(instance.n_booths, dtype=bool)
+        inside = set(rows)
+        for i in admitted:
+            if i not in inside and best[i] >= 0:
+                blocked[list(instance.members[best[i]])] = True
+    col, _ = solve_milp(
+        instance,
+        rows,
+        *partner_surrogate(instance, best),
+        competitors=bool(instance.comp_pairs),
+        penalise=True,
+        time_limit=time_limit,
+        cheapest=(EXACT_COLUMNS, EXACT_GROUP_COLUMNS),
+        keep=best,
+        blocked=blocked,
+        max_vars=None,
+    )
+    if col is not None and blocked is not None:
+        outside = [i for i in admitted if i not in set(rows)]
+        col[outside] = best[outside]
+    return col
+
+
+def whole_affordable(instance: Instance) -> bool:
+    """Whether :func:`restricted_exact` takes the whole problem (else its windows)."""
+    return _affordable(instance, np.flatnonzero(instance.admitted).tolist())
+
+
+def _affordable(instance: Instance, rows: list[int]) -> bool:
+    groups = int(instance.needs_group[rows].sum()) if rows else 0
+    return (len(rows) - groups) * EXACT_COLUMNS + groups * EXACT_GROUP_COLUMNS <= EXACT_VARS
+
+
+def zone_windows(instance: Instance, best: np.ndarray) -> list[list[int]]:
+    """Windows for :func:`restricted_exact` on problems too big for it whole: per track,
+    its applicants and those holding booths in its zone in ``best`` — where an applicant
+    out of its zone and the others in that zone can trade places. Tracks whose applicants
+    pay the most for their zone come first."""
+    admitted = np.flatnonzero(instance.admitted)
+    placed = admitted[best[admitted] >= 0]
+    booth_zone = instance.booth_in_zone
+    windows = []
+    for track in range(len(instance.tracks)):
+        holders = [
+            int(i) for i in placed if booth_zone[list(instance.members[best[i]]), track].any()
+        ]
+        own = admitted[instance.app_track[admitted] == track]
+        rows = sorted(set(holders) | set(own.tolist()))
+        placed_own = own[best[own] >= 0]
+        paid = (
+            float(instance.terms(placed_own, best[placed_own])["zone"].sum())
+            if placed_own.size
+            else 0.0
+        )
+        if rows:
+            windows.append((-paid, track, rows))
+    return [rows for _, _, rows in sorted(windows)]
 
 
 def greedy(instance: Instance) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 The construction (:mod:`.construct`) solves linear problems well; what it cannot see is the
 pairwise partner distance and the trade between merged groups and single booths. This
-search works on the real objective with incremental (delta) costs over four moves:
+search works on the real objective with incremental (delta) costs over five moves:
 
 - **relocate**: an applicant takes a free booth (among its cheapest, or near a partner);
 - **swap**: two single-booth applicants exchange booths;
@@ -10,7 +10,11 @@ search works on the real objective with incremental (delta) costs over four move
   one (its cheapest, near its partners, or the booth just left);
 - **group eviction**: an applicant needing merged booths takes another group; single-booth
   holders inside it move to their best free booth (among their cheapest, near them, and
-  the booths the group leaves).
+  the booths the group leaves);
+- **insertion**: an admitted applicant without a place takes one of its cheapest columns;
+  holders in the way move to a free booth or lose their place, and booths so freed go to
+  others without a place, directly or by an ejection (the unplaced penalty makes this pay
+  only when more, or earlier, applications end up placed).
 
 Every move is scored exactly: the linear costs of the applicants it moves, every partner
 pair and competitor pair touching them. A worse move is accepted with probability
@@ -86,8 +90,14 @@ class _WorkingSolution:
         self.needs_group = instance.needs_group.tolist()
         self.single_row = dict(instance.single_row)
         self.group_row = dict(instance.group_row)
+        self.unplaced = instance.unplaced_cost.tolist()
+        #: Admitted applicants without a place now.
+        self.waiting = {i for i in np.flatnonzero(instance.admitted).tolist() if self.col[i] < 0}
 
     def linear(self, i: int, c: int) -> float:
+        """The linear cost of applicant ``i`` in column ``c``; ``c = -1``: its unplaced cost."""
+        if c < 0:
+            return self.unplaced[i]
         if self.needs_group[i]:
             return self.instance.group_cost.item(self.group_row[i], c - self.instance.n_booths)
         return self.instance.single_cost.item(self.single_row[i], c)
@@ -102,6 +112,8 @@ class _WorkingSolution:
         for mover in movers:
             column = pos.get(mover, col[mover])
             total += self.linear(mover, column)
+            if column < 0:
+                continue  # no pair terms without a place
             ax, ay = self.xy[column]
             for other in self.partners[mover]:
                 other_column = pos.get(other, col[other])
@@ -129,8 +141,12 @@ class _WorkingSolution:
                         self.owner[b] = -1
         for mover, c in pos.items():
             self.col[mover] = c
-            for b in self.members[c]:
-                self.owner[b] = mover
+            if c < 0:
+                self.waiting.add(mover)
+            else:
+                self.waiting.discard(mover)
+                for b in self.members[c]:
+                    self.owner[b] = mover
 
 
 def improve(
@@ -148,7 +164,8 @@ def improve(
     col, objective = solution.columns, solution.objective
     clock = time.perf_counter()
     stats = Search(start=objective, best=objective)
-    movers = [i for i in range(instance.n_applicants) if instance.admitted[i] and col[i] >= 0]
+    # Admitted applicants without a place move too: an insertion may place them.
+    movers = [i for i in range(instance.n_applicants) if instance.admitted[i]]
     if not movers or instance.n_booths == 0 or time_limit <= 0:
         return solution, stats
     rng = random.Random(SEED)
@@ -157,8 +174,10 @@ def improve(
     near_booths = _nearest_booths(instance)
     singles = [i for i in movers if not instance.needs_group[i]]
     groups = [i for i in movers if instance.needs_group[i]]
-    pick = singles + groups * 3  # groups are few and their moves matter most
-    clusters = _clusters(state, singles)
+    left_out = [i for i in movers if col[i] < 0]
+    # Groups are few and their moves matter most; so are those left without a place.
+    pick = singles + groups * 3 + left_out * 3
+    clusters = _clusters(state, [i for i in singles if col[i] >= 0])
     phase_moves = min(MAX_PHASE, max(MIN_PHASE, MOVES_PER_APPLICANT * len(movers)))
     setup = time.perf_counter() - clock  # before the first move
     cooling = (END_TEMPERATURE / START_TEMPERATURE) ** (1.0 / phase_moves)
@@ -194,7 +213,9 @@ def improve(
             move += 1
             temperature *= rate
             i = pick[rng.randrange(len(pick))]
-            if state.needs_group[i]:
+            if state.col[i] < 0:
+                pos = _insert_move(state, i, cheapest, rng)
+            elif state.needs_group[i]:
                 pos = _group_move(state, i, cheapest, near_booths, rng)
             elif i in clusters and rng.random() < CLUSTER_SHARE:
                 pos = _cluster_move(state, clusters[i], cheapest, near_booths, rng)
@@ -386,6 +407,8 @@ def _cluster_move(
     where it is, the others one by one (breadth first over partner links) to the free booth
     near their placed partner of least linear + partner cost; a single-booth holder in the
     way moves on to a free booth of its own cheapest."""
+    if any(state.col[member] < 0 for member in members):
+        return None  # a member lost its place (an insertion took it): no cluster move
     anchor = members[rng.randrange(len(members))]
     here = state.col[anchor]
     options = cheapest[anchor] if rng.random() < 0.5 else near_booths[here]
@@ -459,6 +482,80 @@ def _cluster_move(
                     return None
                 order.append(partner)
     return pos
+
+
+def _insert_move(
+    state: _WorkingSolution,
+    applicant: int,
+    cheapest: dict[int, list[int]],
+    rng: random.Random,
+) -> dict[int, int] | None:
+    """An applicant without a place takes one of its cheapest columns. Single-booth holders
+    in the way move to a free booth of their own cheapest if they can; otherwise — and a
+    merged-group holder always — they lose their place, and the booths they leave go to
+    others without a place (:func:`_fill`). The unplaced penalty makes the move pay only
+    when more applicants, or earlier ones, end up placed."""
+    options = cheapest[applicant]
+    if not options:
+        return None
+    c = options[rng.randrange(len(options))]
+    pos = {applicant: c}
+    taken = set(state.members[c])
+    freed: list[int] = []
+    for booth in state.members[c]:
+        holder = state.owner[booth]
+        if holder < 0 or holder in pos:
+            continue
+        place = -1
+        if not state.needs_group[holder]:
+            place = _best_place(state, holder, _first_free(state, cheapest[holder], taken), pos)
+        pos[holder] = place
+        if place >= 0:
+            taken.add(place)
+        else:
+            freed += [b for b in state.members[state.col[holder]] if b not in taken]
+    _fill(state, pos, taken, freed, cheapest)
+    return pos
+
+
+def _fill(
+    state: _WorkingSolution,
+    pos: dict[int, int],
+    taken: set[int],
+    freed: list[int],
+    cheapest: dict[int, list[int]],
+) -> None:
+    """Single-booth applicants without a place (earliest application first) take the
+    ``freed`` booths: directly, or by an ejection — the one waiting takes a booth of its
+    cheapest whose holder moves into a freed booth (the pair of least linear cost)."""
+    waiting = sorted(
+        (i for i in state.waiting if i not in pos and not state.needs_group[i]),
+        key=state.unplaced.__getitem__,
+        reverse=True,
+    )
+    for other in waiting:
+        free = [b for b in freed if b not in taken]
+        if not free:
+            return
+        place = _best_place(state, other, free, pos)
+        if place >= 0:
+            pos[other] = place
+            taken.add(place)
+            continue
+        chosen, holder_to, best_cost = -1, -1, math.inf
+        for booth in cheapest[other]:
+            holder = state.owner[booth]
+            if booth in taken or holder < 0 or holder in pos or state.needs_group[holder]:
+                continue
+            here = state.linear(holder, booth)
+            for target in free:
+                cost = state.linear(other, booth) + state.linear(holder, target) - here
+                if cost < best_cost:
+                    chosen, holder_to, best_cost = booth, target, cost
+        if chosen >= 0:
+            pos[state.owner[chosen]] = holder_to
+            pos[other] = chosen
+            taken.update((chosen, holder_to))
 
 
 def _first_free(state: _WorkingSolution, options: list[int], taken: set[int]) -> list[int]:

@@ -186,6 +186,8 @@ class Relaxation:
         start = time.perf_counter()
         try:
             if not self._ready:
+                if time.perf_counter() >= by:
+                    return self.value()
                 self._prepare()
             while not self.complete and time.perf_counter() < by:
                 if self.app.size == 0:

@@ -8,11 +8,24 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Literal
 
+import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from exhibit.booking.assign.bound import bound_complete, lower_bound, raise_bound
-from exhibit.booking.assign.constants import BOUND_SHARE, RESULT_RESERVE
-from exhibit.booking.assign.construct import construct, first_come_first_served
+from exhibit.booking.assign.constants import (
+    BOUND_SHARE,
+    EXACT_SHARE,
+    REFINE_SHARE,
+    RESULT_RESERVE,
+    WINDOW_SHARE,
+)
+from exhibit.booking.assign.construct import (
+    construct,
+    first_come_first_served,
+    restricted_exact,
+    whole_affordable,
+    zone_windows,
+)
 from exhibit.booking.assign.explain import report
 from exhibit.booking.assign.inputs import (
     Application,
@@ -108,42 +121,34 @@ def solve(
         solution = construct(instance, budget, cache)
     bound = None
     early: tuple[tuple[int, ...], float] | None = None  # (admitted set, its bound)
+    stopped_early = False  # the search stopped before its time was up
     if method == "optimal":
         from exhibit.booking.assign.improve import improve
 
         # The bound does not depend on the solution, only on who is placed: it is found
         # before the improvement, which then has the rest of the time limit. When the
-        # construction leaves someone out (the search rarely changes who), it is the bound
-        # of those it places, kept for the report should the search leave out the same.
+        # construction leaves someone out, it is the bound of those it places, kept for
+        # the report should the solution leave out the same.
         placed = _placed_only(instance, solution)
-        early_bound = lower_bound(placed, cache, _bound_by(budget))
-        early = (placed.admitted_key(), early_bound)
+        early = (placed.admitted_key(), lower_bound(placed, cache, _bound_by(budget)))
         if placed is instance:
-            bound = early_bound
+            bound = early[1]
         told = None
         if progress is not None:
             told = _teller(progress, budget, bound)
             told(solution.objective)
-        spare = budget.deadline - time.perf_counter()
-        if math.isfinite(spare):
-            spare -= RESULT_RESERVE * (budget.deadline - budget.start)
+        floor = -math.inf if bound is None else bound
+        if phases is None and math.isfinite(budget.deadline) and not whole_affordable(instance):
+            # Too big for the restricted MILP whole: its windows first, then the search.
+            until = time.perf_counter() + WINDOW_SHARE * (budget.deadline - time.perf_counter())
+            solution = Solution.of(instance, _window_pass(instance, solution.columns, until))
         solution, search = improve(
-            instance, solution, time_limit=max(spare, 0.0), max_phases=phases,
-            progress=told, bound=-math.inf if bound is None else bound,
+            instance, solution, time_limit=_spare(budget), max_phases=phases,
+            progress=told, bound=floor,
         )  # fmt: skip
-        # The search ended early, short of the bound: the LP relaxation, if cut short,
-        # goes on until the report's reserve.
-        if (
-            not search.stopped_by_time
-            and (bound is None or solution.objective > bound)
-            and not bound_complete(placed, cache)
-        ):
-            by = budget.deadline
-            if math.isfinite(by):
-                by -= RESULT_RESERVE * (budget.deadline - budget.start)
-            early = (early[0], raise_bound(placed, cache, early_bound, by))
-            if bound is not None:
-                bound = early[1]
+        stopped_early = not search.stopped_by_time
+        if phases is None:
+            solution = _refine(instance, solution, budget, floor, told)
     # Admitted applicants that found no place after all (groups took the booths they
     # needed) join the unplaced: a new instance without them. Objective and bound then both
     # concern exactly the applicants placed, so neither carries the unplaced penalty.
@@ -155,6 +160,13 @@ def solve(
         bound = lower_bound(instance, cache, _bound_by(budget))
         if early is not None and early[0] == instance.admitted_key():
             bound = max(bound, early[1])
+    # The search stopped early, short of the bound, and time is left: the LP relaxation,
+    # if cut short, goes on until the report's reserve.
+    if stopped_early and solution.objective > bound and not bound_complete(instance, cache):
+        by = budget.deadline
+        if math.isfinite(by):
+            by -= RESULT_RESERVE * (budget.deadline - budget.start)
+        bound = raise_bound(instance, cache, bound, by)
     return report(instance, solution, bound)
 
 
@@ -170,6 +182,77 @@ def _placed_only(instance: Instance, solution: Solution) -> Instance:
         i: area_taken(float(instance.requested[i] * (1 - instance.tolerance))) for i in dropped
     }
     return instance.with_admitted(admitted, reasons)
+
+
+def _spare(budget: Budget) -> float:
+    """The time left for the search: until the result's reserve before the deadline."""
+    spare = budget.deadline - time.perf_counter()
+    if math.isfinite(spare):
+        spare -= RESULT_RESERVE * (budget.deadline - budget.start)
+    return max(spare, 0.0)
+
+
+def _refine(
+    instance: Instance,
+    solution: Solution,
+    budget: Budget,
+    bound: float,
+    progress: Callable[[float], None] | None,
+) -> Solution:
+    """While time is left after the search stopped (it found nothing better for a while):
+    the exact MILP restricted around the best solution (:func:`restricted_exact`) — the
+    whole problem, or on larger ones one track's window after another
+    (:func:`zone_windows`, each kept when it lowers the objective) — then the search again
+    from there; kept when better. Ends when a round finds nothing better, or less than
+    ``REFINE_SHARE`` of the time limit is left. Without a time limit it does not run
+    (nothing would end it but that)."""
+    from exhibit.booking.assign.improve import improve
+
+    span = budget.deadline - budget.start
+    if not math.isfinite(span):
+        return solution
+
+    def time_left() -> float | None:
+        spare = _spare(budget)
+        return spare if spare >= REFINE_SHARE * span else None
+
+    def proven(candidate: Solution) -> bool:
+        return candidate.objective <= bound + 1e-9 * max(abs(bound), 1.0)
+
+    while not proven(solution) and (spare := time_left()) is not None:
+        columns = restricted_exact(instance, solution.columns, EXACT_SHARE * spare)
+        if columns is None:  # too big whole: window by window
+            until = budget.deadline - REFINE_SHARE * span
+            columns = _window_pass(instance, solution.columns, until)
+        if np.array_equal(columns, solution.columns) or time_left() is None:
+            break
+        start = Solution.of(instance, columns)
+        candidate, _search = improve(
+            instance, start, time_limit=_spare(budget), progress=progress, bound=bound
+        )
+        if candidate.objective >= solution.objective - 1e-9:
+            if start.objective < solution.objective - 1e-9:
+                solution = start
+            break
+        solution = candidate
+    return solution
+
+
+def _window_pass(instance: Instance, columns: np.ndarray, until: float) -> np.ndarray:
+    """:func:`restricted_exact` on each of :func:`zone_windows` in turn, each result kept
+    when it lowers the objective, while the time lasts (``until``, perf_counter seconds;
+    each window may use EXACT_SHARE of what is then left)."""
+    value = instance.objective(columns)
+    for rows in zone_windows(instance, columns):
+        spare = until - time.perf_counter()
+        if spare <= 0:
+            break
+        window = restricted_exact(instance, columns, EXACT_SHARE * spare, rows)
+        if window is not None:
+            window_value = instance.objective(window)
+            if window_value < value - 1e-9:
+                columns, value = window, window_value
+    return columns
 
 
 def _bound_by(budget: Budget) -> float:

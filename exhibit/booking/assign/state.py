@@ -50,6 +50,12 @@ class Budget:
         """Past the construction's share of the time limit: optional steps are skipped."""
         return time.perf_counter() > self.construct_by
 
+    def share_of_rest(self, share: float) -> float | None:
+        """``share`` of the time left until the deadline (seconds); None when unlimited."""
+        if not math.isfinite(self.deadline):
+            return None
+        return share * max(self.deadline - time.perf_counter(), 0.0)
+
     def share_used(self) -> float:
         """The share of the whole time limit used so far (0–1)."""
         span = max(self.deadline - self.start, 1e-9)
