@@ -354,14 +354,14 @@ class Relaxation:
         group_price = np.where(g_members >= 0, price[np.maximum(g_members, 0)], 0.0).sum(axis=1)
         red_s = self.cost_s + price[None, :]
         red_g = self.cost_g + group_price[None, :]
-        total = -float(price.sum()) - float(mu.sum())
+        parts = [-price, -mu]
         if mu.size and (mu > 0).any():
             # Each row's μ on its owner's column and on every column of the other
             # applicant next to it (the full row, not only the LP's variables).
             slot = {p: k for k, p in enumerate(self.cut)}
             per_pair = np.zeros(len(self.cut))
             np.add.at(per_pair, np.array([slot[p] for p in row_pair]), mu)
-            total += float(np.minimum(0.0, HARD_PENALTY - per_pair).sum())
+            parts.append(np.minimum(0.0, HARD_PENALTY - per_pair))
             for r in np.flatnonzero(mu > 0).tolist():
                 owner, c = row_owner[r]
                 i, j = self.pairs[row_pair[r]]
@@ -375,7 +375,11 @@ class Relaxation:
                     self._add(red_s, red_g, other, n_booths + hit, mu[r])
         best_s = red_s.min(axis=1) if red_s.shape[1] else np.full(self.n_s, np.inf)
         best_g = red_g.min(axis=1) if red_g.shape[1] else np.full(self.n_g, np.inf)
-        total += float(np.minimum(np.concatenate([best_s, best_g]), self.unplaced).sum())
+        parts.append(np.minimum(np.concatenate([best_s, best_g]), self.unplaced))
+        # Summed exactly (fsum), less a margin for the rounding of each part: with booth
+        # prices of the unplaced cost's size the parts are ~1e6 each and mostly cancel.
+        terms = np.concatenate(parts)
+        total = math.fsum(terms.tolist()) - 1e-12 * math.fsum(np.abs(terms).tolist())
         entering = [
             self._entering(red_s - pi[: self.n_s, None], 0, 0, keys),
             self._entering(red_g - pi[self.n_s :, None], self.n_s, n_booths, keys),
