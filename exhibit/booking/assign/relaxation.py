@@ -404,8 +404,11 @@ class Relaxation:
         if rows.size == 0:
             return np.zeros(0, dtype=np.int64)
         found = self._key(rows + first, cols + offset)
-        at = np.minimum(np.searchsorted(keys, found), keys.size - 1)
-        new = keys[at] != found
+        if keys.size:
+            at = np.minimum(np.searchsorted(keys, found), keys.size - 1)
+            new = keys[at] != found
+        else:
+            new = np.ones(found.size, dtype=bool)
         rows, found, values = rows[new], found[new], reduced[rows[new], cols[new]]
         # Up to ENTER per row, the most negative first.
         order = np.lexsort((values, rows))
