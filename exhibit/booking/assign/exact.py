@@ -100,59 +100,41 @@ def solve_milp(
         group_blocked = np.any(
             np.where(members >= 0, blocked[np.maximum(members, 0)], False), axis=1
         )
-    var_applicant, var_column = [], []
+    var_applicant: list[int] = []
+    var_column: list[int] = []
+    var_cost: list[np.ndarray] = []
     for i in rows:
         big = bool(instance.needs_group[i])
         if big:
             row = instance.group_cost[instance.group_row[i]]
-            if extra_group is not None:
-                row = row + extra_group[instance.group_row[i]]
+            extra = None if extra_group is None else extra_group[instance.group_row[i]]
             offset = instance.n_booths
         else:
             row = instance.single_cost[instance.single_row[i]]
-            if extra_single is not None:
-                row = row + extra_single[instance.single_row[i]]
+            extra = None if extra_single is None else extra_single[instance.single_row[i]]
             offset = 0
+        row = row + extra if extra is not None else row.copy()
         if blocked is not None:
-            row = np.where(group_blocked if big else blocked, np.inf, row)
-        if keep is not None and len(window) < len(keep):
-            rivals = [j for j in instance.competitors[i] if j not in window and keep[j] >= 0]
-            for j in rivals:
-                near = np.asarray(instance.columns_next_to(int(keep[j]), big), dtype=np.int64)
-                if near.size:
-                    row = row.copy()
+            row[group_blocked if big else blocked] = np.inf
+        if keep is not None:  # competitors outside the window stay where they are
+            for j in instance.competitors[i]:
+                if j not in window and keep[j] >= 0:
+                    near = np.asarray(instance.columns_next_to(int(keep[j]), big), np.int64)
                     row[near - offset] += HARD_PENALTY
         allowed = np.flatnonzero(np.isfinite(row))
-        width = None if cheapest is None else cheapest[bool(instance.needs_group[i])]
+        width = None if cheapest is None else cheapest[big]
         if width is not None and allowed.size > width:
             # The cheapest columns only, and the one ``keep`` gives the applicant.
             allowed = allowed[np.argsort(row[allowed], kind="stable")[:width]]
             if keep is not None and keep[i] >= offset and np.isfinite(row[keep[i] - offset]):
                 allowed = np.union1d(allowed, [keep[i] - offset])
-        allowed = allowed + offset
         var_applicant.extend([i] * len(allowed))
-        var_column.extend(allowed.tolist())
+        var_column.extend((allowed + offset).tolist())
+        var_cost.append(row[allowed])
     n_vars = len(var_applicant)
     if n_vars == 0 or (max_vars is not None and n_vars > max_vars):
         return None, None
-    applicant_of, column_of = np.array(var_applicant), np.array(var_column)
-    cost = np.empty(n_vars)
-    big = instance.needs_group[applicant_of]
-    single_rows = np.array([instance.single_row.get(i, 0) for i in var_applicant])
-    group_rows = np.array([instance.group_row.get(i, 0) for i in var_applicant])
-    cost[~big] = instance.single_cost[single_rows[~big], column_of[~big]]
-    cost[big] = instance.group_cost[group_rows[big], column_of[big] - instance.n_booths]
-    if keep is not None and len(window) < len(keep):
-        for var, (i, c) in enumerate(zip(var_applicant, var_column, strict=True)):
-            for j in instance.competitors[i]:
-                if j not in window and keep[j] >= 0:
-                    near = instance.columns_next_to(int(keep[j]), bool(instance.needs_group[i]))
-                    if c in near:
-                        cost[var] += HARD_PENALTY
-    if extra_single is not None:
-        cost[~big] += extra_single[single_rows[~big], column_of[~big]]
-    if extra_group is not None:
-        cost[big] += extra_group[group_rows[big], column_of[big] - instance.n_booths]
+    cost = np.concatenate(var_cost)
     by_row: dict[int, list[int]] = {}
     for var, i in enumerate(var_applicant):
         by_row.setdefault(i, []).append(var)
