@@ -15,7 +15,10 @@ SECONDS``: improve the stored best-known solutions of the ordinary halls (``--si
 seeds ``--seeds``) by the solver-independent large-neighbourhood search of
 bench/reference.py for that many seconds each (``--prove SECONDS``: the exact MILP first;
 bench/reference/, kept only when better); ``--reference``: the solver with each of
-``--limits`` against them, per seed and worst case.
+``--limits`` against them, per seed and worst case. ``--bounds``: the old lower bound and
+the LP relaxation's (exhibit/booking/assign/relaxation.py) on the ordinary halls (the
+certified gap of their best known) and on the planted ones (against the optimum), and the
+bound ``assign`` reports under each of ``--limits``.
 """
 
 from __future__ import annotations
@@ -330,6 +333,161 @@ Target (issue 20): at most 2 % above the best known in 5 s, 1 % in 30 s.
         write_section(REFERENCE_HEADING, text, DOC)
 
 
+BOUNDS_HEADING = "## Automatic assignment: the lower bound (bench/assign.py --bounds)"
+
+
+def _bounds_of(instance) -> dict:
+    """The old bound (the construction's cache, every cheap relaxation, no time limit) and
+    the LP relaxation's, with their wall times."""
+    from exhibit.booking.assign.bound import lower_bound
+    from exhibit.booking.assign.construct import construct
+    from exhibit.booking.assign.relaxation import Relaxation
+    from exhibit.booking.assign.state import Budget, SolveCache
+
+    cache = SolveCache()
+    construct(instance, Budget.unlimited().for_construction(), cache)
+    start = time.perf_counter()
+    old = lower_bound(instance, cache, relaxation=False)
+    old_time = time.perf_counter() - start
+    coupled = cache.coupled
+    key = instance.admitted_key()
+    prices = coupled.prices if coupled is not None and coupled.admitted == key else None
+    relaxation = Relaxation(instance, prices)
+    start = time.perf_counter()
+    lp = relaxation.run()
+    lp_time = time.perf_counter() - start
+    return {
+        "old": old,
+        "old_time": old_time,
+        "lp": lp,
+        "lp_time": lp_time,
+        "rounds": relaxation.rounds,
+        "converged": relaxation.converged,
+        "new": max(old, lp if lp is not None else -np.inf),
+    }
+
+
+def bounds_rows(
+    sizes: list[tuple[int, int]], seeds: list[int], limits: list[float]
+) -> tuple[list[dict], list[dict]]:
+    """Ordinary halls (against their best known) and planted ones (against the optimum)."""
+    ordinary = []
+    for n, m in sizes:
+        for seed in seeds:
+            ref = load_reference(n, m, seed)
+            if ref is None:
+                continue
+            apps, booths, zones = instance(n, m, seed)
+            problem = problem_of(apps, booths, zones)
+            col = columns_of(problem, ref["booths"])
+            placed = problem.admitted & (col >= 0)
+            # The bound of the applicants the reference places (as assign reports it).
+            if (placed != problem.admitted).any():
+                problem = problem.with_admitted(placed, {})
+            row = {"size": f"{n} / {m}", "seed": seed, "ref": ref["cost"]}
+            row.update(_bounds_of(problem))
+            for limit in limits:
+                q = assign(apps, booths, zones, time_limit=limit).quality
+                row[limit] = (q.lower_bound, q.objective)
+            ordinary.append(row)
+            print({k: v for k, v in row.items() if k != "ref"}, flush=True)
+    planted = []
+    for n, m in PLANTED_SIZES:
+        for seed in seeds:
+            p = planted_instance(n, m, seed)
+            problem = problem_of(p.applications, p.booths, p.zones)
+            row = {"size": f"{n} / {m}", "seed": seed, "ref": p.optimum}
+            row.update(_bounds_of(problem))
+            planted.append(row)
+            print({k: v for k, v in row.items()}, flush=True)
+    return ordinary, planted
+
+
+def _gap(best: float, bound: float) -> float:
+    """(best − bound) / bound; rounding noise of a tight bound (1e-9) shows as 0."""
+    gap = (best - bound) / max(abs(bound), 1.0)
+    return 0.0 if abs(gap) < 1e-9 else gap
+
+
+def bounds_table(ordinary: list[dict], planted: list[dict], limits: list[float]) -> str:
+    head = " | ".join(f"assign, {limit:g} s: bound (gap of its result)" for limit in limits)
+    lines = [
+        f"| applicants / booths | seed | best known | old bound (gap) | LP bound (gap) "
+        f"| LP time (rounds) | {head} |",
+        "|---|---:|---:|---:|---:|---:|" + "---:|" * len(limits),
+    ]
+    for r in ordinary:
+        cells = " | ".join(
+            f"{r[limit][0]:.2f} ({_gap(r[limit][1], r[limit][0]):.2%})" for limit in limits
+        )
+        lines.append(
+            f"| {r['size']} | {r['seed']} | {r['ref']:.2f} "
+            f"| {r['old']:.2f} ({_gap(r['ref'], r['old']):.2%}) "
+            f"| {r['new']:.2f} ({_gap(r['ref'], r['new']):.2%}) "
+            f"| {r['lp_time']:.1f} s ({r['rounds']}) | {cells} |"
+        )
+    for size in dict.fromkeys(r["size"] for r in ordinary):
+        rows = [r for r in ordinary if r["size"] == size]
+        old = max(_gap(r["ref"], r["old"]) for r in rows)
+        new = max(_gap(r["ref"], r["new"]) for r in rows)
+        worst = " | ".join(
+            f"{max(_gap(r[limit][1], r[limit][0]) for r in rows):.2%}" for limit in limits
+        )
+        lines.append(f"| {size} | worst | | **{old:.2%}** | **{new:.2%}** | | {worst} |")
+    lines += [
+        "",
+        "Planted halls (the optimum known by construction): bound below the optimum by",
+        "",
+        "| applicants / booths | seed | optimum | old bound | LP bound | LP time (rounds) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in planted:
+        assert r["new"] <= r["ref"] + 1e-6 * max(abs(r["ref"]), 1.0), r  # a valid bound
+        lines.append(
+            f"| {r['size']} | {r['seed']} | {r['ref']:.2f} "
+            f"| {r['old']:.2f} ({_gap(r['ref'], r['old']):.2%}) "
+            f"| {r['new']:.2f} ({_gap(r['ref'], r['new']):.2%}) "
+            f"| {r['lp_time']:.1f} s ({r['rounds']}) |"
+        )
+    return "\n".join(lines)
+
+
+def run_bounds(
+    sizes: list[tuple[int, int]], seeds: list[int], limits: list[float], write: bool
+) -> None:
+    load = os.getloadavg()[0]
+    ordinary, planted = bounds_rows(sizes, seeds, limits)
+    result = bounds_table(ordinary, planted, limits)
+    print(result)
+    if not write:
+        return
+    after = os.getloadavg()[0]
+    command = (
+        f"bench/{Path(__file__).name} --bounds --seeds {','.join(map(str, seeds))} "
+        f"--limits {','.join(f'{t:g}' for t in limits)}"
+    )
+    text = f"""
+`{command}`, {date.today().isoformat()}, load average {load:.1f} before and {after:.1f}
+after (the machine is shared; times are wall clock).
+
+The lower bound certifies how far a solution can be from the optimum. *Old bound*: the
+cheap relaxations (partner floors, booths priced between groups and single booths, the
+exact MILP's bound where it is small enough), with the construction's subgradient rounds
+as `assign` runs them, and no time limit. *LP bound*: the best of that and the LP
+relaxation of the whole assignment (`exhibit/booking/assign/relaxation.py`: each booth
+once across single booths and merged groups, the competitor rule penalised, by column
+generation; its value is the Lagrangian bound of the LP's duals), run to the end; its wall
+time and rounds. *Gap*: (best known − bound) / bound, the best known from
+`bench/reference/` (the bound is for the applicants the reference places). *assign, T s*:
+the bound `assign(..., time_limit=T)` reports and the gap of its own result against it.
+Planted halls: the optimum is known, and no bound may exceed it (checked).
+
+{result}
+"""
+    write_section(BOUNDS_HEADING, text, DOC)
+    print(f"written to {DOC}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2025)
@@ -354,7 +512,14 @@ def main() -> None:
     parser.add_argument(
         "--sizes", default="150/150,500/600,1500/2000", help="halls for --reference(-build)"
     )
+    parser.add_argument("--bounds", action="store_true", help="old and LP lower bounds")
     args = parser.parse_args()
+    if args.bounds:
+        seeds = [int(s) for s in args.seeds.split(",")]
+        sizes = [(int(a), int(b)) for a, b in (size.split("/") for size in args.sizes.split(","))]
+        limits = [float(t) for t in args.limits.split(",")]
+        run_bounds(sizes, seeds, limits, not args.no_write)
+        return
     if args.reference_build or args.prove or args.reference:
         seeds = [int(s) for s in args.seeds.split(",")]
         sizes = [(int(a), int(b)) for a, b in (size.split("/") for size in args.sizes.split(","))]

@@ -1,9 +1,12 @@
 """The lower bound: relaxations of the same problem, the best one reported.
 
-Partner pairs are charged per-applicant floors (nearest neighbour, Gilmore–Lawler),
-competitors are ignored and "each booth once" between groups and single booths is relaxed
-with booth prices (Lagrangian); small problems add HiGHS's proven bound of the exact MILP
-(docs/assignment.md, "Lower bound and gap")."""
+The cheap ones first: partner pairs are charged per-applicant floors (nearest neighbour,
+Gilmore–Lawler), competitors are ignored and "each booth once" between groups and single
+booths is relaxed with booth prices (Lagrangian); small problems add HiGHS's proven bound
+of the exact MILP. Then, while time allows, the LP relaxation of the whole assignment
+(:mod:`~exhibit.booking.assign.relaxation`: booths once across groups and single booths,
+the competitor rule penalised), kept in the solve's cache so that :func:`raise_bound` can
+go on with it (docs/assignment.md, "Lower bound and gap")."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from exhibit.booking.assign.exact import exact_solution
+from exhibit.booking.assign.floors import unplaced_charge
+from exhibit.booking.assign.relaxation import Relaxation
 from exhibit.booking.assign.state import SolveCache
 from exhibit.booking.assign.tools import lsa
 
@@ -21,11 +26,19 @@ if TYPE_CHECKING:
     from exhibit.booking.assign.problem import Instance
 
 
-def lower_bound(instance: Instance, cache: SolveCache, by: float = math.inf) -> float:
+#: The LP relaxation starts only if this many times the first relaxation's time is left.
+RELAX_START = 5
+
+
+def lower_bound(
+    instance: Instance, cache: SolveCache, by: float = math.inf, relaxation: bool = True
+) -> float:
     """The best of the valid bounds (see the module docstring). The cheapest relaxation
     (nearest-neighbour partner floors, no booth prices) always runs, and the subgradient
     rounds' bound from the construction (``cache.coupled``) costs nothing; the stronger
-    ones run while each, taking as long as the first, ends by ``by``."""
+    ones run while each, taking as long as the first, ends by ``by``. Then, with
+    ``relaxation`` and if ``RELAX_START`` times as long is left, the LP relaxation starts
+    and runs until ``by`` (:func:`raise_bound` goes on with it)."""
     strong = bool(instance.partner_pairs)
     zero = np.zeros(instance.n_booths)
     start = time.perf_counter()
@@ -51,7 +64,45 @@ def lower_bound(instance: Instance, cache: SolveCache, by: float = math.inf) -> 
         _, exact = exact_solution(instance, cache, limit)
         if exact is not None:
             bound = max(bound, exact)
+    # The LP relaxation's rounds take many times the first relaxation (60-120 times at
+    # 500 / 600, ~25 at 1,500 / 2,000): it starts only if some of them fit.
+    if relaxation and time.perf_counter() + RELAX_START * took <= by:
+        bound = raise_bound(instance, cache, bound, by)
     return bound
+
+
+def worth_relaxing(instance: Instance) -> bool:
+    """Whether the LP relaxation can beat the cheap bounds: only merged groups (booths
+    shared with single booths) and competitor pairs make it more than the linear
+    assignment with partner floors, which the cheap bounds solve exactly."""
+    admitted = instance.admitted
+    groups = bool(admitted[instance.group_applicants].any())
+    rivals = any(admitted[i] and admitted[j] for i, j in instance.comp_pairs)
+    return groups or rivals
+
+
+def raise_bound(instance: Instance, cache: SolveCache, bound: float, by: float) -> float:
+    """``bound`` raised by the LP relaxation, run (or resumed: it is kept in ``cache`` per
+    admitted set) until it converges or the clock passes ``by``."""
+    key = instance.admitted_key()
+    relaxed = cache.relaxations.get(key)
+    if relaxed is None:
+        if not worth_relaxing(instance):
+            return bound
+        coupled = cache.coupled
+        prices = coupled.prices if coupled is not None and coupled.admitted == key else None
+        relaxed = cache.relaxations[key] = Relaxation(instance, prices)
+    value = relaxed.run(by)
+    return bound if value is None else max(bound, value)
+
+
+def bound_complete(instance: Instance, cache: SolveCache) -> bool:
+    """Whether the LP relaxation has nothing more to give (converged, not worth running);
+    False when it was cut short or never started."""
+    relaxed = cache.relaxations.get(instance.admitted_key())
+    if relaxed is None:
+        return not worth_relaxing(instance)
+    return relaxed.complete
 
 
 def shadow_prices(cost: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
@@ -93,6 +144,7 @@ def lagrangian(instance: Instance, price: np.ndarray, strong: bool = False) -> f
     with a price per booth: ``LSA(S + p) + LSA(G + Σ p) − Σ p`` (valid for any p ≥ 0);
     ``strong``: partner floors with the Gilmore–Lawler term (``partner_floor``)."""
     total = 0.0 - float(price.sum())  # 0.0 - 0.0 is 0.0, not -0.0
+    unplaced = unplaced_charge(instance)  # the floors' overcharge taken back
     for rows, cols, base in (
         (instance.single_applicants, instance.single_columns, instance.single_cost),
         (instance.group_applicants, instance.group_columns, instance.group_cost),
@@ -104,10 +156,10 @@ def lagrangian(instance: Instance, price: np.ndarray, strong: bool = False) -> f
         members = instance.column_booths[cols]
         extra = np.where(members >= 0, price[np.maximum(members, 0)], 0.0).sum(axis=1)
         cost = base + instance.partner_floor(rows, cols, strong) + extra[None, :]
-        chosen = lsa(cost, instance.unplaced_cost[rows])
+        chosen = lsa(cost, unplaced[rows])
         placed = chosen >= 0
         total += float(cost[np.flatnonzero(placed), chosen[placed]].sum())
-        total += float(instance.unplaced_cost[rows[~placed]].sum())
+        total += float(unplaced[rows[~placed]].sum())
     return total
 
 
@@ -118,23 +170,28 @@ def lagrangian_parts(
     extra_group: np.ndarray | None,
 ) -> tuple[float, np.ndarray]:
     """``LSA(S' + p) + LSA(G' + Σp) − Σp`` and how often each booth is used by the two
-    relaxed solutions (``S'``, ``G'``: the cost matrices plus ``extra_*``)."""
+    relaxed solutions (``S'``, ``G'``: the cost matrices plus ``extra_*``; when those are
+    given — partner floors — the unplaced cost is :func:`unplaced_charge`'s)."""
     total = 0.0 - float(price.sum())
     usage = np.zeros(instance.n_booths)
+    floored = extra_single is not None or extra_group is not None
+    unplaced = unplaced_charge(instance) if floored else instance.unplaced_cost
     for rows, cols, base, extra in (
         (instance.single_applicants, instance.single_columns, instance.single_cost, extra_single),
         (instance.group_applicants, instance.group_columns, instance.group_cost, extra_group),
     ):
+        keep = instance.admitted[rows]  # an instance with fewer admitted shares the rows
+        rows, base = rows[keep], base[keep]
         if rows.size == 0:
             continue
         members = instance.column_booths[cols]
         cost = base + np.where(members >= 0, price[np.maximum(members, 0)], 0.0).sum(axis=1)
         if extra is not None:
-            cost = cost + extra
-        chosen = lsa(cost, instance.unplaced_cost[rows])
+            cost = cost + extra[keep]
+        chosen = lsa(cost, unplaced[rows])
         placed = np.flatnonzero(chosen >= 0)
         total += float(cost[placed, chosen[placed]].sum())
-        total += float(instance.unplaced_cost[rows[chosen < 0]].sum())
+        total += float(unplaced[rows[chosen < 0]].sum())
         used = members[chosen[placed]]
         np.add.at(usage, used[used >= 0], 1.0)
     return total, usage

@@ -14,6 +14,7 @@ from scipy.optimize import milp as highs_milp
 from scipy.sparse import coo_matrix
 
 from exhibit.booking.assign.constants import HARD_PENALTY, MILP_MAX_VARS, MILP_NODE_LIMIT
+from exhibit.booking.assign.floors import unplaced_charge
 from exhibit.booking.assign.state import SolveCache
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ def exact_solution(
             competitors=bool(instance.comp_pairs),
             penalise=True,
             time_limit=time_limit,
+            # Leaving out costs what the floors may overcharge less (a valid bound; the
+            # difference is far below the unplaced costs' steps between applicants).
+            unplaced=unplaced_charge(instance),
         )
     cache.exact[key] = (col, bound)
     return col, bound
@@ -71,6 +75,7 @@ def solve_milp(
     keep: np.ndarray | None = None,
     blocked: np.ndarray | None = None,
     max_vars: int | None = MILP_MAX_VARS,
+    unplaced: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, float | None]:
     """Exact linear problem by ``scipy.optimize.milp`` (HiGHS), for small instances.
 
@@ -81,7 +86,8 @@ def solve_milp(
     instead (``HARD_PENALTY`` per pair left adjacent, one slack per pair). Returns the
     solution (None if too big or infeasible) and HiGHS's proven lower bound. A node limit
     keeps it deterministic; ``time_limit``, when given, ends it earlier (with the best
-    solution found, if any).
+    solution found, if any). ``unplaced``: the cost of leaving each applicant out (default
+    ``instance.unplaced_cost``).
 
     A *window* (``rows`` some of the applicants, the others where ``keep`` puts them):
     ``blocked`` marks the booths the others hold, which no column of ``rows`` may use, and a
@@ -193,7 +199,9 @@ def solve_milp(
     cost = np.concatenate(
         [
             cost,
-            instance.unplaced_cost[np.asarray(rows, dtype=np.int64)],
+            (instance.unplaced_cost if unplaced is None else unplaced)[
+                np.asarray(rows, dtype=np.int64)
+            ],
             np.full(pair_slacks, HARD_PENALTY),
         ]
     )

@@ -145,6 +145,26 @@ class PartnerFloors:
         return self._gilmore_lawler
 
 
+def unplaced_charge(instance: Instance) -> np.ndarray:
+    """Per applicant, what a bound that charges partner floors may charge for leaving it
+    out: ``unplaced_cost`` less half a partner weight × the columns' diameter per admitted
+    partner.
+
+    A floor charges ``i``'s half of each pair as if the partner were placed; when the
+    partner ``j`` is left out, the true objective charges that pair nothing, and ``i``'s
+    floor still holds at most ``½ w · diam`` of it (every distance in a floor is one
+    between two column centroids). So the floors overcharge a solution by at most
+    ``Σ_{j left out} ½ w · diam · (admitted partners of j)``, which this takes back: with
+    it, a relaxation's cost of any solution stays at or below its true objective (without
+    it, the bounds were above the exact optimum on crowded halls whose optimum leaves a
+    partner out)."""
+    xy = instance.col_xy
+    diam = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))) if xy.size else 0.0
+    half = 0.5 * instance.weights.partner_per_10m / 10.0
+    degree = instance.floors.degree.sum(axis=1)
+    return instance.unplaced_cost - half * diam * degree
+
+
 def _nearest_disjoint(instance: Instance, targets: np.ndarray) -> np.ndarray:
     """Distance from each column's centroid to the nearest of the ``targets`` columns that
     shares no booth with it (0 when there is none: a safe floor)."""

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from exhibit.booking.assign.bound import lower_bound
+from exhibit.booking.assign.bound import bound_complete, lower_bound, raise_bound
 from exhibit.booking.assign.constants import (
     BOUND_SHARE,
     EXACT_SHARE,
@@ -120,13 +120,19 @@ def solve(
     else:
         solution = construct(instance, budget, cache)
     bound = None
+    early: tuple[tuple[int, ...], float] | None = None  # (admitted set, its bound)
+    stopped_early = False  # the search stopped before its time was up
     if method == "optimal":
         from exhibit.booking.assign.improve import improve
 
-        # The bound does not depend on the solution (only on who is placed): it is
-        # found before the improvement, which then has the rest of the time limit.
-        if not solution.left_out(instance).size:
-            bound = lower_bound(instance, cache, _bound_by(budget))
+        # The bound does not depend on the solution, only on who is placed: it is found
+        # before the improvement, which then has the rest of the time limit. When the
+        # construction leaves someone out, it is the bound of those it places, kept for
+        # the report should the solution leave out the same.
+        placed = _placed_only(instance, solution)
+        early = (placed.admitted_key(), lower_bound(placed, cache, _bound_by(budget)))
+        if placed is instance:
+            bound = early[1]
         told = None
         if progress is not None:
             told = _teller(progress, budget, bound)
@@ -136,27 +142,46 @@ def solve(
             # Too big for the restricted MILP whole: its windows first, then the search.
             until = time.perf_counter() + WINDOW_SHARE * (budget.deadline - time.perf_counter())
             solution = Solution.of(instance, _window_pass(instance, solution.columns, until))
-        solution, _search = improve(
+        solution, search = improve(
             instance, solution, time_limit=_spare(budget), max_phases=phases,
             progress=told, bound=floor,
         )  # fmt: skip
+        stopped_early = not search.stopped_by_time
         if phases is None:
             solution = _refine(instance, solution, budget, floor, told)
     # Admitted applicants that found no place after all (groups took the booths they
     # needed) join the unplaced: a new instance without them. Objective and bound then both
     # concern exactly the applicants placed, so neither carries the unplaced penalty.
-    dropped = solution.left_out(instance).tolist()
+    dropped = solution.left_out(instance).size > 0
     if dropped:
-        admitted = instance.admitted.copy()
-        admitted[dropped] = False
-        reasons = {
-            i: area_taken(float(instance.requested[i] * (1 - instance.tolerance))) for i in dropped
-        }
-        instance = instance.with_admitted(admitted, reasons)
+        instance = _placed_only(instance, solution)
         solution = Solution.of(instance, solution.columns)
     if bound is None or dropped:
         bound = lower_bound(instance, cache, _bound_by(budget))
+        if early is not None and early[0] == instance.admitted_key():
+            bound = max(bound, early[1])
+    # The search stopped early, short of the bound, and time is left: the LP relaxation,
+    # if cut short, goes on until the report's reserve.
+    if stopped_early and solution.objective > bound and not bound_complete(instance, cache):
+        by = budget.deadline
+        if math.isfinite(by):
+            by -= RESULT_RESERVE * (budget.deadline - budget.start)
+        bound = raise_bound(instance, cache, bound, by)
     return report(instance, solution, bound)
+
+
+def _placed_only(instance: Instance, solution: Solution) -> Instance:
+    """``instance`` without the admitted applicants ``solution`` leaves out (itself when it
+    leaves out none)."""
+    dropped = solution.left_out(instance).tolist()
+    if not dropped:
+        return instance
+    admitted = instance.admitted.copy()
+    admitted[dropped] = False
+    reasons = {
+        i: area_taken(float(instance.requested[i] * (1 - instance.tolerance))) for i in dropped
+    }
+    return instance.with_admitted(admitted, reasons)
 
 
 def _spare(budget: Budget) -> float:

@@ -5,7 +5,8 @@
 - :class:`BoothPrices`: the construction's booth prices (what a merged group pays for the
   booths it takes from single-booth applicants);
 - :class:`SolveCache`: results the construction computes and the bound reuses — the exact
-  MILP per admitted set and the subgradient rounds' bound and prices;
+  MILP per admitted set and the subgradient rounds' bound and prices — and the bound's LP
+  relaxation per admitted set (resumable: the solve goes on with it after the search);
 - :class:`Search`: what the improvement did (moves, phases, objective before and after).
 """
 
@@ -14,10 +15,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from exhibit.booking.assign.constants import CONSTRUCT_SHARE
+
+if TYPE_CHECKING:
+    from exhibit.booking.assign.relaxation import Relaxation
 
 #: An admitted set: the indices of the admitted applicants (the key of cached results).
 AdmittedKey = tuple[int, ...]
@@ -89,6 +94,9 @@ class SolveCache:
     exact: dict[AdmittedKey, tuple[np.ndarray | None, float | None]] = field(default_factory=dict)
     #: The construction's subgradient rounds (None when they did not run).
     coupled: CoupledBound | None = None
+    #: The bound's LP relaxation per admitted set, where it was started (it holds its
+    #: restricted LP between runs; the instance itself stays as it was).
+    relaxations: dict[AdmittedKey, Relaxation] = field(default_factory=dict)
 
 
 @dataclass
