@@ -34,11 +34,14 @@ if TYPE_CHECKING:
     from exhibit.booking.assign.problem import Instance
 
 
-def construct(instance: Instance, budget: Budget, cache: SolveCache) -> Solution:
+def construct(
+    instance: Instance, budget: Budget, cache: SolveCache, polish: bool = True
+) -> Solution:
     """The solver's first solution of ``instance`` (optional steps until
     ``budget.construct_by``; the exact MILP and the subgradient rounds' bound kept in
-    ``cache`` for the bound)."""
-    columns = Construction(instance, budget, cache).run()
+    ``cache`` for the bound). ``polish=False`` skips the local search of step 6 (when the
+    track windows and the search follow, they do its work better in the same time)."""
+    columns = Construction(instance, budget, cache, polish).run()
     return Solution.of(instance, columns)
 
 
@@ -52,10 +55,13 @@ class Construction:
     (``self.prices``), the time it may use (``self.budget``) and what it leaves for the
     bound (``self.cache``)."""
 
-    def __init__(self, instance: Instance, budget: Budget, cache: SolveCache) -> None:
+    def __init__(
+        self, instance: Instance, budget: Budget, cache: SolveCache, polish: bool = True
+    ) -> None:
         self.instance = instance
         self.budget = budget
         self.cache = cache
+        self.polishing = polish
         self.prices = BoothPrices.zero(instance.n_booths, instance.group_columns.size)
         self.polish = Polish(instance, budget)
 
@@ -302,7 +308,7 @@ class Construction:
                 best, best_value = col, value
             else:
                 break
-        if not self.budget.late():
+        if self.polishing and not self.budget.late():
             best = self.polish.run(best)
         if instance.violations(best):
             rows = np.flatnonzero(best >= 0).tolist()

@@ -115,10 +115,13 @@ def solve(
         budget = Budget(time.perf_counter(), float(budget))
     budget = budget.for_construction()
     cache = SolveCache()
+    # Too big for the restricted MILP whole (and a time limit to end it): its track
+    # windows, then the search, take the construction's solution from step 5.
+    windows = phases is None and math.isfinite(budget.deadline) and not whole_affordable(instance)
     if method == "greedy":
         solution = first_come_first_served(instance)
     else:
-        solution = construct(instance, budget, cache)
+        solution = construct(instance, budget, cache, polish=not windows)
     bound = None
     early: tuple[tuple[int, ...], float] | None = None  # (admitted set, its bound)
     stopped_early = False  # the search stopped before its time was up
@@ -138,8 +141,7 @@ def solve(
             told = _teller(progress, budget, bound)
             told(solution.objective)
         floor = -math.inf if bound is None else bound
-        if phases is None and math.isfinite(budget.deadline) and not whole_affordable(instance):
-            # Too big for the restricted MILP whole: its windows first, then the search.
+        if windows:
             until = time.perf_counter() + WINDOW_SHARE * (budget.deadline - time.perf_counter())
             solution = Solution.of(instance, _window_pass(instance, solution.columns, until))
         solution, search = improve(
