@@ -209,8 +209,8 @@ def bench_hall():
 
 
 def test_beats_the_old_bound_on_a_bench_hall(bench_hall):
-    # The old bound as on halls beyond the exact MILP's reach (MILP_MAX_VARS pairs): this
-    # one is within it, so its MILP is marked as done without a bound (cache.exact).
+    # The old bound as on halls beyond the exact MILP's reach (MILP_MAX_VARS pairs): should
+    # this one be within it, its MILP is marked as done without a bound (cache.exact).
     instance = build(*bench_hall)
     cache = SolveCache()
     construct(instance, Budget.unlimited().for_construction(), cache)

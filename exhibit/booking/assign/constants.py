@@ -9,13 +9,13 @@ UNPLACED_PENALTY = 1e6
 AREA_EPS = 0.01
 #: Booths merge only along a shared wall longer than this (m).
 MIN_SHARED_WALL = 0.5
-#: The exact MILP builds the first solution of problems up to MILP_SOLVE_VARS applicant ×
-#: column pairs; up to MILP_MAX_VARS it runs once more after the construction (its solution
-#: polished and kept when better, its proven bound for the bound), for at most EXACT_SHARE
-#: of the time then left (0.4–3.8 s at 150 applicants × 150 booths, ~19,000 pairs; 20–75 s at
-#: 500 × 600, ~260,000: too slow).
+#: The exact MILP of the whole linear problem builds the first solution, and gives the bound
+#: HiGHS proves, for problems up to MILP_SOLVE_VARS / MILP_MAX_VARS applicant × column pairs.
+#: Not more: at 150 applicants × 150–180 booths (~19,000 pairs) it took 0.4–16 s, and HiGHS
+#: overran a 1 s time limit by 13 s (planted 150 / 180, seed 4); larger problems get the
+#: restricted MILP below. Its time limit: EXACT_SHARE of the time then left.
 MILP_SOLVE_VARS = 3_000
-MILP_MAX_VARS = 25_000
+MILP_MAX_VARS = 3_000
 EXACT_SHARE = 0.6
 #: Larger problems get the exact MILP restricted to each applicant's EXACT_COLUMNS cheapest
 #: columns (and the one it holds), while that stays within EXACT_VARS variables (0.5–2.7 s
