@@ -322,8 +322,10 @@ listed), the solver with each time limit against the best solution known for eac
 (`bench/reference/`, built by `--reference-build SECONDS`: the best of every long run so
 far, by the large-neighbourhood search of `bench/reference.py` — independent of the
 solver: windows of 30–80 applicants re-solved exactly by HiGHS — and at 150 / 150 the
-exact MILP where it could prove the optimum; each file has its cost and each exhibitor's
-booths, and the cost is checked against the booths when loaded). "+k placed" means the
+exact MILP where it could prove the optimum; where a 30 s solver run had found better,
+that run improved by the same search (`--from-solver`, named in "found by"); each file
+has its cost and each exhibitor's booths, and the cost is checked against the booths when
+loaded). "+k placed" means the
 solver placed k more (or fewer) applicants than the reference, whose cost then covers a
 different set. A negative distance means this run found better than the reference.
 Target (issue 20): at most 2 % above the best known in 5 s, 1 % in 30 s.
