@@ -5,7 +5,12 @@ the page and the other words it can be found by besides its title, normalised wi
 :func:`exhibit.search.text.tokenise` (casefolded, ё → е, accents off, each word once). The
 browser matches a query's words as prefixes of the title's and these words
 (``static/js/offline.js``), cutting the ending of a long query word so that «транспорта»
-finds «транспортный»: no stemmer runs in the browser.
+finds «транспортный»: no stemmer runs in the browser. What the online search adds besides,
+the browser does too, with what the index gives it: ``t`` holds the stems of the thesaurus's
+other ways to say the entry's terms (synonyms and related terms, the organisers' lines
+included: «мусор» finds an entry about «отходы»), matched as prefixes either way; a query
+typed in the wrong keyboard layout is read again in the other, and a query word of five
+letters or more that finds nothing may differ by one letter (one edit).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from exhibit.catalogue.models import Exhibitor
 from exhibit.catalogue.services import list_exhibitors
 from exhibit.floorplan.models import Exhibition
 from exhibit.i18n import localised
-from exhibit.search.text import tokenise
+from exhibit.search.engine import organisers_thesaurus
+from exhibit.search.text import stems, tokenise
+from exhibit.search.thesaurus import Thesaurus
 
 
 def _words(*texts: Any, besides: str = "") -> str:
@@ -31,11 +38,24 @@ def _words(*texts: Any, besides: str = "") -> str:
     return " ".join(word for word in seen if word not in known)
 
 
+def _alternatives(thesaurus: Thesaurus, *texts: Any) -> str:
+    """The stems of the thesaurus's other ways to say any term of ``texts``, each once,
+    less the stems the texts have themselves."""
+    own = [s for text in texts if text for s in stems(str(text))]
+    known = set(own)
+    found: dict[str, None] = {}
+    for _start, _end, others in thesaurus.spans(own):
+        for side in others:
+            found.update(dict.fromkeys(s for s in side if s not in known))
+    return " ".join(found)
+
+
 def offline_index(session: Session, exhibition: Exhibition) -> list[dict[str, Any]]:
     """Entries for every public exhibitor of ``exhibition`` and every solution they show."""
     exhibitors: list[Exhibitor] = list_exhibitors(session, exhibition.id)
     booths = confirmed_booths(session, [e.id for e in exhibitors])
     slug = exhibition.slug
+    thesaurus = organisers_thesaurus(session)
     entries: list[dict[str, Any]] = []
     for exhibitor in exhibitors:
         region = localised(exhibitor.region) if exhibitor.region else ""
@@ -49,6 +69,7 @@ def offline_index(session: Session, exhibition: Exhibition) -> list[dict[str, An
             "booth": booth,
             "url": url_for("catalogue.exhibitor", slug=slug, exhibitor_id=exhibitor.id),
             "w": _words(place, " ".join(numbers), besides=exhibitor.name),
+            "t": _alternatives(thesaurus, exhibitor.name, exhibitor.short_name),
         })  # fmt: skip
         for solution in exhibitor.solutions:
             entries.append({
@@ -60,5 +81,7 @@ def offline_index(session: Session, exhibition: Exhibition) -> list[dict[str, An
                 "url": url_for("catalogue.solution", slug=slug, solution_id=solution.id),
                 "w": _words(" ".join(solution.tags or []), solution.summary,
                             localised(solution.track), place, besides=solution.title),
+                "t": _alternatives(thesaurus, solution.title, " ".join(solution.tags or []),
+                                   solution.summary),
             })  # fmt: skip
     return entries

@@ -16,6 +16,8 @@ from exhibit.catalogue.services import ProfileData, update_profile
 from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
 from exhibit.floorplan.models import Booth
+from exhibit.search.text import _TO_QWERTY as TO_QWERTY
+from exhibit.search.text import tokenise
 from tests.browser.conftest import axe_violations, new_page, screenshot, sign_in
 from tests.factories import PASSWORD, make_user
 
@@ -46,6 +48,19 @@ def _placed_solution() -> tuple[int, str, str, int, str]:
         .order_by(Booth.number, Solution.id)
     ).first()
     return tuple(row)
+
+
+INDEX = "url => fetch(url).then(r => r.json()).then(d => d.items)"
+
+
+def _thesaurus_only_term(items: list[dict]) -> tuple[str, str]:
+    """A thesaurus term of some entry that no word of it starts, and that entry's title."""
+    for item in items:
+        own = [*tokenise(item["title"]), *item["w"].split()]
+        for term in item["t"].split():
+            if len(term) >= 5 and not any(word.startswith(term[:5]) for word in own):
+                return term, item["title"]
+    raise AssertionError("no entry has a thesaurus term of its own")
 
 
 def _wait_for(page, state: str) -> None:
@@ -99,6 +114,15 @@ def test_one_visit_online_then_the_hall_without_network(browser, live_server, ax
     assert re.search(r"выделено стендов — [1-9]", page.locator("#map-found").inner_text())
     screenshot(page, "offline-2-search")
     assert axe_violations(page, axe_source) == []
+    # What the online search forgives, the saved index forgives too: the wrong keyboard
+    # layout, one letter wrong in a long word, a thesaurus term for the entry's words.
+    found = "q => window.exhibitOffline.search(q).then(items => items.map(i => i.title))"
+    assert title in page.evaluate(found, word.lower().translate(TO_QWERTY))
+    typo = word[:3] + word[4] + word[3] + word[5:]  # two letters swapped
+    assert title in page.evaluate(found, typo)
+    assert page.evaluate(found, "ъъъъъъъ") == []
+    term, entry = _thesaurus_only_term(page.evaluate(INDEX, f"/{DEMO_SLUG}/offline/index.json"))
+    assert entry in page.evaluate(found, term)
 
     # The visit plan and its route (visit.js fills the plan in from the browser's list).
     page.goto(f"{base}/visit")

@@ -9,6 +9,7 @@ from exhibit.catalogue.models import Exhibitor, Solution
 from exhibit.catalogue.services import ProfileData, update_profile
 from exhibit.db import db
 from exhibit.demo import DEMO_SLUG
+from exhibit.search.text import stems
 from tests.factories import make_user
 
 
@@ -52,6 +53,11 @@ def test_the_index_holds_public_entries_with_their_words_and_booths(client):
     entry = next(i for i in items if i["k"] == "s" and i["booth"])
     assert entry["url"].startswith(f"/{DEMO_SLUG}/solutions/")
     assert entry["w"] == entry["w"].lower() and "ё" not in entry["w"]
+    # The thesaurus's other ways to say an entry's terms, as stems (the online search's
+    # synonyms, for the browser): «отходы» brings «мусор».
+    waste = next(i for i in items if "отход" in stems(i["title"]))
+    assert "мусор" in waste["t"].split()
+    assert not set(waste["t"].split()) & set(stems(waste["title"]))
 
 
 def test_service_worker_and_manifest(client):
