@@ -42,9 +42,10 @@ def _card(state: Any, slug: str) -> dict[str, Any] | None:
 _shapes: dict[tuple[str, int, int, Frame], dict[str, tuple[str, float, float, float]]] = {}
 
 
-def booth_shapes(hall: Hall, frame: Frame) -> dict[str, tuple[str, float, float, float]]:
-    """Booth number → (SVG path, label x, label y, font size) in ``frame``: the geometry work
-    of drawing a hall, done once per plan version and frame in each worker."""
+def booth_shapes(hall: Hall, frame: Frame) -> dict[str, tuple[str, float, float, float, float]]:
+    """Booth number → (SVG path, label x, label y, font size, font size of a label turned a
+    quarter) in ``frame``: the geometry work of drawing a hall, done once per plan version
+    and frame in each worker."""
     key = (str(db.engine.url), hall.id, hall.plan_version, frame)
     if key not in _shapes:
         if len(_shapes) > 64:
@@ -54,6 +55,7 @@ def booth_shapes(hall: Hall, frame: Frame) -> dict[str, tuple[str, float, float,
                 frame.path(b.polygon),
                 *frame.point(*label_point(b.polygon)),
                 label_size(b.polygon),
+                label_size(b.polygon, turned=True),
             )
             for b in hall.current_booths
         }

@@ -104,13 +104,15 @@ def label_point(polygon: Polygon) -> tuple[float, float]:
     return (pole.x, pole.y)
 
 
-def label_size(polygon: Polygon) -> float:
-    """A font size (metres) that fits a short label inside the polygon."""
+def label_size(polygon: Polygon, turned: bool = False) -> float:
+    """A font size (metres) that fits a short label inside the polygon; ``turned``: for a
+    label turned a quarter, running along the polygon's height."""
     inner = polygon.buffer(-0.2)
     if inner.is_empty:
         inner = polygon
     minx, miny, maxx, maxy = inner.bounds
-    return round(max(0.3, min(1.0, (maxx - minx) / 4, (maxy - miny) / 2.5)), 2)
+    along, across = (maxy - miny, maxx - minx) if turned else (maxx - minx, maxy - miny)
+    return round(max(0.3, min(1.0, along / 4, across / 2.5)), 2)
 
 
 def inward_point(geometry: BaseGeometry, area: Polygon, distance: float) -> tuple[float, float]:

@@ -76,6 +76,26 @@ def test_the_map_opens_at_the_point_turned_the_way_the_reader_faces(client):
     assert "Вы здесь" in html and "Западный вход" in html
 
 
+def test_on_a_turned_map_the_labels_read_upright(client):
+    # P2 faces 90°: the map turns −90°, every booth number and entrance name turns back +90°
+    # about its own anchor, «Вы здесь» reads upright with the arrow (it was left on its side),
+    # and the name of the entrance under the marker gives way to it.
+    html = client.get(f"/{DEMO_SLUG}/map", query_string={"at": "P2"}).get_data(as_text=True)
+    svg = html[html.index('<g class="map-content"') : html.index('id="you-are-here"')]
+    labels = re.findall(r'<text x="([-\d.]+)" y="([-\d.]+)"[^>]*?(?: transform="([^"]*)")?>', svg)
+    booth_labels = re.findall(r'<g class="booth[^>]*>\s*<path[^>]*/>\s*<text[^>]*>', svg)
+    assert len(booth_labels) > 100
+    assert all('transform="rotate(90 ' in label for label in booth_labels)
+    for x, y, transform in labels:
+        assert transform == f"rotate(90 {x} {y})", (x, y, transform)
+    here = html[html.index('id="you-are-here"') :]
+    assert re.search(r'<text y="2.2" font-size="1.4" text-anchor="middle">Вы здесь</text>', here)
+    assert ">Западный вход</text>" not in svg and ">Главный вход</text>" in svg
+    # Facing 0 (P3): nothing turns.
+    plain = client.get(f"/{DEMO_SLUG}/map", query_string={"at": "P3"}).get_data(as_text=True)
+    assert 'transform="rotate(0' not in plain and "rotate(90 " not in plain
+
+
 def test_a_removed_point_opens_the_map_with_a_notice(client):
     page = client.get(f"/{DEMO_SLUG}/map", query_string={"at": "P42"})
     assert page.status_code == 200
