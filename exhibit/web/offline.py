@@ -11,12 +11,13 @@ newest audit event and the search index's state, and the language) fetches the p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -37,6 +38,30 @@ def service_worker() -> Response:
     path = Path(current_app.static_folder or "static") / "js" / "sw.js"
     response = Response(path.read_text(encoding="utf-8"), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+#: PNG sizes of the app icon: the home screen on iOS (180) and the install icons of Android
+#: and desktop Chromium (192, 512), which want PNGs beside the SVG.
+ICON_SIZES = (180, 192, 512)
+
+
+@functools.lru_cache(maxsize=len(ICON_SIZES))
+def _icon_png(svg: str, size: int) -> bytes:
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode(), output_width=size, output_height=size)
+
+
+@bp.get("/icon-<int:size>.png")
+def icon(size: int) -> Response:
+    """The app icon (``static/img/icon.svg``) as a PNG of ``size`` pixels (ICON_SIZES only),
+    drawn from the SVG once per worker."""
+    if size not in ICON_SIZES:
+        abort(404)
+    path = Path(current_app.static_folder or "static") / "img" / "icon.svg"
+    response = Response(_icon_png(path.read_text(encoding="utf-8"), size), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
 
@@ -62,6 +87,8 @@ def manifest(slug: str) -> Response:
         "icons": [
             {"src": url_for("static", filename="img/icon.svg"), "sizes": "any",
              "type": "image/svg+xml", "purpose": "any"},
+            *({"src": url_for("offline.icon", size=size), "sizes": f"{size}x{size}",
+               "type": "image/png", "purpose": "any"} for size in ICON_SIZES[1:]),
         ],
     }  # fmt: skip
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json")

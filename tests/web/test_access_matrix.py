@@ -166,6 +166,7 @@ MATRIX = {
     "maps.shared": ("GET", "/{slug}/shared?f=1.2.zz", ALL_200),
     "offline.service_worker": ("GET", "/sw.js", ALL_200),
     "offline.manifest": ("GET", "/{slug}/manifest.webmanifest", ALL_200),
+    "offline.icon": ("GET", "/icon-192.png", ALL_200),
     "offline.bundle": ("GET", "/{slug}/offline.json", ALL_200),
     "offline.index": ("GET", "/{slug}/offline/index.json", ALL_200),
     "offline.saved": ("GET", "/{slug}/offline", ALL_200),

@@ -3,6 +3,9 @@ manifest; the data version moves with the data and the language."""
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
 from sqlalchemy import select
 
 from exhibit.catalogue.models import Exhibitor, Solution
@@ -72,6 +75,16 @@ def test_service_worker_and_manifest(client):
     icon = client.get(document["icons"][0]["src"])
     assert icon.status_code == 200 and icon.get_data().startswith(b"<svg")
     icon.close()
+    # PNGs beside the SVG (Android and desktop install icons, the iOS home screen).
+    pngs = {i["sizes"]: i["src"] for i in document["icons"] if i["type"] == "image/png"}
+    assert set(pngs) == {"192x192", "512x512"}
+    for sizes, src in pngs.items():
+        image = client.get(src)
+        assert image.status_code == 200 and image.mimetype == "image/png"
+        with Image.open(io.BytesIO(image.get_data())) as png:
+            assert f"{png.width}x{png.height}" == sizes
+            assert png.getpixel((png.width // 2, png.height // 10))[:3] == (11, 79, 138)
+    assert client.get("/icon-100.png").status_code == 404
     page = client.get(f"/{DEMO_SLUG}/map").get_data(as_text=True)
     assert f'href="/{DEMO_SLUG}/manifest.webmanifest"' in page
     assert client.get(f"/{DEMO_SLUG}/offline").status_code == 200
