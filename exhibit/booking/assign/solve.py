@@ -226,9 +226,13 @@ def _refine(
         if columns is None:  # too big whole: window by window
             until = budget.deadline - REFINE_SHARE * span
             columns = _window_pass(instance, solution.columns, until)
-        if np.array_equal(columns, solution.columns) or time_left() is None:
+        if np.array_equal(columns, solution.columns):
             break
         start = Solution.of(instance, columns)
+        if time_left() is None:  # no time for the search: the MILP's solution if better
+            if start.objective < solution.objective - 1e-9:
+                solution = start
+            break
         candidate, _search = improve(
             instance, start, time_limit=_spare(budget), progress=progress, bound=bound
         )
